@@ -1,0 +1,45 @@
+# /// script
+# dependencies = ["nox>=2025.2.9", "packaging>=24.2", "python-dotenv>=1.0"]
+# ///
+"""publish-checks' own sessions: the release sessions it ships, plus tests and lint."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+# nox does not put the noxfile's folder on sys.path; this repo releases itself from source.
+sys.path.insert(0, str(ROOT))
+
+import publish_checks.nox  # noqa: E402  (registers verify, build, publish, rehearse, bump)
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.error_on_external_run = True
+nox.options.sessions = ["lint", "tests"]
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+
+
+def _group(name: str) -> list[str]:
+    return list(PYPROJECT["dependency-groups"][name])
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (unit and end-to-end, against a local pypiserver)."""
+    session.install("-e", ".", *_group("test"), "nox", "build", "pypiserver[passlib]", "twine")
+    # tests/conftest.py hides the developer's HOME, tokens and git config from every test.
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy --strict on publish_checks."""
+    session.install(*_group("lint"), "nox", "packaging", "python-dotenv", "types-setuptools")
+    session.run("ruff", "check", "publish_checks", "tests", "noxfile.py")
+    session.run("mypy")

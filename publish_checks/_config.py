@@ -1,0 +1,170 @@
+"""``[tool.publish-checks]`` from pyproject.toml (SPEC §3), validated once."""
+
+from __future__ import annotations
+
+import difflib
+import shlex
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publish_checks._errors import ConfigError
+
+KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
+        "version-file", "smoke-test", "skip", "repositories")
+REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
+
+
+@dataclass(frozen=True)
+class RepositoryConfig:
+    """A custom index declared under ``[tool.publish-checks.repositories.NAME]``."""
+
+    name: str
+    upload_url: str
+    index_url: str | None = None
+    username: str = "__token__"
+    token_variable: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    has_pyproject: bool = False
+    project: dict[str, Any] = field(default_factory=dict)
+    credentials_file: str = ".env.local"
+    token_variable: str | None = None
+    repository: str = "pypi"
+    release_branch: str | None = None
+    changelog: str | None = None
+    version_file: str | None = None
+    smoke_test: tuple[str, ...] | None = None
+    skip: tuple[str, ...] = ()
+    repositories: dict[str, RepositoryConfig] = field(default_factory=dict)
+
+    @property
+    def project_name(self) -> str | None:
+        name = self.project.get("name")
+        return name if isinstance(name, str) else None
+
+    @property
+    def static_version(self) -> str | None:
+        version = self.project.get("version")
+        return version if isinstance(version, str) else None
+
+    @property
+    def dynamic_version(self) -> bool:
+        dynamic = self.project.get("dynamic", [])
+        return isinstance(dynamic, list) and "version" in dynamic
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(choices)}"
+
+
+def _string(table: dict[str, Any], key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{where}.{key} must be a non-empty string, not {value!r}"
+        raise ConfigError(msg, f'write it as {key} = "..." in pyproject.toml')
+    return value
+
+
+def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):  # a shell-like string is friendlier than a TOML array
+        return tuple(shlex.split(value))
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        msg = f"{where}.{key} must be a list of strings, not {value!r}"
+        raise ConfigError(msg, f'write it as {key} = ["..."] in pyproject.toml')
+    return tuple(value)
+
+
+def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        msg = f"{where}.repositories must be a table of tables"
+        raise ConfigError(msg, f'declare one as [{where}.repositories.NAME] with upload-url = "..."')
+    repos = {}
+    for name, entry in table.items():
+        here = f"{where}.repositories.{name}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{here} must be a table", f'write [{here}] with upload-url = "..."')
+        for key in entry:
+            if key not in REPOSITORY_KEYS:
+                raise ConfigError(f"unknown key '{key}' in [{here}]",
+                                  _did_you_mean(key, REPOSITORY_KEYS))
+        upload_url = _string(entry, "upload-url", here)
+        if upload_url is None:
+            raise ConfigError(f"[{here}] has no upload-url", f'add upload-url = "https://…" to [{here}]')
+        repos[name] = RepositoryConfig(
+            name=name,
+            upload_url=upload_url,
+            index_url=_string(entry, "index-url", here),
+            username=_string(entry, "username", here) or "__token__",
+            token_variable=_string(entry, "token-variable", here),
+        )
+    return repos
+
+
+def read_pyproject(root: Path) -> dict[str, Any] | None:
+    """The parsed pyproject.toml, or None for a setup.py-only project."""
+    path = root / "pyproject.toml"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror}", "check the file's permissions") from None
+    try:
+        return tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text", "save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"cannot parse {path}: {e}", "fix the TOML syntax at that line") from None
+
+
+def load_config(root: Path) -> Config:
+    """Read and validate the project's configuration; raise ConfigError naming the problem."""
+    from publish_checks.checks import CHECK_IDS  # the registry is the one list of ids
+
+    if not root.is_dir():
+        raise ConfigError(f"project directory {root} does not exist", "pass --project DIR")
+    pyproject = read_pyproject(root)
+    if pyproject is None:
+        return Config(root=root)
+    project = pyproject.get("project", {})
+    if not isinstance(project, dict):
+        raise ConfigError("[project] in pyproject.toml must be a table", "see PEP 621")
+    tool = pyproject.get("tool", {}).get("publish-checks", {})
+    where = "tool.publish-checks"
+    if not isinstance(tool, dict):
+        raise ConfigError(f"[{where}] must be a table", f"write it as [{where}]")
+    for key in tool:
+        if key not in KEYS:
+            raise ConfigError(f"unknown key '{key}' in [{where}]", _did_you_mean(key, KEYS))
+    skip = _strings(tool, "skip", where) or ()
+    for check_id in skip:
+        if check_id not in CHECK_IDS:
+            raise ConfigError(f"unknown check id '{check_id}' in {where}.skip",
+                              _did_you_mean(check_id, CHECK_IDS))
+    return Config(
+        root=root,
+        has_pyproject=True,
+        project=project,
+        credentials_file=_string(tool, "credentials-file", where) or ".env.local",
+        token_variable=_string(tool, "token-variable", where),
+        repository=_string(tool, "repository", where) or "pypi",
+        release_branch=_string(tool, "release-branch", where),
+        changelog=_string(tool, "changelog", where),
+        version_file=_string(tool, "version-file", where),
+        smoke_test=_strings(tool, "smoke-test", where),
+        skip=skip,
+        repositories=_repositories(tool.get("repositories"), where),
+    )

@@ -1,0 +1,108 @@
+"""Everything the checks look at, gathered lazily and at most once per run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from publish_checks import _dists
+from publish_checks._config import Config, load_config
+from publish_checks._credentials import TokenLookup, find_token
+from publish_checks._git import Git
+from publish_checks._repository import Target, resolve_target
+from publish_checks._version import VersionSource, check_version, declared_version
+
+
+@dataclass
+class Context:
+    root: Path
+    config: Config
+    target: Target
+    offline: bool = False
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    dist_dir: Path | None = None
+    # Set by the nox sessions: runs `twine check --strict` on the given files in a
+    # virtualenv and returns each file name's problem ('' when it renders). Used by
+    # dists-metadata when readme_renderer is not importable in-process.
+    twine_check: Callable[[Sequence[Path]], Mapping[str, str]] | None = None
+
+    @classmethod
+    def load(cls, root: Path, repository: str | None = None, *, offline: bool = False,
+             environ: Mapping[str, str] | None = None) -> Context:
+        """Read the configuration and resolve the target; ConfigError/UsageError on bad input."""
+        env = dict(os.environ if environ is None else environ)
+        root = root.resolve()
+        config = load_config(root)
+        target = resolve_target(repository or config.repository, config, env)
+        return cls(root, config, target, offline=offline, environ=env)
+
+    @cached_property
+    def git(self) -> Git:
+        return Git(self.root)
+
+    @cached_property
+    def is_git_repo(self) -> bool:
+        return self.git.is_repo()
+
+    @cached_property
+    def credentials_path(self) -> Path:
+        return self.root / self.config.credentials_file
+
+    @cached_property
+    def token_lookup(self) -> TokenLookup:
+        return find_token(self.target.token_variable, self.credentials_path, self.environ, self.root)
+
+    @cached_property
+    def dists(self) -> _dists.DistScan:
+        return _dists.scan(self.dist_dir or self.root / "dist")
+
+    @cached_property
+    def version_source(self) -> VersionSource:
+        return declared_version(self.config)
+
+    @cached_property
+    def project_name(self) -> str | None:
+        if self.config.project_name:
+            return self.config.project_name
+        names = {d.name for d in self.dists.dists}
+        return names.pop() if len(names) == 1 else None
+
+    @cached_property
+    def version(self) -> str | None:
+        """The version being released: the declared one, else the built dists' (dynamic)."""
+        source = self.version_source
+        if source.raw is not None and not check_version(source.raw):
+            return source.raw
+        if source.dynamic:
+            versions = {d.version for d in self.dists.of(self.project_name, None)}
+            if len(versions) == 1:
+                return versions.pop()
+        return None
+
+    @cached_property
+    def parsed_version(self) -> Version | None:
+        try:
+            return Version(self.version) if self.version else None
+        except InvalidVersion:
+            return None
+
+    @property
+    def normalized_name(self) -> str | None:
+        return canonicalize_name(self.project_name) if self.project_name else None
+
+    def release_dists(self) -> list[_dists.Dist]:
+        """The dists of this project and version: what publish would upload."""
+        return self.dists.of(self.project_name, self.version)
+
+    def shown(self, path: Path) -> str:
+        """A path as the user would type it from the project root."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)

@@ -1,0 +1,110 @@
+"""Where the token comes from (SPEC §3): environment first, then the credentials file.
+
+The token value lives only in :class:`Token` and is never part of its repr; what may be
+shown of it is its length and a short fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+TOKEN_PATTERN = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
+REDACTED = "pypi-********"
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str = field(repr=False)
+    variable: str
+    origin: str  # "environment" or the credentials file's path relative to the project
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.value.encode()).hexdigest()[:8]
+
+    def describe(self) -> str:
+        return (f"{self.variable} from {self.origin} "
+                f"({len(self.value)} characters, fingerprint {self.fingerprint})")
+
+
+@dataclass(frozen=True)
+class TokenLookup:
+    """The outcome of looking for a token; ``problem`` explains a file we could not use."""
+
+    token: Token | None
+    variable: str | None
+    file: Path
+    file_exists: bool
+    problem: str = ""
+
+
+def read_env_file(path: Path) -> tuple[dict[str, str], str]:
+    """Parse a dotenv file; returns (values, problem). Never raises for bad content."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return {}, f"cannot read {path.name}: {e.strerror}"
+    if b"\0" in data:
+        return {}, f"{path.name} is not a text file"
+    try:
+        text = data.decode("utf-8-sig")  # a BOM from a Windows editor is harmless here
+    except UnicodeDecodeError:
+        return {}, f"{path.name} is not UTF-8 text"
+    # python-dotenv logs unparsable lines itself; we report them our own way instead.
+    logger = logging.getLogger("dotenv.main")
+    was_disabled, logger.disabled = logger.disabled, True
+    try:
+        values = dotenv_values(stream=io.StringIO(text))
+    finally:
+        logger.disabled = was_disabled
+    return {k: v for k, v in values.items() if v is not None}, ""
+
+
+def find_token(variable: str | None, file: Path, environ: Mapping[str, str],
+               root: Path) -> TokenLookup:
+    """First match wins: the variable in the environment, then in the credentials file."""
+    exists = file.is_file()
+    if variable is None:
+        return TokenLookup(None, None, file, exists)
+    value = environ.get(variable, "")
+    if value:
+        return TokenLookup(Token(value, variable, "the environment"), variable, file, exists)
+    if not exists:
+        return TokenLookup(None, variable, file, exists)
+    values, problem = read_env_file(file)
+    shown = _shown(file, root)
+    if problem:
+        return TokenLookup(None, variable, file, exists, problem)
+    value = values.get(variable, "")
+    if value:
+        return TokenLookup(Token(value, variable, shown), variable, file, exists)
+    if variable in values:
+        problem = f"{variable} is empty in {shown}"
+    elif re.search(rf"^\s*(export\s+)?{re.escape(variable)}\s*=", file.read_text("utf-8-sig"), re.M):
+        problem = f"the {variable} line in {shown} cannot be parsed (an unclosed quote?)"
+    else:
+        problem = f"{shown} has no {variable}"
+    return TokenLookup(None, variable, file, exists, problem)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Replace every given secret and anything token-shaped in ``text``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return TOKEN_PATTERN.sub(REDACTED, text)

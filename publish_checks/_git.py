@@ -1,0 +1,55 @@
+"""The few git questions the checks ask, answered by the real git."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Git:
+    root: Path
+
+    @property
+    def available(self) -> bool:
+        return shutil.which("git") is not None
+
+    def run(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", *args], cwd=self.root, capture_output=True, text=True,
+            encoding="utf-8", errors="replace", check=check, timeout=60,
+        )
+
+    def out(self, *args: str) -> str:
+        """stdout of a git command that must succeed, stripped."""
+        return self.run(*args, check=True).stdout.strip()
+
+    def is_repo(self) -> bool:
+        if not self.available:
+            return False
+        result = self.run("rev-parse", "--is-inside-work-tree")
+        return result.returncode == 0 and result.stdout.strip() == "true"
+
+    def has_commits(self) -> bool:
+        return self.run("rev-parse", "-q", "--verify", "HEAD").returncode == 0
+
+    def head(self) -> str:
+        return self.out("rev-parse", "HEAD")
+
+    def branch(self) -> str | None:
+        """The current branch, or None on a detached HEAD (a CI tag checkout)."""
+        result = self.run("symbolic-ref", "--short", "-q", "HEAD")
+        return result.stdout.strip() or None
+
+    def tag_commit(self, tag: str) -> str | None:
+        result = self.run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{commit}}")
+        return result.stdout.strip() or None
+
+    def tracked_files(self, *paths: str) -> list[str]:
+        return [p for p in self.out("ls-files", "-z", "--", *paths).split("\0") if p]
+
+    def last_commit_time(self) -> int | None:
+        result = self.run("log", "-1", "--format=%ct")
+        return int(result.stdout) if result.returncode == 0 and result.stdout.strip() else None

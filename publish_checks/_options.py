@@ -1,0 +1,91 @@
+"""One option parser for the CLI and every session's posargs (SPEC §1: one parser)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from collections.abc import Sequence
+
+from publish_checks._errors import UsageError
+
+
+class Options(argparse.Namespace):
+    """Parsed options, typed so that mypy checks their use."""
+
+    command: str
+    project: str
+    repository: str | None
+    offline: bool
+    json: bool
+    skip: list[str]
+    yes: bool
+    dry_run: bool
+    tag: bool
+    push: bool
+    commit: bool
+    pre: str | None
+    target: str | None
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of printing usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, f"see '{self.prog} --help'")
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", default=".", metavar="DIR",
+                        help="the project to check (default: the current directory)")
+    parser.add_argument("--repository", "-r", metavar="NAME|URL",
+                        help="pypi, testpypi, local, a .pypirc section or an upload URL "
+                             "(default: [tool.publish-checks] repository, else pypi)")
+    parser.add_argument("--offline", action="store_true",
+                        help="do not ask the index anything (index-version is skipped)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    parser.add_argument("--skip", action="append", default=[], metavar="ID",
+                        help="skip this check (repeatable)")
+
+
+def add_release(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--yes", "-y", action="store_true",
+                        help="upload without asking (for CI)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="do everything but upload, including asking the index")
+    parser.add_argument("--tag", action="store_true",
+                        help="after a verified publish, create the annotated tag v<version>")
+    parser.add_argument("--push", action="store_true", help="with --tag, also push the tag")
+
+
+def add_bump(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", nargs="?", metavar="patch|minor|major|dev|X.Y.Z",
+                        help="the part to increase, or the new version")
+    parser.add_argument("--pre", choices=("a", "b", "rc"),
+                        help="make it (or move it to) a pre-release: alpha, beta or rc")
+    parser.add_argument("--commit", action="store_true",
+                        help="commit VERSION and the changelog after bumping")
+
+
+def session_parser(prog: str = "nox -s <session> --") -> argparse.ArgumentParser:
+    """The posargs every session accepts; each session uses the ones that apply to it."""
+    parser = _Parser(prog=prog, add_help=False)
+    add_common(parser)
+    add_release(parser)
+    add_bump(parser)
+    return parser
+
+
+def parse_session_args(args: Sequence[str]) -> Options:
+    options = session_parser().parse_args(list(args), namespace=Options())
+    validate_skip(options.skip)
+    return options
+
+
+def validate_skip(ids: Sequence[str]) -> None:
+    from publish_checks.checks import CHECK_IDS
+
+    for check_id in ids:
+        if check_id not in CHECK_IDS:
+            close = difflib.get_close_matches(check_id, CHECK_IDS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "check ids: " + ", ".join(CHECK_IDS)
+            raise UsageError(f"unknown check id '{check_id}' for --skip", hint)

@@ -1,0 +1,136 @@
+"""Where a release goes: a named index, a .pypirc section, a declared repository or a URL."""
+
+from __future__ import annotations
+
+import configparser
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from publish_checks._config import Config
+from publish_checks._errors import UsageError
+
+PYPI_UPLOAD_LIMIT = 100 * 1024 * 1024  # bytes; PyPI raises it per project on request
+LOCAL_URL_VARIABLE = "PUBLISH_CHECKS_LOCAL_URL"  # set by the rehearse session for `local`
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved repository. ``index_url`` is its PEP 503 simple index, with a trailing slash."""
+
+    name: str
+    upload_url: str | None
+    index_url: str | None
+    username: str = "__token__"
+    token_variable: str | None = None
+    pypirc_password: bool = False
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.upload_url or self.index_url or "").hostname or ""
+
+    @property
+    def token_host(self) -> str | None:
+        """The host a ``pypi-`` token is minted for, or None for indexes that use passwords."""
+        for host in ("test.pypi.org", "pypi.org"):
+            if self.host in (host, f"upload.{host}") or self.host.endswith(f".{host}"):
+                return host
+        return None
+
+    @property
+    def is_local(self) -> bool:
+        return self.name == "local"
+
+    @property
+    def upload_limit(self) -> int | None:
+        return PYPI_UPLOAD_LIMIT if self.token_host else None
+
+    def project_url(self, project: str, version: str) -> str | None:
+        if self.token_host:
+            return f"https://{self.token_host}/project/{project}/{version}/"
+        return f"{self.index_url}{project}/" if self.index_url else None
+
+
+def _default_variable(name: str, config: Config) -> str:
+    if config.token_variable:
+        return config.token_variable
+    return "TEST_PYPI_API_KEY" if name == "testpypi" else "PYPI_API_KEY"
+
+
+def index_url_for(upload_url: str) -> str:
+    """Best guess at the simple index that serves what ``upload_url`` receives."""
+    parts = urlsplit(upload_url)
+    host = parts.hostname or ""
+    if host == "upload.pypi.org":
+        return "https://pypi.org/simple/"
+    path = parts.path
+    if path.rstrip("/").endswith("/legacy"):
+        path = path.rstrip("/")[: -len("legacy")]
+    if path.rstrip("/").endswith("/simple"):  # an index URL given: keep it, publish says 405
+        path = path.rstrip("/")[: -len("simple")]
+    base = parts._replace(path=path.rstrip("/") + "/", query="", fragment="").geturl()
+    return base + "simple/"
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def pypirc_path(environ: Mapping[str, str]) -> Path:
+    home = environ.get("HOME") or os.path.expanduser("~")
+    return Path(home) / ".pypirc"
+
+
+def _pypirc(environ: Mapping[str, str]) -> configparser.RawConfigParser:
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(pypirc_path(environ), encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as e:
+        msg = f"cannot parse {pypirc_path(environ)}: {e}"
+        raise UsageError(msg, "fix or remove that file; publish-checks reads only its sections") from None
+    return parser
+
+
+def resolve_target(name: str, config: Config, environ: Mapping[str, str]) -> Target:
+    """Resolve a ``--repository`` value (SPEC §3); UsageError if nothing matches."""
+    if name == "pypi":
+        return Target("pypi", "https://upload.pypi.org/legacy/", "https://pypi.org/simple/",
+                      token_variable=_default_variable(name, config))
+    if name == "testpypi":
+        return Target("testpypi", "https://test.pypi.org/legacy/", "https://test.pypi.org/simple/",
+                      token_variable=_default_variable(name, config))
+    if name == "local":
+        url = environ.get(LOCAL_URL_VARIABLE)
+        if url:
+            url = _with_slash(url)
+            return Target("local", url, index_url_for(url), username="publish-checks")
+        return Target("local", None, None, username="publish-checks")
+    if name in config.repositories:
+        repo = config.repositories[name]
+        return Target(name, _with_slash(repo.upload_url),
+                      _with_slash(repo.index_url) if repo.index_url else index_url_for(repo.upload_url),
+                      username=repo.username,
+                      token_variable=repo.token_variable or _default_variable(name, config))
+    if name.startswith(("https://", "http://")):
+        if not urlsplit(name).hostname:
+            raise UsageError(f"repository URL {name!r} has no host", "pass a full URL, e.g. https://host/legacy/")
+        url = _with_slash(name)
+        return Target(url, url, index_url_for(url), token_variable=_default_variable(name, config))
+    pypirc = _pypirc(environ)
+    if pypirc.has_section(name):
+        url = pypirc.get(name, "repository", fallback=None)
+        if not url:
+            msg = f"section [{name}] of {pypirc_path(environ)} has no repository URL"
+            raise UsageError(msg, f"add 'repository = https://…' to [{name}]")
+        return Target(name, _with_slash(url), index_url_for(url),
+                      username=pypirc.get(name, "username", fallback="__token__"),
+                      token_variable=_default_variable(name, config),
+                      pypirc_password=bool(pypirc.get(name, "password", fallback="")))
+    known = ["pypi", "testpypi", "local", *config.repositories,
+             *(s for s in pypirc.sections() if s != "distutils")]
+    msg = f"unknown repository {name!r} (known: {', '.join(known)})"
+    hint = ("pass a URL, or declare it as [tool.publish-checks.repositories."
+            f"{name}] with upload-url = \"...\" in pyproject.toml")
+    raise UsageError(msg, hint)

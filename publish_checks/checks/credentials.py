@@ -1,0 +1,133 @@
+"""credentials-*: a token source exists, and the file holding it cannot leak."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Mapping
+
+from publish_checks._context import Context
+from publish_checks._report import Finding, failed, passed, skipped, warned
+from publish_checks._repository import pypirc_path
+
+# Environment variables that mean "this CI job can mint a PyPI token" (trusted publishing).
+_OIDC_VARIABLES = {
+    "ACTIONS_ID_TOKEN_REQUEST_URL": "GitHub Actions",
+    "PYPI_ID_TOKEN": "GitLab CI",
+    "TESTPYPI_ID_TOKEN": "GitLab CI",
+    "BUILDKITE_AGENT_ACCESS_TOKEN": "Buildkite",
+    "CIRCLE_OIDC_TOKEN_V2": "CircleCI",
+}
+
+
+def trusted_publishing_provider(environ: Mapping[str, str]) -> str | None:
+    """The CI system that can mint a token for this job, if any."""
+    for variable, provider in _OIDC_VARIABLES.items():
+        if environ.get(variable):
+            return provider
+    return None
+
+
+def credentials_source(ctx: Context) -> Finding:
+    target, lookup = ctx.target, ctx.token_lookup
+    if target.is_local:
+        return passed("the embedded index uses credentials generated for each rehearsal")
+    if lookup.token is not None:
+        return passed(f"token: {lookup.token.describe()}")
+    variable = lookup.variable or "PYPI_API_KEY"
+    shown = ctx.shown(lookup.file)
+    hint = (f"put {variable}=pypi-… in {shown} (git-ignored, chmod 600), or export {variable}; "
+            "in CI use trusted publishing")
+    if lookup.problem:
+        return failed(lookup.problem, hint)
+    if target.pypirc_password:
+        return passed(f"password from [{target.name}] in {pypirc_path(ctx.environ)} (twine reads it)")
+    provider = trusted_publishing_provider(ctx.environ)
+    if provider and target.token_host:
+        return passed(f"no token: {provider} trusted publishing will mint one at upload time")
+    if ctx.environ.get("GITHUB_ACTIONS") == "true" and target.token_host:
+        return failed("GitHub Actions job without a token and without an OIDC token for "
+                      "trusted publishing",
+                      "give the job 'permissions: id-token: write' and register it as a trusted "
+                      f"publisher on {target.token_host}, or pass {variable} as a secret")
+    summary = f"no token: {variable} is not set and {shown} does not exist"
+    if target.token_host is None:
+        return warned(summary + "; twine will ask its keyring or ~/.pypirc",
+                      f"set {variable}, or add a [{target.name}] section with a password to ~/.pypirc")
+    return failed(summary, hint)
+
+
+def _no_file(ctx: Context) -> Finding | None:
+    path = ctx.credentials_path
+    if not os.path.lexists(path):
+        return skipped(f"no credentials file ({ctx.shown(path)})")
+    return None
+
+
+def credentials_file_permissions(ctx: Context) -> Finding:
+    if os.name != "posix":
+        return skipped("POSIX file modes do not apply on this system")
+    if (absent := _no_file(ctx)) is not None:
+        return absent
+    path = ctx.credentials_path
+    shown = ctx.shown(path)
+    if path.is_symlink():
+        shown = f"{shown} (a link to {path.resolve()})"
+    try:
+        st = path.stat()
+    except OSError as e:
+        return failed(f"{shown} cannot be read: {e.strerror}", f"fix or remove {ctx.shown(path)}")
+    mode = stat.S_IMODE(st.st_mode)
+    problems = []
+    if mode & 0o070:
+        problems.append("group")
+    if mode & 0o007:
+        problems.append("others")
+    if problems:
+        who = " and ".join(problems)
+        return failed(f"{shown} is accessible to {who} (mode {mode:04o})",
+                      f"chmod 600 {ctx.shown(path)}")
+    if st.st_uid != os.getuid():
+        return failed(f"{shown} belongs to user id {st.st_uid}, not to you ({os.getuid()})",
+                      f"chown {os.getuid()} {ctx.shown(path)}  (or recreate the file yourself)")
+    return passed(f"{shown} is private to you (mode {mode:04o})")
+
+
+def credentials_file_ignored(ctx: Context) -> Finding:
+    if not ctx.is_git_repo:
+        return skipped("not a git repository")
+    path = ctx.credentials_path
+    shown = ctx.shown(path)
+    # --no-index: answer from the ignore rules even if the file is (wrongly) tracked.
+    result = ctx.git.run("check-ignore", "-q", "--no-index", "--", str(path))
+    if result.returncode == 0:
+        return passed(f"git ignores {shown}")
+    if result.returncode == 128 and "outside repository" in result.stderr:
+        return passed(f"{shown} is outside the repository")
+    if result.returncode not in (0, 1):
+        return failed(f"git check-ignore failed: {result.stderr.strip()}", "run it by hand to see why")
+    hint = f"add '{path.name}' (or '.env.*' with '!.env.example') to .gitignore"
+    if not os.path.lexists(path):
+        return skipped(f"no credentials file yet, and git would not ignore {shown}: {hint}")
+    return failed(f"git does not ignore {shown}: one 'git add .' publishes your token", hint)
+
+
+def credentials_file_untracked(ctx: Context) -> Finding:
+    if not ctx.is_git_repo:
+        return skipped("not a git repository")
+    if not ctx.git.has_commits():
+        return passed("no commits yet")
+    shown = ctx.shown(ctx.credentials_path)
+    rel = str(ctx.credentials_path)
+    revoke = (f"revoke the token at https://{ctx.target.token_host or 'pypi.org'}"
+              "/manage/account/token/ and make a new one")
+    if ctx.git.run("ls-files", "--error-unmatch", "--", rel).returncode == 0:
+        return failed(f"{shown} is tracked by git",
+                      f"git rm --cached {shown}; then {revoke}: it is in your history")
+    history = ctx.git.run("log", "--all", "--format=%h", "-1", "--", rel)
+    if history.returncode == 0 and history.stdout.strip():
+        commit = history.stdout.strip()
+        return failed(f"{shown} was committed before (commit {commit}) and is in git history",
+                      f"{revoke}; then remove it from history: "
+                      f"git filter-repo --invert-paths --path {shown}")
+    return passed(f"{shown} is not tracked and was never committed")

@@ -1,0 +1,77 @@
+"""git-clean, git-branch, git-tag: the release is exactly a commit on the release branch."""
+
+from __future__ import annotations
+
+from publish_checks._context import Context
+from publish_checks._report import Finding, failed, passed, skipped, warned
+
+
+def _listing(paths: list[str], most: int = 5) -> str:
+    shown = ", ".join(paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def _not_a_repo(ctx: Context) -> Finding | None:
+    if not ctx.is_git_repo:
+        return skipped("not a git repository" if ctx.git.available else "git is not installed")
+    return None
+
+
+def git_clean(ctx: Context) -> Finding:
+    if (skip := _not_a_repo(ctx)) is not None:
+        return skip
+    result = ctx.git.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+    if result.returncode != 0:
+        return failed(f"git status failed: {result.stderr.strip()}", "run git status to see why")
+    changed, untracked = [], []
+    entries = iter(result.stdout.split("\0"))
+    for entry in entries:
+        if not entry:
+            continue
+        code, path = entry[:2], entry[3:]
+        if code[0] in "RC":  # a rename/copy is followed by its source path
+            next(entries, None)
+        (untracked if code == "??" else changed).append(path)
+    if changed:
+        return failed(f"{len(changed)} tracked file(s) with uncommitted changes: {_listing(changed)}",
+                      "commit them (git commit -a) or set them aside (git stash)")
+    if untracked:
+        return warned(f"{len(untracked)} untracked file(s): {_listing(untracked)}",
+                      "commit them, add them to .gitignore, or delete them")
+    return passed("working tree is clean")
+
+
+def git_branch(ctx: Context) -> Finding:
+    if (skip := _not_a_repo(ctx)) is not None:
+        return skip
+    wanted = ctx.config.release_branch
+    allowed = (wanted,) if wanted else ("main", "master")
+    shown = " or ".join(allowed)
+    branch = ctx.git.branch()
+    if branch is None:
+        where = ctx.git.run("rev-parse", "--short", "HEAD").stdout.strip() or "no commit"
+        return warned(f"HEAD is detached at {where}, not on {shown}",
+                      f"git switch {allowed[0]} (a CI tag checkout is detached: that is fine)")
+    if branch not in allowed:
+        return warned(f"on branch {branch}, not on the release branch {shown}",
+                      f"git switch {allowed[0]}, or set release-branch = \"{branch}\" "
+                      "in [tool.publish-checks]")
+    return passed(f"on the release branch {branch}")
+
+
+def git_tag(ctx: Context) -> Finding:
+    if (skip := _not_a_repo(ctx)) is not None:
+        return skip
+    if ctx.version is None:
+        return skipped("no valid version to look for (see version-file)")
+    tag = f"v{ctx.version}"
+    tagged = ctx.git.tag_commit(tag)
+    if tagged is None:
+        return passed(f"tag {tag} does not exist yet")
+    head = ctx.git.head() if ctx.git.has_commits() else None
+    if tagged == head:
+        return passed(f"tag {tag} points at HEAD")
+    return failed(f"tag {tag} already exists at {tagged[:12]}, not at HEAD"
+                  f"{f' ({head[:12]})' if head else ''}: this version was released from "
+                  "another commit",
+                  f"bump the version (nox -s bump -- patch); if the tag is a mistake: git tag -d {tag}")

@@ -1,0 +1,112 @@
+"""version-file, version-consistent, changelog-entry: the release says one version everywhere."""
+
+from __future__ import annotations
+
+import datetime
+
+from packaging.version import InvalidVersion, Version
+
+from publish_checks._changelog import find_changelog, find_section, has_content, is_unreleased, sections
+from publish_checks._context import Context
+from publish_checks._report import Finding, failed, passed, skipped, warned
+from publish_checks._version import check_version, package_version_attr
+
+
+def version_file(ctx: Context) -> Finding:
+    source = ctx.version_source
+    if source.problem:
+        fix = f"write the version, e.g. 1.0.0, alone in {source.label}"
+        if "canonical" in source.problem or "byte-order" in source.problem:
+            fix = f"re-save {source.label} as UTF-8 without a byte-order mark"
+        return failed(f"{source.label} {source.problem}", fix)
+    if source.dynamic:
+        if ctx.version:
+            return passed(f"version is {source.label}; the built dists say {ctx.version}")
+        return skipped(f"version is {source.label}: it is read from the built dists "
+                       "(run nox -s build)")
+    assert source.raw is not None
+    if problem := check_version(source.raw):
+        try:
+            fix = f"write {str(Version(source.raw))!r} in {source.label}"
+        except InvalidVersion:
+            fix = "use a PEP 440 version such as 1.2.0, 1.2.0rc1 or 1.2.0.post1"
+        return failed(f"{source.label}: {problem}", fix)
+    return passed(f"{source.label} says {source.raw}")
+
+
+def _dist_versions(ctx: Context) -> set[str]:
+    return {d.version for d in ctx.dists.of(ctx.project_name, None)}
+
+
+def version_consistent(ctx: Context) -> Finding:
+    if ctx.parsed_version is None or ctx.version is None:
+        return skipped("no valid version to compare (see version-file)")
+    wanted = ctx.parsed_version
+    sources: list[tuple[str, str]] = [(ctx.version_source.label, ctx.version)]
+    static = ctx.config.static_version
+    if static is not None and ctx.version_source.label != "[project].version":
+        sources.append(("[project].version", static))
+    if (attr := package_version_attr(ctx.root, ctx.project_name)) is not None:
+        sources.append((f"__version__ in {ctx.shown(attr[0])}", attr[1]))
+    built = _dist_versions(ctx)
+    if built and ctx.version not in built:  # other versions alone are dists-stale's business
+        sources.append(("dist/", ", ".join(sorted(built))))
+    elif built:
+        sources.append(("dist/", ctx.version))
+    wrong = []
+    for label, value in sources[1:]:
+        try:
+            if Version(value) != wanted:
+                wrong.append((label, value))
+        except InvalidVersion:
+            wrong.append((label, value))
+    if wrong:
+        details = "; ".join(f"{label} says {value}" for label, value in wrong)
+        labels = [label for label, _ in wrong]
+        fix = ("rebuild: nox -s build" if labels == ["dist/"]
+               else f"make them say {ctx.version} (nox -s bump updates every source it knows)")
+        return failed(f"{sources[0][0]} says {ctx.version}, but {details}", fix)
+    if len(sources) == 1:
+        return passed(f"only {sources[0][0]} declares a version ({ctx.version})")
+    names = ", ".join(label for label, _ in sources)
+    return passed(f"{names} agree on {ctx.version}")
+
+
+def _suggested_heading(path_suffix: str, version: str) -> str:
+    today = datetime.date.today().isoformat()
+    if path_suffix == ".rst":
+        title = f"{version} ({today})"
+        return f"{title}\n{'-' * len(title)}"
+    return f"## [{version}] - {today}"
+
+
+def changelog_entry(ctx: Context) -> Finding:
+    if ctx.version is None:
+        return skipped("no valid version to look for (see version-file)")
+    path = find_changelog(ctx.root, ctx.config.changelog)
+    if path is None:
+        return warned("no changelog found (CHANGELOG.md, CHANGES.rst, HISTORY, NEWS …)",
+                      "add CHANGELOG.md with a '## [Unreleased]' section (keepachangelog.com)")
+    shown = ctx.shown(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return failed(f"the changelog {shown} set in [tool.publish-checks] does not exist",
+                      "create it, or fix the 'changelog' key")
+    except (OSError, UnicodeDecodeError) as e:
+        return failed(f"{shown} cannot be read as UTF-8 text ({e})", f"re-save {shown} as UTF-8")
+    section, lines = find_section(text, ctx.version)
+    heading = _suggested_heading(path.suffix, ctx.version)
+    if section is None:
+        unreleased = next((s for s in sections(text) if is_unreleased(s.title)), None)
+        if unreleased is not None and has_content(unreleased.body(lines)):
+            return failed(f"{shown} has no section for {ctx.version}; its Unreleased section "
+                          "has entries",
+                          f"rename '{lines[unreleased.start]}' to '{heading}' and add an empty "
+                          "Unreleased section above it, or run nox -s bump")
+        return failed(f"{shown} has no section for {ctx.version}",
+                      f"add a section headed '{heading.splitlines()[0]}' listing what changed")
+    if not has_content(section.body(lines)):
+        return failed(f"the {ctx.version} section of {shown} (line {section.start + 1}) is empty",
+                      "list what changed in this release under it")
+    return passed(f"{shown} has a section for {ctx.version} (line {section.start + 1})")

@@ -1,0 +1,95 @@
+"""Small builders for test inputs: a sample project, built from text, never binary blobs."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from publish_checks import Context, Report, run_checks
+
+PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name}"
+dynamic = ["version"]
+description = "A demo package for publish-checks tests."
+readme = "README.md"
+requires-python = ">=3.10"
+license = "MIT"
+
+[tool.setuptools.dynamic]
+version = {{ file = "VERSION" }}
+
+[tool.setuptools.packages.find]
+include = ["{module}*"]
+{extra}"""
+
+CHANGELOG = """\
+# Changelog
+
+## [Unreleased]
+
+## [{version}] - 2026-01-01
+
+### Added
+
+- The first feature.
+"""
+
+
+@dataclass
+class SampleProject:
+    root: Path
+    name: str = "demo-pkg"
+    version: str = "1.2.0"
+
+    @property
+    def module(self) -> str:
+        return self.name.replace("-", "_")
+
+    @classmethod
+    def create(cls, root: Path, name: str = "demo-pkg", version: str = "1.2.0",
+               extra_config: str = "") -> SampleProject:
+        sample = cls(root, name, version)
+        module = sample.module
+        root.mkdir(parents=True, exist_ok=True)
+        sample.write("pyproject.toml", PYPROJECT.format(name=name, module=module, extra=extra_config))
+        sample.write("VERSION", f"{version}\n")
+        sample.write("CHANGELOG.md", CHANGELOG.format(version=version))
+        sample.write("README.md", f"# {name}\n\nA demo package.\n")
+        sample.write(".gitignore", ".env.*\n!.env.example\ndist/\n*.egg-info/\n__pycache__/\n")
+        sample.write(f"{module}/__init__.py", f'"""Demo."""\n\n__version__ = "{version}"\n')
+        sample.write(f"{module}/core.py", "def answer() -> int:\n    return 42\n")
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+        return sample
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    def commit(self, message: str = "change") -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+    def context(self, repository: str | None = None, *, offline: bool = True,
+                env: dict[str, str] | None = None) -> Context:
+        import os
+
+        environ = dict(os.environ)
+        environ.update(env or {})
+        return Context.load(self.root, repository, offline=offline, environ=environ)
+
+    def verify(self, repository: str | None = None, *, offline: bool = True,
+               env: dict[str, str] | None = None) -> Report:
+        return run_checks(self.context(repository, offline=offline, env=env))

@@ -1,0 +1,50 @@
+"""Shared fixtures: a sample project in tmp_path, real git, and an environment free of
+the developer's credentials (HOME points at a folder that does not exist)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.builders import SampleProject
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test ever sees the developer's tokens, .pypirc, keyring or git identity."""
+    home = tmp_path_factory.mktemp("home") / "nonexistent"
+    # Keep the package caches of the real HOME: e2e tests create virtualenvs.
+    real_home = Path.home()
+    monkeypatch.setenv("UV_CACHE_DIR", os.environ.get("UV_CACHE_DIR", str(real_home / ".cache" / "uv")))
+    monkeypatch.setenv("PIP_CACHE_DIR", os.environ.get("PIP_CACHE_DIR", str(real_home / ".cache" / "pip")))
+    monkeypatch.setenv("HOME", str(home))
+    for variable in list(os.environ):
+        if (variable.endswith(("_API_KEY", "_ID_TOKEN")) or variable.startswith(("TWINE_", "GIT_"))
+                or variable in ("ACTIONS_ID_TOKEN_REQUEST_URL", "GITHUB_ACTIONS", "CI",
+                                "NO_COLOR", "FORCE_COLOR", "GITHUB_STEP_SUMMARY",
+                                "PUBLISH_CHECKS_LOCAL_URL")):
+            monkeypatch.delenv(variable)
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Author")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "author@example.invalid")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Author")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "author@example.invalid")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    yield
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> SampleProject:
+    """A small, correct project ('demo-pkg' 1.2.0) committed on main in a real git repo."""
+    sample = SampleProject.create(tmp_path / "demo")
+    sample.commit("initial")
+    return sample
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                          text=True).stdout
