@@ -44,6 +44,9 @@ class TokenLookup:
     file: Path
     file_exists: bool
     problem: str = ""
+    # The file is fine but simply does not hold the variable (it may hold other settings);
+    # other sources (a .pypirc password, trusted publishing, a keyring) may still serve.
+    variable_missing: bool = False
 
 
 def read_env_file(path: Path) -> tuple[dict[str, str], str]:
@@ -65,7 +68,8 @@ def read_env_file(path: Path) -> tuple[dict[str, str], str]:
         values = dotenv_values(stream=io.StringIO(text))
     finally:
         logger.disabled = was_disabled
-    return {k: v for k, v in values.items() if v is not None}, ""
+    # A bare `NAME` line (no `=`) parses as None: for us it is a variable with no value.
+    return {k: v or "" for k, v in values.items()}, ""
 
 
 def find_token(variable: str | None, file: Path, environ: Mapping[str, str],
@@ -88,11 +92,21 @@ def find_token(variable: str | None, file: Path, environ: Mapping[str, str],
         return TokenLookup(Token(value, variable, shown), variable, file, exists)
     if variable in values:
         problem = f"{variable} is empty in {shown}"
-    elif re.search(rf"^\s*(export\s+)?{re.escape(variable)}\s*=", file.read_text("utf-8-sig"), re.M):
+    elif _declares(file, variable):
         problem = f"the {variable} line in {shown} cannot be parsed (an unclosed quote?)"
     else:
-        problem = f"{shown} has no {variable}"
+        return TokenLookup(None, variable, file, exists, f"{shown} has no {variable}",
+                           variable_missing=True)
     return TokenLookup(None, variable, file, exists, problem)
+
+
+def _declares(file: Path, variable: str) -> bool:
+    """True when a line of ``file`` assigns ``variable``, even if dotenv could not parse it."""
+    assignment = re.compile(rf"^\s*(export\s+)?{re.escape(variable)}\s*=", re.M)
+    try:
+        return assignment.search(file.read_bytes().decode("utf-8-sig")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _shown(path: Path, root: Path) -> str:

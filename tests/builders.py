@@ -57,7 +57,8 @@ class SampleProject:
         sample = cls(root, name, version)
         module = sample.module
         root.mkdir(parents=True, exist_ok=True)
-        sample.write("pyproject.toml", PYPROJECT.format(name=name, module=module, extra=extra_config))
+        sample.write("pyproject.toml",
+                     PYPROJECT.format(name=name, module=module, extra=extra_config))
         sample.write("VERSION", f"{version}\n")
         sample.write("CHANGELOG.md", CHANGELOG.format(version=version))
         sample.write("README.md", f"# {name}\n\nA demo package.\n")
@@ -71,6 +72,13 @@ class SampleProject:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        return path
+
+    def touch_dist(self, filename: str) -> Path:
+        """An empty file in dist/: enough for checks that only look at dist file names."""
+        path = self.root / "dist" / filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
         return path
 
     def git(self, *args: str) -> str:

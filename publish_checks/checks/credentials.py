@@ -38,10 +38,11 @@ def credentials_source(ctx: Context) -> Finding:
     shown = ctx.shown(lookup.file)
     hint = (f"put {variable}=pypi-… in {shown} (git-ignored, chmod 600), or export {variable}; "
             "in CI use trusted publishing")
-    if lookup.problem:
+    if lookup.problem and not lookup.variable_missing:  # the user tried and it is broken
         return failed(lookup.problem, hint)
     if target.pypirc_password:
-        return passed(f"password from [{target.name}] in {pypirc_path(ctx.environ)} (twine reads it)")
+        return passed(f"password from [{target.name}] in {pypirc_path(ctx.environ)} "
+                      "(twine reads it)")
     provider = trusted_publishing_provider(ctx.environ)
     if provider and target.token_host:
         return passed(f"no token: {provider} trusted publishing will mint one at upload time")
@@ -50,10 +51,13 @@ def credentials_source(ctx: Context) -> Finding:
                       "trusted publishing",
                       "give the job 'permissions: id-token: write' and register it as a trusted "
                       f"publisher on {target.token_host}, or pass {variable} as a secret")
-    summary = f"no token: {variable} is not set and {shown} does not exist"
+    where = lookup.problem or f"{shown} does not exist"
+    summary = f"no token: {variable} is not set and {where}"
     if target.token_host is None:
+        section = target.name if target.name != target.upload_url else "NAME"
         return warned(summary + "; twine will ask its keyring or ~/.pypirc",
-                      f"set {variable}, or add a [{target.name}] section with a password to ~/.pypirc")
+                      f"set {variable}, or add a [{section}] section with repository = "
+                      f"{target.upload_url} and a password to ~/.pypirc")
     return failed(summary, hint)
 
 
@@ -78,14 +82,10 @@ def credentials_file_permissions(ctx: Context) -> Finding:
     except OSError as e:
         return failed(f"{shown} cannot be read: {e.strerror}", f"fix or remove {ctx.shown(path)}")
     mode = stat.S_IMODE(st.st_mode)
-    problems = []
-    if mode & 0o070:
-        problems.append("group")
-    if mode & 0o007:
-        problems.append("others")
-    if problems:
-        who = " and ".join(problems)
-        return failed(f"{shown} is accessible to {who} (mode {mode:04o})",
+    who = " and ".join(name for name, bits in (("group", 0o070), ("others", 0o007)) if mode & bits)
+    if who:
+        access = ("readable" if mode & 0o044 else "writable" if mode & 0o022 else "accessible")
+        return failed(f"{shown} is {access} by {who} (mode {mode:04o})",
                       f"chmod 600 {ctx.shown(path)}")
     if st.st_uid != os.getuid():
         return failed(f"{shown} belongs to user id {st.st_uid}, not to you ({os.getuid()})",
@@ -105,7 +105,8 @@ def credentials_file_ignored(ctx: Context) -> Finding:
     if result.returncode == 128 and "outside repository" in result.stderr:
         return passed(f"{shown} is outside the repository")
     if result.returncode not in (0, 1):
-        return failed(f"git check-ignore failed: {result.stderr.strip()}", "run it by hand to see why")
+        return failed(f"git check-ignore failed: {result.stderr.strip()}",
+                      "run it by hand to see why")
     hint = f"add '{path.name}' (or '.env.*' with '!.env.example') to .gitignore"
     if not os.path.lexists(path):
         return skipped(f"no credentials file yet, and git would not ignore {shown}: {hint}")
@@ -115,16 +116,18 @@ def credentials_file_ignored(ctx: Context) -> Finding:
 def credentials_file_untracked(ctx: Context) -> Finding:
     if not ctx.is_git_repo:
         return skipped("not a git repository")
-    if not ctx.git.has_commits():
-        return passed("no commits yet")
     shown = ctx.shown(ctx.credentials_path)
     rel = str(ctx.credentials_path)
     revoke = (f"revoke the token at https://{ctx.target.token_host or 'pypi.org'}"
               "/manage/account/token/ and make a new one")
+    # Asked before has_commits(): a file staged in a brand-new repository is tracked too.
     if ctx.git.run("ls-files", "--error-unmatch", "--", rel).returncode == 0:
         return failed(f"{shown} is tracked by git",
                       f"git rm --cached {shown}; then {revoke}: it is in your history")
-    history = ctx.git.run("log", "--all", "--format=%h", "-1", "--", rel)
+    if not ctx.git.has_commits():
+        return passed(f"{shown} is not tracked (no commits yet)")
+    # --diff-filter=ACMRT: name the latest commit that holds the file, not the one deleting it.
+    history = ctx.git.run("log", "--all", "--format=%h", "--diff-filter=ACMRT", "-1", "--", rel)
     if history.returncode == 0 and history.stdout.strip():
         commit = history.stdout.strip()
         return failed(f"{shown} was committed before (commit {commit}) and is in git history",
