@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from publish_checks._build import clean_outputs, file_table, normalize_sdist, source_date_epoch
 from publish_checks._context import Context
-from publish_checks._errors import PublishChecksError
+from publish_checks._credentials import redact
+from publish_checks._dists import file_sha256
+from publish_checks._errors import PublishChecksError, ReleaseError
+from publish_checks._index import project_files, wait_for_files
 from publish_checks._options import Options, parse_session_args
-from publish_checks._report import Report, render_text, use_colour
+from publish_checks._publish import (
+    Plan,
+    explain_upload_failure,
+    make_plan,
+    next_steps,
+    smoke_command,
+    twine_argv,
+    twine_env,
+)
+from publish_checks._rehearse import local_index
+from publish_checks._release import (
+    create_tag,
+    dependency_index,
+    make_venv,
+    push_tag,
+    run_checked,
+    run_redacted,
+    write_step_summary,
+)
+from publish_checks._report import Report, Status, render_text, use_colour
+from publish_checks._repository import LOCAL_URL_VARIABLE
 from publish_checks._verify import run_checks
+from publish_checks.checks import DIST_CHECK_IDS
 
 if TYPE_CHECKING:
     import nox
@@ -78,19 +106,195 @@ def verify(session: nox.Session) -> None:
 
 def build(session: nox.Session) -> None:
     """Build sdist and wheel into a clean dist/, then check them."""
-    session.error("build is not available yet")
+    options = _options(session)
+    ctx = _context(session, options, offline=True)
+    ctx = build_into(session, ctx, ctx.root / "dist")
+    if not ctx.release_dists():
+        session.error("the build produced no dists of this project and version")
 
 
 def publish(session: nox.Session) -> None:
     """Verify, confirm, upload to the index, then prove the release installs."""
-    session.error("publish is not available yet")
+    options = _options(session)
+    if options.offline:
+        session.error("publish must ask the index what it has: drop --offline "
+                      "(--dry-run stops before uploading)")
+    ctx = _context(session, options, offline=False)
+    release(session, ctx, options)
 
 
 def rehearse(session: nox.Session) -> None:
     """The whole release against a throwaway local index: no account needed."""
-    session.error("rehearse is not available yet")
+    options = _options(session)
+    session.install("pypiserver[passlib]>=2", silent=True)
+    python = Path(session.bin) / "python"
+    try:
+        with local_index(python) as index:
+            session.log(f"# Embedded index up at {index.url} (user {index.username}, "
+                        "generated password)")
+            environ = {**os.environ, LOCAL_URL_VARIABLE: index.url}
+            try:
+                ctx = Context.load(Path(options.project), "local", environ=environ)
+            except PublishChecksError as e:
+                session.error(f"{e.message} — {e.hint}" if e.hint else e.message)
+            ctx.twine_check = _twine_checker(session)
+            # Build into the throwaway folder: a rehearsal leaves the real dist/ alone.
+            ctx = build_into(session, ctx, index.workdir / "dist")
+            options.yes = True
+            release(session, ctx, options, password=index.password)
+            session.log("# Rehearsal passed: the same steps will work against the real index")
+    except PublishChecksError as e:
+        session.error(f"{e.message} — {e.hint}" if e.hint else e.message)
+
+
+def build_into(session: nox.Session, ctx: Context, outdir: Path) -> Context:
+    """Clean outputs, build with `build` in the session's virtualenv, run the dist checks.
+
+    Returns a new Context that sees the freshly built files.
+    """
+    removed = clean_outputs(ctx.root, outdir, ctx.git)
+    if removed:
+        session.log(f"# Removed {', '.join(removed)}")
+    uv = session.venv_backend == "uv"
+    session.install("build[uv]>=1.2" if uv else "build>=1.2", silent=True)
+    epoch = source_date_epoch(ctx.git)
+    env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else {}
+    session.log(f"# Building {ctx.project_name or ctx.root.name} into {ctx.shown(outdir)}"
+                + (f" (SOURCE_DATE_EPOCH={epoch}, from the last commit)" if env else ""))
+    session.run("python", "-m", "build", *(["--installer", "uv"] if uv else []),
+                "--outdir", str(outdir), str(ctx.root), env=env, silent=True)
+    if epoch is not None:
+        for sdist in outdir.glob("*.tar.gz"):
+            normalize_sdist(sdist, epoch)
+    built = dataclasses.replace(ctx, dist_dir=outdir)
+    rows = [(d.filename, d.path.stat().st_size, built.dists.sha256(d.path), d.kind)
+            for d in built.dists.dists]
+    print(f"\nBuilt in {built.shown(outdir)}:\n{file_table(rows)}\n", flush=True)
+    report = run_checks(built, only=DIST_CHECK_IDS)
+    sys.stdout.write(render_text(dataclasses.replace(
+        report, checks=[r for r in report.checks if r.id in DIST_CHECK_IDS]),
+        colour=use_colour(sys.stdout)))
+    if not report.ok:
+        session.error("the built files failed a check: fix what is marked ✗ above, "
+                      "then run nox -s build again")
+    return built
+
+
+def _confirm(session: nox.Session, options: Options, plan: Plan, target: str) -> None:
+    if options.yes:
+        return
+    if os.environ.get("CI") or not sys.stdin.isatty():
+        session.error("no terminal to confirm the upload on, so nothing was uploaded: "
+                      "pass --yes (nox -s publish -- --yes)")
+    try:
+        answer = input(f"Upload {len(plan.to_upload)} file(s) to {target}? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        session.error("not confirmed: nothing was uploaded")
+
+
+def release(session: nox.Session, ctx: Context, options: Options,
+            password: str | None = None) -> None:
+    """verify → plan → confirm → upload → the index serves it → it installs and runs."""
+    session.log(f"# Verifying {ctx.project_name} {ctx.version} for {ctx.target.name}")
+    report = run_checks(ctx, skip=options.skip)
+    show(report, options)
+    if not report.ok:
+        failed = sum(r.status is Status.FAIL for r in report.checks)
+        session.error(f"not publishing: {failed} check(s) failed; nothing was uploaded")
+    assert ctx.target.index_url is not None and ctx.project_name is not None
+    secrets_ = tuple(s for s in (password,) if s)
+    try:
+        plan = make_plan(ctx, project_files(ctx.target.index_url, ctx.project_name))
+        print(plan.render(), flush=True)
+        if not plan.to_upload:
+            session.log("# Every file is already on the index: nothing to upload")
+        elif options.dry_run:
+            session.log("# Dry run: stopping before the upload; nothing was uploaded")
+            return
+        else:
+            _confirm(session, options, plan, ctx.target.name)
+            upload(session, ctx, plan, password)
+        session.log("# Waiting for the index to serve every file with the right sha256")
+        wait_for_files(ctx.target.index_url, ctx.project_name,
+                       {f.dist.filename: f.sha256 for f in plan.files})
+        prove_installable(session, ctx, plan)
+        tagged = pushed = False
+        if options.tag:
+            tagged = create_tag(ctx, plan.version)
+            session.log(f"# Tagged HEAD as v{plan.version}")
+            if options.push:
+                pushed = push_tag(ctx, plan.version)
+                session.log(f"# Pushed v{plan.version}")
+    except PublishChecksError as e:
+        session.error(redact(f"{e.message} — {e.hint}" if e.hint else e.message, secrets_))
+    print("\n" + next_steps(ctx, plan, tagged=tagged, pushed=pushed), flush=True)
+    write_step_summary(ctx, report, plan)
+
+
+def upload(session: nox.Session, ctx: Context, plan: Plan, password: str | None) -> None:
+    session.install("twine>=6.1", silent=True)
+    argv = twine_argv(plan)
+    session.log(f"# Uploading {len(plan.to_upload)} file(s) to {plan.upload_url} with twine")
+    env = {**os.environ, **twine_env(ctx, password)}
+    for key, value in session.env.items():  # nox marks variables to unset with None
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    env["PATH"] = os.pathsep.join([session.bin, env.get("PATH", "")])
+    secrets_ = tuple(s for s in (password, env.get("TWINE_PASSWORD")) if s)
+    code, output = run_redacted(argv, env, secrets_)
+    if code != 0:
+        what, fix = explain_upload_failure(output, ctx)
+        raise ReleaseError(f"upload failed: {what}",
+                           f"{fix}. Files that reached the index are skipped on the next run")
+
+
+def prove_installable(session: nox.Session, ctx: Context, plan: Plan) -> None:
+    """Download the release from the index, check it is our file, install it fresh, smoke it."""
+    assert ctx.target.index_url is not None
+    session.install("pip", silent=True)
+    with tempfile.TemporaryDirectory(prefix="publish-checks-install-") as tmp:
+        work = Path(tmp)
+        spec = f"{plan.project}=={plan.version}"
+        session.log(f"# Installing {spec} from {ctx.target.index_url} into a fresh virtualenv")
+        session.run("python", "-m", "pip", "download", "--quiet", "--no-deps", "--no-cache-dir",
+                    "--index-url", ctx.target.index_url, "--dest", str(work / "download"),
+                    spec, silent=True)
+        served = {p.name: file_sha256(p) for p in (work / "download").iterdir()}
+        expected = {f.dist.filename: f.sha256 for f in plan.files}
+        for name, sha in served.items():
+            if expected.get(name) != sha:
+                raise ReleaseError(f"the index served {name} with sha256 {sha}, not the file "
+                                   "that was uploaded", "check which index you publish to")
+        wheel = next((p for p in (work / "download").iterdir() if p.suffix == ".whl"), None)
+        venv = work / "venv"
+        python = make_venv(venv)
+        deps = dependency_index(ctx)
+        run_checked([str(python), "-m", "pip", "install", "--quiet", "--no-cache-dir",
+                     "--disable-pip-version-check", "--index-url", deps,
+                     *[str(p) for p in (work / "download").iterdir()]],
+                    "installing the release", cwd=work)
+        command = smoke_command(ctx, wheel)
+        session.log(f"# Smoke test: {' '.join(command)}")
+        env = {**os.environ, "PATH": os.pathsep.join([str(python.parent), os.environ.get("PATH", "")]),
+               "VIRTUAL_ENV": str(venv)}
+        env.pop("PYTHONPATH", None)
+        empty = work / "cwd"  # not the project folder: its sources must not shadow the install
+        empty.mkdir()
+        output = run_checked(command, "the smoke test", cwd=empty, env=env).strip()
+        print(f"{output}\n" if output else "", end="", flush=True)
+        session.log(f"# Smoke test passed: {plan.project} {plan.version} installs from the index and runs")
 
 
 def bump(session: nox.Session) -> None:
     """Set the next version (patch|minor|major|X.Y.Z) and date the changelog."""
-    session.error("bump is not available yet")
+    from publish_checks._bump import bump_from_options
+
+    options = _options(session)
+    try:
+        session.log(bump_from_options(Path(options.project), options))
+    except PublishChecksError as e:
+        session.error(f"{e.message} — {e.hint}" if e.hint else e.message)

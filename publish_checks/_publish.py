@@ -1,0 +1,193 @@
+"""Publishing logic that needs no nox: the plan, twine's environment, reading its failures,
+what to import in the smoke test, and the closing summary."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from publish_checks._build import file_table
+from publish_checks._context import Context
+from publish_checks._credentials import redact
+from publish_checks._dists import Dist
+
+NULL_KEYRING = "keyring.backends.null.Keyring"
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    dist: Dist
+    size: int
+    sha256: str
+    on_index: bool  # already served with this sha256: skipped, which is how a publish resumes
+
+
+@dataclass(frozen=True)
+class Plan:
+    project: str
+    version: str
+    upload_url: str
+    files: tuple[PlannedFile, ...]
+    companions: tuple[Path, ...]  # .asc signatures and PEP 740 attestations of files to send
+
+    @property
+    def to_upload(self) -> list[PlannedFile]:
+        return [f for f in self.files if not f.on_index]
+
+    @property
+    def attestations(self) -> bool:
+        return any(p.name.endswith(".publish.attestation") for p in self.companions)
+
+    def render(self) -> str:
+        rows = [(f.dist.filename, f.size, f.sha256,
+                 "already on the index: skipped" if f.on_index else "to upload")
+                for f in self.files]
+        return (f"Upload plan: {self.project} {self.version} → {self.upload_url}\n"
+                + file_table(rows))
+
+
+def make_plan(ctx: Context, on_index: Mapping[str, str | None]) -> Plan:
+    """The release files, each marked as already served (same sha256) or to upload."""
+    files = []
+    for dist in ctx.release_dists():
+        sha = ctx.dists.sha256(dist.path)
+        files.append(PlannedFile(dist, dist.path.stat().st_size, sha, on_index.get(dist.filename) == sha))
+    sending = {f.dist.filename for f in files if not f.on_index}
+    companions = tuple(p for p in ctx.dists.companions
+                       if any(p.name.startswith(name + ".") for name in sending))
+    assert ctx.project_name is not None and ctx.version is not None and ctx.target.upload_url
+    return Plan(ctx.project_name, ctx.version, ctx.target.upload_url, tuple(files), companions)
+
+
+def twine_argv(plan: Plan) -> list[str]:
+    """Explicit paths, never a glob; no credential ever goes on this line."""
+    argv = ["twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar",
+            "--repository-url", plan.upload_url]
+    if plan.attestations:
+        argv.append("--attestations")
+    argv += [str(f.dist.path) for f in plan.to_upload]
+    argv += [str(p) for p in plan.companions]
+    return argv
+
+
+def twine_env(ctx: Context, password: str | None = None) -> dict[str, str]:
+    """Credentials reach twine through its environment only (SPEC §3, §5)."""
+    env = {"TWINE_NON_INTERACTIVE": "1"}
+    token = password if password is not None else (
+        ctx.token_lookup.token.value if ctx.token_lookup.token else None)
+    if token:
+        env["TWINE_USERNAME"] = ctx.target.username
+        env["TWINE_PASSWORD"] = token
+        # A headless machine must never hang on a keyring prompt.
+        env["PYTHON_KEYRING_BACKEND"] = NULL_KEYRING
+    return env
+
+
+# (pattern in twine's output, what happened, the fix); the first match wins.
+_FAILURES: tuple[tuple[str, str, str], ...] = (
+    (r"\b40[13]\b|Invalid or non-existent authentication|Forbidden|Unauthorized",
+     "the index refused the credentials ({status})",
+     "check that {variable} holds a token for {host}, scoped to {project} (or the account), "
+     "not expired nor revoked; make a new one at {token_page}"),
+    (r"File already exists|filename has already been used|already been used",
+     "the index already has a file with this name and different contents",
+     "an index never accepts a filename twice: bump the version (nox -s bump -- patch), "
+     "rebuild (nox -s build) and publish again"),
+    (r"too similar to an existing project",
+     "the project name is too similar to an existing project on {host}",
+     "choose another [project].name; PyPI refuses names that differ only in punctuation or "
+     "look-alike characters"),
+    (r"\b405\b|Method Not Allowed",
+     "the index does not accept uploads at {url} (405)",
+     "that looks like an index URL: give the upload URL (for PyPI "
+     "https://upload.pypi.org/legacy/, for pypiserver its root URL)"),
+    (r"\b5\d\d\b.*(Server Error|Bad Gateway|Service Unavailable|Gateway Time)",
+     "the index had a server error",
+     "wait a minute and run the same command again: files already uploaded are skipped "
+     "(status: https://status.python.org)"),
+    (r"Connection ?refused|Failed to establish a new connection|Max retries exceeded",
+     "could not connect to {url}",
+     "check the URL and your network, then run the same command again"),
+    (r"[Tt]imed? ?out",
+     "the connection to {url} timed out",
+     "run the same command again: files already uploaded are skipped "
+     "(status: https://status.python.org)"),
+    (r"\b400\b",
+     "the index rejected the upload (400)",
+     "read the index's reason above; fix the metadata, rebuild and publish again"),
+)
+
+
+def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
+    """Turn twine's output into (what went wrong, the fix)."""
+    host = ctx.target.token_host or ctx.target.host
+    values = {
+        "variable": ctx.target.token_variable or "the token variable",
+        "host": host,
+        "project": ctx.project_name or "this project",
+        "url": ctx.target.upload_url or "",
+        "token_page": f"https://{host}/manage/account/token/",
+    }
+    for pattern, what, fix in _FAILURES:
+        if (match := re.search(pattern, output)) is not None:
+            values["status"] = match.group(0)
+            return what.format(**values), fix.format(**values)
+    return "twine upload failed", "read twine's message above; run the same command again to resume"
+
+
+def twine_output_for_user(output: str, ctx: Context, password: str | None = None) -> str:
+    """What twine printed, with every secret and anything token-shaped redacted."""
+    secrets = tuple(s for s in (password, ctx.token_lookup.token.value
+                                if ctx.token_lookup.token else None) if s)
+    return redact(output, secrets)
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def top_level_imports(wheel: Path) -> list[str]:
+    """The importable top-level names a wheel installs (attrs → attr), for the smoke test."""
+    names: set[str] = set()
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            first, _, rest = member.partition("/")
+            if first.endswith((".dist-info", ".data")):
+                continue
+            if rest and rest.endswith((".py", ".so", ".pyd")):
+                names.add(first)
+            elif not rest and first.endswith((".py", ".so", ".pyd")):
+                names.add(first.split(".", 1)[0])
+    return sorted(n for n in names if _IDENTIFIER.match(n))
+
+
+def smoke_command(ctx: Context, wheel: Path | None) -> list[str]:
+    """The configured smoke-test command, else ``python -c "import …"`` of the wheel's names."""
+    if ctx.config.smoke_test:
+        return list(ctx.config.smoke_test)
+    names = top_level_imports(wheel) if wheel is not None else []
+    if not names and ctx.normalized_name:
+        names = [ctx.normalized_name.replace("-", "_")]
+    return ["python", "-c", "; ".join(f"import {n}" for n in names)]
+
+
+def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool) -> str:
+    version, tag = plan.version, f"v{plan.version}"
+    lines = [f"Released {plan.project} {version} to {ctx.target.name}:"]
+    width = max(len(f.dist.filename) for f in plan.files)
+    lines += [f"  {f.dist.filename:<{width}}  sha256 {f.sha256}" for f in plan.files]
+    if ctx.target.is_local:
+        return "\n".join([*lines, "", "This was a rehearsal: the embedded index is gone now.",
+                           "To release for real: nox -s build, then nox -s publish"])
+    if (url := ctx.target.project_url(plan.project, version)) is not None:
+        lines.append(f"  {url}")
+    todo = []
+    if not tagged:
+        todo.append(f"git tag -a {tag} -m 'Release {version}'")
+    if not pushed:
+        todo.append(f"git push origin {tag}")
+    todo.append("announce it: the release notes are in your changelog")
+    lines += ["", "Next steps:"] + [f"  {step}" for step in todo]
+    return "\n".join(lines)

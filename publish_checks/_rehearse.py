@@ -1,0 +1,119 @@
+"""The embedded throwaway index of ``nox -s rehearse``: pypiserver on 127.0.0.1.
+
+It runs on a free port, from a temporary folder, with a user and password generated for
+this one rehearsal, and is always stopped and removed — on success, failure or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from publish_checks._errors import ReleaseError
+
+USERNAME = "publish-checks"
+START_TIMEOUT = 30.0  # seconds for pypiserver to answer
+
+
+@dataclass(frozen=True)
+class LocalIndex:
+    url: str  # upload URL (the server root), with a trailing slash
+    username: str
+    password: str
+    workdir: Path  # temporary; holds packages/, htpasswd and the server log
+    process: subprocess.Popen[bytes]
+
+    @property
+    def index_url(self) -> str:
+        return self.url + "simple/"
+
+    @property
+    def packages(self) -> Path:
+        return self.workdir / "packages"
+
+    def log_tail(self, lines: int = 20) -> str:
+        log = self.workdir / "server.log"
+        text = log.read_text("utf-8", errors="replace") if log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def htpasswd_line(username: str, password: str) -> str:
+    """An htpasswd entry in the ``{SHA}`` scheme, which passlib (and so pypiserver) reads.
+
+    Salted schemes would need passlib or bcrypt here; a throwaway password for a server
+    that lives minutes on 127.0.0.1 does not need them.
+    """
+    digest = base64.b64encode(hashlib.sha1(password.encode()).digest()).decode()  # noqa: S324
+    return f"{username}:{{SHA}}{digest}\n"
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ReleaseError(f"pypiserver exited at start (exit status {process.returncode})",
+                               "is pypiserver[passlib] installed in the session? see the log above")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own http://127.0.0.1 URL)
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise ReleaseError(f"pypiserver did not answer at {url} within {START_TIMEOUT:.0f} s",
+                       "run nox -s rehearse again; if it persists, see the server log above")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextmanager
+def local_index(python: Path | str, *, fallback: bool = False) -> Iterator[LocalIndex]:
+    """Start pypiserver with ``python`` (a virtualenv that has ``pypiserver[passlib]``)."""
+    workdir = Path(tempfile.mkdtemp(prefix="publish-checks-rehearse-"))
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        (workdir / "packages").mkdir()
+        password = secrets.token_urlsafe(24)
+        htpasswd = workdir / "htpasswd"
+        htpasswd.write_text(htpasswd_line(USERNAME, password), "utf-8")
+        htpasswd.chmod(0o600)
+        port = free_port()
+        argv = [str(python), "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port),
+                "-P", str(htpasswd), "-a", "update", "--hash-algo", "sha256",
+                "--server", "wsgiref"]
+        if not fallback:
+            argv.append("--disable-fallback")
+        argv.append(str(workdir / "packages"))
+        with (workdir / "server.log").open("wb") as log:
+            process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/"
+        _wait_until_up(url + "simple/", process, time.monotonic() + START_TIMEOUT)
+        yield LocalIndex(url, USERNAME, password, workdir, process)
+    finally:
+        if process is not None:
+            _stop(process)
+        shutil.rmtree(workdir, ignore_errors=True)
