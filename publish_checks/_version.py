@@ -49,9 +49,10 @@ def check_version(raw: str) -> str:
 
 def _dynamic_label(config: Config) -> str:
     build = (config.root / "pyproject.toml").read_text("utf-8", errors="replace")
-    for marker, label in (("setuptools_scm", "setuptools-scm"), ("setuptools-scm", "setuptools-scm"),
-                          ("hatch-vcs", "hatch-vcs"), ("versioningit", "versioningit"),
-                          ("attr:", "an attr: reference"), ("flit_core", "flit's __version__")):
+    for marker, label in (("setuptools_scm", "setuptools-scm"),
+                          ("setuptools-scm", "setuptools-scm"), ("hatch-vcs", "hatch-vcs"),
+                          ("versioningit", "versioningit"), ("attr:", "an attr: reference"),
+                          ("flit_core", "flit's __version__")):
         if marker in build:
             return label
     return "the build backend"
@@ -67,6 +68,8 @@ def declared_version(config: Config) -> VersionSource:
             data = path.read_bytes()
         except OSError as e:
             return VersionSource(name, path, None, f"cannot be read: {e.strerror}")
+        if b"\0" in data:
+            return VersionSource(name, path, None, "is not a text file")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -75,8 +78,12 @@ def declared_version(config: Config) -> VersionSource:
         return VersionSource(name, path, raw, problem)
     if config.static_version is not None:
         return VersionSource("[project].version", root / "pyproject.toml", config.static_version)
-    if config.dynamic_version or not config.has_pyproject:
-        label = f"dynamic ({_dynamic_label(config)})" if config.has_pyproject else "setup.py"
+    # No [project] table at all: the metadata lives in setup.py/setup.cfg (or a backend's own
+    # table), so the version is only known from the built dists, like a dynamic one.
+    if config.dynamic_version or not config.project:
+        label = (f"dynamic ({_dynamic_label(config)})" if config.project
+                 else "set in setup.py" if (root / "setup.py").is_file()
+                 else "set by the build backend")
         return VersionSource(label, None, None, dynamic=True)
     return VersionSource("[project].version", root / "pyproject.toml", None,
                          "is missing and 'version' is not in [project].dynamic")

@@ -1,0 +1,299 @@
+"""version-file and version-consistent: one valid, canonical version, said everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from publish_checks import Status
+from publish_checks._config import load_config
+from publish_checks._version import check_version, declared_version, parse_version_text
+from tests.builders import SampleProject
+
+STATIC = '''\
+[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "demo-pkg"
+version = "{version}"
+'''
+
+SCM = '''\
+[build-system]
+requires = ["setuptools>=77", "setuptools-scm>=8"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "demo-pkg"
+dynamic = ["version"]
+
+[tool.setuptools_scm]
+'''
+
+
+def static_project(tmp_path: Path, version: str = "1.2.0") -> SampleProject:
+    """The sample project with its version in [project].version and no VERSION file."""
+    project = SampleProject.create(tmp_path / "demo")
+    project.write("pyproject.toml", STATIC.format(version=version))
+    (project.root / "VERSION").unlink()
+    project.commit()
+    return project
+
+
+# version-file -----------------------------------------------------------------------------
+
+
+def test_version_file_passes(project: SampleProject) -> None:
+    """A VERSION file holding one canonical version passes and says it."""
+    result = project.verify().get("version-file")
+    assert result.status is Status.PASS
+    assert result.summary == "VERSION says 1.2.0"
+
+
+@pytest.mark.parametrize(("content", "canonical"), [
+    ("1.2.0-rc1\n", "1.2.0rc1"), ("v1.2\n", "1.2"), ("1.2.0.RC1\n", "1.2.0rc1"),
+    ("1.2.0-post1\n", "1.2.0.post1"),
+])
+def test_non_canonical_version_fails_with_the_canonical_spelling(
+        project: SampleProject, content: str, canonical: str) -> None:
+    """A valid but non-canonical version fails and the fix spells the canonical form."""
+    project.write("VERSION", content)
+    result = project.verify().get("version-file")
+    assert result.status is Status.FAIL
+    assert "not canonical" in result.summary
+    assert f"'{canonical}'" in result.hint
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"one.two\n", "'one.two' is not a PEP 440 version"),
+    (b"", "VERSION is empty"),
+    (b"\n  \n", "VERSION is empty"),
+    (b"1.2.0\n1.3.0\n", "VERSION holds 2 lines"),
+    (b"\xef\xbb\xbf1.2.0\n", "byte-order mark"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "VERSION is not a text file"),
+    (b"1.2.0\x00\x00\x00", "VERSION is not a text file"),
+    (b"1.2.0 caf\xe9\n", "VERSION is not UTF-8 text"),
+], ids=["invalid", "empty", "blank", "two-lines", "bom", "binary", "nul", "latin-1"])
+def test_unusable_version_file_fails(project: SampleProject, data: bytes, expected: str) -> None:
+    """Invalid, empty, multi-line, BOM-prefixed and binary VERSION files fail and say why."""
+    (project.root / "VERSION").write_bytes(data)
+    report = project.verify()
+    result = report.get("version-file")
+    assert result.status is Status.FAIL
+    assert expected in result.summary
+    assert result.hint
+    assert report.version is None
+
+
+def test_crlf_version_file_passes(project: SampleProject) -> None:
+    """A VERSION saved with Windows line ends is still one version."""
+    (project.root / "VERSION").write_bytes(b"1.2.0\r\n")
+    assert project.verify().get("version-file").status is Status.PASS
+
+
+def test_project_version_is_the_source_without_a_version_file(tmp_path: Path) -> None:
+    """Without VERSION, [project].version is the version source."""
+    project = static_project(tmp_path)
+    report = project.verify()
+    assert report.get("version-file").summary == "[project].version says 1.2.0"
+    assert report.version == "1.2.0"
+
+
+def test_non_canonical_project_version_fails(tmp_path: Path) -> None:
+    """[project].version is held to the same canonical-form rule."""
+    project = static_project(tmp_path, "1.2.0-beta2")
+    result = project.verify().get("version-file")
+    assert result.status is Status.FAIL
+    assert "[project].version" in result.summary
+    assert "'1.2.0b2'" in result.hint
+
+
+def test_missing_project_version_fails(tmp_path: Path) -> None:
+    """A [project] table with neither version nor dynamic version cannot be built: fail."""
+    project = static_project(tmp_path)
+    project.write("pyproject.toml", STATIC.replace('version = "{version}"\n', ""))
+    result = project.verify().get("version-file")
+    assert result.status is Status.FAIL
+    assert "not in [project].dynamic" in result.summary
+
+
+def test_dynamic_version_without_dists_skips(tmp_path: Path) -> None:
+    """A setuptools-scm version is only known after a build: skip, never fail."""
+    project = static_project(tmp_path)
+    project.write("pyproject.toml", SCM)
+    project.commit()
+    report = project.verify()
+    result = report.get("version-file")
+    assert result.status is Status.SKIP
+    assert "setuptools-scm" in result.summary
+    assert "nox -s build" in result.summary
+    assert report.get("version-consistent").status is Status.SKIP
+    assert not any(r.status is Status.FAIL for r in report.checks
+                   if r.id.startswith(("version", "changelog", "git")))
+
+
+def test_dynamic_version_is_read_from_the_dists(tmp_path: Path) -> None:
+    """With built dists, a dynamic version is the dists' version."""
+    project = static_project(tmp_path)
+    project.write("pyproject.toml", SCM)
+    project.touch_dist("demo_pkg-1.2.0-py3-none-any.whl")
+    project.touch_dist("demo_pkg-1.2.0.tar.gz")
+    report = project.verify()
+    assert report.version == "1.2.0"
+    assert report.get("version-file").status is Status.PASS
+    assert "the built dists say 1.2.0" in report.get("version-file").summary
+
+
+def test_setup_py_only_project_is_dynamic(tmp_path: Path) -> None:
+    """A project with only setup.py has a version known from its dists: skip."""
+    project = static_project(tmp_path)
+    (project.root / "pyproject.toml").unlink()
+    project.write("setup.py", "from setuptools import setup\nsetup(name='demo-pkg')\n")
+    result = project.verify().get("version-file")
+    assert result.status is Status.SKIP
+    assert "setup.py" in result.summary
+
+
+def test_pyproject_without_project_table_is_dynamic(tmp_path: Path) -> None:
+    """A pyproject.toml holding only [build-system] (metadata in setup.py/cfg) is not a failure."""
+    project = static_project(tmp_path)
+    project.write("pyproject.toml", STATIC.split("[project]")[0])
+    project.write("setup.py", "from setuptools import setup\nsetup(name='demo-pkg')\n")
+    result = project.verify().get("version-file")
+    assert result.status is Status.SKIP
+    assert "nox -s build" in result.summary
+
+
+def test_configured_version_file_is_read(tmp_path: Path) -> None:
+    """version-file in [tool.publish-checks] names the file holding the version."""
+    project = SampleProject.create(tmp_path / "demo", extra_config=(
+        '\n[tool.publish-checks]\nversion-file = "src/VERSION.txt"\n'))
+    project.write("src/VERSION.txt", "1.2.0\n")
+    project.write("VERSION", "9.9.9\n")
+    project.commit()
+    result = project.verify().get("version-file")
+    assert result.summary == "src/VERSION.txt says 1.2.0"
+
+
+def test_configured_version_file_missing_fails(tmp_path: Path) -> None:
+    """A configured version file that does not exist fails, naming it."""
+    project = SampleProject.create(tmp_path / "demo", extra_config=(
+        '\n[tool.publish-checks]\nversion-file = "RELEASE"\n'))
+    project.commit()
+    result = project.verify().get("version-file")
+    assert result.status is Status.FAIL
+    assert result.summary.startswith("RELEASE cannot be read")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.2.0\n", ("1.2.0", "")),
+    ("  1.2.0  \n\n", ("1.2.0", "")),
+    ("", (None, "is empty")),
+    ("\ufeff1.2.0", (None, "starts with a byte-order mark (save it as UTF-8 without BOM)")),
+])
+def test_parse_version_text(text: str, expected: tuple[str | None, str]) -> None:
+    """The version file's text gives one stripped version, or what is wrong with it."""
+    assert parse_version_text(text) == expected
+
+
+@pytest.mark.parametrize(("raw", "problem"), [
+    ("1.2.0", ""), ("1.2.0rc1", ""), ("2!1.0.post1.dev3", ""), ("1.0+local.1", ""),
+    ("1.2.0-rc1", "'1.2.0-rc1' is not canonical: write '1.2.0rc1'"),
+    ("nope", "'nope' is not a PEP 440 version"),
+])
+def test_check_version(raw: str, problem: str) -> None:
+    """check_version accepts canonical PEP 440 versions and explains everything else."""
+    assert check_version(raw) == problem
+
+
+def test_declared_version_prefers_version_file_over_project_version(tmp_path: Path) -> None:
+    """VERSION wins over [project].version when both exist (SPEC §3)."""
+    project = static_project(tmp_path, "1.0.0")
+    project.write("VERSION", "1.2.0\n")
+    source = declared_version(load_config(project.root))
+    assert (source.label, source.raw) == ("VERSION", "1.2.0")
+
+
+# version-consistent -----------------------------------------------------------------------
+
+
+def test_version_file_and_dunder_version_agree(project: SampleProject) -> None:
+    """VERSION and the package's __version__ saying the same version pass."""
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.PASS
+    assert "__version__ in demo_pkg/__init__.py" in result.summary
+
+
+def test_dunder_version_mismatch_fails(project: SampleProject) -> None:
+    """A __version__ that differs from VERSION fails and names both."""
+    project.write("demo_pkg/__init__.py", '__version__ = "1.1.0"\n')
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.FAIL
+    assert "VERSION says 1.2.0" in result.summary
+    assert "__version__ in demo_pkg/__init__.py says 1.1.0" in result.summary
+    assert "nox -s bump" in result.hint
+
+
+def test_src_layout_dunder_version_is_found(project: SampleProject) -> None:
+    """__version__ is found under src/ too, including an annotated assignment."""
+    (project.root / "demo_pkg" / "__init__.py").unlink()
+    project.write("src/demo_pkg/__init__.py", '__version__: str = "1.0.0"\n')
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.FAIL
+    assert "__version__ in src/demo_pkg/__init__.py says 1.0.0" in result.summary
+
+
+def test_computed_dunder_version_is_not_compared(project: SampleProject) -> None:
+    """A __version__ read from metadata at import time is not a literal: nothing to compare."""
+    project.write("demo_pkg/__init__.py",
+                  'import importlib.metadata\n'
+                  '__version__ = importlib.metadata.version("demo-pkg")\n')
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.PASS
+    assert result.summary == "only VERSION declares a version (1.2.0)"
+
+
+def test_version_file_and_project_version_mismatch_fails(tmp_path: Path) -> None:
+    """VERSION and [project].version must agree when both are present."""
+    project = static_project(tmp_path, "1.1.0")
+    project.write("VERSION", "1.2.0\n")
+    project.write("demo_pkg/__init__.py", '"""No version here."""\n')
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.FAIL
+    assert "[project].version says 1.1.0" in result.summary
+
+
+def test_equal_but_differently_spelt_versions_agree(project: SampleProject) -> None:
+    """Versions are compared as PEP 440 versions: 1.2.0 and 1.2 are the same release."""
+    project.write("demo_pkg/__init__.py", '__version__ = "1.2"\n')
+    assert project.verify().get("version-consistent").status is Status.PASS
+
+
+def test_dists_of_another_version_only_fail_with_build_hint(project: SampleProject) -> None:
+    """dist/ holding only an older build fails and says to rebuild."""
+    project.touch_dist("demo_pkg-1.1.0-py3-none-any.whl")
+    project.touch_dist("demo_pkg-1.1.0.tar.gz")
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.FAIL
+    assert "dist/ says 1.1.0" in result.summary
+    assert result.hint == "rebuild: nox -s build"
+
+
+def test_dists_of_this_version_agree(project: SampleProject) -> None:
+    """dist/ holding this version's files joins the agreeing sources."""
+    project.touch_dist("demo_pkg-1.2.0-py3-none-any.whl")
+    project.touch_dist("demo_pkg-1.1.0-py3-none-any.whl")  # stale: dists-stale's business
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.PASS
+    assert "dist/" in result.summary
+
+
+def test_invalid_version_makes_version_consistent_skip(project: SampleProject) -> None:
+    """Without a valid version there is nothing to compare: skip and point at version-file."""
+    project.write("VERSION", "not-a-version\n")
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.SKIP
+    assert "version-file" in result.summary
