@@ -1,14 +1,174 @@
-"""token checks (being written)."""
+"""token-*: the ``pypi-`` token is well formed, and PyPI will accept it for this upload.
+
+Both read the token offline (publish_checks._macaroon); neither ever shows it. What they
+may show: its variable, origin, length and fingerprint, the macaroon's location and the
+project names its caveats embed.
+"""
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timezone
+
 from publish_checks._context import Context
-from publish_checks._report import Finding, skipped
+from publish_checks._credentials import Token
+from publish_checks._macaroon import PREFIX, MacaroonError, Scope, decode_token, read_scope
+from publish_checks._report import Finding, failed, passed, skipped, warned
+
+_QUOTES = "\"'`“”‘’"  # curly quotes come from word processors and chat apps
+
+
+def _token_for_pypi(ctx: Context) -> tuple[Token, str] | Finding:
+    """The token and the host it must be for, or the skip that says why there is none."""
+    target, lookup = ctx.target, ctx.token_lookup
+    if target.is_local:
+        return skipped("the embedded index (local) uses generated credentials, not a pypi- token")
+    if target.token_host is None:
+        return skipped(f"{target.host or target.name} is not PyPI: private indexes use "
+                       "passwords, not pypi- tokens")
+    if lookup.token is None:
+        if lookup.problem:
+            return skipped(f"no token to check: {lookup.problem}")
+        if target.pypirc_password:
+            return skipped(f"no token variable: twine uses the password in [{target.name}] "
+                           "of ~/.pypirc")
+        return skipped("no token: trusted publishing / keyring is used")
+    return lookup.token, target.token_host
+
+
+def _new_token_hint(host: str, variable: str) -> str:
+    # PyPI shows a token once only, so "copy it again" is rarely possible.
+    return (f"create a new token at https://{host}/manage/account/token/ and set {variable} "
+            "to it, exactly as shown")
+
+
+def _shape_problem(value: str) -> str:
+    """Why the raw text cannot be a token, checked before decoding for a clearer message."""
+    if value != value.strip():
+        return "has leading or trailing whitespace (a stray space or newline when pasted?)"
+    if any(c.isspace() for c in value):
+        return "contains whitespace (was it wrapped over several lines?)"
+    if any(c in _QUOTES for c in value):
+        return "contains quote characters (a CI secret keeps quotes literally)"
+    if not value.startswith(PREFIX):
+        return f"does not start with {PREFIX!r} (a password or another service's token?)"
+    return ""
 
 
 def token_format(ctx: Context) -> Finding:
-    return skipped("not implemented yet")
+    found = _token_for_pypi(ctx)
+    if isinstance(found, Finding):
+        return found
+    token, host = found
+    where = f"{token.variable} from {token.origin}"
+    if problem := _shape_problem(token.value):
+        return failed(f"{where} {problem}",
+                      f"set {token.variable} to the bare token: pypi-… with no quotes, "
+                      "spaces or line breaks")
+    try:
+        macaroon = decode_token(token.value)
+    except MacaroonError as e:
+        return failed(f"{where} is not a PyPI token: {e}", _new_token_hint(host, token.variable))
+    return passed(f"{token.describe()}: a pypi- token (macaroon v{macaroon.version}, "
+                  f"for {_shown(macaroon.location) or 'no location'})")
 
 
 def token_scope(ctx: Context) -> Finding:
-    return skipped("not implemented yet")
+    found = _token_for_pypi(ctx)
+    if isinstance(found, Finding):
+        return found
+    token, host = found
+    try:
+        macaroon = decode_token(token.value)
+    except MacaroonError:
+        return skipped("the token does not decode, so its scope cannot be read (see token-format)")
+    variable = token.variable
+    if macaroon.location != host:
+        location = _shown(macaroon.location) or "no location"
+        return failed(f"this token is for {location} but the target is {host}",
+                      _location_hint(macaroon.location, host, variable))
+    scope = read_scope(macaroon.caveats)
+    if (problem := _refused(scope, host)) is not None:
+        return failed(problem, _new_token_hint(host, variable))
+    name = ctx.normalized_name
+    manage = (f"https://{host}/manage/project/{name}/settings/" if name
+              else f"https://{host}/manage/account/token/")
+    scoped_hint = (f"create a project-scoped token at {manage} and set {variable} to it "
+                   "(a project's very first upload needs an account-wide token)")
+    expiry = _expiry(scope)
+    if scope.project_names is not None:
+        names = _names(scope.project_names)
+        if name is None:
+            return warned(f"the token is scoped to {names}, but this project's name is unknown",
+                          "set [project] name in pyproject.toml")
+        if name not in scope.project_names:
+            return failed(f"this token is for {names}, not for {name}",
+                          f"create a token scoped to {name} at {manage} and set {variable} to it")
+    if scope.unknown:
+        unknown = ", ".join(scope.unknown)
+        return warned(f"the token has caveats publish-checks cannot read ({unknown}), so its "
+                      "scope is not fully known", "update publish-checks")
+    if scope.project_names is not None:
+        return passed(f"scoped to project {name} on {host}{expiry}")
+    if scope.project_ids is not None:
+        origin = "minted by trusted publishing, " if scope.publisher else ""
+        return passed(f"{origin}scoped to {len(scope.project_ids)} project id(s) on {host}{expiry} "
+                      "(ids cannot be matched to names offline; the upload will tell)")
+    if scope.user:
+        return warned(f"account-wide token: it can upload to every project of your {host} "
+                      f"account{expiry}", scoped_hint)
+    if not macaroon.caveats:
+        return warned(f"scope not embedded: the token for {host} has no caveats, so which projects "
+                      "it may upload cannot be read offline", scoped_hint)
+    return warned(f"scope not embedded: the token's caveats restrict neither project nor "
+                  f"user{expiry}", scoped_hint)
+
+
+def _refused(scope: Scope, host: str) -> str | None:
+    """Why PyPI will refuse this token whatever the project, or None."""
+    if scope.invalid:
+        return f"{host} cannot read this token's caveats: {'; '.join(scope.invalid)}"
+    now = time.time()
+    if scope.expires_at is not None and now >= scope.expires_at:
+        return f"this token expired on {_when(scope.expires_at)}"
+    if scope.not_before is not None and now < scope.not_before:
+        return f"this token is not valid before {_when(scope.not_before)}"
+    if not scope.can_upload:
+        return "this token does not carry the upload permission"
+    return None
+
+
+def _location_hint(location: str, host: str, variable: str) -> str:
+    if location == "test.pypi.org" and host == "pypi.org":
+        return (f"set {variable} to a token made on pypi.org; keep the test.pypi.org one in "
+                "TEST_PYPI_API_KEY for --repository testpypi")
+    if location == "pypi.org" and host == "test.pypi.org":
+        return (f"test.pypi.org is a separate site with its own accounts: create a token at "
+                f"https://test.pypi.org/manage/account/token/ and set {variable} "
+                "(TEST_PYPI_API_KEY by default) to it")
+    return f"create a token at https://{host}/manage/account/token/ and set {variable} to it"
+
+
+def _when(timestamp: int) -> str:
+    try:
+        return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):  # absurd timestamps from a hand-made token
+        return f"timestamp {timestamp}"
+
+
+def _expiry(scope: Scope) -> str:
+    return f", until {_when(scope.expires_at)}" if scope.expires_at is not None else ""
+
+
+def _names(names: frozenset[str]) -> str:
+    if not names:
+        return "no project at all (its project caveats exclude each other)"
+    shown = [_shown(n) for n in sorted(names)[:5]]
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return f"project{'s' if len(names) > 1 else ''} {', '.join(shown)}{more}"
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """Text from inside a token, safe to print: printable and short."""
+    text = text if text.isprintable() else ascii(text)[1:-1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
