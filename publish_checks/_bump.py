@@ -1,0 +1,317 @@
+"""``bump``: compute the next version, write it where it is declared, date the changelog.
+
+Every file is read, edited in memory and checked before the first one is written, so a
+refusal leaves the project untouched; the writes themselves are atomic (see _atomic).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import difflib
+import os
+import re
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from publish_checks import _changelog as cl
+from publish_checks._atomic import write_all
+from publish_checks._config import Config, load_config
+from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
+from publish_checks._git import Git
+from publish_checks._options import Options
+from publish_checks._version import check_version, declared_version, package_version_attr
+
+PARTS = ("patch", "minor", "major", "dev")
+_VCS_BACKENDS = ("setuptools-scm", "hatch-vcs", "versioningit")
+_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_VERSION_KEY = re.compile(r"""^\s*version\s*=\s*(["'])(?P<value>[^"'\\]*)\1""")
+_DUNDER = re.compile(r"""^__version__\s*(?::[^=]*)?=\s*(["'])(?P<value>[^"'\\]*)\1""")
+_COMPARE_LINK = re.compile(r"^\[(?P<label>unreleased)\]:\s*(?P<base>\S*/compare/)"
+                           r"(?P<start>\S+?)\.\.\.(?P<end>\S+?)\s*$", re.IGNORECASE)
+
+Edit = tuple[Path, bytes, bytes]  # path, old contents, new contents
+
+
+def _make(like: Version, release: tuple[int, ...], pre: tuple[str, int] | None = None,
+          post: int | None = None, dev: int | None = None) -> Version:
+    text = (f"{like.epoch}!" if like.epoch else "") + ".".join(map(str, release))
+    text += f"{pre[0]}{pre[1]}" if pre else ""
+    text += f".post{post}" if post is not None else ""
+    return Version(text + (f".dev{dev}" if dev is not None else ""))
+
+
+def _unfinished(version: Version) -> bool:
+    """A pre-release or a dev release of one: it leads up to its own release number."""
+    return version.pre is not None or (version.dev is not None and version.post is None)
+
+
+def _bump_release(current: Version, part: str) -> tuple[int, int, int]:
+    major, minor, micro = (*current.release, 0, 0)[:3]
+    if _unfinished(current) and (part == "patch" or (part == "minor" and micro == 0)
+                                 or (part == "major" and minor == micro == 0)):
+        return major, minor, micro  # 1.3.0rc1 is on its way to 1.3.0: finish it
+    if part == "major":
+        return major + 1, 0, 0
+    return (major, minor + 1, 0) if part == "minor" else (major, minor, micro + 1)
+
+
+def _next_pre(current: Version, phase: str) -> Version:
+    if not _unfinished(current):
+        raise UsageError(f"--pre alone moves a pre-release on, and {current} is a final release",
+                         f"name the part too, e.g. bump minor --pre {phase}")
+    if current.pre is None:  # 1.3.0.dev2 → 1.3.0rc1
+        return _make(current, current.release, (phase, 1))
+    have, number = current.pre
+    if have != phase:
+        number = 1  # b2 → rc1; rc → b comes out smaller and is refused by the caller
+    elif current.dev is None:
+        number += 1  # rc1 → rc2; rc2.dev1 → rc2 finishes the dev release
+    return _make(current, current.release, (phase, number))
+
+
+def _next_dev(current: Version) -> Version:
+    if current.dev is not None:
+        return _make(current, current.release, current.pre, current.post, current.dev + 1)
+    if current.pre is not None:  # 1.3.0rc1 → 1.3.0rc2.dev1
+        return _make(current, current.release, (current.pre[0], current.pre[1] + 1), dev=1)
+    return _make(current, _bump_release(current, "patch"), dev=1)  # 1.2.3 → 1.2.4.dev1
+
+
+def next_version(current: Version, target: str | None, pre: str | None = None) -> Version:
+    """The version after ``current`` for ``target`` and ``pre``.
+
+    - ``patch``/``minor``/``major``: 1.2.3 → 1.2.4 / 1.3.0 / 2.0.0. From a pre-release the
+      part first *finishes* it when that release is of the same part: 1.3.0rc1 → ``patch``
+      or ``minor`` 1.3.0, ``major`` 2.0.0; 2.0.0b1 → ``major`` 2.0.0; 1.3.1rc1 → ``minor``
+      1.4.0. With ``--pre X`` the result becomes its first X pre-release: 1.2.3 ``minor
+      --pre rc`` → 1.3.0rc1.
+    - ``--pre X`` alone moves a pre-release on: 1.3.0rc1 → 1.3.0rc2, 1.3.0b2 → 1.3.0rc1,
+      1.3.0.dev1 → 1.3.0rc1. From a final release it needs a part.
+    - ``dev``: the next .devN, numbered from 1: 1.2.3.dev1 → 1.2.3.dev2, 1.2.3 →
+      1.2.4.dev1, 1.3.0rc1 → 1.3.0rc2.dev1.
+    - an explicit version, which must be canonical PEP 440 and have no local part.
+
+    Raises UsageError for anything else; the caller refuses results not above ``current``.
+    """
+    if target is None:
+        if pre is None:
+            raise UsageError("say what to bump: patch, minor, major, dev or a version X.Y.Z",
+                             "e.g. nox -s bump -- minor (or publish-checks bump minor)")
+        return _next_pre(current, pre)
+    if re.match(r"[vV]?\d", target):
+        if pre is not None:
+            raise UsageError("--pre goes with patch, minor or major, not an explicit version",
+                             f"write the pre-release into the version, e.g. {target}rc1")
+        if problem := check_version(target):
+            try:
+                fix = f"bump {Version(target)}"
+            except InvalidVersion:
+                fix = "use a version such as 1.3.0, 1.3.0rc1 or 1.3.0.post1"
+            raise UsageError(problem, fix)
+        if Version(target).local is not None:
+            raise UsageError(f"{target} has a local part (+…), which indexes refuse",
+                             f"bump {Version(target).public}")
+        return Version(target)
+    if target not in PARTS:
+        close = difflib.get_close_matches(target, PARTS, n=1)
+        raise UsageError(f"unknown version part '{target}'",
+                         (f"did you mean '{close[0]}'? " if close else "")
+                         + "use patch, minor, major, dev or a version such as 1.3.0")
+    if target == "dev":
+        if pre is not None:
+            raise UsageError("dev and --pre do not combine", "bump dev, or bump patch --pre rc")
+        return _next_dev(current)
+    return _make(current, _bump_release(current, target), (pre, 1) if pre else None)
+
+
+def _shown(root: Path, path: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _current(config: Config) -> tuple[str, Path, Version]:
+    """Where the version is declared (label, file) and what it says; ConfigError if unusable."""
+    source = declared_version(config)
+    if source.dynamic:
+        if any(name in source.label for name in _VCS_BACKENDS):
+            raise ConfigError(f"the version is {source.label}: it comes from git tags, so "
+                              "there is no file to bump",
+                              "tag the release instead: git tag -a vX.Y.Z -m 'Release X.Y.Z'")
+        raise ConfigError(f"the version is {source.label}: bump edits only a VERSION file or "
+                          "a literal [project].version",
+                          "change it where your build backend reads it, or keep it in VERSION")
+    if source.raw is None or source.path is None:
+        raise ConfigError(f"{source.label} {source.problem}",
+                          f"write the current version, e.g. 1.0.0, in {source.label}")
+    if problem := check_version(source.raw):
+        raise ConfigError(f"{source.label}: {problem}", "fix it first, then bump")
+    return source.label, source.path, Version(source.raw)
+
+
+def _lines(path: Path, shown: str) -> tuple[bytes, bool, list[str]]:
+    """The file's bytes, whether it starts with a BOM, and its lines with their endings."""
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise PublishChecksError(f"cannot read {shown} as UTF-8 text: {e}",
+                                 f"re-save {shown} as UTF-8") from None
+    return data, data.startswith(codecs.BOM_UTF8), text.splitlines(keepends=True)
+
+
+def _encode(bom: bool, lines: list[str]) -> bytes:
+    return (codecs.BOM_UTF8 if bom else b"") + "".join(lines).encode("utf-8")
+
+
+def _replace_value(path: Path, shown: str, pattern: re.Pattern[str], old: str, new: Version,
+                   table: str | None = None) -> Edit:
+    """Change ``old`` to ``new`` on the one line matching ``pattern`` (inside ``[table]``)."""
+    data, bom, lines = _lines(path, shown)
+    current_table, hits = None, []
+    for i, line in enumerate(lines):
+        if table is not None and (header := _TABLE.match(line)):
+            current_table = header[1]
+        elif current_table == table and (m := pattern.match(line)) and m["value"] == old:
+            hits.append((i, m))
+    if len(hits) != 1:
+        where = f" in [{table}]" if table else ""
+        raise PublishChecksError(f"cannot find the one line that sets {old!r}{where} in {shown}",
+                                 f"set it to {new} by hand, or keep the version in VERSION")
+    i, m = hits[0]
+    lines[i] = lines[i][:m.start("value")] + str(new) + lines[i][m.end("value"):]
+    return path, data, _encode(bom, lines)
+
+
+def _eol(line: str) -> str:
+    return line[len(line.rstrip("\r\n")):]
+
+
+def _changelog(path: Path, shown: str, new: Version, date: str) -> tuple[Edit, list[str]]:
+    data, bom, lines = _lines(path, shown)
+    text = "".join(lines)
+    plain = text.splitlines()
+    existing, _ = cl.find_section(text, str(new))
+    if existing is not None:
+        raise PublishChecksError(f"{shown} already has a section for {new} "
+                                 f"(line {existing.start + 1})",
+                                 "move its entries under Unreleased and remove that heading, "
+                                 "or bump to another version")
+    unreleased = next((s for s in cl.sections(text) if cl.is_unreleased(s.title)), None)
+    if unreleased is None:
+        raise PublishChecksError(f"{shown} has no Unreleased section to turn into {new}",
+                                 "add a '## [Unreleased]' heading above the latest release "
+                                 "and list the changes under it")
+    if not cl.has_content(unreleased.body(plain)):
+        raise PublishChecksError(f"the Unreleased section of {shown} (line {unreleased.start + 1})"
+                                 " is empty: there is nothing to release",
+                                 "list what changed under it, then bump again")
+    start, head = unreleased.start, lines[unreleased.start:unreleased.body_start]
+    eol = _eol(head[-1]) or "\n"
+    if len(head) == 1:  # Markdown '## [Unreleased]' → '## [X.Y.Z] - date' (Keep a Changelog)
+        hashes = head[0][:len(head[0]) - len(head[0].lstrip("#"))]
+        title = f"[{new}] - {date}" if unreleased.title.startswith("[") else f"{new} - {date}"
+        released = [f"{hashes} {title}{eol}"]
+    else:  # an underlined (or over- and underlined) title: 'X.Y.Z (date)' the reST way
+        title = f"{new} ({date})"
+        rule = head[-1].strip()[0] * len(title) + eol
+        released = [rule, title + eol, rule] if len(head) == 3 else [title + eol, rule]
+    edits = [(start, len(head), [*head, eol, *released])]
+    notes = []
+    for i, line in enumerate(lines):
+        if m := _COMPARE_LINK.match(line):
+            tag = re.sub(r"\d.*", "", m["start"]) + str(new)  # v1.2.0 → v1.3.0
+            base, end = m["base"], _eol(line)
+            edits.append((i, 1, [f"[{m['label']}]: {base}{tag}...{m['end']}{end or eol}",
+                                 f"[{new}]: {base}{m['start']}...{tag}{end}"]))
+            break
+        if line.lower().startswith("[unreleased]:"):
+            notes.append(f"left the [Unreleased] link of {shown} as it was (not a compare link)")
+            break
+    for i, count, replacement in sorted(edits, reverse=True):
+        lines[i:i + count] = replacement
+    result = "".join(lines)
+    section, result_lines = cl.find_section(result, str(new))
+    if section is None or not cl.has_content(section.body(result_lines)):
+        raise PublishChecksError(f"bump could not rewrite {shown} safely; nothing was written",
+                                 f"rename the Unreleased heading to {new} by hand")
+    return (path, data, _encode(bom, lines)), notes
+
+
+def _refuse_dirty(git: Git, root: Path, paths: list[str]) -> None:
+    """--commit commits exactly our files: they must be tracked and hold no other changes."""
+    if not git.is_repo():
+        raise PublishChecksError(f"--commit needs a git repository; {root} is not in one",
+                                 "run git init, or bump without --commit")
+    tracked = set(git.tracked_files(*paths))
+    if untracked := [p for p in paths if p not in tracked]:
+        raise PublishChecksError(f"not tracked by git: {', '.join(untracked)}",
+                                 "commit them first, or bump without --commit")
+    status = git.run("status", "--porcelain", "-z", "--", *paths).stdout
+    if dirty := [entry[3:] for entry in status.split("\0") if len(entry) > 3]:
+        raise PublishChecksError(f"uncommitted changes in {', '.join(dirty)}: --commit would "
+                                 "sweep them into the release commit",
+                                 "commit them first, or bump without --commit and commit "
+                                 "yourself")
+
+
+def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool = False,
+         today: datetime.date | None = None) -> str:
+    """Bump the project at ``root``; return what was done and the next steps."""
+    root = root.resolve()
+    config = load_config(root)
+    label, path, current = _current(config)
+    new = next_version(current, target, pre)
+    if new <= current:
+        raise UsageError(f"{new} is not greater than the current version {current}",
+                         f"pick a version above {current}, e.g. "
+                         f"{_make(current, _bump_release(current, 'patch'))}")
+    edits: list[Edit] = []
+    if label == "[project].version":
+        edits.append(_replace_value(path, "pyproject.toml", _VERSION_KEY, str(current),
+                                    new, "project"))
+    else:
+        data = path.read_bytes()
+        edits.append((path, data, data.replace(str(current).encode(), str(new).encode(), 1)))
+        if config.static_version is not None:  # both declared: keep them in step
+            edits.append(_replace_value(root / "pyproject.toml", "pyproject.toml", _VERSION_KEY,
+                                        config.static_version, new, "project"))
+    if (attr := package_version_attr(root, config.project_name)) is not None:
+        edits.append(_replace_value(attr[0], _shown(root, attr[0]), _DUNDER, attr[1], new))
+    notes = []
+    changelog = cl.find_changelog(root, config.changelog)
+    if changelog is None:
+        notes.append("no changelog found: consider a CHANGELOG.md (keepachangelog.com)")
+    else:
+        date = (today or datetime.date.today()).isoformat()
+        edit, notes = _changelog(changelog, _shown(root, changelog), new, date)
+        edits.append(edit)
+    shown = [_shown(root, path) for path, _, _ in edits]
+    git = Git(root)
+    if commit:
+        _refuse_dirty(git, root, shown)
+    try:
+        write_all(edits)
+    except OSError as e:
+        raise ReleaseError(f"could not write {e.filename or 'a file'}: {e.strerror or e}; "
+                           "nothing was changed", "fix the cause and bump again") from None
+    summary = [f"{current} → {new}: wrote {', '.join(shown)}", *notes, "next:"]
+    message = f"Release {new}"
+    if commit:
+        for args in (("add", "--", *shown), ("commit", "-q", "-m", message, "--", *shown)):
+            result = git.run(*args)
+            if result.returncode != 0:
+                raise ReleaseError(f"wrote {', '.join(shown)}, but git {args[0]} failed: "
+                                   f"{result.stderr.strip()}",
+                                   f"commit them yourself: git commit -m '{message}' -- "
+                                   + " ".join(shown))
+        summary[-1:] = [f"committed {git.head()[:12]} '{message}'", "next:"]
+    else:
+        summary.append(f"  git commit -m '{message}' -- {' '.join(shown)}")
+    return "\n".join([*summary, "  nox -s build", "  nox -s publish"])
+
+
+def bump_from_options(root: Path, options: Options, *,
+                      today: datetime.date | None = None) -> str:
+    """``publish-checks bump`` and ``nox -s bump``: the parsed options, one call."""
+    return bump(root, options.target, pre=options.pre, commit=options.commit, today=today)

@@ -1,0 +1,453 @@
+"""``bump``: the next version, written where it is declared, and a dated changelog."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.version import Version
+
+from publish_checks import _cli
+from publish_checks._bump import bump, next_version
+from publish_checks._errors import PublishChecksError, ReleaseError, UsageError
+from tests.builders import SampleProject
+
+TODAY = datetime.date(2026, 5, 4)
+
+CHANGELOG = """\
+# Changelog
+
+All notable changes to this project are documented here.
+
+## [Unreleased]
+
+### Added
+
+- The bump session.
+
+## [1.2.0] - 2026-01-01
+
+### Added
+
+- The first feature.
+
+[Unreleased]: https://github.com/o/r/compare/v1.2.0...HEAD
+[1.2.0]: https://github.com/o/r/releases/tag/v1.2.0
+"""
+
+RELEASED = """\
+# Changelog
+
+All notable changes to this project are documented here.
+
+## [Unreleased]
+
+## [1.3.0] - 2026-05-04
+
+### Added
+
+- The bump session.
+
+## [1.2.0] - 2026-01-01
+
+### Added
+
+- The first feature.
+
+[Unreleased]: https://github.com/o/r/compare/v1.3.0...HEAD
+[1.3.0]: https://github.com/o/r/compare/v1.2.0...v1.3.0
+[1.2.0]: https://github.com/o/r/releases/tag/v1.2.0
+"""
+
+STATIC_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "demo-pkg"
+# the version, bumped by publish-checks
+version   =   '1.2.0'  # keep in step with the changelog
+description = "version = \\"1.2.0\\" is not the version line"
+
+[tool.other]
+version = "1.2.0"
+"""
+
+
+def files(root: Path) -> dict[str, bytes]:
+    """Every file of the project outside .git, with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(root).parts}
+
+
+def sample(tmp_path: Path, changelog: str = CHANGELOG) -> SampleProject:
+    """The sample project at 1.2.0 with a changelog whose Unreleased section has an entry."""
+    project = SampleProject.create(tmp_path / "demo")
+    project.write("CHANGELOG.md", changelog)
+    return project
+
+
+@pytest.mark.parametrize(("current", "target", "pre", "expected"), [
+    ("1.2.3", "patch", None, "1.2.4"),
+    ("1.2.3", "minor", None, "1.3.0"),
+    ("1.2.3", "major", None, "2.0.0"),
+    ("1.2", "patch", None, "1.2.1"),
+    ("1.2.3.post1", "patch", None, "1.2.4"),
+    ("1!1.0.0", "minor", None, "1!1.1.0"),
+    ("1.3.0rc1", "patch", None, "1.3.0"),
+    ("1.3.0rc1", "minor", None, "1.3.0"),
+    ("1.3.0rc1", "major", None, "2.0.0"),
+    ("2.0.0b1", "major", None, "2.0.0"),
+    ("1.3.1rc1", "minor", None, "1.4.0"),
+    ("1.2.3", "minor", "rc", "1.3.0rc1"),
+    ("1.2.3", "major", "a", "2.0.0a1"),
+    ("1.2.3", "patch", "b", "1.2.4b1"),
+    ("1.3.0b2", "minor", "rc", "1.3.0rc1"),
+    ("1.3.0rc1", None, "rc", "1.3.0rc2"),
+    ("1.3.0b2", None, "rc", "1.3.0rc1"),
+    ("1.3.0a1", None, "b", "1.3.0b1"),
+    ("1.3.0.dev1", None, "rc", "1.3.0rc1"),
+    ("1.3.0rc2.dev1", None, "rc", "1.3.0rc2"),
+    ("1.2.3.dev1", "dev", None, "1.2.3.dev2"),
+    ("1.2.3", "dev", None, "1.2.4.dev1"),
+    ("1.3.0rc1", "dev", None, "1.3.0rc2.dev1"),
+    ("1.2.3", "2.0.0", None, "2.0.0"),
+    ("1.2.3", "1.3.0rc1", None, "1.3.0rc1"),
+])
+def test_next_version(current: str, target: str | None, pre: str | None, expected: str) -> None:
+    """Each part, pre-release move, dev step and explicit version gives the documented result."""
+    assert next_version(Version(current), target, pre) == Version(expected)
+    assert str(next_version(Version(current), target, pre)) == expected
+
+
+@pytest.mark.parametrize(("current", "target", "pre", "message"), [
+    ("1.2.3", "minr", None, "unknown version part 'minr'"),
+    ("1.2.3", "v1.3.0", None, "'v1.3.0' is not canonical: write '1.3.0'"),
+    ("1.2.3", "1.3.0-RC1", None, "write '1.3.0rc1'"),
+    ("1.2.3", "1.3.x", None, "'1.3.x' is not a PEP 440 version"),
+    ("1.2.3", "1.3.0+local", None, "local part"),
+    ("1.2.3", None, None, "say what to bump"),
+    ("1.2.3", None, "rc", "1.2.3 is a final release"),
+    ("1.2.3", "dev", "rc", "dev and --pre do not combine"),
+    ("1.2.3", "1.3.0", "rc", "--pre goes with patch, minor or major"),
+])
+def test_next_version_refuses(current: str, target: str | None, pre: str | None,
+                              message: str) -> None:
+    """Unknown words, non-canonical or invalid versions and bad combinations are usage errors."""
+    with pytest.raises(UsageError) as caught:
+        next_version(Version(current), target, pre)
+    assert message in caught.value.message
+    assert caught.value.hint
+
+
+def test_unknown_word_suggests_the_part(tmp_path: Path) -> None:
+    """A misspelt part gets 'did you mean' in the hint."""
+    with pytest.raises(UsageError) as caught:
+        next_version(Version("1.0.0"), "mjaor")
+    assert "did you mean 'major'?" in caught.value.hint
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_minor_rewrites_every_file(tmp_path: Path, newline: str) -> None:
+    """VERSION, __version__ and the changelog (compare links too) change, byte for byte."""
+    project = sample(tmp_path)
+    (project.root / "CHANGELOG.md").write_bytes(CHANGELOG.replace("\n", newline).encode())
+    summary = bump(project.root, "minor", today=TODAY)
+    assert summary.splitlines()[0] == (
+        "1.2.0 → 1.3.0: wrote VERSION, demo_pkg/__init__.py, CHANGELOG.md")
+    assert "nox -s build" in summary and "nox -s publish" in summary
+    assert "git commit -m 'Release 1.3.0'" in summary
+    assert (project.root / "VERSION").read_bytes() == b"1.3.0\n"
+    assert (project.root / "demo_pkg/__init__.py").read_text() == (
+        '"""Demo."""\n\n__version__ = "1.3.0"\n')
+    assert (project.root / "CHANGELOG.md").read_bytes() == RELEASED.replace("\n", newline).encode()
+
+
+def test_bumped_project_passes_the_version_checks(tmp_path: Path) -> None:
+    """After a bump, version-file, version-consistent and changelog-entry pass."""
+    project = sample(tmp_path)
+    bump(project.root, "patch", today=TODAY)
+    statuses = {r.id: r.status.value for r in project.verify().checks}
+    assert statuses["version-file"] == "pass"
+    assert statuses["version-consistent"] == "pass"
+    assert statuses["changelog-entry"] == "pass"
+
+
+def test_changelog_without_links_and_with_plain_heading(tmp_path: Path) -> None:
+    """'## Unreleased' without brackets or links becomes '## X.Y.Z - date'."""
+    project = sample(tmp_path, "# Changes\n\n## Unreleased\n\n- Fixed a bug.\n\n## 1.2.0\n\n- x\n")
+    bump(project.root, "patch", today=TODAY)
+    assert (project.root / "CHANGELOG.md").read_text() == (
+        "# Changes\n\n## Unreleased\n\n## 1.2.1 - 2026-05-04\n\n- Fixed a bug.\n\n"
+        "## 1.2.0\n\n- x\n")
+
+
+def test_rst_changelog_with_unreleased_title(tmp_path: Path) -> None:
+    """An underlined reST 'Unreleased' title gets a dated 'X.Y.Z (date)' title below a fresh one."""
+    project = sample(tmp_path)
+    (project.root / "CHANGELOG.md").unlink()
+    project.write("CHANGES.rst", "Changes\n=======\n\nUnreleased\n----------\n\n- Fixed.\n\n"
+                                 "1.2.0 (2026-01-01)\n------------------\n\n- First.\n")
+    bump(project.root, "minor", today=TODAY)
+    assert (project.root / "CHANGES.rst").read_text() == (
+        "Changes\n=======\n\nUnreleased\n----------\n\n1.3.0 (2026-05-04)\n------------------\n\n"
+        "- Fixed.\n\n1.2.0 (2026-01-01)\n------------------\n\n- First.\n")
+
+
+def test_unreleased_link_that_is_not_a_compare_link_is_left_alone(tmp_path: Path) -> None:
+    """An [Unreleased] link of another shape is kept and the summary says so."""
+    text = "## [Unreleased]\n\n- New.\n\n[Unreleased]: https://example.org/changes\n"
+    project = sample(tmp_path, text)
+    summary = bump(project.root, "patch", today=TODAY)
+    assert "left the [Unreleased] link of CHANGELOG.md as it was" in summary
+    assert (project.root / "CHANGELOG.md").read_text() == (
+        "## [Unreleased]\n\n## [1.2.1] - 2026-05-04\n\n- New.\n\n"
+        "[Unreleased]: https://example.org/changes\n")
+
+
+def test_project_version_in_pyproject(tmp_path: Path) -> None:
+    """[project].version is edited on its line only; the rest of pyproject.toml is kept."""
+    project = sample(tmp_path)
+    (project.root / "VERSION").unlink()
+    project.write("pyproject.toml", STATIC_PYPROJECT)
+    summary = bump(project.root, "major", today=TODAY)
+    assert summary.startswith("1.2.0 → 2.0.0: wrote pyproject.toml, demo_pkg/__init__.py, ")
+    assert (project.root / "pyproject.toml").read_text() == STATIC_PYPROJECT.replace(
+        "'1.2.0'  #", "'2.0.0'  #")
+
+
+def test_version_file_and_project_version_move_together(tmp_path: Path) -> None:
+    """When both VERSION and [project].version exist, both are bumped."""
+    project = sample(tmp_path)
+    project.write("pyproject.toml", STATIC_PYPROJECT)
+    bump(project.root, "patch", today=TODAY)
+    assert (project.root / "VERSION").read_text() == "1.2.1\n"
+    assert "version   =   '1.2.1'" in (project.root / "pyproject.toml").read_text()
+
+
+def test_configured_version_file_without_dunder_version(tmp_path: Path) -> None:
+    """The configured version-file is the one written; no __version__ means no package edit."""
+    project = SampleProject.create(tmp_path / "demo", extra_config=(
+        '\n[tool.publish-checks]\nversion-file = "src/version.txt"\n'))
+    project.write("src/version.txt", "1.2.0")
+    project.write("demo_pkg/__init__.py", '"""No version here."""\n')
+    project.write("CHANGELOG.md", CHANGELOG)
+    summary = bump(project.root, "1.2.5", today=TODAY)
+    assert summary.splitlines()[0] == "1.2.0 → 1.2.5: wrote src/version.txt, CHANGELOG.md"
+    assert (project.root / "src/version.txt").read_text() == "1.2.5"
+
+
+@pytest.mark.parametrize(("changelog", "message"), [
+    (None, "the Unreleased section of CHANGELOG.md (line 3) is empty"),
+    ("# Changelog\n\n## [1.2.0] - 2026-01-01\n\n- x\n", "has no Unreleased section"),
+    ("# Changelog\n\n## [Unreleased]\n\n- y\n\n## [1.3.0]\n\n- x\n", "already has a section"),
+])
+def test_changelog_refusals_write_nothing(tmp_path: Path, changelog: str | None,
+                                          message: str) -> None:
+    """An empty or missing Unreleased section, or an existing section, leaves every file as is."""
+    project = SampleProject.create(tmp_path / "demo")  # its Unreleased section is empty
+    if changelog is not None:
+        project.write("CHANGELOG.md", changelog)
+    before = files(project.root)
+    with pytest.raises(PublishChecksError) as caught:
+        bump(project.root, "minor", today=TODAY)
+    assert message in caught.value.message
+    assert files(project.root) == before
+
+
+def test_rst_changelog_without_unreleased_is_refused(tmp_path: Path) -> None:
+    """A reST changelog with no Unreleased title is refused with the heading to add."""
+    project = sample(tmp_path)
+    (project.root / "CHANGELOG.md").unlink()
+    project.write("CHANGES.rst", "1.2.0 (2026-01-01)\n------------------\n\n- First.\n")
+    before = files(project.root)
+    with pytest.raises(PublishChecksError, match=r"CHANGES\.rst has no Unreleased section"):
+        bump(project.root, "minor", today=TODAY)
+    assert files(project.root) == before
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("1.2.0", "1.2.0 is not greater than the current version 1.2.0"),
+    ("1.1.9", "1.1.9 is not greater"),
+    ("1.2.0.dev1", "is not greater"),
+    ("1.2", "1.2 is not greater"),
+])
+def test_not_greater_is_refused(tmp_path: Path, target: str, message: str) -> None:
+    """A version not above the current one is a usage error and nothing is written."""
+    project = sample(tmp_path)
+    before = files(project.root)
+    with pytest.raises(UsageError) as caught:
+        bump(project.root, target, today=TODAY)
+    assert message in caught.value.message
+    assert "e.g. 1.2.1" in caught.value.hint
+    assert files(project.root) == before
+
+
+def test_pre_release_moving_backwards_is_refused(tmp_path: Path) -> None:
+    """--pre a from an rc would go down (1.3.0a1 < 1.3.0rc1) and is refused."""
+    project = sample(tmp_path)
+    project.write("VERSION", "1.3.0rc1\n")
+    with pytest.raises(UsageError, match=r"1\.3\.0a1 is not greater than the current version"):
+        bump(project.root, None, pre="a", today=TODAY)
+
+
+@pytest.mark.parametrize(("build_extra", "message"), [
+    ('[tool.setuptools_scm]\n', "dynamic (setuptools-scm): it comes from git tags"),
+    ('[tool.setuptools.dynamic]\nversion = { attr = "demo_pkg.__version__" }\n',
+     "bump edits only a VERSION file"),
+])
+def test_dynamic_version_is_refused(tmp_path: Path, build_extra: str, message: str) -> None:
+    """A version from git tags or an attr: reference has no file bump can edit."""
+    project = sample(tmp_path)
+    (project.root / "VERSION").unlink()
+    project.write("pyproject.toml", '[project]\nname = "demo-pkg"\ndynamic = ["version"]\n\n'
+                  + build_extra)
+    before = files(project.root)
+    with pytest.raises(PublishChecksError) as caught:
+        bump(project.root, "patch", today=TODAY)
+    assert message in caught.value.message
+    assert caught.value.exit_code == 2
+    assert files(project.root) == before
+
+
+def test_commit_commits_exactly_the_bumped_files(tmp_path: Path) -> None:
+    """--commit makes 'Release X.Y.Z' of the three files, leaving other staged work staged."""
+    project = sample(tmp_path)
+    project.commit("initial")
+    project.write("notes.txt", "unrelated\n")
+    project.git("add", "notes.txt")
+    summary = bump(project.root, "minor", commit=True, today=TODAY)
+    assert "committed" in summary and "git commit" not in summary
+    assert project.git("log", "-1", "--format=%s") == "Release 1.3.0"
+    assert project.git("show", "--name-only", "--format=", "HEAD").splitlines() == [
+        "CHANGELOG.md", "VERSION", "demo_pkg/__init__.py"]
+    assert project.git("status", "--porcelain") == "A  notes.txt"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("edit", "uncommitted changes in CHANGELOG.md: --commit would sweep them"),
+    ("untracked", "not tracked by git: demo_pkg/__init__.py, CHANGELOG.md"),
+])
+def test_commit_refuses_other_changes_in_its_files(tmp_path: Path, change: str,
+                                                   message: str) -> None:
+    """--commit refuses when a file it would commit holds other uncommitted changes."""
+    project = sample(tmp_path)
+    if change == "untracked":
+        project.git("add", "VERSION")
+        project.git("commit", "-q", "-m", "only VERSION")
+    else:
+        project.commit("initial")
+        project.write("CHANGELOG.md", CHANGELOG.replace("- The bump session.", "- Edited."))
+    before = files(project.root)
+    with pytest.raises(PublishChecksError) as caught:
+        bump(project.root, "minor", commit=True, today=TODAY)
+    assert message in caught.value.message
+    assert files(project.root) == before
+
+
+def test_commit_outside_git_is_refused(tmp_path: Path) -> None:
+    """--commit in a folder that is not a git repository is refused before writing."""
+    project = sample(tmp_path)
+    (project.root / ".git").rename(project.root / "not-git")
+    with pytest.raises(PublishChecksError, match="needs a git repository"):
+        bump(project.root, "minor", commit=True, today=TODAY)
+
+
+def test_failed_write_restores_the_files_already_written(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the second rename fails, the first file is put back: the project is never half bumped."""
+    project = sample(tmp_path)
+    before = files(project.root)
+    real_replace, calls = os.replace, []
+
+    def flaky_replace(src: Any, dst: Any) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky_replace)
+    with pytest.raises(ReleaseError, match="nothing was changed"):
+        bump(project.root, "minor", today=TODAY)
+    assert len(calls) == 3  # VERSION written, __init__.py failed, VERSION restored
+    assert files(project.root) == before  # and no temporary file is left behind
+
+
+def test_failed_restore_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If restoring fails too, the error names the file that holds the new version, whole."""
+    project = sample(tmp_path)
+    real_replace, calls = os.replace, []
+
+    def failing_replace(src: Any, dst: Any) -> None:
+        calls.append(dst)
+        if len(calls) >= 2:
+            raise OSError(5, "Input/output error", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(ReleaseError, match="could not be restored") as caught:
+        bump(project.root, "minor", today=TODAY)
+    assert "VERSION" in caught.value.message
+    assert (project.root / "VERSION").read_text() == "1.3.0\n"
+    assert (project.root / "CHANGELOG.md").read_text() == CHANGELOG
+    assert [name for name in files(project.root) if name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(("argv", "code", "stream", "text"), [
+    (["bump", "minor"], 0, "out", "1.2.0 → 1.3.0: wrote VERSION"),
+    (["bump"], 2, "err", "error: say what to bump"),
+    (["bump", "minr"], 2, "err", "fix: did you mean 'minor'?"),
+    (["bump", "1.0.0"], 2, "err", "error: 1.0.0 is not greater"),
+    (["bump", "--pre", "x"], 2, "err", "invalid choice"),
+])
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                        code: int, stream: str, text: str) -> None:
+    """publish-checks bump prints the summary (0) or a usage error with its fix (2)."""
+    project = sample(tmp_path)
+    assert _cli.main([*argv, "--project", str(project.root)]) == code
+    captured = capsys.readouterr()
+    assert text in (captured.out if stream == "out" else captured.err)
+
+
+def test_cli_refusal_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty Unreleased section is a refusal with exit status 1, not a traceback."""
+    project = SampleProject.create(tmp_path / "demo")
+    assert _cli.main(["bump", "patch", "--project", str(project.root)]) == 1
+    assert "is empty: there is nothing to release" in capsys.readouterr().err
+
+
+class FakeSession:
+    """The parts of nox.Session the bump session uses."""
+
+    def __init__(self, posargs: list[str]) -> None:
+        self.posargs = posargs
+        self.logged: list[str] = []
+
+    def log(self, message: str) -> None:
+        self.logged.append(message)
+
+    def error(self, message: str) -> None:
+        raise SystemExit(message)
+
+
+def test_session_logs_the_summary(tmp_path: Path) -> None:
+    """nox -s bump -- minor logs the same summary the CLI prints."""
+    from publish_checks import _sessions
+
+    project = sample(tmp_path)
+    session = FakeSession(["minor", "--project", str(project.root)])
+    _sessions.bump(session)  # type: ignore[arg-type]
+    assert session.logged[0].startswith("1.2.0 → 1.3.0: wrote VERSION")
+
+
+def test_session_errors_with_message_and_fix(tmp_path: Path) -> None:
+    """A refusal becomes session.error with the message and the fix."""
+    from publish_checks import _sessions
+
+    project = SampleProject.create(tmp_path / "demo")
+    with pytest.raises(SystemExit, match="nothing to release — list what changed"):
+        _sessions.bump(FakeSession(["patch", "--project", str(project.root)]))  # type: ignore[arg-type]
