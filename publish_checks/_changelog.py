@@ -19,6 +19,8 @@ EXTENSIONS = (".md", ".rst", ".txt", "")
 _ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _ADORNMENT = re.compile(r"^([=\-~^\"'*+#_`:.])\1{2,}[ \t]*$")
 _LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s*\S+")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
 _TITLE_VERSION = re.compile(
     r"^(?:(?:version|release)\s+)?\[?\s*[vV]?(?P<version>\d[^\s\]\[()<>,:;]*)", re.IGNORECASE
 )
@@ -37,14 +39,24 @@ class Section:
 
 
 def find_changelog(root: Path, configured: str | None = None) -> Path | None:
-    """The configured changelog, else the first of NAMES × EXTENSIONS at the top level."""
+    """The configured changelog, else the first of NAMES x EXTENSIONS at the top level.
+
+    Names match regardless of case (``changelog.md``, ``Changes.rst``); an exact,
+    upper-case name wins over another spelling of the same name.
+    """
     if configured:
         return root / configured
-    present = {p.name: p for p in root.iterdir() if p.is_file()} if root.is_dir() else {}
+    files = sorted(p for p in root.iterdir() if p.is_file()) if root.is_dir() else []
+    present: dict[str, Path] = {}
+    for path in files:
+        present.setdefault(path.name.upper(), path)
+    for path in files:  # the exact spelling, where it exists, beats the first other one
+        if path.name.isupper() or path.stem.isupper():
+            present[path.name.upper()] = path
     for name in NAMES:
         for ext in EXTENSIONS:
-            if (path := present.get(name + ext)) is not None:
-                return path
+            if (found := present.get((name + ext).upper())) is not None:
+                return found
     return None
 
 
@@ -59,41 +71,65 @@ def title_version(title: str) -> Version | None:
         return None
 
 
-def _headings(lines: list[str]) -> list[tuple[int, int, int, str]]:
-    """(start, body_start, level, title) for every Markdown and underlined heading."""
+def _is_overlined_title(lines: list[str], i: int) -> bool:
+    """An over- and underlined reST title starting at line ``i``.
+
+    reST wants the adornment at least as long as the title, which also tells a ``~~~``
+    Markdown code fence (shorter than the code inside it) from a ``~~~~~`` overline.
+    """
+    if i + 2 >= len(lines) or not _ADORNMENT.match(lines[i]):
+        return False
+    over, title, under = lines[i].strip(), lines[i + 1].strip(), lines[i + 2].strip()
+    return (bool(title) and _ADORNMENT.match(lines[i + 2]) is not None
+            and under[0] == over[0] and len(over) >= len(title))
+
+
+def _is_underlined_title(lines: list[str], i: int) -> bool:
+    """A setext/reST title at line ``i``: text in column 0 over an adornment line."""
+    line = lines[i]
+    return (i + 1 < len(lines) and bool(line.strip()) and not line[0].isspace()
+            and _ADORNMENT.match(lines[i + 1]) is not None and not _ADORNMENT.match(line)
+            and not _LIST_ITEM.match(line))  # `- item` over `---` is a list and a rule
+
+
+def _scan(lines: list[str]) -> tuple[list[tuple[int, int, int, str]], set[int]]:
+    """(start, body_start, level, title) for every heading, and the lines of code fences."""
     found: list[tuple[int, int, int, str]] = []
+    fenced: set[int] = set()
     styles: list[str] = []  # reST levels are the order in which adornment styles first appear
-    in_fence = False
+    fence = ""
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        elif not in_fence and (m := _ATX.match(line)):
-            found.append((i, i + 1, len(m[1]), m[2]))
-        elif (not in_fence and i + 2 < len(lines) and _ADORNMENT.match(line)
-              and lines[i + 1].strip() and _ADORNMENT.match(lines[i + 2])
-              and lines[i + 2].strip()[0] == line.strip()[0]):
+        if fence:
+            fenced.add(i)
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ""
+        elif _is_overlined_title(lines, i):
             style = "over" + line.strip()[0]
             styles.append(style) if style not in styles else None
             found.append((i, i + 3, styles.index(style) + 1, lines[i + 1].strip()))
             i += 3
             continue
-        elif (not in_fence and i + 1 < len(lines) and line.strip() and not line[0].isspace()
-              and _ADORNMENT.match(lines[i + 1]) and not _ADORNMENT.match(line)):
+        elif (m := _FENCE.match(line)) is not None:
+            fence = m[1]
+            fenced.add(i)
+        elif (m := _ATX.match(line)) is not None:
+            found.append((i, i + 1, len(m[1]), m[2]))
+        elif _is_underlined_title(lines, i):
             style = lines[i + 1].strip()[0]
             styles.append(style) if style not in styles else None
             found.append((i, i + 2, styles.index(style) + 1, line.strip()))
             i += 2
             continue
         i += 1
-    return found
+    return found, fenced
 
 
 def sections(text: str) -> list[Section]:
     """Every heading-delimited section of a changelog, in order."""
     lines = text.splitlines()
-    heads = _headings(lines)
+    heads, _ = _scan(lines)
     result = []
     for n, (start, body_start, level, title) in enumerate(heads):
         end = next((h[0] for h in heads[n + 1:] if h[2] <= level), len(lines))
@@ -102,10 +138,12 @@ def sections(text: str) -> list[Section]:
 
 
 def _plain_sections(lines: list[str]) -> list[Section]:
-    """Plain-text style: a column-0 line followed by indented lines."""
+    """Plain-text style: a column-0 line beginning with a version, then indented lines."""
+    _, fenced = _scan(lines)
     result = []
     for i, line in enumerate(lines):
-        if line.strip() and not line[0].isspace() and title_version(line) is not None:
+        if (i not in fenced and line.strip() and not line[0].isspace()
+                and title_version(line) is not None):
             end = i + 1
             while end < len(lines) and (not lines[end].strip() or lines[end][0].isspace()):
                 end += 1
@@ -114,25 +152,19 @@ def _plain_sections(lines: list[str]) -> list[Section]:
 
 
 def has_content(body: list[str]) -> bool:
-    """True when a section body holds something besides headings and link definitions."""
-    for n, line in enumerate(body):
-        text = line.strip()
-        if not text or _ATX.match(line) or _ADORNMENT.match(line) or _LINK_DEFINITION.match(line):
-            continue
-        if n + 1 < len(body) and _ADORNMENT.match(body[n + 1]):  # a sub-heading's title
-            continue
-        return True
-    return False
+    """True when a section body holds something besides headings, rules and link definitions."""
+    heads, _ = _scan(body)
+    heading_lines = {n for start, body_start, _, _ in heads for n in range(start, body_start)}
+    return any(n not in heading_lines and line.strip() and not _ADORNMENT.match(line)
+               and not _LINK_DEFINITION.match(line) for n, line in enumerate(body))
 
 
 def find_section(text: str, version: str) -> tuple[Section | None, list[str]]:
     """The section for ``version`` (compared as PEP 440 versions) and the file's lines."""
     lines = text.splitlines()
     wanted = Version(version)
-    for section in sections(text) or _plain_sections(lines):
-        if title_version(section.title) == wanted:
-            return section, lines
-    for section in _plain_sections(lines):
+    # Headings first; then plain-text entries, which a file may mix with a reST title.
+    for section in [*sections(text), *_plain_sections(lines)]:
         if title_version(section.title) == wanted:
             return section, lines
     return None, lines

@@ -6,7 +6,13 @@ import datetime
 
 from packaging.version import InvalidVersion, Version
 
-from publish_checks._changelog import find_changelog, find_section, has_content, is_unreleased, sections
+from publish_checks._changelog import (
+    find_changelog,
+    find_section,
+    has_content,
+    is_unreleased,
+    sections,
+)
 from publish_checks._context import Context
 from publish_checks._report import Finding, failed, passed, skipped, warned
 from publish_checks._version import check_version, package_version_attr
@@ -16,7 +22,7 @@ def version_file(ctx: Context) -> Finding:
     source = ctx.version_source
     if source.problem:
         fix = f"write the version, e.g. 1.0.0, alone in {source.label}"
-        if "canonical" in source.problem or "byte-order" in source.problem:
+        if "byte-order" in source.problem:
             fix = f"re-save {source.label} as UTF-8 without a byte-order mark"
         return failed(f"{source.label} {source.problem}", fix)
     if source.dynamic:
@@ -24,14 +30,14 @@ def version_file(ctx: Context) -> Finding:
             return passed(f"version is {source.label}; the built dists say {ctx.version}")
         return skipped(f"version is {source.label}: it is read from the built dists "
                        "(run nox -s build)")
-    assert source.raw is not None
-    if problem := check_version(source.raw):
+    raw = source.raw or ""  # a source without a problem and not dynamic holds a version
+    if problem := check_version(raw):
         try:
-            fix = f"write {str(Version(source.raw))!r} in {source.label}"
+            fix = f"write {str(Version(raw))!r} in {source.label}"
         except InvalidVersion:
             fix = "use a PEP 440 version such as 1.2.0, 1.2.0rc1 or 1.2.0.post1"
         return failed(f"{source.label}: {problem}", fix)
-    return passed(f"{source.label} says {source.raw}")
+    return passed(f"{source.label} says {raw}")
 
 
 def _dist_versions(ctx: Context) -> set[str]:

@@ -1,0 +1,258 @@
+"""changelog-entry and the section finder: every heading style real changelogs use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from publish_checks import Status
+from publish_checks._changelog import find_changelog, find_section, has_content, sections
+from tests.builders import SampleProject
+
+OLDER = "- Something older.\n"
+
+# One changelog per heading style of SPEC §4; each has a non-empty 1.2.0 section followed
+# by an older release, so a section that ran on would still be found but one that is
+# cut short would be empty.
+STYLES = {
+    "keepachangelog": "# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-01-01\n\n### Added\n\n"
+                      "- The new feature.\n\n## [1.1.0] - 2025-01-01\n\n" + OLDER,
+    "link": "# Changelog\n\n## [1.2.0](https://example.invalid/compare/v1.1.0...v1.2.0) - "
+            "2026-01-01\n\n- The new feature.\n\n## [1.1.0](https://example.invalid/) - "
+            "2025-01-01\n\n" + OLDER,
+    "parenthesised-date": "# Changes\n\n## 1.2.0 (2026-01-01)\n\n* The new feature.\n\n"
+                          "## 1.1.0 (2025-01-01)\n\n" + OLDER,
+    "rest-underline": "Changelog\n=========\n\n1.2.0 - 2026-01-01\n------------------\n\n"
+                      "- The new feature.\n\n1.1.0 - 2025-01-01\n------------------\n\n" + OLDER,
+    "rest-overline": "=========\nChangelog\n=========\n\n------------------\n1.2.0 - 2026-01-01\n"
+                     "------------------\n\n- The new feature.\n\n------------------\n"
+                     "1.1.0 - 2025-01-01\n------------------\n\n" + OLDER,
+    "rest-tilde-overline": "~~~~~\n1.2.0\n~~~~~\n\n- The new feature.\n\n~~~~~\n1.1.0\n~~~~~\n\n"
+                           + OLDER,
+    "v-prefix": "# History\n\n## v1.2.0\n\n- The new feature.\n\n## v1.1.0\n\n" + OLDER,
+    "version-word": "# News\n\n## Version 1.2.0\n\n- The new feature.\n\n## Version 1.1.0\n\n"
+                    + OLDER,
+    "setext": "Changelog\n=========\n\n1.2.0\n-----\n\n- The new feature.\n\n1.1.0\n-----\n\n"
+              + OLDER,
+    "plain-text": "1.2.0 Current release\n    * The new feature.\n\n1.1.0 2025-01-01\n"
+                  "    * Something older.\n",
+    "plain-text-with-title": "Demo NEWS\n=========\n\n1.2.0 Current release\n"
+                             "    * The new feature.\n\n1.1.0 2025-01-01\n    * Something older.\n",
+    "rest-subsections": "Changelog\n=========\n\n1.2.0 (2026-01-01)\n------------------\n\n"
+                        "Added\n^^^^^\n\n- The new feature.\n\n1.1.0 (2025-01-01)\n"
+                        "------------------\n\n" + OLDER,
+    "crlf": "# Changelog\r\n\r\n## [1.2.0] - 2026-01-01\r\n\r\n- The new feature.\r\n",
+    "bom": "\ufeff# Changelog\n\n## [1.2.0] - 2026-01-01\n\n- The new feature.\n",
+    "bullet-then-rule": "# Changelog\n\n## [1.2.0] - 2026-01-01\n\n- The new feature.\n---\n\n"
+                        "## [1.1.0] - 2025-01-01\n\n" + OLDER,
+}
+
+
+def with_changelog(project: SampleProject, name: str, text: str) -> SampleProject:
+    (project.root / "CHANGELOG.md").unlink()
+    project.write(name, text)
+    project.commit("changelog")
+    return project
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_every_heading_style_is_found(project: SampleProject, style: str) -> None:
+    """A non-empty 1.2.0 section passes in each heading style real projects use."""
+    with_changelog(project, "CHANGELOG", STYLES[style])
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS, result.summary
+    assert result.summary.startswith("CHANGELOG has a section for 1.2.0")
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_section_body_holds_the_entry_and_not_the_next_release(style: str) -> None:
+    """The section found for 1.2.0 contains its entry and stops before 1.1.0."""
+    section, lines = find_section(STYLES[style].lstrip("\ufeff"), "1.2.0")
+    assert section is not None
+    body = "\n".join(section.body(lines))
+    assert "The new feature." in body
+    assert "older" not in body
+
+
+@pytest.mark.parametrize("name", ["CHANGELOG", "CHANGES", "HISTORY", "NEWS"])
+@pytest.mark.parametrize("ext", [".md", ".rst", ".txt", ""])
+def test_every_conventional_file_name_is_found(project: SampleProject, name: str,
+                                               ext: str) -> None:
+    """CHANGELOG, CHANGES, HISTORY and NEWS with .md, .rst, .txt or no extension are found."""
+    with_changelog(project, name + ext, "## 1.2.0\n\n- The new feature.\n")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS
+    assert result.summary.startswith(f"{name}{ext} has a section")
+
+
+def test_file_name_case_does_not_matter(project: SampleProject) -> None:
+    """changelog.md and Changes.rst are the changelog too (many projects spell them so)."""
+    with_changelog(project, "Changes.rst", "1.2.0\n-----\n\n- The new feature.\n")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS
+    assert result.summary.startswith("Changes.rst has a section")
+
+
+def test_first_name_in_order_wins(tmp_path: Path) -> None:
+    """With several candidates, CHANGELOG beats NEWS and .md beats no extension."""
+    for name in ("NEWS.md", "CHANGELOG", "CHANGELOG.md", "HISTORY.rst"):
+        (tmp_path / name).write_text("x\n", encoding="utf-8")
+    (tmp_path / "CHANGES").mkdir()
+    assert find_changelog(tmp_path) == tmp_path / "CHANGELOG.md"
+
+
+def test_exact_upper_case_name_beats_another_spelling(tmp_path: Path) -> None:
+    """With both changelog.md and CHANGELOG.md present, the conventional spelling is used."""
+    for name in ("changelog.md", "CHANGELOG.md"):
+        (tmp_path / name).write_text("x\n", encoding="utf-8")
+    assert find_changelog(tmp_path) == tmp_path / "CHANGELOG.md"
+
+
+def test_a_directory_is_not_a_changelog(tmp_path: Path) -> None:
+    """A folder named like a changelog (towncrier fragments) is not one."""
+    (tmp_path / "CHANGELOG").mkdir()
+    assert find_changelog(tmp_path) is None
+
+
+def test_empty_section_fails(project: SampleProject) -> None:
+    """A section with only sub-headings and no entries fails, naming its line."""
+    with_changelog(project, "CHANGELOG.md", "# Changelog\n\n## [1.2.0] - 2026-01-01\n\n"
+                   "### Added\n\n### Fixed\n\n## [1.1.0] - 2025-01-01\n\n" + OLDER)
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert "section of CHANGELOG.md (line 3) is empty" in result.summary
+    assert "list what changed" in result.hint
+
+
+def test_section_with_only_link_definitions_is_empty(project: SampleProject) -> None:
+    """Compare-link definitions at the bottom are not entries."""
+    with_changelog(project, "CHANGELOG.md", "# Changelog\n\n## [1.2.0] - 2026-01-01\n\n"
+                   "[1.2.0]: https://example.invalid/compare/v1.1.0...v1.2.0\n")
+    assert project.verify().get("changelog-entry").status is Status.FAIL
+
+
+def test_missing_section_with_unreleased_entries_fails_with_rename_hint(
+        project: SampleProject) -> None:
+    """Entries still under Unreleased: fail and say to rename that heading (or bump)."""
+    with_changelog(project, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n### Added\n\n"
+                   "- The new feature.\n\n## [1.1.0] - 2025-01-01\n\n" + OLDER)
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert "Unreleased section has entries" in result.summary
+    assert "rename '## [Unreleased]' to '## [1.2.0] - " in result.hint
+    assert "nox -s bump" in result.hint
+
+
+def test_missing_section_suggests_a_heading_in_the_files_style(project: SampleProject) -> None:
+    """No section and nothing unreleased: the hint gives a heading to add, reST for .rst."""
+    with_changelog(project, "CHANGES.rst", "Changes\n=======\n\n1.1.0\n-----\n\n" + OLDER)
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert result.summary == "CHANGES.rst has no section for 1.2.0"
+    assert result.hint.startswith("add a section headed '1.2.0 (")
+
+
+def test_prerelease_heading_is_not_the_release(project: SampleProject) -> None:
+    """A 1.2.0rc1 section is not the 1.2.0 section."""
+    with_changelog(project, "CHANGELOG.md", "## 1.2.0rc1\n\n- The new feature.\n")
+    assert project.verify().get("changelog-entry").status is Status.FAIL
+
+
+def test_version_in_a_fenced_code_block_does_not_count(project: SampleProject) -> None:
+    """`# 1.2.0` inside a fenced code block is a shell comment, not a heading."""
+    with_changelog(project, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n"
+                   "- Document tagging:\n\n```sh\n# 1.2.0\ngit tag v1.2.0\n```\n\n"
+                   "## [1.1.0] - 2025-01-01\n\n" + OLDER)
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert "no section for 1.2.0" in result.summary
+
+
+def test_plain_line_in_a_fenced_block_does_not_count(project: SampleProject) -> None:
+    """A column-0 version line inside a code block is not a plain-text section either."""
+    with_changelog(project, "CHANGELOG.md", "# Changelog\n\n## [1.1.0] - 2025-01-01\n\n"
+                   "- Output now reads:\n\n```\n1.2.0 is the next version\n    planned\n```\n")
+    assert project.verify().get("changelog-entry").status is Status.FAIL
+
+
+def test_no_changelog_warns(project: SampleProject) -> None:
+    """A project without a changelog gets a warning, not a failure."""
+    (project.root / "CHANGELOG.md").unlink()
+    project.commit("no changelog")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.WARN
+    assert "CHANGELOG.md" in result.hint
+
+
+def test_configured_changelog_is_used(tmp_path: Path) -> None:
+    """changelog in [tool.publish-checks] points at a file anywhere in the project."""
+    project = SampleProject.create(tmp_path / "demo", extra_config=(
+        '\n[tool.publish-checks]\nchangelog = "docs/changelog.rst"\n'))
+    project.write("docs/changelog.rst", "1.2.0\n=====\n\n- The new feature.\n")
+    project.commit()
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS
+    assert result.summary.startswith("docs/changelog.rst has a section for 1.2.0")
+
+
+def test_configured_changelog_missing_fails(tmp_path: Path) -> None:
+    """A configured changelog that does not exist is a failure, not a warning."""
+    project = SampleProject.create(tmp_path / "demo", extra_config=(
+        '\n[tool.publish-checks]\nchangelog = "docs/changes.md"\n'))
+    project.commit()
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert "docs/changes.md set in [tool.publish-checks] does not exist" in result.summary
+
+
+def test_binary_changelog_fails_clearly(project: SampleProject) -> None:
+    """A changelog that is not UTF-8 fails with a re-save hint, not a traceback."""
+    (project.root / "CHANGELOG.md").write_bytes(b"## 1.2.0\n\n- caf\xe9\n")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert result.hint == "re-save CHANGELOG.md as UTF-8"
+
+
+def test_changelog_entry_skips_without_a_version(project: SampleProject) -> None:
+    """With no valid version there is no section to look for."""
+    project.write("VERSION", "???\n")
+    assert project.verify().get("changelog-entry").status is Status.SKIP
+
+
+# The section finder itself --------------------------------------------------------------
+
+
+def test_sections_lists_headings_with_levels_and_ranges() -> None:
+    """sections() gives every heading's title, level and line range, nesting by level."""
+    text = "# Changelog\n\n## [1.2.0] - 2026-01-01\n\n### Added\n\n- A.\n\n## [1.1.0]\n\n- B.\n"
+    found = [(s.title, s.level, s.start, s.body_start, s.end) for s in sections(text)]
+    assert found == [
+        ("Changelog", 1, 0, 1, 11),
+        ("[1.2.0] - 2026-01-01", 2, 2, 3, 8),
+        ("Added", 3, 4, 5, 8),
+        ("[1.1.0]", 2, 8, 9, 11),
+    ]
+
+
+def test_sections_rest_levels_follow_first_appearance() -> None:
+    """In reST the first adornment style seen is level 1, the next level 2, and so on."""
+    text = "Title\n=====\n\n1.2.0\n-----\n\nAdded\n~~~~~\n\n- A.\n\n1.1.0\n-----\n\n- B.\n"
+    assert [(s.title, s.level) for s in sections(text)] == [
+        ("Title", 1), ("1.2.0", 2), ("Added", 3), ("1.1.0", 2)]
+
+
+def test_sections_ignore_fenced_code() -> None:
+    """Lines between ``` fences are never headings."""
+    text = "## 1.2.0\n\n```\n# not a heading\nnor this\n---------\n```\n\n- A.\n"
+    assert [s.title for s in sections(text)] == ["1.2.0"]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ([], False), (["", "### Added", ""], False), (["Added", "^^^^^", ""], False),
+    (["[1.2.0]: https://example.invalid/"], False), (["- A change."], True),
+    (["", "### Fixed", "", "* A fix."], True),
+])
+def test_has_content(body: list[str], expected: bool) -> None:
+    """A body has content when it holds more than headings and link definitions."""
+    assert has_content(body) is expected
