@@ -23,7 +23,8 @@ def git_clean(ctx: Context) -> Finding:
     result = ctx.git.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
     if result.returncode != 0:
         return failed(f"git status failed: {result.stderr.strip()}", "run git status to see why")
-    changed, untracked = [], []
+    changed: list[str] = []
+    untracked: list[str] = []
     entries = iter(result.stdout.split("\0"))
     for entry in entries:
         if not entry:
@@ -33,7 +34,8 @@ def git_clean(ctx: Context) -> Finding:
             next(entries, None)
         (untracked if code == "??" else changed).append(path)
     if changed:
-        return failed(f"{len(changed)} tracked file(s) with uncommitted changes: {_listing(changed)}",
+        return failed(f"{len(changed)} tracked file(s) with uncommitted changes: "
+                      f"{_listing(changed)}",
                       "commit them (git commit -a) or set them aside (git stash)")
     if untracked:
         return warned(f"{len(untracked)} untracked file(s): {_listing(untracked)}",
@@ -74,4 +76,5 @@ def git_tag(ctx: Context) -> Finding:
     return failed(f"tag {tag} already exists at {tagged[:12]}, not at HEAD"
                   f"{f' ({head[:12]})' if head else ''}: this version was released from "
                   "another commit",
-                  f"bump the version (nox -s bump -- patch); if the tag is a mistake: git tag -d {tag}")
+                  "bump the version (nox -s bump -- patch); "
+                  f"if the tag is a mistake: git tag -d {tag}")
