@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import SampleProject
+from tests.pypiserver import pypiserver  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(autouse=True)
