@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import difflib
 import shlex
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from publish_checks._errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, as the tomli backport (a dependency there)
+    import importlib
+
+    tomllib = importlib.import_module("tomli")
 
 KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
         "version-file", "smoke-test", "skip", "repositories")
@@ -90,7 +97,8 @@ def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
         return {}
     if not isinstance(table, dict):
         msg = f"{where}.repositories must be a table of tables"
-        raise ConfigError(msg, f'declare one as [{where}.repositories.NAME] with upload-url = "..."')
+        hint = f'declare one as [{where}.repositories.NAME] with upload-url = "..."'
+        raise ConfigError(msg, hint)
     repos = {}
     for name, entry in table.items():
         here = f"{where}.repositories.{name}"
@@ -102,7 +110,13 @@ def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
                                   _did_you_mean(key, REPOSITORY_KEYS))
         upload_url = _string(entry, "upload-url", here)
         if upload_url is None:
-            raise ConfigError(f"[{here}] has no upload-url", f'add upload-url = "https://…" to [{here}]')
+            raise ConfigError(f"[{here}] has no upload-url",
+                              f'add upload-url = "https://…" to [{here}]')
+        for key in ("upload-url", "index-url"):
+            url = _string(entry, key, here)
+            if url is not None and not url.startswith(("https://", "http://")):
+                raise ConfigError(f"{here}.{key} must be an http(s) URL, not {url!r}",
+                                  f'write it in full, e.g. {key} = "https://{url.lstrip("/")}"')
         repos[name] = RepositoryConfig(
             name=name,
             upload_url=upload_url,
@@ -121,9 +135,11 @@ def read_pyproject(root: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}", "check the file's permissions") from None
+        msg = f"cannot read {path}: {e.strerror}"
+        raise ConfigError(msg, "check the file's permissions") from None
     try:
-        return tomllib.loads(data.decode("utf-8-sig"))
+        parsed: dict[str, Any] = tomllib.loads(data.decode("utf-8-sig"))
+        return parsed
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text", "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as e:
@@ -135,14 +151,19 @@ def load_config(root: Path) -> Config:
     from publish_checks.checks import CHECK_IDS  # the registry is the one list of ids
 
     if not root.is_dir():
-        raise ConfigError(f"project directory {root} does not exist", "pass --project DIR")
+        what = "is not a directory" if root.exists() else "does not exist"
+        raise ConfigError(f"project directory {root} {what}",
+                          "pass --project DIR with the folder holding pyproject.toml or setup.py")
     pyproject = read_pyproject(root)
     if pyproject is None:
         return Config(root=root)
     project = pyproject.get("project", {})
     if not isinstance(project, dict):
         raise ConfigError("[project] in pyproject.toml must be a table", "see PEP 621")
-    tool = pyproject.get("tool", {}).get("publish-checks", {})
+    tools = pyproject.get("tool", {})
+    if not isinstance(tools, dict):
+        raise ConfigError("[tool] in pyproject.toml must be a table", "write it as [tool.NAME]")
+    tool = tools.get("publish-checks", {})
     where = "tool.publish-checks"
     if not isinstance(tool, dict):
         raise ConfigError(f"[{where}] must be a table", f"write it as [{where}]")

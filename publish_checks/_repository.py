@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import configparser
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +55,9 @@ class Target:
 def _default_variable(name: str, config: Config) -> str:
     if config.token_variable:
         return config.token_variable
-    return "TEST_PYPI_API_KEY" if name == "testpypi" else "PYPI_API_KEY"
+    # A test.pypi.org URL takes a TestPyPI token, whatever the repository is called.
+    testpypi = name == "testpypi" or urlsplit(name).hostname == "test.pypi.org"
+    return "TEST_PYPI_API_KEY" if testpypi else "PYPI_API_KEY"
 
 
 def index_url_for(upload_url: str) -> str:
@@ -79,8 +80,8 @@ def _with_slash(url: str) -> str:
 
 
 def pypirc_path(environ: Mapping[str, str]) -> Path:
-    home = environ.get("HOME") or os.path.expanduser("~")
-    return Path(home) / ".pypirc"
+    home = environ.get("HOME")
+    return (Path(home) if home else Path.home()) / ".pypirc"
 
 
 def _pypirc(environ: Mapping[str, str]) -> configparser.RawConfigParser:
@@ -89,18 +90,33 @@ def _pypirc(environ: Mapping[str, str]) -> configparser.RawConfigParser:
         parser.read(pypirc_path(environ), encoding="utf-8")
     except (configparser.Error, UnicodeDecodeError) as e:
         msg = f"cannot parse {pypirc_path(environ)}: {e}"
-        raise UsageError(msg, "fix or remove that file; publish-checks reads only its sections") from None
+        hint = "fix or remove that file; publish-checks reads only its sections"
+        raise UsageError(msg, hint) from None
     return parser
+
+
+def _pypirc_password(name: str, environ: Mapping[str, str]) -> bool:
+    """Whether ~/.pypirc gives twine a password for the built-in index ``name``.
+
+    Only a hint for credentials-source: a broken file is not our business for pypi.
+    """
+    try:
+        return bool(_pypirc(environ).get(name, "password", fallback=""))
+    except (UsageError, configparser.Error):
+        return False
 
 
 def resolve_target(name: str, config: Config, environ: Mapping[str, str]) -> Target:
     """Resolve a ``--repository`` value (SPEC §3); UsageError if nothing matches."""
     if name == "pypi":
         return Target("pypi", "https://upload.pypi.org/legacy/", "https://pypi.org/simple/",
-                      token_variable=_default_variable(name, config))
+                      token_variable=_default_variable(name, config),
+                      pypirc_password=_pypirc_password(name, environ))
     if name == "testpypi":
-        return Target("testpypi", "https://test.pypi.org/legacy/", "https://test.pypi.org/simple/",
-                      token_variable=_default_variable(name, config))
+        return Target("testpypi", "https://test.pypi.org/legacy/",
+                      "https://test.pypi.org/simple/",
+                      token_variable=_default_variable(name, config),
+                      pypirc_password=_pypirc_password(name, environ))
     if name == "local":
         url = environ.get(LOCAL_URL_VARIABLE)
         if url:
@@ -109,13 +125,15 @@ def resolve_target(name: str, config: Config, environ: Mapping[str, str]) -> Tar
         return Target("local", None, None, username="publish-checks")
     if name in config.repositories:
         repo = config.repositories[name]
+        index_url = _with_slash(repo.index_url) if repo.index_url else None
         return Target(name, _with_slash(repo.upload_url),
-                      _with_slash(repo.index_url) if repo.index_url else index_url_for(repo.upload_url),
+                      index_url or index_url_for(repo.upload_url),
                       username=repo.username,
                       token_variable=repo.token_variable or _default_variable(name, config))
     if name.startswith(("https://", "http://")):
         if not urlsplit(name).hostname:
-            raise UsageError(f"repository URL {name!r} has no host", "pass a full URL, e.g. https://host/legacy/")
+            raise UsageError(f"repository URL {name!r} has no host",
+                             "pass a full URL, e.g. https://host/legacy/")
         url = _with_slash(name)
         return Target(url, url, index_url_for(url), token_variable=_default_variable(name, config))
     pypirc = _pypirc(environ)
