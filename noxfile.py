@@ -1,13 +1,19 @@
 # /// script
-# dependencies = ["nox>=2025.2.9", "packaging>=24.2", "python-dotenv>=1.0"]
+# dependencies = [
+#     "nox>=2025.2.9", "packaging>=24.2", "python-dotenv>=1.0", "tomli>=1.1; python_version < '3.11'",
+# ]
 # ///
 """publish-checks' own sessions: the release sessions it ships, plus tests and lint."""
 
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the PEP 723 header installs tomli there
+    import tomli as tomllib
 
 import nox
 

@@ -90,20 +90,25 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def local_index(python: Path | str, *, fallback: bool = False) -> Iterator[LocalIndex]:
-    """Start pypiserver with ``python`` (a virtualenv that has ``pypiserver[passlib]``)."""
+def local_index(python: Path | str, *, username: str = USERNAME, password: str | None = None,
+                fallback: bool = False) -> Iterator[LocalIndex]:
+    """Start pypiserver with ``python`` (a virtualenv that has ``pypiserver[passlib]``).
+
+    ``password`` is generated unless given (tests give a canary to prove it never leaks).
+    """
     workdir = Path(tempfile.mkdtemp(prefix="publish-checks-rehearse-"))
     process: subprocess.Popen[bytes] | None = None
     try:
         (workdir / "packages").mkdir()
-        password = secrets.token_urlsafe(24)
+        password = password or secrets.token_urlsafe(24)
         htpasswd = workdir / "htpasswd"
-        htpasswd.write_text(htpasswd_line(USERNAME, password), "utf-8")
+        htpasswd.write_text(htpasswd_line(username, password), "utf-8")
         htpasswd.chmod(0o600)
         port = free_port()
         argv = [str(python), "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port),
                 "-P", str(htpasswd), "-a", "update", "--hash-algo", "sha256",
-                "--server", "wsgiref"]
+                # simple-dir: list the folder on every request, never a stale cache
+                "--backend", "simple-dir", "--server", "wsgiref"]
         if not fallback:
             argv.append("--disable-fallback")
         argv.append(str(workdir / "packages"))
@@ -112,7 +117,7 @@ def local_index(python: Path | str, *, fallback: bool = False) -> Iterator[Local
                                        stdin=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}/"
         _wait_until_up(url + "simple/", process, time.monotonic() + START_TIMEOUT)
-        yield LocalIndex(url, USERNAME, password, workdir, process)
+        yield LocalIndex(url, username, password, workdir, process)
     finally:
         if process is not None:
             _stop(process)

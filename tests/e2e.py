@@ -1,0 +1,36 @@
+"""Running real nox on a sample project, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# Not token-shaped on purpose: only never passing it on, not the redaction regex, keeps
+# it out of the output.
+CANARY = "canary-" + secrets.token_hex(20)
+NOXFILE = f"import sys\nsys.path.insert(0, {str(REPO)!r})\nimport publish_checks.nox\n"
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    output: str
+
+
+def run_nox(root: Path, envdir: Path, *args: str, env: dict[str, str] | None = None,
+            timeout: float = 600) -> Run:
+    """``nox ARGS`` in ``root`` with no terminal; the canary token is in its environment."""
+    environ = {**os.environ, "NO_COLOR": "1", "PYPI_API_KEY": CANARY, **(env or {})}
+    result = subprocess.run(
+        [sys.executable, "-m", "nox", "--envdir", str(envdir), *args], cwd=root,
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+        env=environ, check=False,
+    )
+    output = result.stdout + result.stderr
+    assert CANARY not in output, "the token leaked into the output"
+    return Run(result.returncode, output)

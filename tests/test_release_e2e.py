@@ -1,0 +1,228 @@
+"""End to end: real nox, build, twine, pip and pypiserver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from publish_checks._dists import file_sha256
+from publish_checks._rehearse import LocalIndex, local_index
+from tests.builders import SampleProject
+from tests.e2e import CANARY, NOXFILE, REPO, run_nox
+from tests.faultproxy import Faults, fault_proxy
+
+pytestmark = pytest.mark.e2e
+pytest.importorskip("pypiserver", reason="pypiserver is not installed (the tests session has it)")
+
+WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
+SDIST = "demo_pkg-1.2.0.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One nox envdir for the whole run: the sessions' virtualenvs are reused, as a user's are."""
+    return tmp_path_factory.mktemp("nox-envs")
+
+
+@pytest.fixture
+def index() -> Iterator[LocalIndex]:
+    """A real pypiserver that takes uploads from __token__ with the canary as password."""
+    with local_index(sys.executable, username="__token__", password=CANARY) as server:
+        yield server
+
+
+@pytest.fixture
+def demo(project: SampleProject) -> SampleProject:
+    project.write("noxfile.py", NOXFILE)
+    project.commit("adopt the release sessions")
+    return project
+
+
+def on_index(index: LocalIndex) -> set[str]:
+    return {p.name for p in index.packages.iterdir()}
+
+
+def build(demo: SampleProject, envdir: Path) -> dict[str, str]:
+    run = run_nox(demo.root, envdir, "-s", "build")
+    assert run.code == 0, run.output
+    return {p.name: file_sha256(p) for p in (demo.root / "dist").iterdir()}
+
+
+def test_rehearse_releases_the_sample_project(demo: SampleProject, envdir: Path) -> None:
+    """nox -s rehearse builds, uploads, installs and smoke-tests, and leaves no server behind."""
+    before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("publish-checks-rehearse-*"))
+    run = run_nox(demo.root, envdir, "-s", "rehearse")
+    assert run.code == 0, run.output
+    assert "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs" in run.output
+    assert "to upload" in run.output and "This was a rehearsal" in run.output
+    assert set(Path(os.environ.get("TMPDIR", "/tmp")).glob("publish-checks-rehearse-*")) == before
+    assert not (demo.root / "dist").exists(), "a rehearsal must leave the real dist/ alone"
+
+
+def test_build_is_reproducible_and_prints_the_file_table(demo: SampleProject, envdir: Path) -> None:
+    """Two builds of one commit give byte-identical files, listed with size and sha256."""
+    first = build(demo, envdir)
+    second_run = run_nox(demo.root, envdir, "-s", "build")
+    second = {p.name: file_sha256(p) for p in (demo.root / "dist").iterdir()}
+    assert set(first) == {WHEEL, SDIST}
+    assert first == second
+    for name, sha in second.items():
+        assert name in second_run.output and sha in second_run.output
+
+
+def test_publish_uploads_waits_and_installs(demo: SampleProject, envdir: Path,
+                                            index: LocalIndex) -> None:
+    """build then publish --yes puts exactly the built files on the index and installs them."""
+    built = build(demo, envdir)
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes")
+    assert run.code == 0, run.output
+    assert {p.name: file_sha256(p) for p in index.packages.iterdir()} == built
+    assert "Smoke test passed" in run.output
+    assert f"Released demo-pkg 1.2.0 to {index.url}" in run.output
+    assert "git tag -a v1.2.0" in run.output
+
+
+def test_publish_resumes_sending_only_missing_files(demo: SampleProject, envdir: Path,
+                                                    index: LocalIndex) -> None:
+    """With the wheel already on the index, only the sdist is uploaded."""
+    build(demo, envdir)
+    (index.packages / WHEEL).write_bytes((demo.root / "dist" / WHEEL).read_bytes())
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes")
+    assert run.code == 0, run.output
+    assert f"{WHEEL}" in run.output and "already on the index: skipped" in run.output
+    assert f"Uploading {SDIST}" in run.output
+    assert f"Uploading {WHEEL}" not in run.output
+    assert on_index(index) == {WHEEL, SDIST}
+
+
+def test_publish_refuses_a_conflicting_file_before_uploading(demo: SampleProject, envdir: Path,
+                                                             index: LocalIndex) -> None:
+    """The same filename with other bytes on the index stops publish before any upload."""
+    build(demo, envdir)
+    (index.packages / WHEEL).write_bytes(b"other bytes under the same name")
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes")
+    assert run.code != 0
+    assert "✗ index-version" in run.output and "nothing was uploaded" in run.output
+    assert "Uploading" not in run.output
+    assert on_index(index) == {WHEEL}
+
+
+def test_publish_reports_an_index_that_is_not_running(demo: SampleProject, envdir: Path) -> None:
+    """An unreachable index fails index-version with its URL; nothing is attempted."""
+    from publish_checks._rehearse import free_port
+
+    build(demo, envdir)
+    url = f"http://127.0.0.1:{free_port()}/"
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", url, "--yes")
+    assert run.code != 0
+    assert "✗ index-version" in run.output and f"127.0.0.1:{url.split(':')[2]}" in run.output
+    assert "Uploading" not in run.output
+
+
+def test_publish_explains_a_refused_password(demo: SampleProject, envdir: Path,
+                                             index: LocalIndex) -> None:
+    """A 403 from the index becomes 'refused the credentials' with the fix."""
+    build(demo, envdir)
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
+                  env={"PYPI_API_KEY": "wrong-password"})
+    assert run.code != 0
+    assert "upload failed: the index refused the credentials (403" in run.output
+    assert "check that PYPI_API_KEY holds a token" in run.output
+    assert on_index(index) == set()
+
+
+def test_publish_recovers_after_a_server_error(demo: SampleProject, envdir: Path,
+                                              index: LocalIndex) -> None:
+    """500s past twine's own retries fail the run with a retry hint; running again uploads."""
+    built = build(demo, envdir)
+    faults = Faults(fail_uploads=5)  # twine re-sends a file 5 times on a 5xx
+    with fault_proxy(index.url, faults) as proxy:
+        first = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", proxy, "--yes")
+        assert first.code != 0
+        assert "the index had a server error" in first.output
+        assert on_index(index) == set()
+        second = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", proxy, "--yes")
+    assert second.code == 0, second.output
+    assert {p.name: file_sha256(p) for p in index.packages.iterdir()} == built
+
+
+def test_killed_upload_resumes_with_exactly_the_right_files(demo: SampleProject, envdir: Path,
+                                                             index: LocalIndex) -> None:
+    """Kill publish while its second file is in flight; the re-run sends only that file."""
+    built = build(demo, envdir)
+    faults = Faults(hold_upload=2)
+    with fault_proxy(index.url, faults) as proxy:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "nox", "--envdir", str(envdir), "-s", "publish", "--",
+             "--repository", proxy, "--yes"],
+            cwd=demo.root, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, "PYPI_API_KEY": CANARY})
+        try:
+            assert faults.held.wait(timeout=300), "the second upload never started"
+            os.killpg(child.pid, signal.SIGKILL)
+        finally:
+            child.wait(timeout=60)
+        assert len(on_index(index)) == 1
+        half = on_index(index)
+        run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", proxy, "--yes")
+    assert run.code == 0, run.output
+    assert "already on the index: skipped" in run.output
+    assert f"Uploading {half.pop()}" not in run.output
+    assert {p.name: file_sha256(p) for p in index.packages.iterdir()} == built
+
+
+def test_headless_publish_without_yes_uploads_nothing(demo: SampleProject, envdir: Path,
+                                                      index: LocalIndex) -> None:
+    """With no terminal and no --yes, publish stops with a clear message."""
+    build(demo, envdir)
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url)
+    assert run.code != 0
+    assert "no terminal to confirm the upload on, so nothing was uploaded: pass --yes" in run.output
+    assert on_index(index) == set()
+
+
+def test_dry_run_asks_the_index_but_uploads_nothing(demo: SampleProject, envdir: Path,
+                                                    index: LocalIndex) -> None:
+    """--dry-run prints the plan, including what the index has, and stops."""
+    build(demo, envdir)
+    (index.packages / WHEEL).write_bytes((demo.root / "dist" / WHEEL).read_bytes())
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url,
+                  "--dry-run")
+    assert run.code == 0, run.output
+    assert "already on the index: skipped" in run.output and "Dry run" in run.output
+    assert on_index(index) == {WHEEL}
+
+
+def test_chained_build_publish_with_a_failing_build_uploads_nothing(
+        demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+    """nox -s build publish: when build fails, publish refuses (its checks see no dists)."""
+    build(demo, envdir)  # a good earlier build must not be what publish then sends
+    demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text()
+               .replace('file = "VERSION"', 'file = "NO-SUCH-FILE"'))
+    demo.commit("break the build")
+    run = run_nox(demo.root, envdir, "-s", "build", "publish", "--", "--repository", index.url,
+                  "--yes")
+    assert run.code != 0
+    assert "* build: aborted" in run.output
+    assert "✗ dists-present" in run.output and "nothing was uploaded" in run.output
+    assert on_index(index) == set()
+
+
+def test_rehearse_on_this_repository(tmp_path: Path, envdir: Path) -> None:
+    """publish-checks releases itself to the embedded index and `publish-checks --version` runs."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+    start = time.monotonic()
+    run = run_nox(clone, envdir, "-s", "rehearse")
+    assert run.code == 0, run.output
+    version = (clone / "VERSION").read_text().strip()
+    assert f"publish-checks {version}" in run.output
+    assert time.monotonic() - start < 300
