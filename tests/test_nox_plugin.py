@@ -1,0 +1,147 @@
+"""The nox plugin: sessions any project gets from ``import publish_checks.nox``."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import nox
+import nox.__main__
+import pytest
+
+from publish_checks._rehearse import LocalIndex, local_index
+from tests.builders import SampleProject
+from tests.e2e import CANARY, NOXFILE, run_nox
+
+SESSIONS = ("verify", "build", "publish", "rehearse", "bump")
+FOREIGN_NOXFILE = '''\
+# /// script
+# dependencies = ["nox", "publish-checks"]
+# ///
+import publish_checks.nox
+'''
+
+
+def nox_in_process(monkeypatch: pytest.MonkeyPatch, root: Path, *args: str) -> int:
+    """Run nox's real entry point in this process, as `nox ARGS` in ``root``."""
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "argv", ["nox", "--noxfile", str(root / "noxfile.py"), *args])
+    with pytest.raises(SystemExit) as exit_info:
+        nox.__main__.main()
+    code = exit_info.value.code
+    return code if isinstance(code, int) else 1
+
+
+@pytest.fixture
+def demo(project: SampleProject) -> SampleProject:
+    project.write("noxfile.py", NOXFILE)
+    project.commit("adopt the release sessions")
+    return project
+
+
+def test_sessions_survive_two_nox_runs_in_one_process(
+        demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """nox resets its registry and re-reads the noxfile each run; the sessions are there both times."""
+    for _ in range(2):
+        assert nox_in_process(monkeypatch, demo.root, "-l") == 0
+        listing = capsys.readouterr().out
+        for name in SESSIONS:
+            assert f" {name} [release] -> " in listing, listing
+
+
+def test_sessions_are_listed_with_docstrings_under_the_release_tag(
+        demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`nox -t release -l` shows the five sessions with their one-line docstrings."""
+    assert nox_in_process(monkeypatch, demo.root, "-t", "release", "-l") == 0
+    listing = capsys.readouterr().out
+    assert "verify [release] -> Pre-flight: every release check, one report (read-only)." in listing
+    assert "rehearse [release] -> The whole release against a throwaway local index" in listing
+    assert sum(f" {name} [release] -> " in listing for name in SESSIONS) == 5
+
+
+def test_register_picks_and_renames_sessions(
+        demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """register({"verify": "preflight"}) offers just that session under the new name."""
+    demo.write("noxfile.py", NOXFILE.replace(
+        "import publish_checks.nox\n",
+        "import nox\nnox.registry.reset()\nimport publish_checks.nox\n"
+        "nox.registry.reset()\npublish_checks.nox.register({'verify': 'preflight'})\n"))
+    assert nox_in_process(monkeypatch, demo.root, "-l") == 0
+    listing = capsys.readouterr().out
+    assert " preflight [release] -> Pre-flight" in listing
+    assert " verify [" not in listing and " publish [" not in listing
+
+
+def test_register_rejects_an_unknown_session() -> None:
+    """A typo in register() is an error naming the sessions that exist."""
+    import publish_checks.nox as plugin
+
+    with pytest.raises(ValueError, match="unknown session 'verfy'"):
+        plugin.register(["verfy"])
+
+
+def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
+    """A project that knows nothing of this repository adopts the sessions with its PEP 723 header."""
+    try:
+        importlib.metadata.version("publish-checks")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("publish-checks is not installed here (the tests session installs it)")
+    foreign = SampleProject.create(tmp_path / "foreign", name="foreign-tool")
+    foreign.write("noxfile.py", FOREIGN_NOXFILE)
+    foreign.commit("initial")
+    result = subprocess.run([sys.executable, "-m", "nox", "-l"], cwd=foreign.root,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    for name in SESSIONS:
+        assert f" {name} [release] -> " in result.stdout
+
+
+@pytest.fixture
+def index() -> Iterator[LocalIndex]:
+    pytest.importorskip("pypiserver", reason="the tests session installs pypiserver")
+    with local_index(sys.executable, username="__token__", password=CANARY) as server:
+        yield server
+
+
+@pytest.mark.e2e
+# Some environments install import hooks that nox's interpreter probing trips over.
+@pytest.mark.filterwarnings("ignore::ImportWarning")
+def test_token_is_in_no_child_argv_and_no_output(
+        demo: SampleProject, index: LocalIndex, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A whole `build publish --yes` runs in-process: no child's argv and no output holds the token."""
+    seen: list[str] = []
+    real_popen = subprocess.Popen
+
+    class RecordingPopen(real_popen):  # type: ignore[valid-type,misc]
+        def __init__(self, args: object, *rest: object, **kwargs: object) -> None:
+            seen.append(repr(args))
+            super().__init__(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
+    monkeypatch.setenv("PYPI_API_KEY", CANARY)
+    envdir = tmp_path_factory.mktemp("envs")
+    code = nox_in_process(monkeypatch, demo.root, "--envdir", str(envdir), "-s", "build",
+                          "publish", "--", "--repository", index.url, "--yes")
+    output = capfd.readouterr()
+    assert code == 0, output.out + output.err
+    assert any("twine" in argv and "upload" in argv for argv in seen)
+    assert not [argv for argv in seen if CANARY in argv]
+    assert CANARY not in output.out + output.err
+    assert {p.name for p in index.packages.iterdir()} == {
+        "demo_pkg-1.2.0-py3-none-any.whl", "demo_pkg-1.2.0.tar.gz"}
+
+
+def test_verify_session_fails_on_a_failed_check(demo: SampleProject, tmp_path: Path) -> None:
+    """nox -s verify prints the report and exits non-zero when a check fails."""
+    (demo.root / "VERSION").write_text("not a version\n")
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offline")
+    assert run.code != 0
+    assert "✗ version-file" in run.output
+    assert "verify failed: fix what is marked ✗ above" in run.output
