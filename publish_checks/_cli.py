@@ -44,6 +44,8 @@ def error_boundary() -> Iterator[list[int]]:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code[0] = 130
+    except SystemExit as e:  # argparse's --help and --version: main() returns, never exits
+        code[0] = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
 
 
 def emit_report(report: Report, as_json: bool) -> None:

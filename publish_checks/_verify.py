@@ -28,7 +28,8 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
             try:
                 finding = check(ctx)
             except Exception as e:  # a bug in a check must not hide the other checks
-                finding = failed(f"publish-checks could not run this check: {type(e).__name__}: {e}",
+                finding = failed("publish-checks could not run this check: "
+                                 f"{type(e).__name__}: {e}",
                                  "this is a bug in publish-checks; please report it with this line")
         # Belt and braces: no check may ever echo the token, even inside an error message.
         results.append(Result(cid, finding.status, redact(finding.summary, secrets),

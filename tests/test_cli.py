@@ -1,0 +1,211 @@
+"""`publish-checks verify`: exit status, --json, --skip, and user mistakes without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from publish_checks import __version__
+from publish_checks._cli import main
+from publish_checks.checks import CHECK_IDS
+from tests.builders import SampleProject
+
+ROOT = Path(__file__).resolve().parents[1]
+# Checks that look at things this foundation does not build (a token, dist/, the index):
+# skipping them leaves a verdict that depends only on the sample project.
+NOT_HERE = ["credentials-source", "token-format", "token-scope", "dists-present",
+            "dists-stale", "dists-metadata", "dists-contents", "dists-secrets", "dists-size",
+            "index-version"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def verify(capsys: pytest.CaptureFixture[str], project: SampleProject,
+           *argv: str) -> tuple[int, str, str]:
+    return run(capsys, "verify", "--project", str(project.root), "--offline", *argv)
+
+
+def skips(ids: list[str]) -> list[str]:
+    return [arg for check_id in ids for arg in ("--skip", check_id)]
+
+
+def test_ready_project_exits_0(capsys: pytest.CaptureFixture[str],
+                               project: SampleProject) -> None:
+    """No failing check: exit 0 and the text report says ready."""
+    code, out, err = verify(capsys, project, *skips(NOT_HERE))
+    assert code == 0, out
+    assert out.splitlines()[-1].endswith("ready to publish")
+    assert err == ""
+
+
+def test_failing_check_exits_1(capsys: pytest.CaptureFixture[str],
+                               project: SampleProject) -> None:
+    """A failing check: exit 1, its line and its fix in the report."""
+    project.write("VERSION", "1.2.0-rc1\n")
+    project.commit("non-canonical version")
+    code, out, _ = verify(capsys, project, *skips(NOT_HERE))
+    assert code == 1
+    assert "✗ version-file" in out
+    assert "    fix: write '1.2.0rc1' in VERSION" in out
+
+
+def test_warnings_alone_exit_0(capsys: pytest.CaptureFixture[str],
+                               project: SampleProject) -> None:
+    """Warnings are allowed: exit 0."""
+    project.git("switch", "-q", "-c", "topic")
+    code, out, _ = verify(capsys, project, *skips(NOT_HERE))
+    assert code == 0
+    assert "! git-branch" in out
+
+
+def test_json_is_the_only_thing_on_stdout(capsys: pytest.CaptureFixture[str],
+                                          project: SampleProject) -> None:
+    """--json prints exactly one JSON object of SPEC §2's shape, every check in order."""
+    code, out, _ = verify(capsys, project, "--json")
+    data = json.loads(out)
+    assert out.count("\n") == 1
+    assert list(data) == ["ok", "project", "version", "repository", "checks"]
+    assert (data["project"], data["version"], data["repository"]) == ("demo-pkg", "1.2.0", "pypi")
+    assert [c["id"] for c in data["checks"]] == list(CHECK_IDS)
+    assert data["ok"] is (code == 0)
+    source = next(c for c in data["checks"] if c["id"] == "credentials-source")
+    assert source["status"] == "fail"
+    assert source["hint"]
+
+
+def test_skip_is_repeatable(capsys: pytest.CaptureFixture[str], project: SampleProject) -> None:
+    """Each --skip ID turns that check into a skip saying so."""
+    _, out, _ = verify(capsys, project, "--json", "--skip", "git-clean", "--skip", "git-tag")
+    checks = {c["id"]: c for c in json.loads(out)["checks"]}
+    for check_id in ("git-clean", "git-tag"):
+        assert (checks[check_id]["status"], checks[check_id]["summary"]) == (
+            "skip", "skipped by --skip")
+    assert checks["git-branch"]["status"] == "pass"
+
+
+def test_repository_option_is_reported(capsys: pytest.CaptureFixture[str],
+                                       project: SampleProject) -> None:
+    """--repository names the target in the report."""
+    _, out, _ = verify(capsys, project, "--json", "--repository", "testpypi")
+    assert json.loads(out)["repository"] == "testpypi"
+
+
+def test_text_output_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[str],
+                                                  project: SampleProject) -> None:
+    """Captured output has no colour codes."""
+    _, out, _ = verify(capsys, project)
+    assert "\033[" not in out
+
+
+def test_force_color_paints_and_no_color_wins(capsys: pytest.CaptureFixture[str],
+                                              project: SampleProject,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """FORCE_COLOR turns colour on off a terminal; NO_COLOR turns it off again."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    _, out, _ = verify(capsys, project)
+    assert "\033[32m✓\033[0m" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = verify(capsys, project)
+    assert "\033[" not in out
+
+
+@pytest.mark.parametrize(("argv", "message", "hint"), [
+    (["verify", "--bogus"], "error: unrecognized arguments: --bogus", "publish-checks --help"),
+    (["verify", "--skip", "git-tags"], "error: unknown check id 'git-tags' for --skip",
+     "did you mean 'git-tag'?"),
+    (["verify", "--skip"], "error: argument --skip: expected one argument", "--help"),
+    (["frobnicate"], "error: argument COMMAND: invalid choice: 'frobnicate'", "--help"),
+    (["verify", "--project", "does/not/exist"], "does not exist", "--project DIR"),
+    (["verify", "--repository", "prod"], "error: unknown repository 'prod'", "declare it"),
+], ids=["unknown-flag", "unknown-skip", "skip-without-id", "unknown-command",
+        "missing-project", "unknown-repository"])
+def test_usage_mistakes_exit_2_without_traceback(capsys: pytest.CaptureFixture[str],
+                                                 project: SampleProject,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 argv: list[str], message: str,
+                                                 hint: str) -> None:
+    """Every user mistake is an `error:` line and a `fix:` line on stderr, and exit 2."""
+    monkeypatch.chdir(project.root)
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert message in err.splitlines()[0]
+    assert err.splitlines()[1].startswith("  fix: ")
+    assert hint in err
+
+
+def test_broken_pyproject_exits_2(capsys: pytest.CaptureFixture[str],
+                                  project: SampleProject) -> None:
+    """An unparsable pyproject.toml is a configuration error: exit 2, the file named."""
+    project.write("pyproject.toml", "[project\n")
+    code, out, err = verify(capsys, project)
+    assert code == 2
+    assert out == ""
+    assert f"error: cannot parse {project.root / 'pyproject.toml'}" in err
+
+
+def test_misspelt_config_key_exits_2_with_suggestion(capsys: pytest.CaptureFixture[str],
+                                                     tmp_path: Path) -> None:
+    """A typo in [tool.publish-checks] stops verify with a did-you-mean."""
+    project = SampleProject.create(tmp_path / "demo", extra_config=(
+        '\n[tool.publish-checks]\ncredential-file = ".env"\n'))
+    code, _, err = verify(capsys, project)
+    assert code == 2
+    assert "error: unknown key 'credential-file' in [tool.publish-checks]" in err
+    assert "  fix: did you mean 'credentials-file'?" in err
+
+
+def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints the version and main returns 0 instead of exiting."""
+    code, out, _ = run(capsys, "--version")
+    assert (code, out) == (0, f"publish-checks {__version__}\n")
+
+
+def test_help_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    """verify --help lists the options and returns 0."""
+    code, out, _ = run(capsys, "verify", "--help")
+    assert code == 0
+    for option in ("--project", "--repository", "--offline", "--json", "--skip"):
+        assert option in out
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bare `publish-checks` shows the commands on stderr and exits 2."""
+    code, out, err = run(capsys)
+    assert code == 2
+    assert out == ""
+    assert "verify" in err
+
+
+def test_project_defaults_to_the_current_directory(capsys: pytest.CaptureFixture[str],
+                                                   project: SampleProject,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --project the current directory is checked."""
+    monkeypatch.chdir(project.root)
+    _, out, _ = run(capsys, "verify", "--offline", "--json")
+    assert json.loads(out)["project"] == "demo-pkg"
+
+
+def test_python_m_entry_point(project: SampleProject) -> None:
+    """`python -m publish_checks verify --json` runs in a fresh process with the exit status."""
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
+    result = subprocess.run(
+        [sys.executable, "-m", "publish_checks", "verify", "--project", str(project.root),
+         "--offline", "--json"],
+        capture_output=True, text=True, env=env, check=False, timeout=120)
+    assert result.returncode == 1, result.stderr  # no token: credentials-source fails
+    data = json.loads(result.stdout)
+    assert [c["id"] for c in data["checks"]] == list(CHECK_IDS)
+    assert data["ok"] is False
+    assert result.stderr == ""
