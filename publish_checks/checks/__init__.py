@@ -1,7 +1,8 @@
 """The registry: one function per check id of SPEC §4, in report order.
 
 A check's id is its function's name with dashes (``dists_secrets`` → ``dists-secrets``);
-its module is the id's prefix. Each takes the run's :class:`Context` and returns a Finding.
+its module is the id's prefix (``changelog-entry`` sits with the version checks, in
+``version``). Each takes the run's :class:`Context` and returns a Finding.
 """
 
 from __future__ import annotations
