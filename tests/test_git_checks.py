@@ -194,3 +194,18 @@ def test_git_tag_skips_without_a_version(project: SampleProject) -> None:
     result = project.verify().get("git-tag")
     assert result.status is Status.SKIP
     assert "version-file" in result.summary
+
+
+def test_without_git_on_path_git_checks_skip_and_tools_fails(
+        project: SampleProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No git executable: the git checks say so and skip; tools fails with the install hint."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    report = project.verify()
+    for check_id in ("git-clean", "git-branch", "git-tag"):
+        assert report.get(check_id).summary == "git is not installed"
+    assert report.get("credentials-file-untracked").status is Status.SKIP
+    tools = report.get("tools")
+    assert (tools.status, tools.summary) == (Status.FAIL, "git is not installed")
+    assert "git-scm.com" in tools.hint
