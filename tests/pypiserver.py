@@ -6,6 +6,7 @@ the tests exercise the same server start and stop the product uses.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,14 @@ import pytest
 
 from publish_checks._rehearse import free_port, local_index
 
-__all__ = ["PypiServer", "free_port", "pypiserver"]
+__all__ = ["PypiServer", "free_port", "pypiserver", "skip_without_pypiserver"]
+
+
+def skip_without_pypiserver() -> None:
+    """Skip unless pypiserver is installed, without importing it: its bundled bottle puts
+    an import hook on sys.meta_path that turns later failed imports into ImportWarnings."""
+    if importlib.util.find_spec("pypiserver") is None:
+        pytest.skip("pypiserver is not installed (the tests session installs it)")
 
 
 @dataclass(frozen=True)
@@ -35,8 +43,7 @@ class PypiServer:
 @pytest.fixture
 def pypiserver() -> Iterator[PypiServer]:
     """A running pypiserver with an empty package dir; uploads need username and password."""
-    pytest.importorskip("pypiserver",
-                        reason="pypiserver is not installed (the tests session installs it)")
+    skip_without_pypiserver()
     with local_index(sys.executable) as index:
         yield PypiServer(index.url, index.index_url, index.username, index.password,
                          index.packages)

@@ -15,6 +15,7 @@ import pytest
 from publish_checks._rehearse import LocalIndex, local_index
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, run_nox
+from tests.pypiserver import skip_without_pypiserver
 
 SESSIONS = ("verify", "build", "publish", "rehearse", "bump")
 FOREIGN_NOXFILE = '''\
@@ -104,14 +105,12 @@ def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
 
 @pytest.fixture
 def index() -> Iterator[LocalIndex]:
-    pytest.importorskip("pypiserver", reason="the tests session installs pypiserver")
+    skip_without_pypiserver()
     with local_index(sys.executable, username="__token__", password=CANARY) as server:
         yield server
 
 
 @pytest.mark.e2e
-# Some environments install import hooks that nox's interpreter probing trips over.
-@pytest.mark.filterwarnings("ignore::ImportWarning")
 def test_token_is_in_no_child_argv_and_no_output(
         demo: SampleProject, index: LocalIndex, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str], tmp_path_factory: pytest.TempPathFactory) -> None:

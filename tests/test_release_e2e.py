@@ -17,9 +17,9 @@ from publish_checks._rehearse import LocalIndex, local_index
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, REPO, run_nox
 from tests.faultproxy import Faults, fault_proxy
+from tests.pypiserver import skip_without_pypiserver
 
 pytestmark = pytest.mark.e2e
-pytest.importorskip("pypiserver", reason="pypiserver is not installed (the tests session has it)")
 
 WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
 SDIST = "demo_pkg-1.2.0.tar.gz"
@@ -34,6 +34,7 @@ def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def index() -> Iterator[LocalIndex]:
     """A real pypiserver that takes uploads from __token__ with the canary as password."""
+    skip_without_pypiserver()
     with local_index(sys.executable, username="__token__", password=CANARY) as server:
         yield server
 
