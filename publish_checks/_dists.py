@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -14,6 +17,10 @@ from packaging.utils import (
     parse_sdist_filename,
     parse_wheel_filename,
 )
+from packaging.version import InvalidVersion, Version
+
+from publish_checks import _archives
+from publish_checks._report import Finding, failed, passed
 
 # Files twine accepts next to a distribution and uploads with it; not distributions themselves.
 COMPANION_SUFFIXES = (".asc", ".publish.attestation")
@@ -29,6 +36,24 @@ class Dist:
     @property
     def filename(self) -> str:
         return self.path.name
+
+    @property
+    def stem(self) -> str:
+        """``name-version`` as the file spells it: the sdist's top folder, the wheel's
+        ``.dist-info`` prefix."""
+        if self.kind == "wheel":
+            return "-".join(self.filename.split("-")[:2])
+        return self.filename.removesuffix(".zip").removesuffix(".tar.gz")
+
+    @property
+    def metadata_member(self) -> str:
+        if self.kind == "wheel":
+            return f"{self.stem}.dist-info/METADATA"
+        return f"{self.stem}/PKG-INFO"
+
+    def read_metadata(self) -> bytes | None:
+        """The core metadata file's bytes, None if absent; raises ArchiveError."""
+        return _archives.read_member(self.path, self.metadata_member, METADATA_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -94,3 +119,69 @@ def scan(directory: Path) -> DistScan:
         else:
             others.append(path)
     return DistScan(directory, True, tuple(dists), tuple(others), tuple(companions))
+
+
+# Core metadata and RECORD are read whole; anything this large is not a real one.
+METADATA_LIMIT = 32 * 1024 * 1024
+
+
+def escaped_name(name: str) -> str:
+    """A project name as filenames spell it (wheel spec, PEP 625): lowercase, runs of
+    ``-_.`` as one ``_``."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def normalized_stem(name: str, version: str) -> str | None:
+    """``name_version`` as a current build backend writes it; None for an invalid version."""
+    try:
+        return f"{escaped_name(name)}-{Version(version)}"
+    except InvalidVersion:
+        return None
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    path: str
+    hash: str  # "algorithm=digest", or "" where the wheel spec allows none
+    size: str
+
+
+def parse_record(data: bytes) -> tuple[list[RecordRow], list[str]]:
+    """A wheel's RECORD rows and the lines that are not ``path,hash,size``."""
+    rows, bad = [], []
+    text = data.decode("utf-8", errors="replace")
+    for line in csv.reader(io.StringIO(text, newline="")):
+        if not line:
+            continue
+        if len(line) != 3:
+            bad.append(",".join(line))
+            continue
+        rows.append(RecordRow(*line))
+    return rows, bad
+
+
+@dataclass
+class Problems:
+    """What a dist check found wrong: one summary line, and each distinct fix once."""
+
+    items: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+
+    def add(self, problem: str, hint: str) -> None:
+        self.items.append(problem)
+        if hint not in self.hints:
+            self.hints.append(hint)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def finding(self, ok: str) -> Finding:
+        if not self.items:
+            return passed(ok)
+        return failed("; ".join(self.items), "\n".join(self.hints))
+
+
+def listing(items: list[str], limit: int = 3) -> str:
+    """The first few of a long list, and how many more there are."""
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
