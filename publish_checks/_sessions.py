@@ -100,6 +100,7 @@ def verify(session: nox.Session) -> None:
     ctx = _context(session, options)
     report = run_checks(ctx, skip=options.skip)
     show(report, options)
+    write_step_summary(ctx, report, None)
     if not report.ok:
         session.error("verify failed: fix what is marked ✗ above, then run nox -s verify again")
 

@@ -101,6 +101,10 @@ def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for name in SESSIONS:
         assert f" {name} [release] -> " in result.stdout
+    skip_without_pypiserver()
+    run = run_nox(foreign.root, tmp_path / "envs", "-s", "rehearse")
+    assert run.code == 0, run.output
+    assert "Smoke test passed: foreign-tool 1.2.0 installs from the index and runs" in run.output
 
 
 @pytest.fixture
@@ -144,3 +148,15 @@ def test_verify_session_fails_on_a_failed_check(demo: SampleProject, tmp_path: P
     assert run.code != 0
     assert "✗ version-file" in run.output
     assert "verify failed: fix what is marked ✗ above" in run.output
+
+
+def test_verify_session_appends_a_step_summary(demo: SampleProject, tmp_path: Path) -> None:
+    """With GITHUB_STEP_SUMMARY set, nox -s verify appends the report as a Markdown table."""
+    summary = tmp_path / "summary.md"
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offline",
+                  env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert run.code != 0  # no dists yet
+    text = summary.read_text()
+    assert "## publish-checks: demo-pkg 1.2.0 → pypi" in text
+    assert "| ✓ | `version-file` | VERSION says 1.2.0 |" in text
+    assert "| ✗ | `dists-present` |" in text

@@ -227,3 +227,50 @@ def test_rehearse_on_this_repository(tmp_path: Path, envdir: Path) -> None:
     version = (clone / "VERSION").read_text().strip()
     assert f"publish-checks {version}" in run.output
     assert time.monotonic() - start < 300
+
+
+def test_publish_tag_and_push_only_after_a_verified_publish(
+        demo: SampleProject, envdir: Path, index: LocalIndex, tmp_path: Path) -> None:
+    """--tag --push creates v1.2.0 on HEAD and pushes it, after the install proof passed."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    demo.git("remote", "add", "origin", str(remote))
+    build(demo, envdir)
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
+                  "--tag", "--push")
+    assert run.code == 0, run.output
+    head = demo.git("rev-parse", "HEAD")
+    assert demo.git("rev-parse", "v1.2.0^{commit}") == head
+    assert demo.git("cat-file", "-t", "v1.2.0") == "tag", "the tag must be annotated"
+    remote_tags = subprocess.run(["git", "ls-remote", "--tags", str(remote)], check=True,
+                                 capture_output=True, text=True).stdout
+    assert "refs/tags/v1.2.0" in remote_tags
+    assert "git tag -a v1.2.0" not in run.output and "git push origin v1.2.0" not in run.output
+    assert run.output.index("Smoke test passed") < run.output.index("Tagged HEAD as v1.2.0")
+
+
+def test_failed_publish_never_tags(demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+    """When the upload is refused, --tag creates no tag."""
+    build(demo, envdir)
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
+                  "--tag", env={"PYPI_API_KEY": "wrong-password"})
+    assert run.code != 0
+    assert demo.git("tag", "-l") == ""
+
+
+def test_publish_writes_the_github_step_summary(demo: SampleProject, envdir: Path,
+                                                index: LocalIndex, tmp_path: Path) -> None:
+    """With GITHUB_STEP_SUMMARY set, publish appends the report and each file's sha256."""
+    built = build(demo, envdir)
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
+                  env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert run.code == 0, run.output
+    text = summary.read_text()
+    assert text.startswith("earlier step\n")
+    assert "## publish-checks: demo-pkg 1.2.0" in text
+    assert "| ✓ | `index-version` |" in text
+    for name, sha in built.items():
+        assert f"| `{name}` |" in text and f"`{sha}`" in text
+    assert CANARY not in text
