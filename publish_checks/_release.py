@@ -4,6 +4,7 @@ the tag, and the CI step summary."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -62,12 +63,41 @@ def run_checked(argv: Sequence[str], what: str, *, cwd: Path,
     return output
 
 
-def make_venv(path: Path, python: str = sys.executable) -> Path:
-    """A fresh virtualenv with pip; returns its Python."""
-    run_checked([python, "-m", "venv", str(path)], "creating the install virtualenv",
-                cwd=path.parent)
+def find_uv() -> str | None:
+    """uv on PATH or in nox's own environment (``pip install nox[uv]``), if any."""
+    if (uv := shutil.which("uv")) is not None:
+        return uv
+    try:
+        from uv import find_uv_bin  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    try:
+        return str(find_uv_bin())
+    except FileNotFoundError:
+        return None
+
+
+def install_fresh(venv: Path, python: str, files: Sequence[Path], index_url: str) -> Path:
+    """A new virtualenv with ``files`` installed, dependencies from ``index_url``.
+
+    uv when there is one (seconds faster), else venv + pip. Returns the venv's Python.
+    """
     bindir = "Scripts" if os.name == "nt" else "bin"
-    return path / bindir / ("python.exe" if os.name == "nt" else "python")
+    venv_python = venv / bindir / ("python.exe" if os.name == "nt" else "python")
+    paths = [str(p) for p in files]
+    if (uv := find_uv()) is not None:
+        run_checked([uv, "venv", "--quiet", "--python", python, str(venv)],
+                    "creating the install virtualenv", cwd=venv.parent)
+        run_checked([uv, "pip", "install", "--quiet", "--no-cache", "--python",
+                     str(venv_python), "--index-url", index_url, *paths],
+                    "installing the release", cwd=venv.parent)
+    else:
+        run_checked([python, "-m", "venv", str(venv)], "creating the install virtualenv",
+                    cwd=venv.parent)
+        run_checked([str(venv_python), "-m", "pip", "install", "--quiet", "--no-cache-dir",
+                     "--disable-pip-version-check", "--index-url", index_url, *paths],
+                    "installing the release", cwd=venv.parent)
+    return venv_python
 
 
 def dependency_index(ctx: Context) -> str:

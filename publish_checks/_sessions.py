@@ -31,7 +31,7 @@ from publish_checks._rehearse import local_index
 from publish_checks._release import (
     create_tag,
     dependency_index,
-    make_venv,
+    install_fresh,
     push_tag,
     run_checked,
     run_redacted,
@@ -270,14 +270,11 @@ def prove_installable(session: nox.Session, ctx: Context, plan: Plan) -> None:
             if expected.get(name) != sha:
                 raise ReleaseError(f"the index served {name} with sha256 {sha}, not the file "
                                    "that was uploaded", "check which index you publish to")
-        wheel = next((p for p in (work / "download").iterdir() if p.suffix == ".whl"), None)
+        downloaded = sorted((work / "download").iterdir())
+        wheel = next((p for p in downloaded if p.suffix == ".whl"), None)
         venv = work / "venv"
-        python = make_venv(venv)
-        deps = dependency_index(ctx)
-        run_checked([str(python), "-m", "pip", "install", "--quiet", "--no-cache-dir",
-                     "--disable-pip-version-check", "--index-url", deps,
-                     *[str(p) for p in (work / "download").iterdir()]],
-                    "installing the release", cwd=work)
+        python = install_fresh(venv, str(Path(session.bin) / "python"), downloaded,
+                               dependency_index(ctx))
         command = smoke_command(ctx, wheel)
         session.log(f"# Smoke test: {' '.join(command)}")
         env = {**os.environ, "PATH": os.pathsep.join([str(python.parent), os.environ.get("PATH", "")]),

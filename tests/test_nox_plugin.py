@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -89,9 +88,11 @@ def test_register_rejects_an_unknown_session() -> None:
 
 def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
     """A project that knows nothing of this repository adopts the sessions with its PEP 723 header."""
-    try:
-        importlib.metadata.version("publish-checks")
-    except importlib.metadata.PackageNotFoundError:
+    # Asked from another folder: the repository's own *.egg-info must not count as installed.
+    probe = subprocess.run([sys.executable, "-c", "import importlib.metadata as m; "
+                            "m.version('publish-checks')"], cwd=tmp_path, capture_output=True,
+                           check=False)
+    if probe.returncode != 0:
         pytest.skip("publish-checks is not installed here (the tests session installs it)")
     foreign = SampleProject.create(tmp_path / "foreign", name="foreign-tool")
     foreign.write("noxfile.py", FOREIGN_NOXFILE)
