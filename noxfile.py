@@ -1,6 +1,7 @@
 # /// script
 # dependencies = [
-#     "nox>=2025.2.9", "packaging>=24.2", "python-dotenv>=1.0", "tomli>=1.1; python_version < '3.11'",
+#     "nox>=2025.2.9", "packaging>=24.2", "python-dotenv>=1.0",
+#     "tomli>=1.1; python_version < '3.11'",
 # ]
 # ///
 """publish-checks' own sessions: the release sessions it ships, plus tests and lint."""
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent
 # nox does not put the noxfile's folder on sys.path; this repo releases itself from source.
 sys.path.insert(0, str(ROOT))
 
-import publish_checks.nox  # noqa: E402  (registers verify, build, publish, rehearse, bump)
+import publish_checks.nox  # noqa: E402, F401  (registers verify, build, publish, rehearse, bump)
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"

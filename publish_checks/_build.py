@@ -45,10 +45,11 @@ def normalize_sdist(path: Path, epoch: int) -> None:
     header with the build time, and copies on-disk mtimes, which differ between clones.
     Members are streamed one by one; nothing is extracted.
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sdist-", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".sdist-", suffix=".tmp")
     os.close(fd)
+    tmp = Path(name)
     try:
-        with tarfile.open(path, "r:gz") as source, open(tmp, "wb") as raw, \
+        with tarfile.open(path, "r:gz") as source, tmp.open("wb") as raw, \
                 gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=epoch) as gz, \
                 tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as target:
             for member in source:
@@ -59,10 +60,9 @@ def normalize_sdist(path: Path, epoch: int) -> None:
                                       if k not in _PAX_TIMES}
                 data = source.extractfile(member) if member.isfile() else None
                 target.addfile(member, data)
-        os.replace(tmp, path)
+        tmp.replace(path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
 
 
 def human_size(size: int) -> str:

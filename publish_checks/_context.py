@@ -56,7 +56,8 @@ class Context:
 
     @cached_property
     def token_lookup(self) -> TokenLookup:
-        return find_token(self.target.token_variable, self.credentials_path, self.environ, self.root)
+        return find_token(self.target.token_variable, self.credentials_path, self.environ,
+                          self.root)
 
     @cached_property
     def dists(self) -> _dists.DistScan:

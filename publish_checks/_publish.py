@@ -13,6 +13,7 @@ from publish_checks._build import file_table
 from publish_checks._context import Context
 from publish_checks._credentials import redact
 from publish_checks._dists import Dist
+from publish_checks._errors import ReleaseError
 
 NULL_KEYRING = "keyring.backends.null.Keyring"
 
@@ -51,14 +52,18 @@ class Plan:
 
 def make_plan(ctx: Context, on_index: Mapping[str, str | None]) -> Plan:
     """The release files, each marked as already served (same sha256) or to upload."""
+    if not (ctx.project_name and ctx.version and ctx.target.upload_url):
+        # verify fails first in each of these cases; this guards direct callers.
+        raise ReleaseError("nothing to plan: the project, version or upload URL is unknown",
+                           "run nox -s verify and fix what it reports")
     files = []
     for dist in ctx.release_dists():
         sha = ctx.dists.sha256(dist.path)
-        files.append(PlannedFile(dist, dist.path.stat().st_size, sha, on_index.get(dist.filename) == sha))
+        files.append(PlannedFile(dist, dist.path.stat().st_size, sha,
+                                 on_index.get(dist.filename) == sha))
     sending = {f.dist.filename for f in files if not f.on_index}
     companions = tuple(p for p in ctx.dists.companions
                        if any(p.name.startswith(name + ".") for name in sending))
-    assert ctx.project_name is not None and ctx.version is not None and ctx.target.upload_url
     return Plan(ctx.project_name, ctx.version, ctx.target.upload_url, tuple(files), companions)
 
 

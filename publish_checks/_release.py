@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
 from publish_checks._context import Context
 from publish_checks._credentials import redact
 from publish_checks._errors import ReleaseError
@@ -31,8 +30,7 @@ def run_redacted(argv: Sequence[str], env: Mapping[str, str],
     with subprocess.Popen(list(argv), env=dict(env), stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                           text=True, encoding="utf-8", errors="replace") as child:
-        assert child.stdout is not None
-        for line in child.stdout:
+        for line in child.stdout or ():
             safe = redact(line, secrets)
             lines.append(safe)
             sys.stdout.write(safe)
@@ -106,7 +104,7 @@ def dependency_index(ctx: Context) -> str:
     TestPyPI and the embedded index hold only what was uploaded there; dependencies
     come from PyPI. Other indexes are expected to serve (or proxy) their dependencies.
     """
-    if ctx.target.name in ("testpypi", "local") or ctx.target.token_host == "test.pypi.org":
+    if ctx.target.name in ("testpypi", "local") or ctx.target.host == "test.pypi.org":
         return PYPI_SIMPLE
     return ctx.target.index_url or PYPI_SIMPLE
 
@@ -149,7 +147,7 @@ def write_step_summary(ctx: Context, report: Report, plan: Plan | None) -> None:
         parts += [f"| `{f.dist.filename}` | {f.size} | `{f.sha256}` |\n" for f in plan.files]
         if (url := ctx.target.project_url(plan.project, plan.version)) is not None:
             parts.append(f"\n{url}\n")
-    with open(path, "a", encoding="utf-8") as summary:
+    with Path(path).open("a", encoding="utf-8") as summary:
         summary.write("".join(parts) + "\n")
 
 

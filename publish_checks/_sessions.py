@@ -74,7 +74,8 @@ def _twine_checker(session: nox.Session):  # type: ignore[no-untyped-def]
             output = session.run("twine", "check", "--strict", str(path), silent=True,
                                  success_codes=[0, 1], external=False)
             text = output if isinstance(output, str) else ""
-            problems[path.name] = "" if "PASSED" in text and "FAILED" not in text else _twine_problem(text)
+            passed = "PASSED" in text and "FAILED" not in text
+            problems[path.name] = "" if passed else _twine_problem(text)
         return problems
 
     return check
@@ -204,10 +205,10 @@ def release(session: nox.Session, ctx: Context, options: Options,
     if not report.ok:
         failed = sum(r.status is Status.FAIL for r in report.checks)
         session.error(f"not publishing: {failed} check(s) failed; nothing was uploaded")
-    assert ctx.target.index_url is not None and ctx.project_name is not None
     secrets_ = tuple(s for s in (password,) if s)
+    index_url, project = ctx.target.index_url or "", ctx.project_name or ""
     try:
-        plan = make_plan(ctx, project_files(ctx.target.index_url, ctx.project_name))
+        plan = make_plan(ctx, project_files(index_url, project))
         print(plan.render(), flush=True)
         if not plan.to_upload:
             session.log("# Every file is already on the index: nothing to upload")
@@ -218,7 +219,7 @@ def release(session: nox.Session, ctx: Context, options: Options,
             _confirm(session, options, plan, ctx.target.name)
             upload(session, ctx, plan, password)
         session.log("# Waiting for the index to serve every file with the right sha256")
-        wait_for_files(ctx.target.index_url, ctx.project_name,
+        wait_for_files(index_url, project,
                        {f.dist.filename: f.sha256 for f in plan.files})
         prove_installable(session, ctx, plan)
         tagged = pushed = False
@@ -255,14 +256,14 @@ def upload(session: nox.Session, ctx: Context, plan: Plan, password: str | None)
 
 def prove_installable(session: nox.Session, ctx: Context, plan: Plan) -> None:
     """Download the release from the index, check it is our file, install it fresh, smoke it."""
-    assert ctx.target.index_url is not None
+    index_url = ctx.target.index_url or ""
     session.install("pip", silent=True)
     with tempfile.TemporaryDirectory(prefix="publish-checks-install-") as tmp:
         work = Path(tmp)
         spec = f"{plan.project}=={plan.version}"
-        session.log(f"# Installing {spec} from {ctx.target.index_url} into a fresh virtualenv")
+        session.log(f"# Installing {spec} from {index_url} into a fresh virtualenv")
         session.run("python", "-m", "pip", "download", "--quiet", "--no-deps", "--no-cache-dir",
-                    "--index-url", ctx.target.index_url, "--dest", str(work / "download"),
+                    "--index-url", index_url, "--dest", str(work / "download"),
                     spec, silent=True)
         served = {p.name: file_sha256(p) for p in (work / "download").iterdir()}
         expected = {f.dist.filename: f.sha256 for f in plan.files}
@@ -277,14 +278,15 @@ def prove_installable(session: nox.Session, ctx: Context, plan: Plan) -> None:
                                dependency_index(ctx))
         command = smoke_command(ctx, wheel)
         session.log(f"# Smoke test: {' '.join(command)}")
-        env = {**os.environ, "PATH": os.pathsep.join([str(python.parent), os.environ.get("PATH", "")]),
-               "VIRTUAL_ENV": str(venv)}
+        path = os.pathsep.join([str(python.parent), os.environ.get("PATH", "")])
+        env = {**os.environ, "PATH": path, "VIRTUAL_ENV": str(venv)}
         env.pop("PYTHONPATH", None)
         empty = work / "cwd"  # not the project folder: its sources must not shadow the install
         empty.mkdir()
         output = run_checked(command, "the smoke test", cwd=empty, env=env).strip()
         print(f"{output}\n" if output else "", end="", flush=True)
-        session.log(f"# Smoke test passed: {plan.project} {plan.version} installs from the index and runs")
+        session.log(f"# Smoke test passed: {plan.project} {plan.version} installs from the "
+                    "index and runs")
 
 
 def bump(session: nox.Session) -> None:

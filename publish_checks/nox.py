@@ -33,7 +33,8 @@ def register(names: Sequence[str] | Mapping[str, str] | None = None) -> None:
     chosen = dict(names) if isinstance(names, Mapping) else {n: n for n in (names or SESSIONS)}
     for original, name in chosen.items():
         if original not in SESSIONS:
-            msg = f"publish_checks.nox.register: unknown session {original!r} (have {list(SESSIONS)})"
+            msg = (f"publish_checks.nox.register: unknown session {original!r} "
+                   f"(have {list(SESSIONS)})")
             raise ValueError(msg)
         func = SESSIONS[original]
         nox.session(name=name, venv_backend="uv|virtualenv", reuse_venv=True, tags=["release"],
@@ -53,7 +54,7 @@ def _forget_on_reset() -> None:
         sys.modules.pop(__name__, None)
 
     reset_and_forget._publish_checks = True  # type: ignore[attr-defined]
-    nox.registry.reset = reset_and_forget  # type: ignore[assignment]
+    nox.registry.reset = reset_and_forget
 
 
 _forget_on_reset()

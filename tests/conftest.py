@@ -21,8 +21,8 @@ def clean_environment(tmp_path_factory: pytest.TempPathFactory,
     home = tmp_path_factory.mktemp("home") / "nonexistent"
     # Keep the package caches of the real HOME: e2e tests create virtualenvs.
     real_home = Path.home()
-    monkeypatch.setenv("UV_CACHE_DIR", os.environ.get("UV_CACHE_DIR", str(real_home / ".cache" / "uv")))
-    monkeypatch.setenv("PIP_CACHE_DIR", os.environ.get("PIP_CACHE_DIR", str(real_home / ".cache" / "pip")))
+    for variable, cache in (("UV_CACHE_DIR", "uv"), ("PIP_CACHE_DIR", "pip")):
+        monkeypatch.setenv(variable, os.environ.get(variable, str(real_home / ".cache" / cache)))
     monkeypatch.setenv("HOME", str(home))
     for variable in list(os.environ):
         if (variable.endswith(("_API_KEY", "_ID_TOKEN")) or variable.startswith(("TWINE_", "GIT_"))

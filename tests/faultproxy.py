@@ -27,7 +27,7 @@ def fault_proxy(upstream: str, faults: Faults) -> Iterator[str]:
     target = urlsplit(upstream)
 
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
         def _forward(self) -> None:
@@ -61,7 +61,7 @@ def fault_proxy(upstream: str, faults: Faults) -> Iterator[str]:
             self.wfile.write(data)
             conn.close()
 
-        do_GET = do_POST = do_HEAD = _forward  # noqa: N815
+        do_GET = do_POST = do_HEAD = _forward
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True

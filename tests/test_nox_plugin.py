@@ -45,7 +45,7 @@ def demo(project: SampleProject) -> SampleProject:
 def test_sessions_survive_two_nox_runs_in_one_process(
         demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """nox resets its registry and re-reads the noxfile each run; the sessions are there both times."""
+    """nox resets its registry and re-reads the noxfile per run; the sessions are always there."""
     for _ in range(2):
         assert nox_in_process(monkeypatch, demo.root, "-l") == 0
         listing = capsys.readouterr().out
@@ -87,7 +87,7 @@ def test_register_rejects_an_unknown_session() -> None:
 
 
 def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
-    """A project that knows nothing of this repository adopts the sessions with its PEP 723 header."""
+    """A project that knows nothing of this repository adopts the sessions in four lines."""
     # Asked from another folder: the repository's own *.egg-info must not count as installed.
     probe = subprocess.run([sys.executable, "-c", "import importlib.metadata as m; "
                             "m.version('publish-checks')"], cwd=tmp_path, capture_output=True,
@@ -119,7 +119,7 @@ def index() -> Iterator[LocalIndex]:
 def test_token_is_in_no_child_argv_and_no_output(
         demo: SampleProject, index: LocalIndex, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str], tmp_path_factory: pytest.TempPathFactory) -> None:
-    """A whole `build publish --yes` runs in-process: no child's argv and no output holds the token."""
+    """A whole `build publish --yes` in-process: no child's argv and no output holds the token."""
     seen: list[str] = []
     real_popen = subprocess.Popen
 
