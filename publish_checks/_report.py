@@ -93,12 +93,14 @@ _COLOURS = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP
 
 
 def use_colour(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
-    """Colour only on a terminal; ``NO_COLOR`` wins, then ``FORCE_COLOR`` (no-color.org)."""
+    """Colour only on a terminal and not in CI; ``NO_COLOR`` wins, then ``FORCE_COLOR``."""
     env = os.environ if environ is None else environ
     if env.get("NO_COLOR"):
         return False
     if env.get("FORCE_COLOR"):
         return True
+    if env.get("CI"):  # CI logs keep escape codes as noise even when they fake a terminal
+        return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -107,11 +109,11 @@ def paint(text: str, code: str, colour: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if colour else text
 
 
-def render_text(report: Report, *, colour: bool = False) -> str:
+def render_text(report: Report, *, colour: bool = False, title: str = "publish-checks verify") -> str:
     """One line per check, an indented ``fix:`` for each fail/warn, a closing count line."""
     width = max((len(r.id) for r in report.checks), default=0)
     head = f"{report.project or '(unknown project)'} {report.version or '(unknown version)'}"
-    lines = [f"publish-checks verify · {head} → {report.repository}", ""]
+    lines = [f"{title} · {head} → {report.repository}", ""]
     for r in report.checks:
         mark = paint(MARKS[r.status], _COLOURS[r.status], colour)
         lines.append(f"{mark} {r.id:<{width}}  {r.summary}")

@@ -175,7 +175,7 @@ def build_into(session: nox.Session, ctx: Context, outdir: Path) -> Context:
     report = run_checks(built, only=DIST_CHECK_IDS)
     sys.stdout.write(render_text(dataclasses.replace(
         report, checks=[r for r in report.checks if r.id in DIST_CHECK_IDS]),
-        colour=use_colour(sys.stdout)))
+        colour=use_colour(sys.stdout), title="publish-checks build: dist checks"))
     if not report.ok:
         session.error("the built files failed a check: fix what is marked ✗ above, "
                       "then run nox -s build again")
