@@ -11,7 +11,6 @@ from pathlib import Path
 
 from publish_checks._build import file_table
 from publish_checks._context import Context
-from publish_checks._credentials import redact
 from publish_checks._dists import Dist
 from publish_checks._errors import ReleaseError
 
@@ -33,6 +32,9 @@ class Plan:
     upload_url: str
     files: tuple[PlannedFile, ...]
     companions: tuple[Path, ...]  # .asc signatures and PEP 740 attestations of files to send
+    # A ~/.pypirc section whose password twine should read itself (it ignores .pypirc
+    # credentials when given --repository-url).
+    pypirc_section: str | None = None
 
     @property
     def to_upload(self) -> list[PlannedFile]:
@@ -64,13 +66,16 @@ def make_plan(ctx: Context, on_index: Mapping[str, str | None]) -> Plan:
     sending = {f.dist.filename for f in files if not f.on_index}
     companions = tuple(p for p in ctx.dists.companions
                        if any(p.name.startswith(name + ".") for name in sending))
-    return Plan(ctx.project_name, ctx.version, ctx.target.upload_url, tuple(files), companions)
+    pypirc = ctx.target.name if ctx.target.pypirc_password and not ctx.token_lookup.token else None
+    return Plan(ctx.project_name, ctx.version, ctx.target.upload_url, tuple(files), companions,
+                pypirc)
 
 
 def twine_argv(plan: Plan) -> list[str]:
     """Explicit paths, never a glob; no credential ever goes on this line."""
-    argv = ["twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar",
-            "--repository-url", plan.upload_url]
+    argv = ["twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar"]
+    argv += (["--repository", plan.pypirc_section] if plan.pypirc_section
+             else ["--repository-url", plan.upload_url])
     if plan.attestations:
         argv.append("--attestations")
     argv += [str(f.dist.path) for f in plan.to_upload]
@@ -141,13 +146,6 @@ def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
             values["status"] = match.group(0)
             return what.format(**values), fix.format(**values)
     return "twine upload failed", "read twine's message above; run the same command again to resume"
-
-
-def twine_output_for_user(output: str, ctx: Context, password: str | None = None) -> str:
-    """What twine printed, with every secret and anything token-shaped redacted."""
-    secrets = tuple(s for s in (password, ctx.token_lookup.token.value
-                                if ctx.token_lookup.token else None) if s)
-    return redact(output, secrets)
 
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

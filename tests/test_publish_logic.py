@@ -1,0 +1,191 @@
+"""The parts of publish that need no index: plan, twine's argv and environment, failures,
+the smoke command, the reproducible sdist."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from publish_checks._build import clean_outputs, file_table, human_size, normalize_sdist
+from publish_checks._publish import (
+    NULL_KEYRING,
+    explain_upload_failure,
+    make_plan,
+    next_steps,
+    smoke_command,
+    top_level_imports,
+    twine_argv,
+    twine_env,
+)
+from tests.builders import SampleProject
+from tests.distbuilders import make_release, make_wheel
+from tests.tokens import make_token
+
+URL = "https://upload.example.com/legacy/"
+
+
+def released(project: SampleProject) -> list[Path]:
+    return make_release(project.root / "dist")
+
+
+def test_plan_marks_files_the_index_has_with_the_same_sha_as_skipped(project: SampleProject) -> None:
+    """Only files missing from the index, or served with other bytes, are to upload."""
+    sdist, wheel = released(project)
+    ctx = project.context(URL)
+    same = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    plan = make_plan(ctx, {wheel.name: same, sdist.name: "0" * 64})
+    assert [f.dist.filename for f in plan.to_upload] == [sdist.name]
+    assert "already on the index: skipped" in plan.render()
+    assert f"{plan.project} {plan.version} → {URL}" in plan.render()
+
+
+def test_twine_argv_names_explicit_files_and_never_a_credential(project: SampleProject) -> None:
+    """twine gets the exact paths to send and the URL; the token stays in the environment."""
+    token = make_token()
+    sdist, wheel = released(project)
+    ctx = project.context(URL, env={"PYPI_API_KEY": token})
+    plan = make_plan(ctx, {})
+    argv = twine_argv(plan)
+    assert argv[:3] == ["twine", "--no-color", "upload"]
+    assert argv[argv.index("--repository-url") + 1] == URL
+    assert set(argv) >= {str(sdist), str(wheel)} and "dist/*" not in " ".join(argv)
+    assert not any(token in a for a in argv) and "-p" not in argv and "--password" not in argv
+    env = twine_env(ctx)
+    assert env == {"TWINE_NON_INTERACTIVE": "1", "TWINE_USERNAME": "__token__",
+                   "TWINE_PASSWORD": token, "PYTHON_KEYRING_BACKEND": NULL_KEYRING}
+
+
+def test_without_a_token_twine_uses_its_own_keyring_or_trusted_publishing(
+        project: SampleProject) -> None:
+    """No token: no credentials and no null keyring, so twine's own paths stay open."""
+    released(project)
+    assert twine_env(project.context(URL)) == {"TWINE_NON_INTERACTIVE": "1"}
+
+
+def test_a_pypirc_section_lets_twine_read_its_password(project: SampleProject) -> None:
+    """For a ~/.pypirc repository with a password, twine is pointed at the section by name."""
+    home = Path(os.environ["HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / ".pypirc").write_text("[corp]\nrepository = https://corp.example/\n"
+                                  "username = me\npassword = secret-pw\n")
+    released(project)
+    argv = twine_argv(make_plan(project.context("corp"), {}))
+    assert argv[argv.index("--repository") + 1] == "corp"
+    assert "--repository-url" not in argv and "secret-pw" not in argv
+
+
+def test_attestations_are_sent_with_their_files(project: SampleProject) -> None:
+    """A <dist>.publish.attestation next to a file to upload adds --attestations and the file."""
+    _, wheel = released(project)
+    attestation = wheel.with_name(wheel.name + ".publish.attestation")
+    attestation.write_text("{}")
+    argv = twine_argv(make_plan(project.context(URL), {}))
+    assert "--attestations" in argv and str(attestation) in argv
+
+
+@pytest.mark.parametrize(("output", "what", "fix"), [
+    ("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
+     "Invalid or non-existent authentication information.",
+     "the index refused the credentials (403", "holds a token for upload.example.com"),
+    ("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+     "File already exists ('demo_pkg-1.2.0.tar.gz', with blake2_256 hash 'ab').",
+     "already has a file with this name", "nox -s bump -- patch"),
+    ("HTTPError: 400 Bad Request: This filename has already been used, use a different version.",
+     "already has a file with this name", "nox -s bump -- patch"),
+    ("HTTPError: 400 Bad Request: The name 'demo-pkg' is too similar to an existing project.",
+     "too similar to an existing project", "choose another [project].name"),
+    ("HTTPError: 405 Method Not Allowed from https://pypi.org/simple/",
+     "does not accept uploads", "give the upload URL"),
+    ("HTTPError: 500 Internal Server Error from https://upload.pypi.org/legacy/",
+     "the index had a server error", "run the same command again"),
+    ("requests.exceptions.ConnectionError: HTTPSConnectionPool(host='x', port=443): Max retries "
+     "exceeded (Caused by NewConnectionError('Failed to establish a new connection: "
+     "[Errno 111] Connection refused'))", "could not connect to", "check the URL"),
+    ("ReadTimeoutError: HTTPSConnectionPool(host='x', port=443): Read timed out.",
+     "timed out", "run the same command again"),
+    ("something nobody expected", "twine upload failed", "read twine's message above"),
+])
+def test_index_answers_become_the_fix(project: SampleProject, output: str, what: str,
+                                      fix: str) -> None:
+    """Each known twine/index failure is named and paired with what to do."""
+    message, hint = explain_upload_failure(output, project.context(URL))
+    assert what in message
+    assert fix in hint
+
+
+def test_smoke_command_imports_every_top_level_package_of_the_wheel(tmp_path: Path,
+                                                                     project: SampleProject) -> None:
+    """The default smoke test imports what the wheel installs, not the project's name."""
+    wheel = make_wheel(tmp_path, files={"attr/__init__.py": "", "attrs/__init__.py": "",
+                                        "single.py": "", "attr/_make.py": ""})
+    assert top_level_imports(wheel) == ["attr", "attrs", "single"]
+    assert smoke_command(project.context(), wheel) == [
+        "python", "-c", "import attr; import attrs; import single"]
+
+
+def test_configured_smoke_command_wins(tmp_path: Path) -> None:
+    """smoke-test in [tool.publish-checks] replaces the import check."""
+    project = SampleProject.create(tmp_path / "p", extra_config=(
+        '\n[tool.publish-checks]\nsmoke-test = ["demo", "--version"]\n'))
+    assert smoke_command(project.context(), None) == ["demo", "--version"]
+
+
+def test_next_steps_print_only_what_was_not_done(project: SampleProject) -> None:
+    """After --tag --push the summary no longer tells the user to tag or push."""
+    released(project)
+    ctx = project.context("pypi")
+    plan = make_plan(ctx, {})
+    todo = next_steps(ctx, plan, tagged=False, pushed=False)
+    assert "git tag -a v1.2.0" in todo and "git push origin v1.2.0" in todo
+    assert "https://pypi.org/project/demo-pkg/1.2.0/" in todo
+    done = next_steps(ctx, plan, tagged=True, pushed=True)
+    assert "git tag" not in done and "git push" not in done
+
+
+def test_normalized_sdist_depends_only_on_contents_and_epoch(tmp_path: Path) -> None:
+    """Two sdists with other mtimes, owners and gzip stamps normalize to identical bytes."""
+    def sdist(path: Path, mtime: float) -> Path:
+        src = tmp_path / "src.txt"
+        src.write_text("same contents\n")
+        os.utime(src, (mtime, mtime))
+        with tarfile.open(path, "w:gz") as tf:
+            info = tf.gettarinfo(str(src), arcname="demo-1.0/src.txt")
+            info.uid, info.uname = 1234, "someone"
+            with src.open("rb") as f:
+                tf.addfile(info, f)
+        return path
+
+    a = sdist(tmp_path / "a.tar.gz", 1_700_000_000.5)
+    b = sdist(tmp_path / "b.tar.gz", 1_800_000_000.25)
+    assert a.read_bytes() != b.read_bytes()
+    for path in (a, b):
+        normalize_sdist(path, 1_600_000_000)
+    assert a.read_bytes() == b.read_bytes()
+    with tarfile.open(a) as tf:
+        (member,) = tf.getmembers()
+        assert (member.mtime, member.uid, member.uname) == (1_600_000_000, 0, "")
+        assert tf.extractfile(member).read() == b"same contents\n"  # type: ignore[union-attr]
+
+
+def test_clean_outputs_removes_build_leftovers_but_not_tracked_folders(
+        project: SampleProject) -> None:
+    """dist/, an untracked build/ and *.egg-info go; a build/ folder git tracks stays."""
+    for folder in ("dist", "build", "demo_pkg.egg-info"):
+        project.write(f"{folder}/x", "stale")
+    assert sorted(clean_outputs(project.root, project.root / "dist", project.context().git)) == [
+        "build", "demo_pkg.egg-info", "dist"]
+    project.write("build/tracked.txt", "source")
+    project.commit("a real build/ folder")
+    assert clean_outputs(project.root, project.root / "dist", project.context().git) == []
+    assert (project.root / "build" / "tracked.txt").exists()
+
+
+def test_file_table_and_sizes_are_readable() -> None:
+    """Sizes use kB/MB like PyPI; rows align."""
+    assert [human_size(n) for n in (999, 1500, 2_500_000)] == ["999 B", "1.5 kB", "2.5 MB"]
+    table = file_table([("a.whl", 1500, "ab" * 32, "to upload"), ("bb.tar.gz", 10, "cd" * 32, "")])
+    assert table.splitlines()[0].index("sha256") == table.splitlines()[1].index("sha256")
