@@ -109,7 +109,8 @@ def paint(text: str, code: str, colour: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if colour else text
 
 
-def render_text(report: Report, *, colour: bool = False, title: str = "publish-checks verify") -> str:
+def render_text(report: Report, *, colour: bool = False,
+                title: str = "publish-checks verify") -> str:
     """One line per check, an indented ``fix:`` for each fail/warn, a closing count line."""
     width = max((len(r.id) for r in report.checks), default=0)
     head = f"{report.project or '(unknown project)'} {report.version or '(unknown version)'}"

@@ -32,7 +32,7 @@ def released(project: SampleProject) -> list[Path]:
     return make_release(project.root / "dist")
 
 
-def test_plan_marks_files_the_index_has_with_the_same_sha_as_skipped(project: SampleProject) -> None:
+def test_plan_skips_files_the_index_has_with_the_same_sha(project: SampleProject) -> None:
     """Only files missing from the index, or served with other bytes, are to upload."""
     sdist, wheel = released(project)
     ctx = project.context(URL)
@@ -117,8 +117,8 @@ def test_index_answers_become_the_fix(project: SampleProject, output: str, what:
     assert fix in hint
 
 
-def test_smoke_command_imports_every_top_level_package_of_the_wheel(tmp_path: Path,
-                                                                     project: SampleProject) -> None:
+def test_smoke_command_imports_every_top_level_package_of_the_wheel(
+        tmp_path: Path, project: SampleProject) -> None:
     """The default smoke test imports what the wheel installs, not the project's name."""
     wheel = make_wheel(tmp_path, files={"attr/__init__.py": "", "attrs/__init__.py": "",
                                         "single.py": "", "attr/_make.py": ""})
