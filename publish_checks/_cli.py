@@ -48,11 +48,25 @@ def error_boundary() -> Iterator[list[int]]:
         code[0] = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
 
 
+# For a stdout that cannot encode the report's marks (a Windows pipe in cp1252, an
+# ASCII-only locale): the nearest ASCII, so the report still prints instead of crashing.
+_ASCII = str.maketrans({"✓": "+", "✗": "x", "–": "-", "—": "-", "·": "-", "→": "->",
+                        "…": "..."})
+
+
 def emit_report(report: Report, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
-    else:
-        sys.stdout.write(render_text(report, colour=use_colour(sys.stdout)))
+        try:
+            print(json.dumps(report.as_dict(), ensure_ascii=False))
+        except UnicodeEncodeError:  # \u escapes are the same JSON, in any encoding
+            print(json.dumps(report.as_dict()))
+        return
+    text = render_text(report, colour=use_colour(sys.stdout))
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        encoding = sys.stdout.encoding or "ascii"
+        sys.stdout.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
 
 
 def verify(options: Options) -> int:

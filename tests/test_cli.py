@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -194,6 +195,27 @@ def test_project_defaults_to_the_current_directory(capsys: pytest.CaptureFixture
     monkeypatch.chdir(project.root)
     _, out, _ = run(capsys, "verify", "--offline", "--json")
     assert json.loads(out)["project"] == "demo-pkg"
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_ascii_only_stdout_still_gets_the_report(project: SampleProject,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  as_json: bool) -> None:
+    """A stdout that cannot encode ✓ (a cp1252 pipe) gets ASCII marks, not a traceback."""
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    code = main(["verify", "--project", str(project.root), "--offline",
+                 *(["--json"] if as_json else [])])
+    stdout.flush()
+    out = raw.getvalue().decode("ascii")
+    assert code == 1
+    if as_json:
+        assert [c["id"] for c in json.loads(out)["checks"]] == list(CHECK_IDS)
+    else:
+        assert "+ version-file" in out
+        assert "x credentials-source" in out
+        assert "- not ready" in out
 
 
 def test_python_m_entry_point(project: SampleProject) -> None:
