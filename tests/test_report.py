@@ -88,9 +88,12 @@ def test_colour_codes_only_when_asked() -> None:
     (True, {"NO_COLOR": "1"}, False),
     (False, {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
     (True, {"NO_COLOR": ""}, True),
-], ids=["pipe", "terminal", "forced", "no-color", "no-color-wins", "empty-no-color"])
+    (True, {"CI": "true"}, False),
+    (True, {"CI": "true", "FORCE_COLOR": "1"}, True),
+], ids=["pipe", "terminal", "forced", "no-color", "no-color-wins", "empty-no-color", "ci",
+        "ci-forced"])
 def test_use_colour(tty: bool, env: dict[str, str], expected: bool) -> None:
-    """Colour on a terminal or with FORCE_COLOR; a non-empty NO_COLOR always wins."""
+    """Colour on a terminal (not in CI) or with FORCE_COLOR; a non-empty NO_COLOR always wins."""
     stream = Terminal() if tty else io.StringIO()
     assert use_colour(stream, env) is expected
 
