@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from publish_checks._dists import human_size
 from publish_checks._git import Git
 
 # PAX keys that carry time stamps; setuptools writes the build time into them.
@@ -63,17 +64,6 @@ def normalize_sdist(path: Path, epoch: int) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def human_size(size: int) -> str:
-    if size < 1000:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("kB", "MB"):
-        value /= 1000
-        if value < 1000:
-            return f"{value:.1f} {unit}"
-    return f"{value / 1000:.1f} GB"
 
 
 def file_table(rows: Iterable[tuple[str, int, str, str]]) -> str:

@@ -185,3 +185,15 @@ def listing(items: list[str], limit: int = 3) -> str:
     """The first few of a long list, and how many more there are."""
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def human_size(size: int) -> str:
+    """A file size the way PyPI shows it (decimal units: 85.3 kB)."""
+    if size < 1000:
+        return f"{size} B"
+    value = float(size)
+    for unit in ("kB", "MB"):
+        value /= 1000
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+    return f"{value / 1000:.1f} GB"

@@ -474,11 +474,11 @@ def _sparse_wheel(dist: Path, size: int) -> None:
                          [(None, "pypi.org"), ("testpypi", "test.pypi.org")])
 def test_size_fails_over_the_upload_limit(
         project: SampleProject, repository: str | None, host: str) -> None:
-    """A file over 100 MB fails for PyPI and TestPyPI, naming the file and its size."""
+    """A file over 100 MiB fails for PyPI and TestPyPI, naming the file and its size."""
     make_sdist(project.root / "dist")
     _sparse_wheel(project.root / "dist", 101 * 1024 * 1024)
     finding = run(project, dists.dists_size, repository=repository)
-    assert_fails(finding, f"demo_pkg-1.2.0-py3-none-any.whl is 101.0 MB: over {host}'s 100 MB")
+    assert_fails(finding, f"demo_pkg-1.2.0-py3-none-any.whl is 105.9 MB: over {host}'s 100 MiB limit")
 
 
 def test_size_passes_under_the_limit_with_sizes(project: SampleProject) -> None:
@@ -486,8 +486,8 @@ def test_size_passes_under_the_limit_with_sizes(project: SampleProject) -> None:
     release(project)
     finding = run(project, dists.dists_size)
     assert finding.status is Status.PASS
-    assert re.search(r"demo_pkg-1\.2\.0\.tar\.gz \(\d+\.\d kB\)", finding.summary)
-    assert "all under the 100 MB limit" in finding.summary
+    assert re.search(r"demo_pkg-1\.2\.0\.tar\.gz \(\d+ B\)", finding.summary)
+    assert "all under the 100 MiB limit" in finding.summary
 
 
 @pytest.mark.parametrize("repository", ["https://pypi.example.invalid/legacy/", "local"])
@@ -498,7 +498,7 @@ def test_size_passes_for_indexes_without_a_known_limit(
     _sparse_wheel(project.root / "dist", 101 * 1024 * 1024)
     finding = run(project, dists.dists_size, repository=repository)
     assert finding.status is Status.PASS
-    assert "(101.0 MB)" in finding.summary and "no upload limit is known" in finding.summary
+    assert "(105.9 MB)" in finding.summary and "no upload limit is known" in finding.summary
 
 
 # --- streaming ---------------------------------------------------------------------------

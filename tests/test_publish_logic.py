@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from publish_checks._build import clean_outputs, file_table, human_size, normalize_sdist
+from publish_checks._build import clean_outputs, file_table, normalize_sdist
+from publish_checks._dists import human_size
 from publish_checks._publish import (
     NULL_KEYRING,
     explain_upload_failure,

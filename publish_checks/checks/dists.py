@@ -13,7 +13,7 @@ from packaging.version import InvalidVersion, Version
 from publish_checks import _archives, _contents, _readme
 from publish_checks._archives import ArchiveError
 from publish_checks._context import Context
-from publish_checks._dists import COMPANION_SUFFIXES, Dist, Problems, normalized_stem
+from publish_checks._dists import COMPANION_SUFFIXES, Dist, Problems, human_size, normalized_stem
 from publish_checks._report import Finding, failed, passed, warned
 
 BUILD = "nox -s build"
@@ -252,10 +252,6 @@ def _secrets_in(dist: Dist, patterns: _Patterns) -> list[tuple[str, str]]:
     return found
 
 
-def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 100 * 1024 else f"{size / 1024:.1f} kB"
-
-
 def dists_size(ctx: Context) -> Finding:
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
@@ -263,14 +259,14 @@ def dists_size(ctx: Context) -> Finding:
         sizes = [(d, d.path.stat().st_size) for d in ctx.release_dists()]
     except OSError as e:
         return failed(f"cannot read {e.filename}: {e.strerror}", f"rebuild: {BUILD}")
-    listing = ", ".join(f"{d.filename} ({_size(size)})" for d, size in sizes)
+    listing = ", ".join(f"{d.filename} ({human_size(size)})" for d, size in sizes)
     limit = ctx.target.upload_limit
     if limit is None:
         return passed(f"{listing}; no upload limit is known for {ctx.target.name}")
-    too_big = [f"{d.filename} is {_size(size)}" for d, size in sizes if size > limit]
+    too_big = [f"{d.filename} is {human_size(size)}" for d, size in sizes if size > limit]
     if too_big:
         host = ctx.target.token_host or "the index"
-        return failed(f"{', '.join(too_big)}: over {host}'s {limit // 1024 // 1024} MB limit",
+        return failed(f"{', '.join(too_big)}: over {host}'s {limit // 2**20} MiB limit",
                       "leave large data out of the dists, or ask for a larger limit: "
                       "https://pypi.org/help/#file-size-limit")
-    return passed(f"{listing}; all under the {limit // 1024 // 1024} MB limit")
+    return passed(f"{listing}; all under the {limit // 2**20} MiB limit")
