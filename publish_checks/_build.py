@@ -13,6 +13,10 @@ from pathlib import Path
 from publish_checks._dists import human_size
 from publish_checks._git import Git
 
+# Left in the output folder by a build that failed; publish refuses to upload next to it.
+# A dot file: `twine upload dist/*` does not glob it.
+BUILD_FAILED = ".publish-checks-build-failed"
+
 # PAX keys that carry time stamps; setuptools writes the build time into them.
 _PAX_TIMES = ("mtime", "atime", "ctime")
 
@@ -55,6 +59,8 @@ def normalize_sdist(path: Path, epoch: int) -> None:
                 tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as target:
             for member in source:
                 member.mtime = epoch
+                # The umask of the checkout must not show: 644 for files (755 if executable).
+                member.mode = 0o755 if member.isdir() or member.mode & 0o111 else 0o644
                 member.uid = member.gid = 0
                 member.uname = member.gname = ""
                 member.pax_headers = {k: v for k, v in member.pax_headers.items()

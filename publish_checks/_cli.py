@@ -12,7 +12,7 @@ from publish_checks import __version__
 from publish_checks._context import Context
 from publish_checks._errors import PublishChecksError
 from publish_checks._options import Options, _Parser, add_bump, add_common, validate_skip
-from publish_checks._report import Report, render_text, use_colour
+from publish_checks._report import Report, render_text, use_colour, write_text
 from publish_checks._verify import run_checks
 
 
@@ -48,12 +48,6 @@ def error_boundary() -> Iterator[list[int]]:
         code[0] = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
 
 
-# For a stdout that cannot encode the report's marks (a Windows pipe in cp1252, an
-# ASCII-only locale): the nearest ASCII, so the report still prints instead of crashing.
-_ASCII = str.maketrans({"✓": "+", "✗": "x", "–": "-", "—": "-", "·": "-", "→": "->",
-                        "…": "..."})
-
-
 def emit_report(report: Report, as_json: bool) -> None:
     if as_json:
         try:
@@ -61,12 +55,7 @@ def emit_report(report: Report, as_json: bool) -> None:
         except UnicodeEncodeError:  # \u escapes are the same JSON, in any encoding
             print(json.dumps(report.as_dict()))
         return
-    text = render_text(report, colour=use_colour(sys.stdout))
-    try:
-        sys.stdout.write(text)
-    except UnicodeEncodeError:
-        encoding = sys.stdout.encoding or "ascii"
-        sys.stdout.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
+    write_text(sys.stdout, render_text(report, colour=use_colour(sys.stdout)))
 
 
 def verify(options: Options) -> int:

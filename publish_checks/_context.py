@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from packaging.version import InvalidVersion, Version
 
 from publish_checks import _dists
 from publish_checks._config import Config, load_config
-from publish_checks._credentials import TokenLookup, find_token
+from publish_checks._credentials import Token, TokenLookup, find_token
 from publish_checks._git import Git
 from publish_checks._repository import Target, resolve_target
 from publish_checks._version import VersionSource, check_version, declared_version
@@ -56,8 +57,12 @@ class Context:
 
     @cached_property
     def token_lookup(self) -> TokenLookup:
-        return find_token(self.target.token_variable, self.credentials_path, self.environ,
-                          self.root)
+        lookup = find_token(self.target.token_variable, self.credentials_path, self.environ,
+                            self.root)
+        if self.target.url_password:  # written into --repository: the most explicit choice
+            url_token = Token(self.target.url_password, "the password", "the repository URL")
+            return dataclasses.replace(lookup, token=url_token, problem="")
+        return lookup
 
     @cached_property
     def dists(self) -> _dists.DistScan:

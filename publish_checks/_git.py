@@ -53,3 +53,8 @@ class Git:
     def last_commit_time(self) -> int | None:
         result = self.run("log", "-1", "--format=%ct")
         return int(result.stdout) if result.returncode == 0 and result.stdout.strip() else None
+
+    def push_remote(self) -> str | None:
+        """Where a tag is pushed: origin if there is one, else the only or first remote."""
+        remotes = self.run("remote").stdout.split()
+        return "origin" if "origin" in remotes else (remotes[0] if remotes else None)

@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from publish_checks._build import file_table
 from publish_checks._context import Context
@@ -134,6 +135,7 @@ _FAILURES: tuple[tuple[str, str, str], ...] = (
 def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
     """Turn twine's output into (what went wrong, the fix)."""
     host = ctx.target.token_host or ctx.target.host
+    netloc = urlsplit(ctx.target.upload_url or "").netloc or host
     values = {
         "variable": ctx.target.token_variable or "the token variable",
         "host": host,
@@ -141,9 +143,12 @@ def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
         "url": ctx.target.upload_url or "",
         "token_page": f"https://{host}/manage/account/token/",
     }
-    for pattern, what, fix in _FAILURES:
+    for n, (pattern, what, fix) in enumerate(_FAILURES):
         if (match := re.search(pattern, output)) is not None:
             values["status"] = match.group(0)
+            if n == 0 and ctx.target.token_host is None:  # a private index: passwords
+                fix = (f"check the username ({ctx.target.username}) and password for {netloc}: "
+                       f"{values['variable']}, the credentials file or ~/.pypirc")
             return what.format(**values), fix.format(**values)
     return "twine upload failed", "read twine's message above; run the same command again to resume"
 
@@ -190,7 +195,7 @@ def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool) -> str:
     if not tagged:
         todo.append(f"git tag -a {tag} -m 'Release {version}'")
     if not pushed:
-        todo.append(f"git push origin {tag}")
+        todo.append(f"git push {ctx.git.push_remote() or 'origin'} {tag}")
     todo.append("announce it: the release notes are in your changelog")
     lines += ["", "Next steps:"] + [f"  {step}" for step in todo]
     return "\n".join(lines)

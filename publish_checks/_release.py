@@ -9,7 +9,7 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from publish_checks._context import Context
 from publish_checks._credentials import redact
@@ -23,9 +23,9 @@ PYPI_SIMPLE = "https://pypi.org/simple/"
 STEP_TIMEOUT = 900  # seconds for one install or smoke command
 
 
-def run_redacted(argv: Sequence[str], env: Mapping[str, str],
-                 secrets: tuple[str, ...]) -> tuple[int, str]:
-    """Run a command, echoing its output line by line with secrets redacted."""
+def run_redacted(argv: Sequence[str], env: Mapping[str, str], secrets: tuple[str, ...],
+                 stream: TextIO = sys.stdout) -> tuple[int, str]:
+    """Run a command, echoing its output to ``stream`` line by line with secrets redacted."""
     lines = []
     with subprocess.Popen(list(argv), env=dict(env), stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -33,8 +33,8 @@ def run_redacted(argv: Sequence[str], env: Mapping[str, str],
         for line in child.stdout or ():
             safe = redact(line, secrets)
             lines.append(safe)
-            sys.stdout.write(safe)
-            sys.stdout.flush()
+            stream.write(safe)
+            stream.flush()
     return child.returncode, "".join(lines)
 
 
@@ -122,12 +122,11 @@ def create_tag(ctx: Context, version: str) -> bool:
 
 
 def push_tag(ctx: Context, version: str) -> bool:
-    remotes = ctx.git.run("remote").stdout.split()
-    if not remotes:
+    remote = ctx.git.push_remote()
+    if remote is None:
         raise ReleaseError("cannot push the tag: this repository has no remote",
                            "add one (git remote add origin URL), then git push origin "
                            f"v{version}")
-    remote = "origin" if "origin" in remotes else remotes[0]
     result = ctx.git.run("push", remote, f"refs/tags/v{version}")
     if result.returncode != 0:
         raise ReleaseError(f"git push {remote} v{version} failed: {result.stderr.strip()}",

@@ -141,3 +141,19 @@ def render_markdown(results: Iterable[Result]) -> str:
         summary = r.summary.replace("|", "\\|")
         rows.append(f"| {MARKS[r.status]} | `{r.id}` | {summary} |")
     return "\n".join(rows) + "\n"
+
+
+# For a stdout that cannot encode the report's marks (a Windows pipe in cp1252, an
+# ASCII-only locale): the nearest ASCII, so the report still prints instead of crashing.
+_ASCII = str.maketrans({"✓": "+", "✗": "x", "–": "-", "—": "-", "·": "-", "→": "->",
+                        "…": "..."})
+
+
+def write_text(stream: TextIO, text: str) -> None:
+    """Write ``text``; on a stream that cannot encode the marks, their ASCII stand-ins."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
+    stream.flush()

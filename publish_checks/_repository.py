@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import configparser
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +25,9 @@ class Target:
     username: str = "__token__"
     token_variable: str | None = None
     pypirc_password: bool = False
+    # A password written into the URL (https://user:pw@host/). Kept out of the URL, out of
+    # repr and out of every message; it reaches twine through its environment like a token.
+    url_password: str = field(default="", repr=False, compare=False)
 
     @property
     def host(self) -> str:
@@ -50,6 +53,17 @@ class Target:
         if self.token_host:
             return f"https://{self.token_host}/project/{project}/{version}/"
         return f"{self.index_url}{project}/" if self.index_url else None
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str]:
+    """(the URL without user:password@, the user, the password) — secrets never stay in URLs."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, None, ""
+    netloc = parts.hostname or ""
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return parts._replace(netloc=netloc).geturl(), parts.username or None, parts.password or ""
 
 
 def _default_variable(name: str, config: Config) -> str:
@@ -131,11 +145,13 @@ def resolve_target(name: str, config: Config, environ: Mapping[str, str]) -> Tar
                       username=repo.username,
                       token_variable=repo.token_variable or _default_variable(name, config))
     if name.startswith(("https://", "http://")):
-        if not urlsplit(name).hostname:
-            raise UsageError(f"repository URL {name!r} has no host",
+        clean, user, password = split_credentials(name)
+        if not urlsplit(clean).hostname:
+            raise UsageError(f"repository URL {clean!r} has no host",
                              "pass a full URL, e.g. https://host/legacy/")
-        url = _with_slash(name)
-        return Target(url, url, index_url_for(url), token_variable=_default_variable(name, config))
+        url = _with_slash(clean)
+        return Target(url, url, index_url_for(url), username=user or "__token__",
+                      token_variable=_default_variable(clean, config), url_password=password)
     pypirc = _pypirc(environ)
     if pypirc.has_section(name):
         url = pypirc.get(name, "repository", fallback=None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import sys
 import tempfile
@@ -11,7 +10,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publish_checks._build import clean_outputs, file_table, normalize_sdist, source_date_epoch
+from publish_checks._build import (
+    BUILD_FAILED,
+    clean_outputs,
+    file_table,
+    normalize_sdist,
+    source_date_epoch,
+)
+from publish_checks._cli import emit_report
 from publish_checks._context import Context
 from publish_checks._credentials import redact
 from publish_checks._dists import file_sha256
@@ -37,7 +43,7 @@ from publish_checks._release import (
     run_redacted,
     write_step_summary,
 )
-from publish_checks._report import Report, Status, render_text, use_colour
+from publish_checks._report import Status, render_text, use_colour, write_text
 from publish_checks._repository import LOCAL_URL_VARIABLE
 from publish_checks._verify import run_checks
 from publish_checks.checks import DIST_CHECK_IDS
@@ -87,12 +93,17 @@ def _twine_problem(output: str) -> str:
     return " ".join(lines) or "twine check --strict failed"
 
 
-def show(report: Report, options: Options) -> None:
-    if options.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
-    else:
-        sys.stdout.write(render_text(report, colour=use_colour(sys.stdout)))
-    sys.stdout.flush()
+def say(options: Options, text: str) -> None:
+    """Progress for people: on stderr when stdout carries the --json report."""
+    write_text(sys.stderr if options.json else sys.stdout, text + "\n")
+
+
+def _secret_free_env(ctx: Context) -> dict[str, str | None]:
+    """Unset the token variables for children that need no token (build backends, the
+    installed release): nox hands every child the outer environment otherwise."""
+    names = {ctx.target.token_variable, ctx.config.token_variable, "PYPI_API_KEY",
+             "TEST_PYPI_API_KEY", "TWINE_PASSWORD"}
+    return {name: None for name in names if name}
 
 
 def verify(session: nox.Session) -> None:
@@ -100,7 +111,7 @@ def verify(session: nox.Session) -> None:
     options = _options(session)
     ctx = _context(session, options)
     report = run_checks(ctx, skip=options.skip)
-    show(report, options)
+    emit_report(report, options.json)
     write_step_summary(ctx, report, None)
     if not report.ok:
         session.error("verify failed: fix what is marked ✗ above, then run nox -s verify again")
@@ -110,7 +121,7 @@ def build(session: nox.Session) -> None:
     """Build sdist and wheel into a clean dist/, then check them."""
     options = _options(session)
     ctx = _context(session, options, offline=True)
-    ctx = build_into(session, ctx, ctx.root / "dist")
+    ctx = build_into(session, ctx, ctx.root / "dist", options)
     if not ctx.release_dists():
         session.error("the build produced no dists of this project and version")
 
@@ -122,6 +133,9 @@ def publish(session: nox.Session) -> None:
         session.error("publish must ask the index what it has: drop --offline "
                       "(--dry-run stops before uploading)")
     ctx = _context(session, options, offline=False)
+    if ctx.target.is_local:
+        session.error("--repository local is the embedded index of a rehearsal, which exists "
+                      "only while it runs: use nox -s rehearse")
     release(session, ctx, options)
 
 
@@ -141,7 +155,7 @@ def rehearse(session: nox.Session) -> None:
                 session.error(f"{e.message} — {e.hint}" if e.hint else e.message)
             ctx.twine_check = _twine_checker(session)
             # Build into the throwaway folder: a rehearsal leaves the real dist/ alone.
-            ctx = build_into(session, ctx, index.workdir / "dist")
+            ctx = build_into(session, ctx, index.workdir / "dist", options)
             options.yes = True
             release(session, ctx, options, password=index.password)
             session.log("# Rehearsal passed: the same steps will work against the real index")
@@ -149,20 +163,32 @@ def rehearse(session: nox.Session) -> None:
         session.error(f"{e.message} — {e.hint}" if e.hint else e.message)
 
 
-def build_into(session: nox.Session, ctx: Context, outdir: Path) -> Context:
+def build_into(session: nox.Session, ctx: Context, outdir: Path, options: Options) -> Context:
     """Clean outputs, build with `build` in the session's virtualenv, run the dist checks.
 
-    Returns a new Context that sees the freshly built files.
+    Returns a new Context that sees the freshly built files. If anything fails, a marker
+    stays in ``outdir`` so that a chained publish refuses those files whatever it skips.
     """
     removed = clean_outputs(ctx.root, outdir, ctx.git)
     if removed:
         session.log(f"# Removed {', '.join(removed)}")
+    try:
+        return _build(session, ctx, outdir, options)
+    except BaseException:
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / BUILD_FAILED).write_text("the last nox -s build failed\n", "utf-8")
+        raise
+
+
+def _build(session: nox.Session, ctx: Context, outdir: Path, options: Options) -> Context:
     uv = session.venv_backend == "uv"
     session.install("build[uv]>=1.2" if uv else "build>=1.2", silent=True)
     epoch = source_date_epoch(ctx.git)
-    env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else {}
+    env = _secret_free_env(ctx)
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
     session.log(f"# Building {ctx.project_name or ctx.root.name} into {ctx.shown(outdir)}"
-                + (f" (SOURCE_DATE_EPOCH={epoch}, from the last commit)" if env else ""))
+                + (f" (SOURCE_DATE_EPOCH={epoch}, from the last commit)" if epoch else ""))
     session.run("python", "-m", "build", *(["--installer", "uv"] if uv else []),
                 "--outdir", str(outdir), str(ctx.root), env=env, silent=True)
     if epoch is not None:
@@ -171,11 +197,12 @@ def build_into(session: nox.Session, ctx: Context, outdir: Path) -> Context:
     built = dataclasses.replace(ctx, dist_dir=outdir)
     rows = [(d.filename, d.path.stat().st_size, built.dists.sha256(d.path), d.kind)
             for d in built.dists.dists]
-    print(f"\nBuilt in {built.shown(outdir)}:\n{file_table(rows)}\n", flush=True)
-    report = run_checks(built, only=DIST_CHECK_IDS)
-    sys.stdout.write(render_text(dataclasses.replace(
+    say(options, f"\nBuilt in {built.shown(outdir)}:\n{file_table(rows)}\n")
+    report = run_checks(built, skip=options.skip, only=DIST_CHECK_IDS)
+    stream = sys.stderr if options.json else sys.stdout
+    write_text(stream, render_text(dataclasses.replace(
         report, checks=[r for r in report.checks if r.id in DIST_CHECK_IDS]),
-        colour=use_colour(sys.stdout), title="publish-checks build: dist checks"))
+        colour=use_colour(stream), title="publish-checks build: dist checks"))
     if not report.ok:
         session.error("the built files failed a check: fix what is marked ✗ above, "
                       "then run nox -s build again")
@@ -199,17 +226,25 @@ def _confirm(session: nox.Session, options: Options, plan: Plan, target: str) ->
 def release(session: nox.Session, ctx: Context, options: Options,
             password: str | None = None) -> None:
     """verify → plan → confirm → upload → the index serves it → it installs and runs."""
+    if (ctx.dists.directory / BUILD_FAILED).exists():
+        session.error(f"the last nox -s build into {ctx.shown(ctx.dists.directory)} failed, so "
+                      "nothing was uploaded: fix the build and run nox -s build again")
     session.log(f"# Verifying {ctx.project_name} {ctx.version} for {ctx.target.name}")
     report = run_checks(ctx, skip=options.skip)
-    show(report, options)
+    emit_report(report, options.json)
     if not report.ok:
         failed = sum(r.status is Status.FAIL for r in report.checks)
         session.error(f"not publishing: {failed} check(s) failed; nothing was uploaded")
     secrets_ = tuple(s for s in (password,) if s)
     index_url, project = ctx.target.index_url or "", ctx.project_name or ""
+    plan: Plan | None = None
+    served = tagged = pushed = False
     try:
         plan = make_plan(ctx, project_files(index_url, project))
-        print(plan.render(), flush=True)
+        say(options, plan.render())
+        if not plan.files:
+            raise ReleaseError("there are no files of this release to upload",
+                               "build them: nox -s build")
         if not plan.to_upload:
             session.log("# Every file is already on the index: nothing to upload")
         elif options.dry_run:
@@ -217,25 +252,28 @@ def release(session: nox.Session, ctx: Context, options: Options,
             return
         else:
             _confirm(session, options, plan, ctx.target.name)
-            upload(session, ctx, plan, password)
+            upload(session, ctx, plan, password, options.json)
         session.log("# Waiting for the index to serve every file with the right sha256")
         wait_for_files(index_url, project,
                        {f.dist.filename: f.sha256 for f in plan.files})
-        prove_installable(session, ctx, plan)
-        tagged = pushed = False
-        if options.tag:
+        served = True
+        prove_installable(session, ctx, plan, options)
+        if options.tag or options.push:  # pushing a tag implies making it
             tagged = create_tag(ctx, plan.version)
             session.log(f"# Tagged HEAD as v{plan.version}")
             if options.push:
                 pushed = push_tag(ctx, plan.version)
                 session.log(f"# Pushed v{plan.version}")
     except PublishChecksError as e:
+        if served and plan is not None:  # the release is out: say what is left to do
+            say(options, "\n" + next_steps(ctx, plan, tagged=tagged, pushed=pushed))
         session.error(redact(f"{e.message} — {e.hint}" if e.hint else e.message, secrets_))
-    print("\n" + next_steps(ctx, plan, tagged=tagged, pushed=pushed), flush=True)
+    say(options, "\n" + next_steps(ctx, plan, tagged=tagged, pushed=pushed))
     write_step_summary(ctx, report, plan)
 
 
-def upload(session: nox.Session, ctx: Context, plan: Plan, password: str | None) -> None:
+def upload(session: nox.Session, ctx: Context, plan: Plan, password: str | None,
+           json_output: bool = False) -> None:
     session.install("twine>=6.1", silent=True)
     argv = twine_argv(plan)
     session.log(f"# Uploading {len(plan.to_upload)} file(s) to {plan.upload_url} with twine")
@@ -247,14 +285,14 @@ def upload(session: nox.Session, ctx: Context, plan: Plan, password: str | None)
             env[key] = value
     env["PATH"] = os.pathsep.join([session.bin, env.get("PATH", "")])
     secrets_ = tuple(s for s in (password, env.get("TWINE_PASSWORD")) if s)
-    code, output = run_redacted(argv, env, secrets_)
+    code, output = run_redacted(argv, env, secrets_, sys.stderr if json_output else sys.stdout)
     if code != 0:
         what, fix = explain_upload_failure(output, ctx)
         raise ReleaseError(f"upload failed: {what}",
                            f"{fix}. Files that reached the index are skipped on the next run")
 
 
-def prove_installable(session: nox.Session, ctx: Context, plan: Plan) -> None:
+def prove_installable(session: nox.Session, ctx: Context, plan: Plan, options: Options) -> None:
     """Download the release from the index, check it is our file, install it fresh, smoke it."""
     index_url = ctx.target.index_url or ""
     session.install("pip", silent=True)
@@ -280,11 +318,13 @@ def prove_installable(session: nox.Session, ctx: Context, plan: Plan) -> None:
         session.log(f"# Smoke test: {' '.join(command)}")
         path = os.pathsep.join([str(python.parent), os.environ.get("PATH", "")])
         env = {**os.environ, "PATH": path, "VIRTUAL_ENV": str(venv)}
-        env.pop("PYTHONPATH", None)
+        for name in ("PYTHONPATH", *_secret_free_env(ctx)):
+            env.pop(name, None)
         empty = work / "cwd"  # not the project folder: its sources must not shadow the install
         empty.mkdir()
         output = run_checked(command, "the smoke test", cwd=empty, env=env).strip()
-        print(f"{output}\n" if output else "", end="", flush=True)
+        if output:
+            say(options, output)
         session.log(f"# Smoke test passed: {plan.project} {plan.version} installs from the "
                     "index and runs")
 

@@ -91,7 +91,8 @@ def test_attestations_are_sent_with_their_files(project: SampleProject) -> None:
 @pytest.mark.parametrize(("output", "what", "fix"), [
     ("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
      "Invalid or non-existent authentication information.",
-     "the index refused the credentials (403", "holds a token for upload.example.com"),
+     "the index refused the credentials (403",
+     "check the username (__token__) and password for upload.example.com"),
     ("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
      "File already exists ('demo_pkg-1.2.0.tar.gz', with blake2_256 hash 'ab').",
      "already has a file with this name", "nox -s bump -- patch"),
@@ -116,6 +117,14 @@ def test_index_answers_become_the_fix(project: SampleProject, output: str, what:
     message, hint = explain_upload_failure(output, project.context(URL))
     assert what in message
     assert fix in hint
+
+
+def test_a_403_from_pypi_is_about_the_token(project: SampleProject) -> None:
+    """On PyPI a refusal names the token variable, the host, the project and where to mint one."""
+    message, hint = explain_upload_failure("HTTPError: 403 Forbidden", project.context("pypi"))
+    assert "refused the credentials" in message
+    assert hint.startswith("check that PYPI_API_KEY holds a token for pypi.org, scoped to demo-pkg")
+    assert "https://pypi.org/manage/account/token/" in hint
 
 
 def test_smoke_command_imports_every_top_level_package_of_the_wheel(
@@ -156,6 +165,7 @@ def test_normalized_sdist_depends_only_on_contents_and_epoch(tmp_path: Path) -> 
         with tarfile.open(path, "w:gz") as tf:
             info = tf.gettarinfo(str(src), arcname="demo-1.0/src.txt")
             info.uid, info.uname = 1234, "someone"
+            info.mode = 0o600 if mtime < 1_750_000_000 else 0o664  # two different umasks
             with src.open("rb") as f:
                 tf.addfile(info, f)
         return path
@@ -169,6 +179,7 @@ def test_normalized_sdist_depends_only_on_contents_and_epoch(tmp_path: Path) -> 
     with tarfile.open(a) as tf:
         (member,) = tf.getmembers()
         assert (member.mtime, member.uid, member.uname) == (1_600_000_000, 0, "")
+        assert member.mode == 0o644
         assert tf.extractfile(member).read() == b"same contents\n"  # type: ignore[union-attr]
 
 

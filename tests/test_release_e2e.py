@@ -135,7 +135,7 @@ def test_publish_explains_a_refused_password(demo: SampleProject, envdir: Path,
                   env={"PYPI_API_KEY": "wrong-password"})
     assert run.code != 0
     assert "upload failed: the index refused the credentials (403" in run.output
-    assert "check that PYPI_API_KEY holds a token" in run.output
+    assert f"check the username (__token__) and password for {index.url[7:-1]}" in run.output
     assert on_index(index) == set()
 
 
@@ -213,8 +213,61 @@ def test_chained_build_publish_with_a_failing_build_uploads_nothing(
                   "--yes")
     assert run.code != 0
     assert "* build: aborted" in run.output
-    assert "✗ dists-present" in run.output and "nothing was uploaded" in run.output
+    assert "the last nox -s build into dist failed, so nothing was uploaded" in run.output
     assert on_index(index) == set()
+
+
+def test_a_failed_build_stops_publish_even_when_its_checks_are_skipped(
+        demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+    """Skipping the checks that would notice cannot let a chained publish past a failed build."""
+    demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text()
+               .replace('file = "VERSION"', 'file = "NO-SUCH-FILE"'))
+    demo.commit("break the build")
+    skips = [a for i in ("dists-present", "dists-stale", "dists-metadata", "version-consistent")
+             for a in ("--skip", i)]
+    run = run_nox(demo.root, envdir, "-s", "build", "publish", "--", "--repository", index.url,
+                  "--yes", *skips)
+    assert run.code != 0
+    assert "nothing was uploaded" in run.output and "Uploading" not in run.output
+    assert on_index(index) == set()
+
+
+def test_publish_with_the_password_in_the_url_keeps_it_secret(
+        demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+    """https://user:password@host/ works, and the password shows up nowhere (nor in argv)."""
+    build(demo, envdir)
+    url = index.url.replace("http://", f"http://__token__:{CANARY}@")
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", url, "--yes",
+                  env={"PYPI_API_KEY": ""})
+    assert run.code == 0, run.output
+    assert "the password from the repository URL" in run.output
+    assert on_index(index) == {WHEEL, SDIST}
+
+
+def test_publish_to_local_outside_a_rehearsal_says_to_rehearse(demo: SampleProject,
+                                                                 envdir: Path) -> None:
+    """The embedded index exists only during nox -s rehearse, and publish says so."""
+    build(demo, envdir)
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", "local", "--yes")
+    assert run.code != 0
+    assert "use nox -s rehearse" in run.output and "Traceback" not in run.output
+
+
+def test_publish_json_keeps_stdout_for_the_report(demo: SampleProject, envdir: Path,
+                                                  index: LocalIndex) -> None:
+    """With --json, stdout holds exactly one JSON object; the plan and progress go to stderr."""
+    import json
+
+    build(demo, envdir)
+    result = subprocess.run(
+        [sys.executable, "-m", "nox", "--envdir", str(envdir), "-s", "publish", "--",
+         "--repository", index.url, "--yes", "--json"], cwd=demo.root, capture_output=True,
+        text=True, stdin=subprocess.DEVNULL, env={**os.environ, "PYPI_API_KEY": CANARY},
+        timeout=600, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True and report["repository"] == index.url
+    assert "Upload plan" in result.stderr and "Smoke test passed" in result.stderr
 
 
 def test_rehearse_on_this_repository(tmp_path: Path, envdir: Path) -> None:
@@ -247,6 +300,20 @@ def test_publish_tag_and_push_only_after_a_verified_publish(
     assert "refs/tags/v1.2.0" in remote_tags
     assert "git tag -a v1.2.0" not in run.output and "git push origin v1.2.0" not in run.output
     assert run.output.index("Smoke test passed") < run.output.index("Tagged HEAD as v1.2.0")
+
+
+def test_push_without_a_remote_still_prints_what_is_left(demo: SampleProject, envdir: Path,
+                                                          index: LocalIndex) -> None:
+    """--push implies --tag; when the push fails the released files are listed with the
+    exact command still to run."""
+    build(demo, envdir)
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
+                  "--push")
+    assert run.code != 0
+    assert demo.git("tag", "-l") == "v1.2.0"
+    assert "cannot push the tag: this repository has no remote" in run.output
+    assert "git push origin v1.2.0" in run.output and "git tag -a" not in run.output
+    assert on_index(index) == {WHEEL, SDIST}
 
 
 def test_failed_publish_never_tags(demo: SampleProject, envdir: Path, index: LocalIndex) -> None:

@@ -202,3 +202,17 @@ def test_resolve_target_reads_home_from_the_given_environment(project: SamplePro
     target = resolve_target("other", load_config(project.root),
                             {"HOME": str(tmp_path / "elsewhere")})
     assert target.upload_url == "https://other.invalid/legacy/"
+
+
+def test_a_password_in_a_repository_url_is_kept_out_of_every_name(tmp_path: Path) -> None:
+    """user:password@ is split off the URL: the target's name, URLs and repr hold no secret."""
+    from publish_checks._repository import split_credentials
+
+    assert split_credentials("https://alice:S3cret@host.example:8443/legacy/") == (
+        "https://host.example:8443/legacy/", "alice", "S3cret")
+    assert split_credentials("https://host.example/") == ("https://host.example/", None, "")
+    project = SampleProject.create(tmp_path / "p")
+    ctx = project.context("https://alice:S3cret@host.example/legacy/")
+    assert "S3cret" not in ctx.target.name + repr(ctx.target) + str(ctx.target.index_url)
+    assert ctx.target.username == "alice"
+    assert ctx.token_lookup.token is not None and ctx.token_lookup.token.value == "S3cret"
