@@ -478,7 +478,8 @@ def test_size_fails_over_the_upload_limit(
     make_sdist(project.root / "dist")
     _sparse_wheel(project.root / "dist", 101 * 1024 * 1024)
     finding = run(project, dists.dists_size, repository=repository)
-    assert_fails(finding, f"demo_pkg-1.2.0-py3-none-any.whl is 105.9 MB: over {host}'s 100 MiB limit")
+    assert_fails(finding,
+                 f"demo_pkg-1.2.0-py3-none-any.whl is 105.9 MB: over {host}'s 100 MiB limit")
 
 
 def test_size_passes_under_the_limit_with_sizes(project: SampleProject) -> None:

@@ -161,3 +161,12 @@ def test_verify_session_appends_a_step_summary(demo: SampleProject, tmp_path: Pa
     assert "## publish-checks: demo-pkg 1.2.0 → pypi" in text
     assert "| ✓ | `version-file` | VERSION says 1.2.0 |" in text
     assert "| ✗ | `dists-present` |" in text
+
+
+def test_sessions_print_on_a_stdout_that_cannot_encode_the_marks(demo: SampleProject,
+                                                                 tmp_path: Path) -> None:
+    """A cp1252 pipe (Windows) gets ASCII marks instead of a UnicodeEncodeError traceback."""
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offline",
+                  env={"PYTHONIOENCODING": "cp1252"})
+    assert "Traceback" not in run.output and "UnicodeEncodeError" not in run.output
+    assert "+ version-file" in run.output and "x dists-present" in run.output
