@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from publish_checks._config import Config
+from publish_checks._config import Config, read_pyproject
+from publish_checks._errors import ConfigError
+
+# hatchling's regex source, verbatim: __version__ or VERSION, any case, an optional 'v'.
+_HATCH_PATTERN = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
 
 
 @dataclass(frozen=True)
 class VersionSource:
-    """``label`` names the source as a user would (``VERSION``, ``[project].version``)."""
+    """``label`` names the source as a user would (``VERSION``, ``src/pkg/__about__.py``)."""
 
     label: str
     path: Path | None
     raw: str | None  # None when the source gives no literal (dynamic) or cannot be read
     problem: str = ""
+    # In [project].dynamic: the build backend sets the version. ``raw`` is the valid literal
+    # it reads from ``path`` when we could read one; without it only the dists can tell.
     dynamic: bool = False
+
+    @property
+    def from_dists(self) -> bool:
+        """Only the built dists can tell the version (setuptools-scm, a computed value…)."""
+        return self.dynamic and self.raw is None
 
 
 def parse_version_text(text: str) -> tuple[str | None, str]:
@@ -47,7 +60,12 @@ def check_version(raw: str) -> str:
     return ""
 
 
-def _dynamic_label(config: Config) -> str:
+def _dynamic_label(config: Config, pyproject: dict[str, Any]) -> str:
+    attr = _table(pyproject, "tool", "setuptools", "dynamic").get("version")
+    if isinstance(attr, dict) and isinstance(attr.get("attr"), str):
+        return f"attr: {attr['attr']}"
+    if _table(pyproject, "tool", "hatch", "version").get("source") == "vcs":
+        return "hatch-vcs"
     build = (config.root / "pyproject.toml").read_text("utf-8", errors="replace")
     for marker, label in (("setuptools_scm", "setuptools-scm"),
                           ("setuptools-scm", "setuptools-scm"), ("hatch-vcs", "hatch-vcs"),
@@ -63,33 +81,22 @@ def declared_version(config: Config) -> VersionSource:
     root = config.root
     name = config.version_file or ("VERSION" if (root / "VERSION").is_file() else None)
     if name is not None:
-        path = root / name
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            return VersionSource(name, path, None, f"cannot be read: {e.strerror}")
-        if b"\0" in data:
-            return VersionSource(name, path, None, "is not a text file")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return VersionSource(name, path, None, "is not UTF-8 text")
-        raw, problem = parse_version_text(text)
-        return VersionSource(name, path, raw, problem)
+        return _version_file(root, root / name)
     if config.static_version is not None:
         return VersionSource("[project].version", root / "pyproject.toml", config.static_version)
+    if config.dynamic_version:
+        pyproject = _pyproject(root)
+        if (source := backend_version(root, pyproject, config)) is not None:
+            return source
+        return VersionSource(f"dynamic ({_dynamic_label(config, pyproject)})", None, None,
+                             dynamic=True)
     # No [project] table at all: the metadata lives in setup.py/setup.cfg (or a backend's own
     # table), so the version is only known from the built dists, like a dynamic one.
-    if config.dynamic_version or not config.project:
-        label = (f"dynamic ({_dynamic_label(config)})" if config.project
-                 else "set in setup.py" if (root / "setup.py").is_file()
-                 else "set by the build backend")
+    if not config.project:
+        label = "set in setup.py" if (root / "setup.py").is_file() else "set by the build backend"
         return VersionSource(label, None, None, dynamic=True)
     return VersionSource("[project].version", root / "pyproject.toml", None,
                          "is missing and 'version' is not in [project].dynamic")
-
-
-_ASSIGN = re.compile(r"^__version__\s*[:=]")
 
 
 def package_version_attr(root: Path, project: str | None) -> tuple[Path, str] | None:
@@ -100,11 +107,13 @@ def package_version_attr(root: Path, project: str | None) -> tuple[Path, str] | 
     for base in (root / "src", root):
         for candidate in (base / module / "__init__.py", base / f"{module}.py"):
             if candidate.is_file():
-                return _literal_version(candidate)
+                value = literal_string(candidate, "__version__")
+                return None if value is None else (candidate, value)
     return None
 
 
-def _literal_version(path: Path) -> tuple[Path, str] | None:
+def literal_string(path: Path, name: str) -> str | None:
+    """The string literal assigned to ``name`` at the top of a Python file (read, never run)."""
     try:
         tree = ast.parse(path.read_bytes())
     except (SyntaxError, ValueError, OSError):
@@ -113,7 +122,140 @@ def _literal_version(path: Path) -> tuple[Path, str] | None:
         target = (node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1
                   else node.target if isinstance(node, ast.AnnAssign) else None)
         value = getattr(node, "value", None)
-        if (isinstance(target, ast.Name) and target.id == "__version__"
+        if (isinstance(target, ast.Name) and target.id == name
                 and isinstance(value, ast.Constant) and isinstance(value.value, str)):
-            return path, value.value
+            return value.value
     return None
+
+
+# Dynamic versions a build backend reads from a literal in a file ---------------------------
+
+
+def _table(data: Any, *keys: str) -> dict[str, Any]:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _pyproject(root: Path) -> dict[str, Any]:
+    try:
+        return read_pyproject(root) or {}
+    except ConfigError:  # load_config has read it already; a race is not ours to report
+        return {}
+
+
+def _label(root: Path, path: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _read_text(root: Path, path: Path) -> tuple[str, str | None, str]:
+    """(label, text, problem) for a file the version is read from."""
+    label = _label(root, path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return label, None, f"cannot be read: {e.strerror}"
+    if b"\0" in data:
+        return label, None, "is not a text file"
+    try:
+        return label, data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        return label, None, "is not UTF-8 text"
+
+
+def _version_file(root: Path, path: Path, dynamic: bool = False) -> VersionSource:
+    """A file holding just the version (VERSION, setuptools' ``version = {file = …}``)."""
+    label, text, problem = _read_text(root, path)
+    if text is None:
+        return VersionSource(label, path, None, problem)
+    raw, problem = parse_version_text(text)
+    return _literal(label, path, raw, problem, dynamic)
+
+
+def _literal(label: str, path: Path, raw: str | None, problem: str = "",
+             dynamic: bool = True) -> VersionSource:
+    # Dynamic only when valid: a broken file is reported as such, never replaced by the dists.
+    valid = raw is not None and not problem and not check_version(raw)
+    return VersionSource(label, path, raw, problem, dynamic=dynamic and valid)
+
+
+def backend_version(root: Path, pyproject: dict[str, Any],
+                    config: Config) -> VersionSource | None:
+    """The file hatchling, setuptools or flit reads a dynamic version from, if it is a literal.
+
+    None when the version is computed (VCS plugins, code we would have to run): then only
+    the built dists can tell it.
+    """
+    backend = _table(pyproject, "build-system").get("build-backend")
+    backend = backend if isinstance(backend, str) else "setuptools.build_meta:__legacy__"
+    tool = _table(pyproject, "tool")
+    if backend.startswith("hatchling"):
+        return _hatch(root, _table(tool, "hatch", "version"))
+    if backend.startswith("setuptools"):
+        return _setuptools(root, _table(tool, "setuptools"))
+    if backend.startswith("flit_core") and config.project_name:
+        module = _table(tool, "flit", "module").get("name")
+        name = module if isinstance(module, str) else config.project_name.replace("-", "_")
+        for path in _module_files([root, root / "src"], name):
+            if (raw := literal_string(path, "__version__")) is not None:
+                return _literal(_label(root, path), path, raw)
+    return None
+
+
+def _hatch(root: Path, table: dict[str, Any]) -> VersionSource | None:
+    """hatchling's ``regex`` source (its default) and a ``code`` source naming a literal."""
+    source, path = table.get("source", "regex"), table.get("path")
+    if source not in ("regex", "code") or not isinstance(path, str):
+        return None
+    label, text, problem = _read_text(root, root / path)
+    if text is None:  # hatchling cannot build either
+        return VersionSource(label, root / path, None, problem)
+    if source == "code":
+        expression = table.get("expression", "__version__")
+        raw = literal_string(root / path, expression) if isinstance(expression, str) else None
+        return None if raw is None else _literal(label, root / path, raw)
+    pattern = table.get("pattern") or _HATCH_PATTERN
+    if not isinstance(pattern, str):
+        return None
+    try:
+        match = re.search(pattern, text, flags=re.MULTILINE)
+    except re.error as e:
+        return VersionSource(label, root / path, None,
+                             f"cannot be searched: [tool.hatch.version] pattern is invalid ({e})")
+    if match is None or "version" not in match.groupdict():
+        return VersionSource(label, root / path, None, "has no version hatch can read "
+                             "(write __version__ = \"X.Y.Z\" in it)")
+    return _literal(label, root / path, match["version"])
+
+
+def _setuptools(root: Path, table: dict[str, Any]) -> VersionSource | None:
+    """``[tool.setuptools.dynamic] version = {file = …}`` or ``{attr = "pkg.mod.NAME"}``."""
+    spec = _table(table, "dynamic").get("version")
+    if not isinstance(spec, dict):
+        return None
+    files = spec.get("file")
+    files = [files] if isinstance(files, str) else files
+    if isinstance(files, list) and len(files) == 1 and isinstance(files[0], str):
+        return _version_file(root, root / files[0], dynamic=True)
+    attr = spec.get("attr")
+    if not isinstance(attr, str) or "." not in attr:
+        return None
+    module, _, name = attr.strip().rpartition(".")
+    package_dir = _table(table, "package-dir").get("")
+    bases = [root / package_dir] if isinstance(package_dir, str) else [root / "src", root]
+    for path in _module_files(bases, module):
+        raw = literal_string(path, name)  # setuptools too reads a literal without importing
+        return None if raw is None else _literal(_label(root, path), path, raw)
+    return None
+
+
+def _module_files(bases: list[Path], module: str) -> list[Path]:
+    """The files a dotted module name may be, under each base, that exist."""
+    parts = module.split(".")
+    found = []
+    for base in bases:
+        path = base.joinpath(*parts)
+        for candidate in (path / "__init__.py", path.with_name(f"{path.name}.py")):
+            if candidate.is_file():
+                found.append(candidate)
+    return found

@@ -297,3 +297,154 @@ def test_invalid_version_makes_version_consistent_skip(project: SampleProject) -
     result = project.verify().get("version-consistent")
     assert result.status is Status.SKIP
     assert "version-file" in result.summary
+
+
+# dynamic versions a build backend reads from a file -----------------------------------------
+
+HATCH = '''\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "demo-pkg"
+dynamic = ["version"]
+
+[tool.hatch.version]
+path = "src/demo_pkg/__about__.py"
+'''
+
+SETUPTOOLS_DYNAMIC = '''\
+[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "demo-pkg"
+dynamic = ["version"]
+
+[tool.setuptools.dynamic]
+version = {spec}
+'''
+
+FLIT = '''\
+[build-system]
+requires = ["flit_core>=3.4"]
+build-backend = "flit_core.buildapi"
+
+[project]
+name = "demo-pkg"
+dynamic = ["version", "description"]
+'''
+
+# (pyproject.toml, the file holding the version, its text, the label version-file shows)
+BACKEND_FILES = {
+    "hatch-dunder": (HATCH, "src/demo_pkg/__about__.py", '__version__ = "0.5.0"\n'),
+    "hatch-VERSION-v-prefix": (HATCH, "src/demo_pkg/__about__.py", "VERSION = 'v0.5.0'\n"),
+    "hatch-pattern": (HATCH + "pattern = \"BUILD = 'b(?P<version>[^']+)'\"\n",
+                      "src/demo_pkg/__about__.py", "BUILD = 'b0.5.0'\n"),
+    "setuptools-attr": (SETUPTOOLS_DYNAMIC.format(
+        spec='{attr = "demo_pkg.__about__.__version__"}'),
+        "src/demo_pkg/__about__.py", '"""About."""\n__version__: str = "0.5.0"\n'),
+    "setuptools-attr-package": (SETUPTOOLS_DYNAMIC.format(spec='{attr = "demo_pkg.VERSION"}'),
+                                "demo_pkg/__init__.py", 'VERSION = "0.5.0"\n'),
+    "setuptools-file": (SETUPTOOLS_DYNAMIC.format(spec='{file = "src/demo_pkg/VERSION.txt"}'),
+                        "src/demo_pkg/VERSION.txt", "0.5.0\n"),
+    "flit": (FLIT, "demo_pkg/__init__.py", '"""Demo."""\n__version__ = "0.5.0"\n'),
+}
+
+
+def backend_project(tmp_path: Path, case: str) -> tuple[SampleProject, str]:
+    """A project whose version 0.5.0 lives where its build backend reads it; no VERSION."""
+    pyproject, path, text = BACKEND_FILES[case]
+    project = SampleProject.create(tmp_path / "demo", version="0.5.0")
+    (project.root / "VERSION").unlink()
+    project.write("demo_pkg/__init__.py", '"""Demo."""\n')
+    project.write("pyproject.toml", pyproject)
+    project.write(path, text)
+    project.commit()
+    return project, path
+
+
+@pytest.mark.parametrize("case", list(BACKEND_FILES))
+def test_backend_version_file_is_the_version_source(tmp_path: Path, case: str) -> None:
+    """A dynamic version held as a literal in a file is read, named and validated."""
+    project, path = backend_project(tmp_path, case)
+    report = project.verify()
+    result = report.get("version-file")
+    assert result.status is Status.PASS, result.summary
+    assert result.summary == f"{path} says 0.5.0"
+    assert report.version == "0.5.0"
+
+
+@pytest.mark.parametrize("case", list(BACKEND_FILES))
+def test_stale_dists_against_a_backend_version_file_fail(tmp_path: Path, case: str) -> None:
+    """dist/ built at 0.4.0 while the backend's file says 0.5.0 fails: rebuild."""
+    project, path = backend_project(tmp_path, case)
+    project.touch_dist("demo_pkg-0.4.0-py3-none-any.whl")
+    project.touch_dist("demo_pkg-0.4.0.tar.gz")
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.FAIL
+    assert result.summary == f"{path} says 0.5.0, but dist/ says 0.4.0"
+    assert result.hint == "rebuild: nox -s build"
+
+
+def test_backend_version_file_and_dunder_version_disagree(tmp_path: Path) -> None:
+    """hatch's __about__.py and a literal __version__ in __init__.py must agree."""
+    project, _ = backend_project(tmp_path, "hatch-dunder")
+    project.write("src/demo_pkg/__init__.py", '__version__ = "0.4.0"\n')
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.FAIL
+    assert "__version__ in src/demo_pkg/__init__.py says 0.4.0" in result.summary
+
+
+def test_flit_module_is_one_source_not_two(tmp_path: Path) -> None:
+    """flit's __version__ is the version source; it is not listed again as __version__."""
+    project, _ = backend_project(tmp_path, "flit")
+    project.touch_dist("demo_pkg-0.5.0-py3-none-any.whl")
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.PASS
+    assert result.summary == "demo_pkg/__init__.py, dist/ agree on 0.5.0"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('__version__ = "0.5.0-rc1"\n', "'0.5.0-rc1' is not canonical: write '0.5.0rc1'"),
+    ("__version__ = get_version()\n", "has no version hatch can read"),
+], ids=["non-canonical", "computed"])
+def test_unusable_hatch_version_file_fails(tmp_path: Path, text: str, expected: str) -> None:
+    """hatch cannot build (or builds a non-canonical version) from this file: fail, naming it."""
+    project, path = backend_project(tmp_path, "hatch-dunder")
+    project.write(path, text)
+    project.touch_dist("demo_pkg-0.5.0-py3-none-any.whl")
+    report = project.verify()
+    result = report.get("version-file")
+    assert result.status is Status.FAIL
+    assert result.summary.startswith("src/demo_pkg/__about__.py")
+    assert expected in result.summary
+    assert report.get("version-consistent").status is Status.SKIP
+
+
+def test_missing_hatch_version_file_fails(tmp_path: Path) -> None:
+    """[tool.hatch.version] path naming a file that does not exist cannot build: fail."""
+    project, path = backend_project(tmp_path, "hatch-dunder")
+    (project.root / path).unlink()
+    result = project.verify().get("version-file")
+    assert result.status is Status.FAIL
+    assert result.summary.startswith("src/demo_pkg/__about__.py cannot be read")
+
+
+@pytest.mark.parametrize(("pyproject", "label"), [
+    (HATCH.replace('path = "src/demo_pkg/__about__.py"', 'source = "vcs"'), "hatch-vcs"),
+    (SETUPTOOLS_DYNAMIC.format(spec='{attr = "demo_pkg.__about__.__version__"}'),
+     "demo_pkg.__about__.__version__"),
+], ids=["hatch-vcs", "computed-attr"])
+def test_version_only_known_from_dists_is_not_a_failure(tmp_path: Path, pyproject: str,
+                                                        label: str) -> None:
+    """hatch-vcs, or an attr: whose value is computed, is read from the dists: skip."""
+    project, path = backend_project(tmp_path, "hatch-dunder")
+    project.write("pyproject.toml", pyproject)
+    project.write(path, "from ._build import __version__\n")
+    result = project.verify().get("version-file")
+    assert result.status is Status.SKIP
+    assert label in result.summary
+    assert "nox -s build" in result.summary

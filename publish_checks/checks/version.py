@@ -25,7 +25,7 @@ def version_file(ctx: Context) -> Finding:
         if "byte-order" in source.problem:
             fix = f"re-save {source.label} as UTF-8 without a byte-order mark"
         return failed(f"{source.label} {source.problem}", fix)
-    if source.dynamic:
+    if source.from_dists:
         if ctx.version:
             return passed(f"version is {source.label}; the built dists say {ctx.version}")
         return skipped(f"version is {source.label}: it is read from the built dists "
@@ -52,7 +52,8 @@ def version_consistent(ctx: Context) -> Finding:
     static = ctx.config.static_version
     if static is not None and ctx.version_source.label != "[project].version":
         sources.append(("[project].version", static))
-    if (attr := package_version_attr(ctx.root, ctx.project_name)) is not None:
+    attr = package_version_attr(ctx.root, ctx.project_name)
+    if attr is not None and attr[0] != ctx.version_source.path:  # flit: the same file
         sources.append((f"__version__ in {ctx.shown(attr[0])}", attr[1]))
     built = _dist_versions(ctx)
     if built and ctx.version not in built:  # other versions alone are dists-stale's business
