@@ -20,6 +20,8 @@ _ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _ADORNMENT = re.compile(r"^([=\-~^\"'*+#_`:.])\1{2,}[ \t]*$")
 _LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s*\S+")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMENT_START = re.compile(r"^ {0,3}<!--")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # unclosed: runs to the end, as in HTML
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
 _TITLE_VERSION = re.compile(
     r"^(?:(?:version|release)\s+)?\[?\s*[vV]?(?P<version>\d[^\s\]\[()<>,:;]*)", re.IGNORECASE
@@ -89,20 +91,26 @@ def _is_underlined_title(lines: list[str], i: int) -> bool:
     line = lines[i]
     return (i + 1 < len(lines) and bool(line.strip()) and not line[0].isspace()
             and _ADORNMENT.match(lines[i + 1]) is not None and not _ADORNMENT.match(line)
-            and not _LIST_ITEM.match(line))  # `- item` over `---` is a list and a rule
+            and not _LIST_ITEM.match(line)  # `- item` over `---` is a list and a rule
+            and not _LINK_DEFINITION.match(line))
 
 
 def _scan(lines: list[str]) -> tuple[list[tuple[int, int, int, str]], set[int]]:
-    """(start, body_start, level, title) for every heading, and the lines of code fences."""
+    """(start, body_start, level, title) for every heading, and the lines that can hold none:
+    code fences and HTML comments (a commented-out ``## 1.2.0`` template is no section)."""
     found: list[tuple[int, int, int, str]] = []
-    fenced: set[int] = set()
+    hidden: set[int] = set()
     styles: list[str] = []  # reST levels are the order in which adornment styles first appear
     fence = ""
+    in_comment = False
     i = 0
     while i < len(lines):
         line = lines[i]
-        if fence:
-            fenced.add(i)
+        if in_comment or (not fence and _COMMENT_START.match(line)):
+            hidden.add(i)
+            in_comment = "-->" not in line.split("<!--", 1)[-1]
+        elif fence:
+            hidden.add(i)
             if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
                 fence = ""
         elif _is_overlined_title(lines, i):
@@ -113,7 +121,7 @@ def _scan(lines: list[str]) -> tuple[list[tuple[int, int, int, str]], set[int]]:
             continue
         elif (m := _FENCE.match(line)) is not None:
             fence = m[1]
-            fenced.add(i)
+            hidden.add(i)
         elif (m := _ATX.match(line)) is not None:
             found.append((i, i + 1, len(m[1]), m[2]))
         elif _is_underlined_title(lines, i):
@@ -123,7 +131,7 @@ def _scan(lines: list[str]) -> tuple[list[tuple[int, int, int, str]], set[int]]:
             i += 2
             continue
         i += 1
-    return found, fenced
+    return found, hidden
 
 
 def sections(text: str) -> list[Section]:
@@ -138,12 +146,16 @@ def sections(text: str) -> list[Section]:
 
 
 def _plain_sections(lines: list[str]) -> list[Section]:
-    """Plain-text style: a column-0 line beginning with a version, then indented lines."""
-    _, fenced = _scan(lines)
+    """Plain-text style: a column-0 line beginning with a version, then indented lines.
+
+    A Keep-a-Changelog link definition (``[1.2.0]: https://…``) begins with a version too,
+    but is never a section.
+    """
+    _, hidden = _scan(lines)
     result = []
     for i, line in enumerate(lines):
-        if (i not in fenced and line.strip() and not line[0].isspace()
-                and title_version(line) is not None):
+        if (i not in hidden and line.strip() and not line[0].isspace()
+                and not _LINK_DEFINITION.match(line) and title_version(line) is not None):
             end = i + 1
             while end < len(lines) and (not lines[end].strip() or lines[end][0].isspace()):
                 end += 1
@@ -152,7 +164,10 @@ def _plain_sections(lines: list[str]) -> list[Section]:
 
 
 def has_content(body: list[str]) -> bool:
-    """True when a section body holds something besides headings, rules and link definitions."""
+    """True when a section body holds something besides headings, rules, link definitions
+    and HTML comments (``<!-- nothing yet -->`` is a placeholder, not an entry)."""
+    text = _COMMENT.sub(lambda m: "\n" * m[0].count("\n"), "\n".join(body))
+    body = text.split("\n")
     heads, _ = _scan(body)
     heading_lines = {n for start, body_start, _, _ in heads for n in range(start, body_start)}
     return any(n not in heading_lines and line.strip() and not _ADORNMENT.match(line)

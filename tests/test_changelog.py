@@ -132,6 +132,44 @@ def test_section_with_only_link_definitions_is_empty(project: SampleProject) -> 
     assert project.verify().get("changelog-entry").status is Status.FAIL
 
 
+@pytest.mark.parametrize("text", [
+    "# Changelog\n\n## [Unreleased]\n\n## [1.1.0] - 2025-01-01\n\n" + OLDER
+    + "\n[1.2.0]: https://example.invalid/compare/v1.1.0...v1.2.0\n"
+    "[1.1.0]: https://example.invalid/compare/v1.0.0...v1.1.0\n",
+    "[1.2.0]: https://example.invalid/\n    indented text after it\n",
+], ids=["keepachangelog-links", "link-over-indented-line"])
+def test_link_definition_is_not_a_section(project: SampleProject, text: str) -> None:
+    """A `[1.2.0]: url` compare link is not a plain-text section for 1.2.0."""
+    with_changelog(project, "CHANGELOG.md", text)
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert result.summary == "CHANGELOG.md has no section for 1.2.0"
+
+
+@pytest.mark.parametrize("comment", [
+    "<!-- nothing yet -->",
+    "<!--\n  Add entries here:\n  - what changed\n-->",
+    "  <!-- one -->\n<!-- two -->",
+], ids=["one-line", "multi-line", "two-comments"])
+def test_section_with_only_an_html_comment_is_empty(project: SampleProject,
+                                                     comment: str) -> None:
+    """A placeholder HTML comment is not an entry: the section is empty."""
+    with_changelog(project, "CHANGELOG.md", "# Changelog\n\n## [1.2.0] - 2026-01-01\n\n"
+                   + comment + "\n\n## [1.1.0] - 2025-01-01\n\n" + OLDER)
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert "section of CHANGELOG.md (line 3) is empty" in result.summary
+
+
+def test_version_heading_inside_an_html_comment_does_not_count(project: SampleProject) -> None:
+    """A commented-out `## 1.2.0` template is not the 1.2.0 section."""
+    with_changelog(project, "CHANGELOG.md", "# Changelog\n\n<!--\n## 1.2.0\n\n- Entry.\n"
+                   "-->\n\n## [1.1.0] - 2025-01-01\n\n" + OLDER)
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert result.summary == "CHANGELOG.md has no section for 1.2.0"
+
+
 def test_missing_section_with_unreleased_entries_fails_with_rename_hint(
         project: SampleProject) -> None:
     """Entries still under Unreleased: fail and say to rename that heading (or bump)."""
@@ -252,7 +290,9 @@ def test_sections_ignore_fenced_code() -> None:
     ([], False), (["", "### Added", ""], False), (["Added", "^^^^^", ""], False),
     (["[1.2.0]: https://example.invalid/"], False), (["- A change."], True),
     (["", "### Fixed", "", "* A fix."], True),
+    (["<!-- nothing yet -->"], False), (["<!--", "- not yet", "-->"], False),
+    (["<!-- todo --> - A change."], True), (["<!-- unclosed", "- A."], False),
 ])
 def test_has_content(body: list[str], expected: bool) -> None:
-    """A body has content when it holds more than headings and link definitions."""
+    """A body has content when it holds more than headings, links and HTML comments."""
     assert has_content(body) is expected
