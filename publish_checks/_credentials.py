@@ -81,10 +81,13 @@ def find_token(variable: str | None, file: Path, environ: Mapping[str, str],
     value = environ.get(variable, "")
     if value:
         return TokenLookup(Token(value, variable, "the environment"), variable, file, exists)
-    if not exists:
-        return TokenLookup(None, variable, file, exists)
-    values, problem = read_env_file(file)
     shown = _shown(file, root)
+    if not exists:
+        # A directory (docker creates one when a missing file is bind-mounted) is not "absent".
+        problem = (f"{shown} is a directory, not a file" if file.is_dir()
+                   else f"{shown} is not a regular file" if file.exists() else "")
+        return TokenLookup(None, variable, file, exists, problem)
+    values, problem = read_env_file(file)
     if problem:
         return TokenLookup(None, variable, file, exists, problem)
     value = values.get(variable, "")

@@ -130,6 +130,67 @@ def test_github_actions_without_oidc_or_token_fails(project: SampleProject) -> N
     assert "id-token: write" in result.hint
 
 
+# Set in CI jobs but not cleared by the autouse fixture: each test below states its own.
+CI_VARIABLES = ("GITLAB_CI", "CIRCLECI", "CIRCLE_OIDC_TOKEN_V2", "BUILDKITE",
+                "BUILDKITE_AGENT_ACCESS_TOKEN")
+
+
+@pytest.mark.parametrize(("repository", "variable"), [
+    ("pypi", "PYPI_ID_TOKEN"), ("testpypi", "TESTPYPI_ID_TOKEN"),
+    ("https://test.pypi.org/legacy/", "TESTPYPI_ID_TOKEN"),
+])
+def test_gitlab_id_token_for_the_targets_audience_passes(
+        project: SampleProject, monkeypatch: pytest.MonkeyPatch, repository: str,
+        variable: str) -> None:
+    """GitLab's <AUDIENCE>_ID_TOKEN (pypi / testpypi), as twine's `id` reads it, is a source."""
+    for name in CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    env = {"GITLAB_CI": "true", variable: "header.payload.signature"}
+    result = project.verify(repository, env=env).get("credentials-source")
+    assert result.status is Status.PASS, result.summary
+    assert "GitLab CI trusted publishing" in result.summary
+
+
+@pytest.mark.parametrize(("repository", "variable", "wanted"), [
+    ("pypi", "TESTPYPI_ID_TOKEN", "PYPI_ID_TOKEN"),
+    ("testpypi", "PYPI_ID_TOKEN", "TESTPYPI_ID_TOKEN"),
+])
+def test_gitlab_id_token_for_the_other_index_fails(
+        project: SampleProject, monkeypatch: pytest.MonkeyPatch, repository: str,
+        variable: str, wanted: str) -> None:
+    """A TestPyPI ID token cannot publish to PyPI (nor the reverse): fail, naming the right one."""
+    for name in CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    env = {"GITLAB_CI": "true", variable: "header.payload.signature"}
+    result = project.verify(repository, env=env).get("credentials-source")
+    assert result.status is Status.FAIL
+    assert f"without {wanted}" in result.summary
+    assert f"{wanted}:" in result.hint
+    assert f"aud: {wanted.removesuffix('_ID_TOKEN').lower()}" in result.hint
+
+
+def test_buildkite_job_token_is_not_trusted_publishing(project: SampleProject,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """BUILDKITE_AGENT_ACCESS_TOKEN is in every Buildkite job: it proves no OIDC publisher."""
+    for name in CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    env = {"BUILDKITE": "true", "BUILDKITE_AGENT_ACCESS_TOKEN": "agent-token"}
+    result = project.verify(env=env).get("credentials-source")
+    assert result.status is Status.FAIL
+    assert "no token" in result.summary
+
+
+def test_circleci_oidc_token_passes(project: SampleProject,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """CircleCI's OIDC token (which `id` exchanges) counts as trusted publishing."""
+    for name in CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    env = {"CIRCLECI": "true", "CIRCLE_OIDC_TOKEN_V2": "header.payload.signature"}
+    result = project.verify(env=env).get("credentials-source")
+    assert result.status is Status.PASS
+    assert "CircleCI trusted publishing" in result.summary
+
+
 def test_testpypi_reads_its_own_variable(project: SampleProject) -> None:
     """For testpypi the token variable is TEST_PYPI_API_KEY, not PYPI_API_KEY."""
     write_env(project, f"PYPI_API_KEY={OTHER_TOKEN}\nTEST_PYPI_API_KEY={TOKEN}\n")
@@ -276,6 +337,29 @@ def test_file_owned_by_another_user_fails(project: SampleProject) -> None:
     assert result.status is Status.FAIL
     assert "user id 54321" in result.summary
     assert result.hint.startswith(f"chown {os.getuid()} .env.local")
+
+
+def test_credentials_directory_is_named_as_a_directory(project: SampleProject) -> None:
+    """A directory named .env.local is not "missing" nor "mode 0755": it is not a file."""
+    (project.root / ".env.local").mkdir()
+    report = project.verify()
+    source = report.get("credentials-source")
+    assert source.status is Status.FAIL
+    assert ".env.local is a directory, not a file" in source.summary
+    assert "does not exist" not in source.summary
+    assert "move the .env.local directory away" in source.hint
+    permissions = report.get("credentials-file-permissions")
+    assert permissions.status is Status.WARN
+    assert permissions.summary == ".env.local is a directory, not a file: no token is read from it"
+    assert "mode" not in permissions.summary
+    assert "move the .env.local directory away" in permissions.hint
+
+
+def test_credentials_directory_does_not_hide_an_exported_token(project: SampleProject) -> None:
+    """The environment's token still wins over a directory named like the credentials file."""
+    (project.root / ".env.local").mkdir()
+    result = project.verify(env={"PYPI_API_KEY": TOKEN}).get("credentials-source")
+    assert result.status is Status.PASS
 
 
 def test_permissions_skip_without_a_file(project: SampleProject) -> None:

@@ -10,21 +10,27 @@ from publish_checks._context import Context
 from publish_checks._report import Finding, failed, passed, skipped, warned
 from publish_checks._repository import pypirc_path
 
-# Environment variables that mean "this CI job can mint a PyPI token" (trusted publishing).
-_OIDC_VARIABLES = {
-    "ACTIONS_ID_TOKEN_REQUEST_URL": "GitHub Actions",
-    "PYPI_ID_TOKEN": "GitLab CI",
-    "TESTPYPI_ID_TOKEN": "GitLab CI",
-    "BUILDKITE_AGENT_ACCESS_TOKEN": "Buildkite",
-    "CIRCLE_OIDC_TOKEN_V2": "CircleCI",
-}
+# What twine's `id` exchanges for a PyPI token (trusted publishing). GitHub: the job may
+# request an OIDC token. GitLab: an `id_tokens` entry named after the index's audience,
+# <AUDIENCE>_ID_TOKEN ("pypi" for pypi.org, "testpypi" for test.pypi.org), so a TestPyPI
+# token publishes nowhere else. CircleCI: its OIDC token. (BUILDKITE_AGENT_ACCESS_TOKEN is
+# in every Buildkite job and proves nothing.)
+_AUDIENCES = {"pypi.org": "pypi", "test.pypi.org": "testpypi"}
 
 
-def trusted_publishing_provider(environ: Mapping[str, str]) -> str | None:
-    """The CI system that can mint a token for this job, if any."""
-    for variable, provider in _OIDC_VARIABLES.items():
-        if environ.get(variable):
-            return provider
+def gitlab_id_token_variable(token_host: str) -> str:
+    """The variable `id` reads a GitLab ID token from: the audience, upper-cased."""
+    return f"{_AUDIENCES.get(token_host, 'pypi').upper()}_ID_TOKEN"
+
+
+def trusted_publishing_provider(environ: Mapping[str, str], token_host: str) -> str | None:
+    """The CI system that can mint a token for ``token_host`` in this job, if any."""
+    if environ.get("ACTIONS_ID_TOKEN_REQUEST_URL"):
+        return "GitHub Actions"
+    if environ.get("GITLAB_CI") and environ.get(gitlab_id_token_variable(token_host)):
+        return "GitLab CI"
+    if environ.get("CIRCLE_OIDC_TOKEN_V2"):
+        return "CircleCI"
     return None
 
 
@@ -38,21 +44,32 @@ def credentials_source(ctx: Context) -> Finding:
     shown = ctx.shown(lookup.file)
     hint = (f"put {variable}=pypi-… in {shown} (git-ignored, chmod 600), or export {variable}; "
             "in CI use trusted publishing")
-    if lookup.problem and not lookup.variable_missing:  # the user tried and it is broken
+    if (lookup.problem and not lookup.variable_missing  # the user tried and it is broken
+            and lookup.file_exists):
         return failed(lookup.problem, hint)
     if target.pypirc_password:
         return passed(f"password from [{target.name}] in {pypirc_path(ctx.environ)} "
                       "(twine reads it)")
-    provider = trusted_publishing_provider(ctx.environ)
-    if provider and target.token_host:
+    host = target.token_host
+    if host and (provider := trusted_publishing_provider(ctx.environ, host)):
         return passed(f"no token: {provider} trusted publishing will mint one at upload time")
-    if ctx.environ.get("GITHUB_ACTIONS") == "true" and target.token_host:
+    if ctx.environ.get("GITHUB_ACTIONS") == "true" and host:
         return failed("GitHub Actions job without a token and without an OIDC token for "
                       "trusted publishing",
                       "give the job 'permissions: id-token: write' and register it as a trusted "
-                      f"publisher on {target.token_host}, or pass {variable} as a secret")
+                      f"publisher on {host}, or pass {variable} as a secret")
+    if ctx.environ.get("GITLAB_CI") and host:
+        id_token = gitlab_id_token_variable(host)
+        return failed(f"GitLab CI job without a token and without {id_token} for trusted "
+                      f"publishing to {host}",
+                      f"add 'id_tokens: {id_token}: aud: {_AUDIENCES[host]}' to the job and "
+                      f"register it as a trusted publisher on {host}, or pass {variable} as a "
+                      "CI/CD variable")
     where = lookup.problem or f"{shown} does not exist"
     summary = f"no token: {variable} is not set and {where}"
+    if ctx.credentials_path.is_dir():
+        hint = (f"move the {shown} directory away, then put {variable}=pypi-… in a {shown} "
+                f"file (git-ignored, chmod 600), or export {variable}")
     if target.token_host is None:
         section = target.name if target.name != target.upload_url else "NAME"
         return warned(summary + "; twine will ask its keyring or ~/.pypirc",
@@ -81,6 +98,10 @@ def credentials_file_permissions(ctx: Context) -> Finding:
         st = path.stat()
     except OSError as e:
         return failed(f"{shown} cannot be read: {e.strerror}", f"fix or remove {ctx.shown(path)}")
+    if stat.S_ISDIR(st.st_mode):
+        return warned(f"{shown} is a directory, not a file: no token is read from it",
+                      f"move the {ctx.shown(path)} directory away; keep the token in a "
+                      f"{ctx.shown(path)} file (chmod 600) or in the environment")
     mode = stat.S_IMODE(st.st_mode)
     who = " and ".join(name for name, bits in (("group", 0o070), ("others", 0o007)) if mode & bits)
     if who:
