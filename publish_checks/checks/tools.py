@@ -12,6 +12,40 @@ from publish_checks._context import Context
 from publish_checks._report import Finding, failed, passed
 
 MIN_PYTHON = (3, 10)
+INSTALL_NOX = ("pipx install nox  (or uv tool install nox, or python -m pip install nox); "
+               "it provides twine and build in virtualenvs")
+
+
+def _run_version(executable: str) -> tuple[str, str]:
+    """(the last word ``executable --version`` prints, or '') and what went wrong, if anything."""
+    try:
+        result = subprocess.run([executable, "--version"], capture_output=True, text=True,
+                                check=False, timeout=30)
+    except subprocess.TimeoutExpired:
+        return "", "did not answer --version within 30 s"
+    except OSError as e:
+        return "", f"cannot be run: {e.strerror}"
+    # nox prints its version on stderr, git on stdout.
+    output = (result.stdout.strip() or result.stderr.strip()).split()
+    if result.returncode != 0:
+        return "", f"exits with status {result.returncode}: {' '.join(output)[:200]}"
+    return (output[-1] if output else "(unknown version)"), ""
+
+
+def _nox() -> tuple[str, str]:
+    """(how the nox the sessions will use is described, '') or ('', why it is missing)."""
+    try:
+        return f"nox {importlib.metadata.version('nox')}", ""
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    # publish-checks installed with pipx / uv tool: nox lives in its own environment.
+    executable = shutil.which("nox")
+    if executable is None:
+        return "", "nox is not installed: the build and publish sessions need it"
+    version, problem = _run_version(executable)
+    if problem:
+        return "", f"nox at {executable} {problem}"
+    return f"nox {version} ({executable})", ""
 
 
 def tools(ctx: Context) -> Finding:
@@ -23,13 +57,13 @@ def tools(ctx: Context) -> Finding:
     git = shutil.which("git")
     if git is None:
         return failed("git is not installed", "install git (https://git-scm.com/downloads)")
-    version = subprocess.run([git, "--version"], capture_output=True, text=True, check=False,
-                             timeout=30).stdout.split()
-    found.append(f"git {version[-1] if version else '(unknown version)'}")
-    try:
-        found.append(f"nox {importlib.metadata.version('nox')}")
-    except importlib.metadata.PackageNotFoundError:
-        return failed("nox is not installed: the build and publish sessions need it",
-                      "python -m pip install nox  (it provides twine and build in virtualenvs)")
+    version, problem = _run_version(git)
+    if problem:
+        return failed(f"git at {git} {problem}", "reinstall git (https://git-scm.com/downloads)")
+    found.append(f"git {version}")
+    nox, problem = _nox()
+    if problem:
+        return failed(problem, INSTALL_NOX)
+    found.append(nox)
     backend = "uv" if shutil.which("uv") else "virtualenv"
     return passed(", ".join(found) + f" (twine and build come in {backend} environments)")

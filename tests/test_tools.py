@@ -1,0 +1,87 @@
+"""tools: git, a supported Python, and a nox that can provide twine and build."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from publish_checks import Status
+from tests.builders import SampleProject
+
+
+def bin_dir(tmp_path: Path, nox_script: str | None) -> Path:
+    """A PATH holding only git and, when given, a `nox` shell script."""
+    path = tmp_path / "bin"
+    path.mkdir()
+    git = shutil.which("git")
+    assert git is not None
+    (path / "git").symlink_to(git)
+    if nox_script is not None:
+        nox = path / "nox"
+        nox.write_text(f"#!/bin/sh\n{nox_script}\n", encoding="utf-8")
+        nox.chmod(0o755)
+    return path
+
+
+@pytest.fixture
+def nox_not_importable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This interpreter has no nox distribution (publish-checks installed with pipx / uv tool)."""
+    real = importlib.metadata.version
+
+    def version(name: str) -> str:
+        if name == "nox":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+
+
+def test_installed_nox_passes(project: SampleProject) -> None:
+    """nox importable here: tools passes and names its version."""
+    result = project.verify().get("tools")
+    assert result.status is Status.PASS
+    assert f"nox {importlib.metadata.version('nox')}" in result.summary
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the fake nox is a shell script")
+@pytest.mark.usefixtures("nox_not_importable")
+@pytest.mark.parametrize("script", ["echo 2025.5.1", "echo 2025.5.1 >&2"],
+                         ids=["stdout", "stderr"])
+def test_nox_on_path_passes_when_not_importable(project: SampleProject, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                script: str) -> None:
+    """A nox on PATH (pipx, uv tool) serves the sessions: pass, naming which one was found."""
+    path = bin_dir(tmp_path, script)
+    monkeypatch.setenv("PATH", str(path))
+    result = project.verify().get("tools")
+    assert result.status is Status.PASS, result.summary
+    assert f"nox 2025.5.1 ({path / 'nox'})" in result.summary
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the fake nox is a shell script")
+@pytest.mark.usefixtures("nox_not_importable")
+def test_broken_nox_on_path_fails(project: SampleProject, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A nox on PATH that cannot run fails, naming it and what it said."""
+    path = bin_dir(tmp_path, "echo 'bad interpreter' >&2; exit 3")
+    monkeypatch.setenv("PATH", str(path))
+    result = project.verify().get("tools")
+    assert result.status is Status.FAIL
+    assert str(path / "nox") in result.summary
+    assert "bad interpreter" in result.summary
+    assert "install nox" in result.hint
+
+
+@pytest.mark.usefixtures("nox_not_importable")
+def test_no_nox_anywhere_fails(project: SampleProject, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither importable nor on PATH: fail with the install hint."""
+    monkeypatch.setenv("PATH", str(bin_dir(tmp_path, None)))
+    result = project.verify().get("tools")
+    assert result.status is Status.FAIL
+    assert result.summary == "nox is not installed: the build and publish sessions need it"
+    assert "pipx install nox" in result.hint
