@@ -26,7 +26,8 @@ def clean_environment(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("HOME", str(home))
     for variable in list(os.environ):
         if (variable.endswith(("_API_KEY", "_ID_TOKEN")) or variable.startswith(("TWINE_", "GIT_"))
-                or variable in ("ACTIONS_ID_TOKEN_REQUEST_URL", "GITHUB_ACTIONS", "CI",
+                or variable.startswith(("ACTIONS_ID_TOKEN_", "BUILDKITE", "CIRCLE"))
+                or variable in ("GITHUB_ACTIONS", "CI", "GITLAB_CI", "CIRCLECI",
                                 "NO_COLOR", "FORCE_COLOR", "GITHUB_STEP_SUMMARY",
                                 "PUBLISH_CHECKS_LOCAL_URL")):
             monkeypatch.delenv(variable)

@@ -116,10 +116,18 @@ def test_local_repository_needs_no_token(project: SampleProject) -> None:
 def test_github_actions_trusted_publishing_passes(project: SampleProject) -> None:
     """A GitHub Actions job with id-token permission can mint a token at upload time."""
     env = {"GITHUB_ACTIONS": "true",
-           "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.actions.example.invalid/"}
+           "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.actions.example.invalid/",
+           "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token"}
     result = project.verify(env=env).get("credentials-source")
     assert result.status is Status.PASS
     assert "GitHub Actions trusted publishing" in result.summary
+
+
+def test_github_actions_needs_both_oidc_variables(project: SampleProject) -> None:
+    """The request URL alone cannot mint a token (twine's `id` needs the request token too)."""
+    env = {"GITHUB_ACTIONS": "true",
+           "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.actions.example.invalid/"}
+    assert project.verify(env=env).get("credentials-source").status is Status.FAIL
 
 
 def test_github_actions_without_oidc_or_token_fails(project: SampleProject) -> None:
@@ -180,15 +188,13 @@ def test_buildkite_job_token_is_not_trusted_publishing(project: SampleProject,
     assert "no token" in result.summary
 
 
-def test_circleci_oidc_token_passes(project: SampleProject,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """CircleCI's OIDC token (which `id` exchanges) counts as trusted publishing."""
+def test_circleci_oidc_token_is_not_trusted_publishing_for_pypi(
+        project: SampleProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CircleCI can mint OIDC tokens, but PyPI takes no CircleCI trusted publishers."""
     for name in CI_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     env = {"CIRCLECI": "true", "CIRCLE_OIDC_TOKEN_V2": "header.payload.signature"}
-    result = project.verify(env=env).get("credentials-source")
-    assert result.status is Status.PASS
-    assert "CircleCI trusted publishing" in result.summary
+    assert project.verify(env=env).get("credentials-source").status is Status.FAIL
 
 
 def test_testpypi_reads_its_own_variable(project: SampleProject) -> None:

@@ -25,12 +25,13 @@ def gitlab_id_token_variable(token_host: str) -> str:
 
 def trusted_publishing_provider(environ: Mapping[str, str], token_host: str) -> str | None:
     """The CI system that can mint a token for ``token_host`` in this job, if any."""
-    if environ.get("ACTIONS_ID_TOKEN_REQUEST_URL"):
+    # What twine's `id` needs to mint: GitHub gives both only with `id-token: write`.
+    github = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+    if all(environ.get(name) for name in github):
         return "GitHub Actions"
     if environ.get("GITLAB_CI") and environ.get(gitlab_id_token_variable(token_host)):
         return "GitLab CI"
-    if environ.get("CIRCLE_OIDC_TOKEN_V2"):
-        return "CircleCI"
+    # CircleCI can mint OIDC tokens, but PyPI does not accept it as a trusted publisher.
     return None
 
 
