@@ -133,7 +133,9 @@ def _shown(root: Path, path: Path) -> str:
 def _current(config: Config) -> tuple[str, Path, Version]:
     """Where the version is declared (label, file) and what it says; ConfigError if unusable."""
     source = declared_version(config)
-    if source.dynamic:
+    # A literal the build backend reads from a file (hatch's path, setuptools' attr:/file:,
+    # flit's __version__) is bumped in that file like a VERSION file.
+    if source.dynamic and (source.raw is None or source.path is None):
         if any(name in source.label for name in _VCS_BACKENDS):
             raise ConfigError(f"the version is {source.label}: it comes from git tags, so "
                               "there is no file to bump",
@@ -276,7 +278,8 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
         if config.static_version is not None:  # both declared: keep them in step
             edits.append(_replace_value(root / "pyproject.toml", "pyproject.toml", _VERSION_KEY,
                                         config.static_version, new, "project"))
-    if (attr := package_version_attr(root, config.project_name)) is not None:
+    attr = package_version_attr(root, config.project_name)
+    if attr is not None and attr[0] != path:
         edits.append(_replace_value(attr[0], _shown(root, attr[0]), _DUNDER, attr[1], new))
     notes = []
     changelog = cl.find_changelog(root, config.changelog)

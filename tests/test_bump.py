@@ -297,12 +297,13 @@ def test_pre_release_moving_backwards_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("build_extra", "message"), [
     ('[tool.setuptools_scm]\n', "dynamic (setuptools-scm): it comes from git tags"),
-    ('[tool.setuptools.dynamic]\nversion = { attr = "demo_pkg.__version__" }\n',
+    ('[tool.setuptools.dynamic]\nversion = { attr = "demo_pkg.computed" }\n',
      "bump edits only a VERSION file"),
 ])
 def test_dynamic_version_is_refused(tmp_path: Path, build_extra: str, message: str) -> None:
-    """A version from git tags or an attr: reference has no file bump can edit."""
+    """A version from git tags or a computed attr: value has no literal bump can edit."""
     project = sample(tmp_path)
+    project.write("demo_pkg/__init__.py", 'computed = ".".join(["1", "2", "0"])\n')
     (project.root / "VERSION").unlink()
     project.write("pyproject.toml", '[project]\nname = "demo-pkg"\ndynamic = ["version"]\n\n'
                   + build_extra)
@@ -451,3 +452,22 @@ def test_session_errors_with_message_and_fix(tmp_path: Path) -> None:
     project = SampleProject.create(tmp_path / "demo")
     with pytest.raises(SystemExit, match="nothing to release — list what changed"):
         _sessions.bump(FakeSession(["patch", "--project", str(project.root)]))  # type: ignore[arg-type]
+
+
+def test_bump_edits_the_file_a_hatch_backend_reads(tmp_path: Path) -> None:
+    """With [tool.hatch.version] path, bump rewrites that file's literal and the changelog."""
+    from tests.builders import SampleProject
+
+    project = SampleProject.create(tmp_path / "h")
+    (project.root / "VERSION").unlink()
+    project.write("pyproject.toml", '[build-system]\nrequires = ["hatchling"]\n'
+                  'build-backend = "hatchling.build"\n\n[project]\nname = "demo-pkg"\n'
+                  'dynamic = ["version"]\n\n[tool.hatch.version]\n'
+                  'path = "demo_pkg/__about__.py"\n')
+    project.write("demo_pkg/__about__.py", '__version__ = "1.2.0"\n')
+    project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n- New.\n\n"
+                  "## [1.2.0] - 2026-01-01\n\n- Old.\n")
+    summary = bump(project.root, "minor", today=datetime.date(2026, 11, 25))
+    assert "1.2.0 → 1.3.0" in summary
+    assert (project.root / "demo_pkg/__about__.py").read_text() == '__version__ = "1.3.0"\n'
+    assert "## [1.3.0] - 2026-11-25" in (project.root / "CHANGELOG.md").read_text()
