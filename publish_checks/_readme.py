@@ -24,7 +24,8 @@ TwineCheck = Callable[[Sequence[Path]], Mapping[str, str]]
 Render = Callable[..., "str | None"]
 
 README_HINT = ('give [project] a readme with its type, e.g. readme = {file = "README.md", '
-               'content-type = "text/markdown"}, then nox -s build')
+               'content-type = "text/markdown"} (setup.py: long_description and '
+               'long_description_content_type), then nox -s build')
 RST_HINT = ("fix the reST in your readme (python -m readme_renderer README.rst shows the "
             "error), then nox -s build")
 # docutils' report lines: "<string>:12: (WARNING/2) Inline emphasis start-string without …"

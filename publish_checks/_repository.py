@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,6 +166,7 @@ def resolve_target(name: str, config: Config, environ: Mapping[str, str]) -> Tar
     known = ["pypi", "testpypi", "local", *config.repositories,
              *(s for s in pypirc.sections() if s != "distutils")]
     msg = f"unknown repository {name!r} (known: {', '.join(known)})"
-    hint = ("pass a URL, or declare it as [tool.publish-checks.repositories."
-            f"{name}] with upload-url = \"...\" in pyproject.toml")
+    table = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else "NAME"
+    hint = ("pass an http(s) URL, or declare it as [tool.publish-checks.repositories."
+            f"{table}] with upload-url = \"...\" in pyproject.toml")
     raise UsageError(msg, hint)

@@ -285,6 +285,9 @@ def upload(session: nox.Session, ctx: Context, plan: Plan, password: str | None,
             env[key] = value
     env["PATH"] = os.pathsep.join([session.bin, env.get("PATH", "")])
     secrets_ = tuple(s for s in (password, env.get("TWINE_PASSWORD")) if s)
+    if not secrets_:
+        session.log("# No token given: twine will use trusted publishing (OIDC in CI), "
+                    "its keyring or ~/.pypirc")
     code, output = run_redacted(argv, env, secrets_, sys.stderr if json_output else sys.stdout)
     if code != 0:
         what, fix = explain_upload_failure(output, ctx)
