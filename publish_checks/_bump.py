@@ -28,6 +28,10 @@ _VCS_BACKENDS = ("setuptools-scm", "hatch-vcs", "versioningit")
 _TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _VERSION_KEY = re.compile(r"""^\s*version\s*=\s*(["'])(?P<value>[^"'\\]*)\1""")
 _DUNDER = re.compile(r"""^__version__\s*(?::[^=]*)?=\s*(["'])(?P<value>[^"'\\]*)\1""")
+# What hatchling's default pattern reads in a [tool.hatch.version] path file, too.
+_ASSIGNMENT = re.compile(
+    r"""^(?:__version__|VERSION)\s*(?::[^=]*)?=\s*(["'])v?(?P<value>[^"'\\]*)\1""",
+    re.IGNORECASE)
 _COMPARE_LINK = re.compile(r"^\[(?P<label>unreleased)\]:\s*(?P<base>\S*/compare/)"
                            r"(?P<start>\S+?)\.\.\.(?P<end>\S+?)\s*$", re.IGNORECASE)
 
@@ -272,6 +276,8 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     if label == "[project].version":
         edits.append(_replace_value(path, "pyproject.toml", _VERSION_KEY, str(current),
                                     new, "project"))
+    elif path.suffix == ".py":  # the assignment line, never a comment that names the version
+        edits.append(_replace_value(path, label, _ASSIGNMENT, str(current), new))
     else:
         data = path.read_bytes()
         edits.append((path, data, data.replace(str(current).encode(), str(new).encode(), 1)))

@@ -455,7 +455,8 @@ def test_session_errors_with_message_and_fix(tmp_path: Path) -> None:
 
 
 def test_bump_edits_the_file_a_hatch_backend_reads(tmp_path: Path) -> None:
-    """With [tool.hatch.version] path, bump rewrites that file's literal and the changelog."""
+    """With [tool.hatch.version] path, bump rewrites that file's assignment (not a comment
+    that names the same version) and the changelog."""
     from tests.builders import SampleProject
 
     project = SampleProject.create(tmp_path / "h")
@@ -464,10 +465,12 @@ def test_bump_edits_the_file_a_hatch_backend_reads(tmp_path: Path) -> None:
                   'build-backend = "hatchling.build"\n\n[project]\nname = "demo-pkg"\n'
                   'dynamic = ["version"]\n\n[tool.hatch.version]\n'
                   'path = "demo_pkg/__about__.py"\n')
-    project.write("demo_pkg/__about__.py", '__version__ = "1.2.0"\n')
+    project.write("demo_pkg/__about__.py",
+                  '# reads files written by 1.2.0\n__version__ = "1.2.0"\n')
     project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n- New.\n\n"
                   "## [1.2.0] - 2026-01-01\n\n- Old.\n")
     summary = bump(project.root, "minor", today=datetime.date(2026, 11, 25))
     assert "1.2.0 → 1.3.0" in summary
-    assert (project.root / "demo_pkg/__about__.py").read_text() == '__version__ = "1.3.0"\n'
+    assert (project.root / "demo_pkg/__about__.py").read_text() == (
+        '# reads files written by 1.2.0\n__version__ = "1.3.0"\n')
     assert "## [1.3.0] - 2026-11-25" in (project.root / "CHANGELOG.md").read_text()
