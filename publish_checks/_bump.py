@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import datetime
 import difflib
-import os
 import re
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from publish_checks._config import Config, load_config
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
 from publish_checks._git import Git
 from publish_checks._options import Options
+from publish_checks._paths import shown as shown_path
 from publish_checks._version import check_version, declared_version, package_version_attr
 
 PARTS = ("patch", "minor", "major", "dev")
@@ -128,10 +128,6 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
             raise UsageError("dev and --pre do not combine", "bump dev, or bump patch --pre rc")
         return _next_dev(current)
     return _make(current, _bump_release(current, target), (pre, 1) if pre else None)
-
-
-def _shown(root: Path, path: Path) -> str:
-    return Path(os.path.relpath(path, root)).as_posix()
 
 
 def _current(config: Config) -> tuple[str, Path, Version]:
@@ -286,16 +282,16 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
                                         config.static_version, new, "project"))
     attr = package_version_attr(root, config.project_name)
     if attr is not None and attr[0] != path:
-        edits.append(_replace_value(attr[0], _shown(root, attr[0]), _DUNDER, attr[1], new))
+        edits.append(_replace_value(attr[0], shown_path(attr[0], root), _DUNDER, attr[1], new))
     notes = []
     changelog = cl.find_changelog(root, config.changelog)
     if changelog is None:
         notes.append("no changelog found: consider a CHANGELOG.md (keepachangelog.com)")
     else:
         date = (today or datetime.date.today()).isoformat()
-        edit, notes = _changelog(changelog, _shown(root, changelog), new, date)
+        edit, notes = _changelog(changelog, shown_path(changelog, root), new, date)
         edits.append(edit)
-    shown = [_shown(root, path) for path, _, _ in edits]
+    shown = [shown_path(path, root) for path, _, _ in edits]
     git = Git(root)
     if commit:
         _refuse_dirty(git, root, shown)

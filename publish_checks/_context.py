@@ -16,6 +16,7 @@ from publish_checks import _dists
 from publish_checks._config import Config, load_config
 from publish_checks._credentials import Token, TokenLookup, find_token
 from publish_checks._git import Git
+from publish_checks._paths import shown
 from publish_checks._repository import Target, resolve_target
 from publish_checks._version import VersionSource, check_version, declared_version
 
@@ -108,7 +109,4 @@ class Context:
 
     def shown(self, path: Path) -> str:
         """A path as the user would type it from the project root."""
-        try:
-            return str(path.relative_to(self.root))
-        except ValueError:
-            return str(path)
+        return shown(path, self.root)

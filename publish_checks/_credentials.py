@@ -16,6 +16,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from publish_checks._paths import shown as shown_path
+
 TOKEN_PATTERN = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
 REDACTED = "pypi-********"
 
@@ -81,7 +83,7 @@ def find_token(variable: str | None, file: Path, environ: Mapping[str, str],
     value = environ.get(variable, "")
     if value:
         return TokenLookup(Token(value, variable, "the environment"), variable, file, exists)
-    shown = _shown(file, root)
+    shown = shown_path(file, root)
     if not exists:
         # A directory (docker creates one when a missing file is bind-mounted) is not "absent".
         problem = (f"{shown} is a directory, not a file" if file.is_dir()
@@ -110,13 +112,6 @@ def _declares(file: Path, variable: str) -> bool:
         return assignment.search(file.read_bytes().decode("utf-8-sig")) is not None
     except (OSError, UnicodeDecodeError):
         return False
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:

@@ -210,10 +210,6 @@ class Scope:
     unknown: list[str] = field(default_factory=list)  # caveats a newer PyPI may understand
     invalid: list[str] = field(default_factory=list)  # caveats PyPI cannot read: it refuses
 
-    @property
-    def restricts_project(self) -> bool:
-        return self.project_names is not None or self.project_ids is not None
-
 
 def read_scope(caveats: Sequence[bytes]) -> Scope:
     scope = Scope()

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from publish_checks._build import file_table
+from publish_checks._contents import top_level_packages
 from publish_checks._context import Context
 from publish_checks._dists import Dist
 from publish_checks._errors import ReleaseError
@@ -158,16 +159,10 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def top_level_imports(wheel: Path) -> list[str]:
     """The importable top-level names a wheel installs (attrs → attr), for the smoke test."""
-    names: set[str] = set()
+    stem = "-".join(wheel.name.split("-")[:2])
     with zipfile.ZipFile(wheel) as archive:
-        for member in archive.namelist():
-            first, _, rest = member.partition("/")
-            if first.endswith((".dist-info", ".data")):
-                continue
-            if rest and rest.endswith((".py", ".so", ".pyd")):
-                names.add(first)
-            elif not rest and first.endswith((".py", ".so", ".pyd")):
-                names.add(first.split(".", 1)[0])
+        tops = top_level_packages(archive.namelist(), stem)
+    names = {top.removesuffix(".py") for top in tops}
     return sorted(n for n in names if _IDENTIFIER.match(n))
 
 

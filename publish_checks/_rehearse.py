@@ -43,11 +43,6 @@ class LocalIndex:
     def packages(self) -> Path:
         return self.workdir / "packages"
 
-    def log_tail(self, lines: int = 20) -> str:
-        log = self.workdir / "server.log"
-        text = log.read_text("utf-8", errors="replace") if log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -65,18 +60,25 @@ def htpasswd_line(username: str, password: str) -> str:
     return f"{username}:{{SHA}}{digest}\n"
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], deadline: float) -> None:
+def _log_tail(log: Path, lines: int = 15) -> str:
+    text = log.read_text("utf-8", errors="replace") if log.exists() else ""
+    return "\n".join(text.splitlines()[-lines:]) or "(the server wrote nothing)"
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], deadline: float,
+                   log: Path) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise ReleaseError(f"pypiserver exited at start (exit status {process.returncode})",
-                               "is pypiserver[passlib] installed in the session? see the log above")
+            raise ReleaseError(f"pypiserver exited at start (exit status {process.returncode}); "
+                               f"its log:\n{_log_tail(log)}",
+                               "is pypiserver[passlib] installed in the session's virtualenv?")
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own http://127.0.0.1 URL)
                 return
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
-    raise ReleaseError(f"pypiserver did not answer at {url} within {START_TIMEOUT:.0f} s",
-                       "run nox -s rehearse again; if it persists, see the server log above")
+    raise ReleaseError(f"pypiserver did not answer at {url} within {START_TIMEOUT:.0f} s; "
+                       f"its log:\n{_log_tail(log)}", "run nox -s rehearse again")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -116,7 +118,8 @@ def local_index(python: Path | str, *, username: str = USERNAME, password: str |
             process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}/"
-        _wait_until_up(url + "simple/", process, time.monotonic() + START_TIMEOUT)
+        _wait_until_up(url + "simple/", process, time.monotonic() + START_TIMEOUT,
+                       workdir / "server.log")
         yield LocalIndex(url, username, password, workdir, process)
     finally:
         if process is not None:

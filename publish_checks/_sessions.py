@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -23,7 +24,7 @@ from publish_checks._credentials import redact
 from publish_checks._dists import file_sha256
 from publish_checks._errors import PublishChecksError, ReleaseError
 from publish_checks._index import project_files, wait_for_files
-from publish_checks._options import Options, parse_session_args
+from publish_checks._options import Options, parse_session_args, session_parser
 from publish_checks._publish import (
     Plan,
     explain_upload_failure,
@@ -52,11 +53,19 @@ if TYPE_CHECKING:
     import nox
 
 
+def _message(error: PublishChecksError) -> str:
+    """One line for session.error: what is wrong — the fix."""
+    return f"{error.message} — {error.hint}" if error.hint else error.message
+
+
 def _options(session: nox.Session) -> Options:
+    if {"-h", "--help"} & set(session.posargs):
+        write_text(sys.stdout, session_parser().format_help())
+        session.skip("printed the options every session takes")
     try:
         return parse_session_args(session.posargs)
     except PublishChecksError as e:
-        session.error(f"{e.message} — {e.hint}" if e.hint else e.message)
+        session.error(_message(e))
 
 
 def _context(session: nox.Session, options: Options, *, offline: bool | None = None) -> Context:
@@ -64,7 +73,7 @@ def _context(session: nox.Session, options: Options, *, offline: bool | None = N
         ctx = Context.load(Path(options.project), options.repository,
                            offline=options.offline if offline is None else offline)
     except PublishChecksError as e:
-        session.error(f"{e.message} — {e.hint}" if e.hint else e.message)
+        session.error(_message(e))
     ctx.twine_check = _twine_checker(session)
     return ctx
 
@@ -152,15 +161,15 @@ def rehearse(session: nox.Session) -> None:
             try:
                 ctx = Context.load(Path(options.project), "local", environ=environ)
             except PublishChecksError as e:
-                session.error(f"{e.message} — {e.hint}" if e.hint else e.message)
+                session.error(_message(e))
             ctx.twine_check = _twine_checker(session)
             # Build into the throwaway folder: a rehearsal leaves the real dist/ alone.
             ctx = build_into(session, ctx, index.workdir / "dist", options)
-            options.yes = True
+            options.yes = True  # nothing leaves this machine: no confirmation to ask for
             release(session, ctx, options, password=index.password)
             session.log("# Rehearsal passed: the same steps will work against the real index")
     except PublishChecksError as e:
-        session.error(f"{e.message} — {e.hint}" if e.hint else e.message)
+        session.error(_message(e))
 
 
 def build_into(session: nox.Session, ctx: Context, outdir: Path, options: Options) -> Context:
@@ -267,7 +276,7 @@ def release(session: nox.Session, ctx: Context, options: Options,
     except PublishChecksError as e:
         if served and plan is not None:  # the release is out: say what is left to do
             say(options, "\n" + next_steps(ctx, plan, tagged=tagged, pushed=pushed))
-        session.error(redact(f"{e.message} — {e.hint}" if e.hint else e.message, secrets_))
+        session.error(redact(_message(e), secrets_))
     say(options, "\n" + next_steps(ctx, plan, tagged=tagged, pushed=pushed))
     write_step_summary(ctx, report, plan)
 
@@ -318,7 +327,7 @@ def prove_installable(session: nox.Session, ctx: Context, plan: Plan, options: O
         python = install_fresh(venv, str(Path(session.bin) / "python"), downloaded,
                                dependency_index(ctx))
         command = smoke_command(ctx, wheel)
-        session.log(f"# Smoke test: {' '.join(command)}")
+        session.log(f"# Smoke test: {shlex.join(command)}")
         path = os.pathsep.join([str(python.parent), os.environ.get("PATH", "")])
         env = {**os.environ, "PATH": path, "VIRTUAL_ENV": str(venv)}
         for name in ("PYTHONPATH", *_secret_free_env(ctx)):
@@ -340,4 +349,4 @@ def bump(session: nox.Session) -> None:
     try:
         session.log(bump_from_options(Path(options.project), options))
     except PublishChecksError as e:
-        session.error(f"{e.message} — {e.hint}" if e.hint else e.message)
+        session.error(_message(e))

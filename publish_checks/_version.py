@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from packaging.version import InvalidVersion, Version
 
 from publish_checks._config import Config, read_pyproject
 from publish_checks._errors import ConfigError
+from publish_checks._paths import shown
 
 # hatchling's regex source, verbatim: __version__ or VERSION, any case, an optional 'v'.
 _HATCH_PATTERN = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
@@ -144,13 +144,9 @@ def _pyproject(root: Path) -> dict[str, Any]:
         return {}
 
 
-def _label(root: Path, path: Path) -> str:
-    return Path(os.path.relpath(path, root)).as_posix()
-
-
 def _read_text(root: Path, path: Path) -> tuple[str, str | None, str]:
     """(label, text, problem) for a file the version is read from."""
-    label = _label(root, path)
+    label = shown(path, root)
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -198,7 +194,7 @@ def backend_version(root: Path, pyproject: dict[str, Any],
         name = module if isinstance(module, str) else config.project_name.replace("-", "_")
         for path in _module_files([root, root / "src"], name):
             if (raw := literal_string(path, "__version__")) is not None:
-                return _literal(_label(root, path), path, raw)
+                return _literal(shown(path, root), path, raw)
     return None
 
 
@@ -245,7 +241,7 @@ def _setuptools(root: Path, table: dict[str, Any]) -> VersionSource | None:
     bases = [root / package_dir] if isinstance(package_dir, str) else [root / "src", root]
     for path in _module_files(bases, module):
         raw = literal_string(path, name)  # setuptools too reads a literal without importing
-        return None if raw is None else _literal(_label(root, path), path, raw)
+        return None if raw is None else _literal(shown(path, root), path, raw)
     return None
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from publish_checks._context import Context
 from publish_checks._report import Finding, failed, passed, skipped, warned
 from publish_checks._repository import pypirc_path
+from publish_checks.checks.git import not_a_repo
 
 # What twine's `id` exchanges for a PyPI token (trusted publishing). GitHub: the job may
 # request an OIDC token. GitLab: an `id_tokens` entry named after the index's audience,
@@ -116,8 +117,8 @@ def credentials_file_permissions(ctx: Context) -> Finding:
 
 
 def credentials_file_ignored(ctx: Context) -> Finding:
-    if not ctx.is_git_repo:
-        return skipped("not a git repository")
+    if (skip := not_a_repo(ctx)) is not None:
+        return skip
     path = ctx.credentials_path
     shown = ctx.shown(path)
     # --no-index: answer from the ignore rules even if the file is (wrongly) tracked.
@@ -136,8 +137,8 @@ def credentials_file_ignored(ctx: Context) -> Finding:
 
 
 def credentials_file_untracked(ctx: Context) -> Finding:
-    if not ctx.is_git_repo:
-        return skipped("not a git repository")
+    if (skip := not_a_repo(ctx)) is not None:
+        return skip
     shown = ctx.shown(ctx.credentials_path)
     rel = str(ctx.credentials_path)
     revoke = (f"revoke the token at https://{ctx.target.token_host or 'pypi.org'}"

@@ -12,11 +12,11 @@ from packaging.version import InvalidVersion, Version
 
 from publish_checks import _archives, _contents, _readme
 from publish_checks._archives import ArchiveError
+from publish_checks._contents import BUILD
 from publish_checks._context import Context
 from publish_checks._dists import COMPANION_SUFFIXES, Dist, Problems, human_size, normalized_stem
 from publish_checks._report import Finding, failed, passed, warned
 
-BUILD = "nox -s build"
 REBUILD = f"rebuild with a current build backend: {BUILD}"
 # What PyPI accepts as Metadata-Version (warehouse's forklift), newer than some packaging.
 PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5")

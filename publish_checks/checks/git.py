@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from publish_checks._context import Context
+from publish_checks._dists import listing
 from publish_checks._report import Finding, failed, passed, skipped, warned
 
 
-def _listing(paths: list[str], most: int = 5) -> str:
-    shown = ", ".join(paths[:most])
-    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
-
-
-def _not_a_repo(ctx: Context) -> Finding | None:
+def not_a_repo(ctx: Context) -> Finding | None:
+    """The skip for checks that need a git repository, saying which is missing."""
     if not ctx.is_git_repo:
         return skipped("not a git repository" if ctx.git.available else "git is not installed")
     return None
 
 
 def git_clean(ctx: Context) -> Finding:
-    if (skip := _not_a_repo(ctx)) is not None:
+    if (skip := not_a_repo(ctx)) is not None:
         return skip
     result = ctx.git.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
     if result.returncode != 0:
@@ -35,16 +32,16 @@ def git_clean(ctx: Context) -> Finding:
         (untracked if code == "??" else changed).append(path)
     if changed:
         return failed(f"{len(changed)} tracked file(s) with uncommitted changes: "
-                      f"{_listing(changed)}",
+                      f"{listing(changed, 5)}",
                       "commit them (git commit -a) or set them aside (git stash)")
     if untracked:
-        return warned(f"{len(untracked)} untracked file(s): {_listing(untracked)}",
+        return warned(f"{len(untracked)} untracked file(s): {listing(untracked, 5)}",
                       "commit them, add them to .gitignore, or delete them")
     return passed("working tree is clean")
 
 
 def git_branch(ctx: Context) -> Finding:
-    if (skip := _not_a_repo(ctx)) is not None:
+    if (skip := not_a_repo(ctx)) is not None:
         return skip
     wanted = ctx.config.release_branch
     allowed = (wanted,) if wanted else ("main", "master")
@@ -62,7 +59,7 @@ def git_branch(ctx: Context) -> Finding:
 
 
 def git_tag(ctx: Context) -> Finding:
-    if (skip := _not_a_repo(ctx)) is not None:
+    if (skip := not_a_repo(ctx)) is not None:
         return skip
     if ctx.version is None:
         return skipped("no valid version to look for (see version-file)")

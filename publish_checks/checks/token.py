@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from publish_checks._context import Context
 from publish_checks._credentials import Token
+from publish_checks._dists import listing
 from publish_checks._macaroon import PREFIX, MacaroonError, Scope, decode_token, read_scope
 from publish_checks._report import Finding, failed, passed, skipped, warned
 
@@ -163,9 +164,8 @@ def _expiry(scope: Scope) -> str:
 def _names(names: frozenset[str]) -> str:
     if not names:
         return "no project at all (its project caveats exclude each other)"
-    shown = [_shown(n) for n in sorted(names)[:5]]
-    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-    return f"project{'s' if len(names) > 1 else ''} {', '.join(shown)}{more}"
+    plural = "s" if len(names) > 1 else ""
+    return f"project{plural} {listing([_shown(n) for n in sorted(names)], 5)}"
 
 
 def _shown(text: str, limit: int = 60) -> str:
