@@ -170,3 +170,14 @@ def test_sessions_print_on_a_stdout_that_cannot_encode_the_marks(demo: SamplePro
                   env={"PYTHONIOENCODING": "cp1252"})
     assert "Traceback" not in run.output and "UnicodeEncodeError" not in run.output
     assert "+ version-file" in run.output and "x dists-present" in run.output
+
+
+def test_session_help_lists_the_shared_options(demo: SampleProject, tmp_path: Path) -> None:
+    """`nox -s verify -- --help` prints the options every session takes, as errors suggest."""
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--help")
+    assert run.code == 0, run.output
+    for option in ("--repository", "--offline", "--json", "--skip", "--yes", "--dry-run",
+                   "--tag", "--push", "--pre", "--commit"):
+        assert option in run.output
+    bad = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offlin")
+    assert bad.code != 0 and "see 'nox -s <session> -- --help'" in bad.output

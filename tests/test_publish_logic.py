@@ -201,3 +201,33 @@ def test_file_table_and_sizes_are_readable() -> None:
     assert [human_size(n) for n in (999, 1500, 2_500_000)] == ["999 B", "1.5 kB", "2.5 MB"]
     table = file_table([("a.whl", 1500, "ab" * 32, "to upload"), ("bb.tar.gz", 10, "cd" * 32, "")])
     assert table.splitlines()[0].index("sha256") == table.splitlines()[1].index("sha256")
+
+
+def test_output_of_a_child_that_echoes_a_token_is_redacted(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Whatever a child prints, the token (given or token-shaped) is replaced before it shows."""
+    import sys
+
+    from publish_checks._release import run_redacted
+
+    token = make_token()
+    code, output = run_redacted(
+        [sys.executable, "-c", f"print('using {token} and secret-pw'); raise SystemExit(3)"],
+        dict(os.environ), ("secret-pw",))
+    shown = capsys.readouterr().out
+    assert code == 3
+    for text in (output, shown):
+        assert token not in text and "secret-pw" not in text
+        assert "using pypi-******** and pypi-********" in text
+
+
+def test_dependencies_come_from_pypi_for_testpypi_and_the_embedded_index(
+        project: SampleProject) -> None:
+    """TestPyPI and the rehearsal index hold only the release; other indexes serve their deps."""
+    from publish_checks._release import PYPI_SIMPLE, dependency_index
+
+    assert dependency_index(project.context("testpypi")) == PYPI_SIMPLE
+    assert dependency_index(project.context("local")) == PYPI_SIMPLE
+    assert dependency_index(project.context("pypi")) == "https://pypi.org/simple/"
+    assert dependency_index(project.context("https://corp.example/legacy/")) == (
+        "https://corp.example/simple/")

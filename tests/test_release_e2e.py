@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -57,13 +58,16 @@ def build(demo: SampleProject, envdir: Path) -> dict[str, str]:
 
 
 def test_rehearse_releases_the_sample_project(demo: SampleProject, envdir: Path) -> None:
-    """nox -s rehearse builds, uploads, installs and smoke-tests, and leaves no server behind."""
-    before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("publish-checks-rehearse-*"))
+    """nox -s rehearse builds, uploads, installs and smoke-tests, and leaves nothing behind."""
     run = run_nox(demo.root, envdir, "-s", "rehearse")
     assert run.code == 0, run.output
     assert "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs" in run.output
     assert "to upload" in run.output and "This was a rehearsal" in run.output
-    assert set(Path(os.environ.get("TMPDIR", "/tmp")).glob("publish-checks-rehearse-*")) == before
+    match = re.search(r"Building demo-pkg into (\S+)/dist", run.output)
+    assert match is not None, run.output
+    workdir = Path(match.group(1))
+    assert workdir.name.startswith("publish-checks-rehearse-")
+    assert not workdir.exists(), "the embedded index's folder must be removed"
     assert not (demo.root / "dist").exists(), "a rehearsal must leave the real dist/ alone"
 
 
@@ -219,22 +223,27 @@ def test_chained_build_publish_with_a_failing_build_uploads_nothing(
 
 def test_a_failed_build_stops_publish_even_when_its_checks_are_skipped(
         demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
-    """Skipping the checks that would notice cannot let a chained publish past a failed build."""
+    """Skipping every check that would notice cannot let a chained publish past a failed build:
+    the build's marker alone stops it."""
+    build(demo, envdir)
+    # The build backend fails after a good build: dist/ is cleaned, the marker is left.
     demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text()
-               .replace('file = "VERSION"', 'file = "NO-SUCH-FILE"'))
+               .replace('build-backend = "setuptools.build_meta"', 'build-backend = "nope"'))
     demo.commit("break the build")
-    skips = [a for i in ("dists-present", "dists-stale", "dists-metadata", "version-consistent")
+    skips = [a for i in ("dists-present", "dists-stale", "dists-metadata", "dists-contents",
+                         "dists-secrets", "dists-size", "version-consistent", "index-version")
              for a in ("--skip", i)]
     run = run_nox(demo.root, envdir, "-s", "build", "publish", "--", "--repository", index.url,
                   "--yes", *skips)
     assert run.code != 0
-    assert "nothing was uploaded" in run.output and "Uploading" not in run.output
+    assert "the last nox -s build into dist failed, so nothing was uploaded" in run.output
+    assert "Uploading" not in run.output
     assert on_index(index) == set()
 
 
 def test_publish_with_the_password_in_the_url_keeps_it_secret(
         demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
-    """https://user:password@host/ works, and the password shows up nowhere (nor in argv)."""
+    """https://user:password@host/ works, and the password shows up in no output."""
     build(demo, envdir)
     url = index.url.replace("http://", f"http://__token__:{CANARY}@")
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", url, "--yes",
@@ -341,3 +350,54 @@ def test_publish_writes_the_github_step_summary(demo: SampleProject, envdir: Pat
     for name, sha in built.items():
         assert f"| `{name}` |" in text and f"`{sha}`" in text
     assert CANARY not in text
+
+
+def test_the_token_stays_out_of_the_build_backend_and_the_smoke_test(
+        demo: SampleProject, envdir: Path, index: LocalIndex, tmp_path: Path) -> None:
+    """Third-party code run during a release (build backend, the installed package) does not
+    get the token variable that nox would otherwise pass on."""
+    probe = tmp_path / "backend-saw.txt"
+    demo.write("leaky_backend.py", "import os, pathlib\nfrom setuptools.build_meta import *\n"
+               "pathlib.Path(os.environ['LEAK_PROBE']).write_text("
+               "os.environ.get('PYPI_API_KEY', 'absent'))\n")
+    demo.write("MANIFEST.in", "include leaky_backend.py\n")  # the wheel is built from the sdist
+    demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text()
+               .replace('build-backend = "setuptools.build_meta"',
+                        'build-backend = "leaky_backend"\nbackend-path = ["."]')
+               + '\n[tool.publish-checks]\nsmoke-test = ["python", "-c", "import os; '
+               "print('smoke saw', os.environ.get('PYPI_API_KEY', 'absent'))\"]\n")
+    demo.commit("a build backend and smoke test that look for the token")
+    run = run_nox(demo.root, envdir, "-s", "build", "publish", "--", "--repository", index.url,
+                  "--yes", env={"LEAK_PROBE": str(probe)})
+    assert run.code == 0, run.output
+    assert probe.read_text() == "absent"
+    assert "smoke saw absent" in run.output
+    assert on_index(index) == {WHEEL, SDIST}
+
+
+@pytest.mark.parametrize(("answer", "uploads"), [("y\n", True), ("n\n", False), ("", False)])
+def test_interactive_confirmation(demo: SampleProject, envdir: Path, index: LocalIndex,
+                                  answer: str, uploads: bool) -> None:
+    """On a terminal, publish asks [y/N]: y uploads; n, or no answer at all, uploads nothing."""
+    import pty
+
+    build(demo, envdir)
+    controller, terminal = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "nox", "--envdir", str(envdir), "-s", "publish", "--",
+         "--repository", index.url], cwd=demo.root, stdin=terminal,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYPI_API_KEY": CANARY, "NO_COLOR": "1"})
+    os.close(terminal)
+    if answer:
+        os.write(controller, answer.encode())
+    else:
+        os.write(controller, b"\x04")  # Ctrl-D: end of input
+    output, _ = child.communicate(timeout=300)
+    os.close(controller)
+    assert CANARY not in output
+    assert "Upload 2 file(s) to" in output
+    assert (child.returncode == 0) is uploads, output
+    assert on_index(index) == ({WHEEL, SDIST} if uploads else set())
+    if not uploads:
+        assert "not confirmed: nothing was uploaded" in output
