@@ -24,8 +24,9 @@ STEP_TIMEOUT = 900  # seconds for one install or smoke command
 
 
 def run_redacted(argv: Sequence[str], env: Mapping[str, str], secrets: tuple[str, ...],
-                 stream: TextIO = sys.stdout) -> tuple[int, str]:
-    """Run a command, echoing its output to ``stream`` line by line with secrets redacted."""
+                 stream: TextIO | None = None) -> tuple[int, str]:
+    """Run a command, echoing its output to ``stream`` (stdout) line by line, redacted."""
+    stream = stream or sys.stdout  # looked up now: sys.stdout may have been replaced
     lines = []
     with subprocess.Popen(list(argv), env=dict(env), stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
