@@ -32,9 +32,6 @@ _DUNDER = re.compile(r"""^__version__\s*(?::[^=]*)?=\s*(["'])(?P<value>[^"'\\]*)
 _ASSIGNMENT = re.compile(
     r"""^(?:__version__|VERSION)\s*(?::[^=]*)?=\s*(["'])v?(?P<value>[^"'\\]*)\1""",
     re.IGNORECASE)
-_COMPARE_LINK = re.compile(r"^\[(?P<label>unreleased)\]:\s*(?P<base>\S*/compare/)"
-                           r"(?P<start>\S+?)\.\.\.(?P<end>\S+?)\s*$", re.IGNORECASE)
-
 Edit = tuple[Path, bytes, bytes]  # path, old contents, new contents
 
 
@@ -185,58 +182,9 @@ def _replace_value(path: Path, shown: str, pattern: re.Pattern[str], old: str, n
     return path, data, _encode(bom, lines)
 
 
-def _eol(line: str) -> str:
-    return line[len(line.rstrip("\r\n")):]
-
-
 def _changelog(path: Path, shown: str, new: Version, date: str) -> tuple[Edit, list[str]]:
     data, bom, lines = _lines(path, shown)
-    text = "".join(lines)
-    plain = text.splitlines()
-    existing, _ = cl.find_section(text, str(new))
-    if existing is not None:
-        raise PublishChecksError(f"{shown} already has a section for {new} "
-                                 f"(line {existing.start + 1})",
-                                 "move its entries under Unreleased and remove that heading, "
-                                 "or bump to another version")
-    unreleased = next((s for s in cl.sections(text) if cl.is_unreleased(s.title)), None)
-    if unreleased is None:
-        raise PublishChecksError(f"{shown} has no Unreleased section to turn into {new}",
-                                 "add a '## [Unreleased]' heading above the latest release "
-                                 "and list the changes under it")
-    if not cl.has_content(unreleased.body(plain)):
-        raise PublishChecksError(f"the Unreleased section of {shown} (line {unreleased.start + 1})"
-                                 " is empty: there is nothing to release",
-                                 "list what changed under it, then bump again")
-    start, head = unreleased.start, lines[unreleased.start:unreleased.body_start]
-    eol = _eol(head[-1]) or "\n"
-    if len(head) == 1:  # Markdown '## [Unreleased]' → '## [X.Y.Z] - date' (Keep a Changelog)
-        hashes = head[0][:len(head[0]) - len(head[0].lstrip("#"))]
-        title = f"[{new}] - {date}" if unreleased.title.startswith("[") else f"{new} - {date}"
-        released = [f"{hashes} {title}{eol}"]
-    else:  # an underlined (or over- and underlined) title: 'X.Y.Z (date)' the reST way
-        title = f"{new} ({date})"
-        rule = head[-1].strip()[0] * len(title) + eol
-        released = [rule, title + eol, rule] if len(head) == 3 else [title + eol, rule]
-    edits = [(start, len(head), [*head, eol, *released])]
-    notes = []
-    for i, line in enumerate(lines):
-        if m := _COMPARE_LINK.match(line):
-            tag = re.sub(r"\d.*", "", m["start"]) + str(new)  # v1.2.0 → v1.3.0
-            base, end = m["base"], _eol(line)
-            edits.append((i, 1, [f"[{m['label']}]: {base}{tag}...{m['end']}{end or eol}",
-                                 f"[{new}]: {base}{m['start']}...{tag}{end}"]))
-            break
-        if line.lower().startswith("[unreleased]:"):
-            notes.append(f"left the [Unreleased] link of {shown} as it was (not a compare link)")
-            break
-    for i, count, replacement in sorted(edits, reverse=True):
-        lines[i:i + count] = replacement
-    result = "".join(lines)
-    section, result_lines = cl.find_section(result, str(new))
-    if section is None or not cl.has_content(section.body(result_lines)):
-        raise PublishChecksError(f"bump could not rewrite {shown} safely; nothing was written",
-                                 f"rename the Unreleased heading to {new} by hand")
+    lines, notes = cl.release_unreleased(lines, shown, new, date)
     return (path, data, _encode(bom, lines)), notes
 
 

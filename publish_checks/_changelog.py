@@ -13,6 +13,8 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
+from publish_checks._errors import PublishChecksError
+
 NAMES = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 EXTENSIONS = (".md", ".rst", ".txt", "")
 
@@ -23,6 +25,8 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _COMMENT_START = re.compile(r"^ {0,3}<!--")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # unclosed: runs to the end, as in HTML
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
+_COMPARE_LINK = re.compile(r"^\[(?P<label>unreleased)\]:\s*(?P<base>\S*/compare/)"
+                           r"(?P<start>\S+?)\.\.\.(?P<end>\S+?)\s*$", re.IGNORECASE)
 _TITLE_VERSION = re.compile(
     r"^(?:(?:version|release)\s+)?\[?\s*[vV]?(?P<version>\d[^\s\]\[()<>,:;]*)", re.IGNORECASE
 )
@@ -187,3 +191,65 @@ def find_section(text: str, version: str) -> tuple[Section | None, list[str]]:
 
 def is_unreleased(title: str) -> bool:
     return title.strip().strip("[]").lower().startswith("unreleased")
+
+
+def _eol(line: str) -> str:
+    return line[len(line.rstrip("\r\n")):]
+
+
+def release_unreleased(lines: list[str], shown: str, new: Version,
+                       date: str) -> tuple[list[str], list[str]]:
+    """Turn the Unreleased section into ``new``'s, dated, under a fresh empty Unreleased;
+    update a Keep a Changelog compare link. ``lines`` keep their line endings.
+
+    Returns the new lines and notes for the user; PublishChecksError when there is nothing
+    to release or the result would not be a valid section (nothing is changed then).
+    """
+    lines = list(lines)
+    text = "".join(lines)
+    plain = text.splitlines()
+    existing, _ = find_section(text, str(new))
+    if existing is not None:
+        raise PublishChecksError(f"{shown} already has a section for {new} "
+                                 f"(line {existing.start + 1})",
+                                 "move its entries under Unreleased and remove that heading, "
+                                 "or bump to another version")
+    unreleased = next((s for s in sections(text) if is_unreleased(s.title)), None)
+    if unreleased is None:
+        raise PublishChecksError(f"{shown} has no Unreleased section to turn into {new}",
+                                 "add a '## [Unreleased]' heading above the latest release "
+                                 "and list the changes under it")
+    if not has_content(unreleased.body(plain)):
+        raise PublishChecksError(f"the Unreleased section of {shown} (line {unreleased.start + 1})"
+                                 " is empty: there is nothing to release",
+                                 "list what changed under it, then bump again")
+    start, head = unreleased.start, lines[unreleased.start:unreleased.body_start]
+    eol = _eol(head[-1]) or "\n"
+    if len(head) == 1:  # Markdown '## [Unreleased]' → '## [X.Y.Z] - date' (Keep a Changelog)
+        hashes = head[0][:len(head[0]) - len(head[0].lstrip("#"))]
+        title = f"[{new}] - {date}" if unreleased.title.startswith("[") else f"{new} - {date}"
+        released = [f"{hashes} {title}{eol}"]
+    else:  # an underlined (or over- and underlined) title: 'X.Y.Z (date)' the reST way
+        title = f"{new} ({date})"
+        rule = head[-1].strip()[0] * len(title) + eol
+        released = [rule, title + eol, rule] if len(head) == 3 else [title + eol, rule]
+    edits = [(start, len(head), [*head, eol, *released])]
+    notes = []
+    for i, line in enumerate(lines):
+        if m := _COMPARE_LINK.match(line):
+            tag = re.sub(r"\d.*", "", m["start"]) + str(new)  # v1.2.0 → v1.3.0
+            base, end = m["base"], _eol(line)
+            edits.append((i, 1, [f"[{m['label']}]: {base}{tag}...{m['end']}{end or eol}",
+                                 f"[{new}]: {base}{m['start']}...{tag}{end}"]))
+            break
+        if line.lower().startswith("[unreleased]:"):
+            notes.append(f"left the [Unreleased] link of {shown} as it was (not a compare link)")
+            break
+    for i, count, replacement in sorted(edits, reverse=True):
+        lines[i:i + count] = replacement
+    result = "".join(lines)
+    section, result_lines = find_section(result, str(new))
+    if section is None or not has_content(section.body(result_lines)):
+        raise PublishChecksError(f"bump could not rewrite {shown} safely; nothing was written",
+                                 f"rename the Unreleased heading to {new} by hand")
+    return lines, notes
