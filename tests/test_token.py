@@ -202,7 +202,7 @@ def test_token_format(project: SampleProject, value: str, status: Status, fragme
 
 
 @pytest.mark.parametrize(("repository", "env", "env_file", "fragment"), [
-    (None, {}, None, "no token: trusted publishing / keyring is used"),
+    (None, {}, None, "no token to check (credentials-source says where one would come from)"),
     (None, {}, "OTHER=1\n", "no token to check: .env.local has no PYPI_API_KEY"),
     ("local", {"PYPI_API_KEY": make_token()}, None, "not a pypi- token"),
     ("https://pypi.example.com/legacy/", {"PYPI_API_KEY": make_token()}, None,

@@ -33,7 +33,7 @@ def _token_for_pypi(ctx: Context) -> tuple[Token, str] | Finding:
         if target.pypirc_password:
             return skipped(f"no token variable: twine uses the password in [{target.name}] "
                            "of ~/.pypirc")
-        return skipped("no token: trusted publishing / keyring is used")
+        return skipped("no token to check (credentials-source says where one would come from)")
     return lookup.token, target.token_host
 
 
