@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -167,6 +168,9 @@ def resolve_target(name: str, config: Config, environ: Mapping[str, str]) -> Tar
              *(s for s in pypirc.sections() if s != "distutils")]
     msg = f"unknown repository {name!r} (known: {', '.join(known)})"
     table = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else "NAME"
-    hint = ("pass an http(s) URL, or declare it as [tool.publish-checks.repositories."
-            f"{table}] with upload-url = \"...\" in pyproject.toml")
+    close = difflib.get_close_matches(name, known, n=1)
+    suggestion = f"did you mean '{close[0]}'? " if close else ""
+    hint = (f"{suggestion}pass an http(s) URL, or declare it as "
+            f"[tool.publish-checks.repositories.{table}] with upload-url = \"...\" "
+            "in pyproject.toml")
     raise UsageError(msg, hint)

@@ -216,3 +216,12 @@ def test_a_password_in_a_repository_url_is_kept_out_of_every_name(tmp_path: Path
     assert "S3cret" not in ctx.target.name + repr(ctx.target) + str(ctx.target.index_url)
     assert ctx.target.username == "alice"
     assert ctx.token_lookup.token is not None and ctx.token_lookup.token.value == "S3cret"
+
+
+def test_a_misspelt_repository_gets_a_suggestion(tmp_path: Path) -> None:
+    """--repository tespypi is a usage error that suggests testpypi."""
+    project = SampleProject.create(tmp_path / "p")
+    with pytest.raises(UsageError) as caught:
+        project.context("tespypi")
+    assert caught.value.hint.startswith("did you mean 'testpypi'?")
+    assert caught.value.exit_code == 2
