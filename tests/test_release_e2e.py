@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -401,3 +402,50 @@ def test_interactive_confirmation(demo: SampleProject, envdir: Path, index: Loca
     assert on_index(index) == ({WHEEL, SDIST} if uploads else set())
     if not uploads:
         assert "not confirmed: nothing was uploaded" in output
+
+
+def _rehearsal_workdir(output: str) -> Path:
+    match = re.search(r"Building \S+ into (\S+)/dist", output)
+    assert match is not None, output
+    return Path(match.group(1))
+
+
+def test_a_failed_rehearsal_still_stops_the_server_and_cleans_up(demo: SampleProject,
+                                                                  envdir: Path) -> None:
+    """When a check fails mid-rehearsal, the embedded index is stopped and its folder removed."""
+    demo.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n")
+    demo.commit("forget the changelog entry")
+    run = run_nox(demo.root, envdir, "-s", "rehearse")
+    assert run.code != 0
+    assert "✗ changelog-entry" in run.output
+    assert not _rehearsal_workdir(run.output).exists()
+    url = re.search(r"Embedded index up at (\S+) ", run.output)
+    assert url is not None
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url.group(1), timeout=2)  # noqa: S310 (127.0.0.1)
+
+
+def test_ctrl_c_during_a_rehearsal_stops_the_server_and_cleans_up(demo: SampleProject,
+                                                                   envdir: Path) -> None:
+    """Ctrl-C (SIGINT to the process group) mid-rehearsal leaves no server and no folder."""
+    run_nox(demo.root, envdir, "-s", "rehearse")  # warm the session's virtualenv
+    child = subprocess.Popen(
+        [sys.executable, "-m", "nox", "--envdir", str(envdir), "-s", "rehearse"],
+        cwd=demo.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        env={**os.environ, "NO_COLOR": "1"})
+    assert child.stdout is not None
+    seen = []
+    for line in child.stdout:
+        seen.append(line)
+        if "Building demo-pkg into" in line:
+            os.killpg(child.pid, signal.SIGINT)
+            break
+    rest, _ = child.communicate(timeout=120)
+    output = "".join(seen) + rest
+    assert child.returncode != 0
+    url = re.search(r"Embedded index up at (\S+) ", output)
+    assert url is not None, output
+    assert not _rehearsal_workdir(output).exists()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url.group(1), timeout=2)  # noqa: S310 (127.0.0.1)
