@@ -108,7 +108,7 @@ def local_index(python: Path | str, *, username: str = USERNAME, password: str |
         htpasswd.chmod(0o600)
         port = free_port()
         argv = [str(python), "-m", "pypiserver", "run", "-i", "127.0.0.1", "--port", str(port),
-                "-P", str(htpasswd), "-a", "update", "--hash-algo", "sha256",
+                "--passwords", str(htpasswd), "-a", "update", "--hash-algo", "sha256",
                 # simple-dir: list the folder on every request, never a stale cache
                 "--backend", "simple-dir", "--server", "wsgiref"]
         if not fallback:
