@@ -16,7 +16,7 @@ from publish_checks._rehearse import local_index
 from publish_checks._release import write_step_summary
 from publish_checks._report import write_text
 from publish_checks._repository import LOCAL_URL_VARIABLE
-from publish_checks._steps import build_into, message, release
+from publish_checks._steps import TWINE, build_into, message, release
 from publish_checks._verify import run_checks
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def _twine_checker(session: nox.Session) -> Callable[[Sequence[Path]], Mapping[s
     importable in-process; returns each file's problem ('' when it renders)."""
 
     def check(paths: Sequence[Path]) -> Mapping[str, str]:
-        session.install("twine>=6.1", silent=True)
+        session.install(TWINE, silent=True)
         problems = {}
         for path in paths:
             output = session.run("twine", "check", "--strict", str(path), silent=True,

@@ -50,6 +50,9 @@ from publish_checks.checks import DIST_CHECK_IDS
 if TYPE_CHECKING:
     import nox
 
+# twine for `upload` and `check --strict`: 6.1 mints trusted-publishing tokens itself.
+TWINE = "twine>=6.1"
+
 def message(error: PublishChecksError) -> str:
     """One line for session.error: what is wrong — the fix."""
     return f"{error.message} — {error.hint}" if error.hint else error.message
@@ -179,7 +182,7 @@ def release(session: nox.Session, ctx: Context, options: Options,
 
 def upload(session: nox.Session, ctx: Context, plan: Plan, password: str | None,
            json_output: bool = False) -> None:
-    session.install("twine>=6.1", silent=True)
+    session.install(TWINE, silent=True)
     argv = twine_argv(plan)
     session.log(f"# Uploading {len(plan.to_upload)} file(s) to {plan.upload_url} with twine")
     env = {**os.environ, **twine_env(ctx, password)}
