@@ -18,7 +18,7 @@ from pathlib import Path
 
 from _common import sample_project, timed
 
-from publish_checks._rehearse import local_index
+from publish_checks.release.rehearse import local_index
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from publish_checks._cli import main as _main
+from publish_checks.frontend.cli import main as _main
 
 
 def main() -> None:

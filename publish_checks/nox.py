@@ -10,17 +10,17 @@ from collections.abc import Callable, Mapping, Sequence
 
 import nox
 
-from publish_checks import _sessions
+from publish_checks.frontend import sessions
 
 SessionFunc = Callable[[nox.Session], None]
 
 #: name → session function; its docstring is what ``nox -l`` shows.
 SESSIONS: dict[str, SessionFunc] = {
-    "verify": _sessions.verify,
-    "build": _sessions.build,
-    "publish": _sessions.publish,
-    "rehearse": _sessions.rehearse,
-    "bump": _sessions.bump,
+    "verify": sessions.verify,
+    "build": sessions.build,
+    "publish": sessions.publish,
+    "rehearse": sessions.rehearse,
+    "bump": sessions.bump,
 }
 
 

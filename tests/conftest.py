@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from publish_checks.checks import RAISE_VARIABLE
 from tests.builders import SampleProject
 from tests.pypiserver import pypiserver  # noqa: F401 (a fixture)
 
@@ -36,6 +37,8 @@ def clean_environment(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Author")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "author@example.invalid")
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    # A check that crashes raises under test, so a crash never passes for an expected fail.
+    monkeypatch.setenv(RAISE_VARIABLE, "1")
     yield
 
 

@@ -1,6 +1,6 @@
 """A real pypiserver on 127.0.0.1 for the tests: free port, temp package dir, fresh credentials.
 
-It is the embedded index of ``nox -s rehearse`` (publish_checks._rehearse.local_index), so
+It is the embedded index of ``nox -s rehearse`` (publish_checks.release.rehearse.local_index), so
 the tests exercise the same server start and stop the product uses.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from publish_checks._rehearse import free_port, local_index
+from publish_checks.release.rehearse import free_port, local_index
 
 __all__ = ["PypiServer", "free_port", "pypiserver", "skip_without_pypiserver"]
 

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from packaging.version import Version
 
-from publish_checks import _cli
-from publish_checks._bump import bump, next_version
 from publish_checks._errors import PublishChecksError, ReleaseError, UsageError
+from publish_checks.frontend import cli as _cli
+from publish_checks.frontend import sessions as _sessions
+from publish_checks.release.bump import bump, next_version
 from tests.builders import SampleProject
 
 TODAY = datetime.date(2026, 5, 4)
@@ -437,8 +438,6 @@ class FakeSession:
 
 def test_session_logs_the_summary(tmp_path: Path) -> None:
     """nox -s bump -- minor logs the same summary the CLI prints."""
-    from publish_checks import _sessions
-
     project = sample(tmp_path)
     session = FakeSession(["minor", "--project", str(project.root)])
     _sessions.bump(session)  # type: ignore[arg-type]
@@ -447,8 +446,6 @@ def test_session_logs_the_summary(tmp_path: Path) -> None:
 
 def test_session_errors_with_message_and_fix(tmp_path: Path) -> None:
     """A refusal becomes session.error with the message and the fix."""
-    from publish_checks import _sessions
-
     project = SampleProject.create(tmp_path / "demo")
     with pytest.raises(SystemExit, match="nothing to release — list what changed"):
         _sessions.bump(FakeSession(["patch", "--project", str(project.root)]))  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from publish_checks._cli import main
+from publish_checks.frontend.cli import main
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_sdist, make_wheel
 from tests.tokens import make_token

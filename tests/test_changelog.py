@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from publish_checks import Status
-from publish_checks._changelog import find_changelog, find_section, has_content, sections
+from publish_checks.project.changelog import find_changelog, find_section, has_content, sections
 from tests.builders import SampleProject
 
 OLDER = "- Something older.\n"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from publish_checks import __version__
-from publish_checks._cli import main
 from publish_checks.checks import CHECK_IDS
+from publish_checks.frontend.cli import main
 from tests.builders import SampleProject
 
 ROOT = Path(__file__).resolve().parents[1]

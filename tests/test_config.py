@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from publish_checks import ConfigError, Context, Status
-from publish_checks._config import RepositoryConfig, load_config
+from publish_checks.checks import load_context
+from publish_checks.project.config import RepositoryConfig, load_config
 from tests.builders import SampleProject
 
 MINIMAL = '[project]\nname = "demo-pkg"\nversion = "1.2.0"\n'
@@ -108,7 +109,12 @@ def test_wrong_types_are_rejected(tmp_path: Path, line: str, expected: str) -> N
 
 def test_unknown_skip_id_suggests_the_right_one(tmp_path: Path) -> None:
     """skip only takes SPEC §4 ids; a near miss is named."""
-    error = config_error(tmp_path, MINIMAL + '[tool.publish-checks]\nskip = ["git-tags"]\n')
+    (tmp_path / "pyproject.toml").write_text(
+        MINIMAL + '[tool.publish-checks]\nskip = ["git-tags"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_context(tmp_path, None, environ={})
+    error = raised.value
+    assert error.exit_code == 2
     assert error.message == "unknown check id 'git-tags' in tool.publish-checks.skip"
     assert error.hint == "did you mean 'git-tag'?"
 
@@ -202,7 +208,7 @@ def test_project_that_is_not_a_directory_is_a_config_error(tmp_path: Path, make:
     if make == "file":
         path.write_text("", encoding="utf-8")
     with pytest.raises(ConfigError) as raised:
-        Context.load(path)
+        Context.load(path, None, environ={})
     assert raised.value.exit_code == 2
     what = "is not a directory" if make == "file" else "does not exist"
     assert raised.value.message == f"project directory {path} {what}"

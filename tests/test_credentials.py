@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from publish_checks import Status
-from publish_checks._credentials import Token, find_token, read_env_file, redact
+from publish_checks.project.credentials import Token, find_token, read_env_file, redact
 from tests.builders import SampleProject
 
 # Assembled at run time: a token-shaped literal in a shipped test file would (rightly) fail
@@ -279,11 +279,31 @@ def test_empty_environment_variable_falls_through_to_the_file(tmp_path: Path) ->
     assert lookup.token == Token(TOKEN, "PYPI_API_KEY", ".env.local")
 
 
-def test_read_env_file_on_a_directory_says_it_cannot_read(tmp_path: Path) -> None:
+def test_read_env_file_on_a_directory_says_what_it_is(tmp_path: Path) -> None:
     """An unreadable path gives a problem string, never an exception."""
     values, problem = read_env_file(tmp_path)
     assert values == {}
-    assert problem.startswith(f"cannot read {tmp_path.name}")
+    assert problem == f"{tmp_path.name} is a directory, not a file"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+def test_read_env_file_on_a_fifo_returns_at_once(tmp_path: Path) -> None:
+    """A FIFO named like the credentials file is refused, not read (which would hang)."""
+    fifo = tmp_path / ".env.local"
+    os.mkfifo(fifo)
+    values, problem = read_env_file(fifo)
+    assert values == {}
+    assert problem == ".env.local is not a regular file (a FIFO, socket or device)"
+
+
+def test_read_env_file_refuses_a_huge_file(tmp_path: Path) -> None:
+    """A credentials file far larger than any real one is refused before dotenv parses it
+    (python-dotenv takes seconds per megabyte)."""
+    big = tmp_path / ".env.local"
+    big.write_bytes(b"A=1\n" * 200_000)
+    values, problem = read_env_file(big)
+    assert values == {}
+    assert problem.startswith(".env.local is 800.0 kB, more than the 262.1 kB")
 
 
 # credentials-file-permissions -------------------------------------------------------------

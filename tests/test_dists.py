@@ -9,16 +9,17 @@ import shutil
 import sys
 import tracemalloc
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from publish_checks import _archives
-from publish_checks._context import Context
-from publish_checks._report import Finding, Status
 from publish_checks.checks import dists
+from publish_checks.checks.context import Context
+from publish_checks.checks.report import Finding, Status
+from publish_checks.dists import archives as _archives
+from publish_checks.dists.readme import RenderError
 from tests.builders import SampleProject
 from tests.distbuilders import (
     default_files,
@@ -229,28 +230,31 @@ def test_metadata_needs_no_renderer_for_markdown(project: SampleProject) -> None
 
 @pytest.mark.usefixtures("no_readme_renderer")
 @pytest.mark.parametrize(("answer", "status", "fragment"), [
-    ("", Status.PASS, "renders on PyPI"),
-    ("`long_description` has syntax errors", Status.FAIL, "twine check --strict: `long_desc"),
-    (None, Status.WARN, "twine check gave no answer"),
-    (RuntimeError("nox failed"), Status.WARN, "could not run: nox failed"),
+    ([None], Status.PASS, "renders on PyPI"),
+    (["<string>:3: (WARNING/2) Inline emphasis start-string without end-string."],
+     Status.FAIL, "does not render on PyPI (line 3: Warning: Inline emphasis start-string"),
+    ([], Status.WARN, "the renderer gave 0 answers for 1 texts"),
+    (RenderError("exit status 1: no module named readme_renderer"), Status.WARN,
+     "readme_renderer could not run: exit status 1"),
 ])
-def test_metadata_folds_in_the_sessions_twine_check(
-        project: SampleProject, answer: str | Exception | None, status: Status,
+def test_metadata_folds_in_the_runners_renderer(
+        project: SampleProject, answer: list[str | None] | Exception, status: Status,
         fragment: str) -> None:
-    """The session's twine check renders reST when readme_renderer is not importable."""
+    """The runner's renderer (readme_renderer in a tool environment) renders reST when it
+    is not importable here; its answer is structured, one report per text."""
     release(project, "wheel", metadata=RST)
     asked: list[list[str]] = []
 
-    def twine_check(paths: Sequence[Path]) -> Mapping[str, str]:
-        asked.append([p.name for p in paths])
+    def renderer(texts: Sequence[str]) -> list[str | None]:
+        asked.append(list(texts))
         if isinstance(answer, Exception):
             raise answer
-        return {} if answer is None else {p.name: answer for p in paths}
+        return answer
 
-    finding = run(project, dists.dists_metadata, twine_check=twine_check)
+    finding = run(project, dists.dists_metadata, rst_renderer=renderer)
     assert finding.status is status, finding
     assert fragment in finding.summary
-    assert asked == [["demo_pkg-1.2.0-py3-none-any.whl"]]
+    assert asked == [["demo\n====\n\nFine.\n"]]
 
 
 # --- dists-contents ----------------------------------------------------------------------

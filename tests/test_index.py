@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from publish_checks import Status
-from publish_checks._index import IndexQueryError, project_files, wait_for_files
+from publish_checks.dists.index import IndexQueryError, project_files, wait_for_files
 from tests.builders import SampleProject
 from tests.pypiserver import PypiServer, free_port
 

@@ -11,7 +11,7 @@ import nox
 import nox.__main__
 import pytest
 
-from publish_checks._rehearse import LocalIndex, local_index
+from publish_checks.release.rehearse import LocalIndex, local_index
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, run_nox
 from tests.pypiserver import skip_without_pypiserver

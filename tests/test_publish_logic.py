@@ -5,23 +5,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tarfile
 from pathlib import Path
 
 import pytest
 
-from publish_checks._build import clean_outputs, file_table, normalize_sdist
-from publish_checks._dists import human_size
-from publish_checks._publish import (
+from publish_checks._text import human_size
+from publish_checks.release.build import clean_outputs, file_table, normalize_sdist
+from publish_checks.release.install import smoke_command, top_level_imports
+from publish_checks.release.plan import (
     NULL_KEYRING,
     explain_upload_failure,
     make_plan,
-    next_steps,
-    smoke_command,
-    top_level_imports,
     twine_argv,
     twine_env,
 )
+from publish_checks.release.process import run_redacted
+from publish_checks.release.summary import next_steps
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_wheel
 from tests.tokens import make_token
@@ -206,28 +207,21 @@ def test_file_table_and_sizes_are_readable() -> None:
 def test_output_of_a_child_that_echoes_a_token_is_redacted(
         capsys: pytest.CaptureFixture[str]) -> None:
     """Whatever a child prints, the token (given or token-shaped) is replaced before it shows."""
-    import sys
-
-    from publish_checks._release import run_redacted
-
     token = make_token()
-    code, output = run_redacted(
+    done = run_redacted(
         [sys.executable, "-c", f"print('using {token} and secret-pw'); raise SystemExit(3)"],
-        dict(os.environ), ("secret-pw",))
+        env=dict(os.environ), secrets=("secret-pw",), echo=sys.stdout)
+    output = done.output
     shown = capsys.readouterr().out
-    assert code == 3
+    assert done.code == 3
     for text in (output, shown):
         assert token not in text and "secret-pw" not in text
         assert "using pypi-******** and pypi-********" in text
 
 
-def test_dependencies_come_from_pypi_for_testpypi_and_the_embedded_index(
-        project: SampleProject) -> None:
-    """TestPyPI and the rehearsal index hold only the release; other indexes serve their deps."""
-    from publish_checks._release import PYPI_SIMPLE, dependency_index
-
-    assert dependency_index(project.context("testpypi")) == PYPI_SIMPLE
-    assert dependency_index(project.context("local")) == PYPI_SIMPLE
-    assert dependency_index(project.context("pypi")) == "https://pypi.org/simple/"
-    assert dependency_index(project.context("https://corp.example/legacy/")) == (
-        "https://corp.example/simple/")
+def test_a_child_past_its_time_is_stopped() -> None:
+    """A hanging child is killed at its timeout and says so; the release never hangs."""
+    done = run_redacted([sys.executable, "-c", "import time; print('started', flush=True); "
+                         "time.sleep(60)"], env=dict(os.environ), timeout=1)
+    assert done.timed_out and done.code != 0
+    assert "started" in done.output and "stopped after 1 s" in done.output

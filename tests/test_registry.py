@@ -26,10 +26,18 @@ SPEC = Path(__file__).resolve().parents[2] / "shared" / "SPEC.md"
 SPEC_IDS = (
     "credentials-source", "credentials-file-permissions", "credentials-file-ignored",
     "credentials-file-untracked", "token-format", "token-scope", "version-file",
-    "version-consistent", "changelog-entry", "git-clean", "git-branch", "git-tag",
-    "dists-present", "dists-stale", "dists-metadata", "dists-contents", "dists-secrets",
-    "dists-size", "index-version", "tools",
+    "version-consistent", "changelog-entry", "git-clean", "git-branch", "git-upstream",
+    "git-tag", "dists-present", "dists-stale", "dists-metadata", "dists-archive",
+    "dists-attestations", "dists-contents", "dists-secrets", "dists-size", "dists-install",
+    "index-version", "tools",
 )
+# SPEC §4 ids whose checks later issues add: named here, never as stubs in the registry.
+NOT_YET = {
+    "dists-archive": "issue 8",
+    "dists-install": "issue 8",
+    "git-upstream": "issue 10",
+    "dists-attestations": "issue 11",
+}
 MODULES = {"credentials": "credentials", "token": "token", "version": "version",
            "changelog": "version", "git": "git", "dists": "dists", "index": "index",
            "tools": "tools"}
@@ -52,8 +60,18 @@ def test_spec_table_is_parsed() -> None:
 
 
 def test_registry_is_exactly_the_spec_ids_in_order() -> None:
-    """CHECK_IDS lists every SPEC §4 id, nothing else, in report order."""
-    assert spec_ids() == CHECK_IDS
+    """CHECK_IDS lists every SPEC §4 id that has landed, nothing else, in report order."""
+    assert tuple(i for i in spec_ids() if i not in NOT_YET) == CHECK_IDS
+
+
+def test_not_yet_lists_only_spec_ids_without_a_check() -> None:
+    """Every id on the not-yet list is in SPEC §4 and has no function at all: a check lands
+    whole, with its tests, or not at all."""
+    assert set(NOT_YET) <= set(spec_ids())
+    for cid in NOT_YET:
+        assert cid not in CHECK_IDS
+        module = importlib.import_module(f"publish_checks.checks.{MODULES[cid.split('-')[0]]}")
+        assert not hasattr(module, cid.replace("-", "_")), f"{cid} is a stub"
 
 
 def test_literal_fallback_matches_the_spec() -> None:
@@ -75,4 +93,5 @@ def test_each_check_is_named_after_its_id_in_its_module(check: Check) -> None:
 
 def test_dist_check_ids_are_the_dists_checks() -> None:
     """DIST_CHECK_IDS (what the build session runs) is every dists-* id, in order."""
-    assert tuple(i for i in spec_ids() if i.startswith("dists-")) == DIST_CHECK_IDS
+    assert tuple(i for i in spec_ids()
+                 if i.startswith("dists-") and i not in NOT_YET) == DIST_CHECK_IDS

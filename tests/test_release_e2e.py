@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from publish_checks._dists import file_sha256
-from publish_checks._rehearse import LocalIndex, local_index
+from publish_checks.dists.scan import file_sha256
+from publish_checks.release.rehearse import LocalIndex, local_index
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, REPO, run_nox
 from tests.faultproxy import Faults, fault_proxy
@@ -122,7 +122,7 @@ def test_publish_refuses_a_conflicting_file_before_uploading(demo: SampleProject
 
 def test_publish_reports_an_index_that_is_not_running(demo: SampleProject, envdir: Path) -> None:
     """An unreachable index fails index-version with its URL; nothing is attempted."""
-    from publish_checks._rehearse import free_port
+    from publish_checks.release.rehearse import free_port
 
     build(demo, envdir)
     url = f"http://127.0.0.1:{free_port()}/"

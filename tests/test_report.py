@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from publish_checks import Context, Report, Result, Status, run_checks
-from publish_checks._report import Finding, failed, passed, render_markdown, render_text, use_colour
-from publish_checks.checks import CHECK_IDS
+from publish_checks.checks import CHECK_IDS, RAISE_VARIABLE
+from publish_checks.checks.report import Finding, failed, passed
+from publish_checks.frontend.render import render_text, use_colour
+from publish_checks.release.summary import render_markdown
 from tests.builders import SampleProject
 
 SAMPLE = Report("demo-pkg", "1.2.0", "pypi", [
@@ -158,22 +160,41 @@ def test_only_argument_skips_the_rest(project: SampleProject) -> None:
     assert report.get("git-clean").summary == "not part of this session"
 
 
-def test_a_crashing_check_fails_alone(project: SampleProject,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bug in one check becomes that check's failure; the others still run."""
+def test_a_crashing_check_is_an_internal_error_and_the_others_still_run(
+        project: SampleProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in one check is reported as an internal error, naming where it happened; the
+    others still run."""
     def git_clean(ctx: Context) -> Finding:
         raise RuntimeError("boom")
 
     def tools(ctx: Context) -> Finding:
         return passed("ok")
 
-    monkeypatch.setattr("publish_checks._verify.CHECKS", (git_clean, tools))
+    monkeypatch.setattr("publish_checks.checks.CHECKS", (git_clean, tools))
+    monkeypatch.delenv(RAISE_VARIABLE)
     report = run_checks(project.context())
     assert [r.id for r in report.checks] == ["git-clean", "tools"]
-    assert report.get("git-clean").status is Status.FAIL
-    assert "RuntimeError: boom" in report.get("git-clean").summary
-    assert "bug in publish-checks" in report.get("git-clean").hint
+    crashed = report.get("git-clean")
+    assert crashed.status is Status.FAIL and crashed.internal_error
+    assert crashed.summary.startswith("internal error: publish-checks crashed in this check "
+                                      "(RuntimeError: boom, at ")
+    assert "test_report.py:" in crashed.summary and "in git_clean)" in crashed.summary
+    assert "bug in publish-checks" in crashed.hint and "--skip git-clean" in crashed.hint
+    assert crashed.as_dict()["internal_error"] is True
+    assert "internal_error" not in report.get("tools").as_dict()
     assert report.get("tools").status is Status.PASS
+
+
+def test_under_the_test_suite_a_crash_raises(project: SampleProject,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With RAISE_VARIABLE set (as conftest sets it for every test), a check that crashes
+    makes the run raise: no test expecting a failure can pass on a crash."""
+    def changelog_entry(ctx: Context) -> Finding:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("publish_checks.checks.CHECKS", (changelog_entry,))
+    with pytest.raises(ZeroDivisionError):
+        run_checks(project.context())
 
 
 def test_no_check_can_print_the_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,7 +206,7 @@ def test_no_check_can_print_the_token(tmp_path: Path, monkeypatch: pytest.Monkey
         return failed(f"token {token} rejected, {other} too", f"try {token} again")
 
     project = SampleProject.create(tmp_path / "demo")
-    monkeypatch.setattr("publish_checks._verify.CHECKS", (tools,))
+    monkeypatch.setattr("publish_checks.checks.CHECKS", (tools,))
     result = project.verify(env={"PYPI_API_KEY": token}).get("tools")
     assert result.summary == "token pypi-******** rejected, pypi-******** too"
     assert result.hint == "try pypi-******** again"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from publish_checks import Status, UsageError
-from publish_checks._config import load_config
-from publish_checks._repository import PYPI_UPLOAD_LIMIT, index_url_for, resolve_target
+from publish_checks.project.config import load_config
+from publish_checks.project.repository import PYPI_UPLOAD_LIMIT, index_url_for, resolve_target
 from tests.builders import SampleProject
 
 CORP = '''
@@ -206,7 +206,7 @@ def test_resolve_target_reads_home_from_the_given_environment(project: SamplePro
 
 def test_a_password_in_a_repository_url_is_kept_out_of_every_name(tmp_path: Path) -> None:
     """user:password@ is split off the URL: the target's name, URLs and repr hold no secret."""
-    from publish_checks._repository import split_credentials
+    from publish_checks.project.repository import split_credentials
 
     assert split_credentials("https://alice:S3cret@host.example:8443/legacy/") == (
         "https://host.example:8443/legacy/", "alice", "S3cret")

@@ -15,9 +15,9 @@ import pymacaroons
 import pytest
 
 from publish_checks import Context
-from publish_checks._macaroon import MacaroonError, decode_token, read_scope
-from publish_checks._report import Finding, Status
+from publish_checks.checks.report import Finding, Status
 from publish_checks.checks.token import token_format, token_scope
+from publish_checks.project.macaroon import MacaroonError, decode_token, read_scope
 from tests.builders import SampleProject
 from tests.tokens import caveat_bytes, make_macaroon, make_token
 

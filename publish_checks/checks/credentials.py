@@ -6,10 +6,10 @@ import os
 import stat
 from collections.abc import Mapping
 
-from publish_checks._context import Context
-from publish_checks._report import Finding, failed, passed, skipped, warned
-from publish_checks._repository import pypirc_path
+from publish_checks.checks.context import Context
 from publish_checks.checks.git import not_a_repo
+from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.project.repository import pypirc_path
 
 # What twine's `id` exchanges for a PyPI token (trusted publishing). GitHub: the job may
 # request an OIDC token. GitLab: an `id_tokens` entry named after the index's audience,

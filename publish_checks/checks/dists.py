@@ -10,12 +10,13 @@ from packaging.metadata import InvalidMetadata, Metadata, RawMetadata, parse_ema
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from publish_checks import _archives, _contents, _readme
-from publish_checks._archives import ArchiveError
-from publish_checks._contents import BUILD
-from publish_checks._context import Context
-from publish_checks._dists import COMPANION_SUFFIXES, Dist, Problems, human_size, normalized_stem
-from publish_checks._report import Finding, failed, passed, warned
+from publish_checks._text import human_size, printable
+from publish_checks.checks.context import Context
+from publish_checks.checks.report import Finding, failed, from_problems, passed, warned
+from publish_checks.dists import archives, contents, readme
+from publish_checks.dists.archives import ArchiveError
+from publish_checks.dists.contents import BUILD, Secret
+from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, normalized_stem
 
 REBUILD = f"rebuild with a current build backend: {BUILD}"
 # What PyPI accepts as Metadata-Version (warehouse's forklift), newer than some packaging.
@@ -64,7 +65,7 @@ def dists_stale(ctx: Context) -> Finding:
     stale = [d.path for d in scan.dists if d.filename not in ours] + list(scan.others)
     stale += [c for c in scan.companions if _companion_of(c.name) not in ours]
     if stale:
-        names = ", ".join(_archives.printable(p.name) for p in sorted(stale))
+        names = ", ".join(printable(p.name) for p in sorted(stale))
         rm = " ".join(shlex.quote(ctx.shown(p)) for p in sorted(stale))
         return failed(f"{shown}/ also holds {len(stale)} file{'s' if len(stale) > 1 else ''} "
                       f"that an upload of {shown}/* would send: {names}",
@@ -92,16 +93,17 @@ def dists_metadata(ctx: Context) -> Finding:
             continue
         raw, metadata = parsed
         _identity_problems(ctx, dist, raw, metadata, problems)
-        rst = _readme.description_problems(dist, raw, metadata, problems)
+        rst = readme.description_problems(dist, raw, metadata, problems)
         if rst is not None:
             pending.append((dist, rst))
-    unchecked = _readme.render_rst(ctx.twine_check, pending, problems)
+    unchecked = readme.render_rst(ctx.rst_renderer, pending, problems)
     count = len(ctx.release_dists())
     if problems or not unchecked:
-        return problems.finding(f"{count} dists: normalized names, metadata of {_label(ctx)}, "
-                                "a long description that renders on PyPI")
+        return from_problems(problems, f"{count} dists: normalized names, metadata of "
+                             f"{_label(ctx)}, a long description that renders on PyPI")
     return warned(f"metadata is fine, but the reST long description was not rendered: "
-                  f"{unchecked}", "nox -s verify renders it with twine check --strict")
+                  f"{unchecked}", "nox -s verify or publish-checks verify render it with "
+                  "readme_renderer in a tool environment")
 
 
 def _filename_problems(ctx: Context, dist: Dist, problems: Problems) -> None:
@@ -164,9 +166,9 @@ def dists_contents(ctx: Context) -> Finding:
     done: list[str] = []
     for wheel in (d for d in release if d.kind == "wheel"):
         try:
-            names = [m.name for m in _archives.members(wheel.path)]
-            packages |= _contents.top_level_packages(names, wheel.stem)
-            _contents.check_wheel(wheel, names, problems)
+            names = [m.name for m in archives.members(wheel.path)]
+            packages |= contents.top_level_packages(names, wheel.stem)
+            contents.check_wheel(wheel, names, problems)
         except ArchiveError as e:
             problems.add(str(e), f"delete it and rebuild: {BUILD}")
             continue
@@ -174,12 +176,12 @@ def dists_contents(ctx: Context) -> Finding:
     for sdist in (d for d in release if d.kind == "sdist"):
         tracked = _tracked_sources(ctx, packages)
         try:
-            outcome = _contents.check_sdist(sdist, tracked, problems)
+            outcome = contents.check_sdist(sdist, tracked, problems)
         except ArchiveError as e:
             problems.add(str(e), f"delete it and rebuild: {BUILD}")
             continue
         done.append(f"{sdist.filename} {outcome}")
-    return problems.finding("; ".join(done))
+    return from_problems(problems, "; ".join(done))
 
 
 def _tracked_sources(ctx: Context, packages: set[str]) -> list[str] | None:
@@ -199,16 +201,16 @@ _PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
 # Shorter secrets (a private index's password) would match ordinary text in the sources.
 _MIN_EXACT = 12
 # Never the token itself: a finding names the member and what kind of secret it holds.
-_Patterns = list[tuple[re.Pattern[bytes], str]]
+_Patterns = list[tuple[re.Pattern[bytes], Secret]]
 
 
 def dists_secrets(ctx: Context) -> Finding:
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
-    patterns: _Patterns = [(_TOKEN_SHAPE, "a PyPI token")]
+    patterns: _Patterns = [(_TOKEN_SHAPE, Secret.PYPI_TOKEN)]
     token = ctx.token_lookup.token
     if token is not None and len(token.value) >= _MIN_EXACT:
-        patterns.append((re.compile(re.escape(token.value.encode())), "your upload token"))
+        patterns.append((re.compile(re.escape(token.value.encode())), Secret.UPLOAD_TOKEN))
     problems = Problems()
     release = ctx.release_dists()
     leaked = False
@@ -219,34 +221,35 @@ def dists_secrets(ctx: Context) -> Finding:
             problems.add(str(e), f"delete it and rebuild: {BUILD}")
             continue
         if found:
-            leaked |= any(what.endswith("token") for _, what in found)
-            problems.add(f"{dist.filename}: {', '.join(f'{m} ({what})' for m, what in found)}",
+            leaked |= any(what.is_token for _, what in found)
+            problems.add(f"{dist.filename}: "
+                         f"{', '.join(f'{m} ({what.value})' for m, what in found)}",
                          "keep them out of the dists (exclude them in MANIFEST.in or the build "
                          f"backend's settings, or delete them), then {BUILD}")
     if leaked:
         host = ctx.target.token_host or "pypi.org"
         problems.hints.append(f"revoke that token at https://{host}/manage/account/token/ "
                               "if these files ever left this machine")
-    return problems.finding(f"no credential files or tokens in {len(release)} dists")
+    return from_problems(problems, f"no credential files or tokens in {len(release)} dists")
 
 
-def _secrets_in(dist: Dist, patterns: _Patterns) -> list[tuple[str, str]]:
+def _secrets_in(dist: Dist, patterns: _Patterns) -> list[tuple[str, Secret]]:
     """(member, what) for each member that is or holds a secret; raises ArchiveError."""
     found = []
-    for entry in _archives.walk(dist.path):
+    for entry in archives.walk(dist.path):
         member = entry.member
         if member.kind != "file":
             continue
-        if (what := _contents.credential_file(member.basename)) is not None:
+        if (what := contents.credential_file(member.basename)) is not None:
             found.append((member.shown, what))
             continue
         wanted = list(patterns)
         if member.basename.endswith((".pem", ".key")):  # certificates are public; keys not
-            wanted.append((_PRIVATE_KEY, "a private key"))
+            wanted.append((_PRIVATE_KEY, Secret.PRIVATE_KEY))
         # 256 bytes hold the shortest token shape and any key header; the exact token
         # needs its own length.
         overlap = max(256, *(len(p.pattern) for p, _ in wanted))
-        hits = _archives.search(entry.chunks(), [p for p, _ in wanted], overlap)
+        hits = archives.search(entry.chunks(), [p for p, _ in wanted], overlap)
         if hits:
             found.append((member.shown, wanted[min(hits)][1]))
     return found

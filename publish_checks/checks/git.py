@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from publish_checks._context import Context
-from publish_checks._dists import listing
-from publish_checks._report import Finding, failed, passed, skipped, warned
+from publish_checks._text import listing
+from publish_checks.checks.context import Context
+from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 
 
 def not_a_repo(ctx: Context) -> Finding | None:

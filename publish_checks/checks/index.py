@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from publish_checks._context import Context
-from publish_checks._index import IndexQueryError, project_files
-from publish_checks._report import Finding, failed, passed, skipped, warned
+from publish_checks.checks.context import Context
+from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.dists.index import IndexQueryError, project_files
 
 BUMP = "bump the version with `nox -s bump -- patch` and rebuild with `nox -s build`"
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from publish_checks._context import Context
-from publish_checks._credentials import Token
-from publish_checks._dists import listing
-from publish_checks._macaroon import PREFIX, MacaroonError, Scope, decode_token, read_scope
-from publish_checks._report import Finding, failed, passed, skipped, warned
+from publish_checks._text import listing
+from publish_checks.checks.context import Context
+from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.project.credentials import Token
+from publish_checks.project.macaroon import PREFIX, MacaroonError, Scope, decode_token, read_scope
 
 _QUOTES = "\"'`“”‘’"  # curly quotes come from word processors and chat apps
 

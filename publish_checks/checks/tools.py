@@ -8,12 +8,10 @@ import shutil
 import subprocess
 import sys
 
-from publish_checks._context import Context
-from publish_checks._report import Finding, failed, passed
+from publish_checks.checks.context import Context
+from publish_checks.checks.report import Finding, failed, passed
 
 MIN_PYTHON = (3, 10)
-INSTALL_NOX = ("pipx install nox  (or uv tool install nox, or python -m pip install nox); "
-               "it provides twine and build in virtualenvs")
 
 
 def _run_version(executable: str) -> tuple[str, str]:
@@ -33,7 +31,8 @@ def _run_version(executable: str) -> tuple[str, str]:
 
 
 def _nox() -> tuple[str, str]:
-    """(how the nox the sessions will use is described, '') or ('', why it is missing)."""
+    """(how the nox the sessions would use is described, '') or ('', why there is none).
+    Without nox, the publish-checks command makes the tool environments itself."""
     try:
         return f"nox {importlib.metadata.version('nox')}", ""
     except importlib.metadata.PackageNotFoundError:
@@ -61,9 +60,8 @@ def tools(ctx: Context) -> Finding:
     if problem:
         return failed(f"git at {git} {problem}", "reinstall git (https://git-scm.com/downloads)")
     found.append(f"git {version}")
-    nox, problem = _nox()
-    if problem:
-        return failed(problem, INSTALL_NOX)
-    found.append(nox)
-    backend = "uv" if shutil.which("uv") else "virtualenv"
-    return passed(", ".join(found) + f" (twine and build come in {backend} environments)")
+    backend = "uv" if shutil.which("uv") else "venv"
+    nox, _ = _nox()
+    makers = f"{nox} or publish-checks" if nox else "publish-checks"
+    return passed(", ".join(found) + f"; twine and build come in {backend} environments "
+                  f"made by {makers}")

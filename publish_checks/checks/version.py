@@ -6,23 +6,29 @@ import datetime
 
 from packaging.version import InvalidVersion, Version
 
-from publish_checks._changelog import (
+from publish_checks._text import TextError, Unreadable, read_text
+from publish_checks.checks.context import Context
+from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.project.changelog import (
     find_changelog,
     find_section,
     has_content,
     is_unreleased,
     sections,
 )
-from publish_checks._context import Context
-from publish_checks._report import Finding, failed, passed, skipped, warned
-from publish_checks._version import check_version, package_version_attr
+from publish_checks.project.version import (
+    Flaw,
+    SourceKind,
+    package_version_attr,
+    version_problem,
+)
 
 
 def version_file(ctx: Context) -> Finding:
     source = ctx.version_source
     if source.problem:
         fix = f"write the version, e.g. 1.0.0, alone in {source.label}"
-        if "byte-order" in source.problem:
+        if source.flaw is Flaw.BYTE_ORDER_MARK:
             fix = f"re-save {source.label} as UTF-8 without a byte-order mark"
         return failed(f"{source.label} {source.problem}", fix)
     if source.from_dists:
@@ -31,7 +37,7 @@ def version_file(ctx: Context) -> Finding:
         return skipped(f"version is {source.label}: it is read from the built dists "
                        "(run nox -s build)")
     raw = source.raw or ""  # a source without a problem and not dynamic holds a version
-    if problem := check_version(raw):
+    if problem := version_problem(raw):
         try:
             fix = f"write {str(Version(raw))!r} in {source.label}"
         except InvalidVersion:
@@ -50,7 +56,7 @@ def version_consistent(ctx: Context) -> Finding:
     wanted = ctx.parsed_version
     sources: list[tuple[str, str]] = [(ctx.version_source.label, ctx.version)]
     static = ctx.config.static_version
-    if static is not None and ctx.version_source.label != "[project].version":
+    if static is not None and ctx.version_source.kind is not SourceKind.PROJECT:
         sources.append(("[project].version", static))
     attr = package_version_attr(ctx.root, ctx.project_name)
     if attr is not None and attr[0] != ctx.version_source.path:  # flit: the same file
@@ -95,13 +101,15 @@ def changelog_entry(ctx: Context) -> Finding:
         return warned("no changelog found (CHANGELOG.md, CHANGES.rst, HISTORY, NEWS …)",
                       "add CHANGELOG.md with a '## [Unreleased]' section (keepachangelog.com)")
     shown = ctx.shown(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return failed(f"the changelog {shown} set in [tool.publish-checks] does not exist",
                       "create it, or fix the 'changelog' key")
-    except (OSError, UnicodeDecodeError) as e:
-        return failed(f"{shown} cannot be read as UTF-8 text ({e})", f"re-save {shown} as UTF-8")
+    try:
+        text = read_text(path)
+    except TextError as e:
+        fix = (f"re-save {shown} as UTF-8" if e.why is Unreadable.NOT_TEXT
+               else f"make {shown} a regular file, or fix the 'changelog' key")
+        return failed(f"the changelog {shown} {e.problem}", fix)
     section, lines = find_section(text, ctx.version)
     heading = _suggested_heading(path.suffix, ctx.version)
     if section is None:

@@ -3,11 +3,13 @@ the member names that break it (after check-wheel-contents' W001, W002, W005).""
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from collections.abc import Iterable
 
-from publish_checks import _archives
-from publish_checks._dists import METADATA_LIMIT, Dist, Problems, listing, parse_record
+from publish_checks._text import listing, printable
+from publish_checks.dists import archives
+from publish_checks.dists.scan import METADATA_LIMIT, Dist, Problems, parse_record
 
 BUILD = "nox -s build"
 # A hash the wheel spec accepts in RECORD: sha256 or stronger.
@@ -18,15 +20,31 @@ PRIVATE_KEY_FILES = frozenset(
 ENV_TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template"})
 
 
-def credential_file(basename: str) -> str | None:
+class Secret(enum.Enum):
+    """A kind of secret found in a dist; its value is how a report names it (never the
+    secret itself)."""
+
+    PYPI_TOKEN = "a PyPI token"  # noqa: S105 (a label, not a password)
+    UPLOAD_TOKEN = "your upload token"  # noqa: S105
+    PRIVATE_KEY = "a private key"
+    CREDENTIALS_FILE = "a credentials file"
+    PASSWORD_FILE = "an index password file"  # noqa: S105
+
+    @property
+    def is_token(self) -> bool:
+        """A token that may have to be revoked, not only a file to leave out."""
+        return self in (Secret.PYPI_TOKEN, Secret.UPLOAD_TOKEN)
+
+
+def credential_file(basename: str) -> Secret | None:
     """What a file of this name holds, if it is a credentials file; None otherwise.
     (``.pem``/``.key`` files count only if they hold a private key: the caller looks.)"""
     if basename == ".env" or (basename.startswith(".env.") and basename not in ENV_TEMPLATES):
-        return "a credentials file"
+        return Secret.CREDENTIALS_FILE
     if basename == ".pypirc":
-        return "an index password file"
+        return Secret.PASSWORD_FILE
     if basename in PRIVATE_KEY_FILES:
-        return "a private key"
+        return Secret.PRIVATE_KEY
     return None
 
 
@@ -80,16 +98,16 @@ def top_level_packages(names: Iterable[str], stem: str) -> set[str]:
 def record_mismatches(wheel: Dist) -> list[str]:
     """Files missing from RECORD, listed but absent, or whose hash or size differ."""
     record_name = f"{wheel.stem}.dist-info/RECORD"
-    data = _archives.read_member(wheel.path, record_name, METADATA_LIMIT)
+    data = archives.read_member(wheel.path, record_name, METADATA_LIMIT)
     if data is None:
         return [f"no {record_name}"]
     rows, bad = parse_record(data)
-    issues = [f"RECORD line {_archives.printable(line)!r} is not path,hash,size" for line in bad]
+    issues = [f"RECORD line {printable(line)!r} is not path,hash,size" for line in bad]
     listed = {row.path: row for row in rows}
     # RECORD cannot hash itself, nor the signatures made over it.
     exempt = {record_name, f"{record_name}.jws", f"{record_name}.p7s"}
     seen = set()
-    for entry in _archives.walk(wheel.path):
+    for entry in archives.walk(wheel.path):
         member = entry.member
         if member.kind != "file" or member.name in exempt:
             continue
@@ -102,12 +120,12 @@ def record_mismatches(wheel: Dist) -> list[str]:
         if algorithm not in RECORD_ALGORITHMS:
             issues.append(f"{member.shown} has no sha256 hash in RECORD")
             continue
-        digest, size = _archives.record_digest(entry.chunks(), algorithm)
+        digest, size = archives.record_digest(entry.chunks(), algorithm)
         if digest != row.hash:
             issues.append(f"{member.shown} does not match its RECORD hash")
         elif row.size != str(size):
             issues.append(f"{member.shown} is {size} bytes, RECORD says {row.size or 'nothing'}")
-    issues += [f"RECORD lists {_archives.printable(path)}, which the wheel lacks"
+    issues += [f"RECORD lists {printable(path)}, which the wheel lacks"
                for path in listed if path not in seen and path not in exempt]
     return issues
 
@@ -125,7 +143,7 @@ def check_wheel(wheel: Dist, names: list[str], problems: Problems) -> None:
     )
     for found, what, hint in rules:
         if found:
-            shown = [_archives.printable(n) for n in found]
+            shown = [printable(n) for n in found]
             problems.add(f"{wheel.filename} has {what}: {listing(shown)}", hint)
     if mismatches := record_mismatches(wheel):
         problems.add(f"{wheel.filename}'s RECORD is wrong: {listing(mismatches)}",
@@ -134,10 +152,10 @@ def check_wheel(wheel: Dist, names: list[str], problems: Problems) -> None:
 
 def check_sdist(sdist: Dist, tracked: list[str] | None, problems: Problems) -> str:
     """Unsafe names and missing tracked sources; says what was compared. ArchiveError."""
-    names = [m.name for m in _archives.members(sdist.path) if m.kind == "file"]
+    names = [m.name for m in archives.members(sdist.path) if m.kind == "file"]
     if unsafe := unsafe_names(names):
         problems.add(f"{sdist.filename} has members with unsafe paths: "
-                     f"{listing([_archives.printable(n) for n in unsafe])}",
+                     f"{listing([printable(n) for n in unsafe])}",
                      f"fix the build, then {BUILD}")
     if tracked is None:
         return "was not compared with git (not a git repository)"

@@ -1,20 +1,18 @@
-"""Publishing logic that needs no nox: the plan, twine's environment, reading its failures,
-what to import in the smoke test, and the closing summary."""
+"""The upload: which files go (the plan), twine's argv and environment, and what its
+failures mean."""
 
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from publish_checks._build import file_table
-from publish_checks._contents import top_level_packages
-from publish_checks._context import Context
-from publish_checks._dists import Dist
 from publish_checks._errors import ReleaseError
+from publish_checks.checks.context import Context
+from publish_checks.dists.scan import Dist
+from publish_checks.release.build import file_table
 
 NULL_KEYRING = "keyring.backends.null.Keyring"
 
@@ -73,9 +71,9 @@ def make_plan(ctx: Context, on_index: Mapping[str, str | None]) -> Plan:
                 pypirc)
 
 
-def twine_argv(plan: Plan) -> list[str]:
+def twine_argv(plan: Plan, twine: str = "twine") -> list[str]:
     """Explicit paths, never a glob; no credential ever goes on this line."""
-    argv = ["twine", "--no-color", "upload", "--non-interactive", "--disable-progress-bar"]
+    argv = [twine, "--no-color", "upload", "--non-interactive", "--disable-progress-bar"]
     argv += (["--repository", plan.pypirc_section] if plan.pypirc_section
              else ["--repository-url", plan.upload_url])
     if plan.attestations:
@@ -152,45 +150,3 @@ def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
                        f"{values['variable']}, the credentials file or ~/.pypirc")
             return what.format(**values), fix.format(**values)
     return "twine upload failed", "read twine's message above; run the same command again to resume"
-
-
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def top_level_imports(wheel: Path) -> list[str]:
-    """The importable top-level names a wheel installs (attrs → attr), for the smoke test."""
-    stem = "-".join(wheel.name.split("-")[:2])
-    with zipfile.ZipFile(wheel) as archive:
-        tops = top_level_packages(archive.namelist(), stem)
-    names = {top.removesuffix(".py") for top in tops}
-    return sorted(n for n in names if _IDENTIFIER.match(n))
-
-
-def smoke_command(ctx: Context, wheel: Path | None) -> list[str]:
-    """The configured smoke-test command, else ``python -c "import …"`` of the wheel's names."""
-    if ctx.config.smoke_test:
-        return list(ctx.config.smoke_test)
-    names = top_level_imports(wheel) if wheel is not None else []
-    if not names and ctx.normalized_name:
-        names = [ctx.normalized_name.replace("-", "_")]
-    return ["python", "-c", "; ".join(f"import {n}" for n in names)]
-
-
-def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool) -> str:
-    version, tag = plan.version, f"v{plan.version}"
-    lines = [f"Released {plan.project} {version} to {ctx.target.name}:"]
-    width = max(len(f.dist.filename) for f in plan.files)
-    lines += [f"  {f.dist.filename:<{width}}  sha256 {f.sha256}" for f in plan.files]
-    if ctx.target.is_local:
-        return "\n".join([*lines, "", "This was a rehearsal: the embedded index is gone now.",
-                           "To release for real: nox -s build, then nox -s publish"])
-    if (url := ctx.target.project_url(plan.project, version)) is not None:
-        lines.append(f"  {url}")
-    todo = []
-    if not tagged:
-        todo.append(f"git tag -a {tag} -m 'Release {version}'")
-    if not pushed:
-        todo.append(f"git push {ctx.git.push_remote() or 'origin'} {tag}")
-    todo.append("announce it: the release notes are in your changelog")
-    lines += ["", "Next steps:"] + [f"  {step}" for step in todo]
-    return "\n".join(lines)

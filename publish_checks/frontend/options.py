@@ -3,29 +3,40 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections.abc import Sequence
 from typing import Any
 
 from publish_checks._errors import UsageError
+from publish_checks.checks import validate_skip
+from publish_checks.release.pipeline import Flags
 
 
 class Options(argparse.Namespace):
     """Parsed options, typed so that mypy checks their use."""
 
-    command: str
-    project: str
-    repository: str | None
-    offline: bool
-    json: bool
+    command: str | None = None
+    project: str = "."
+    repository: str | None = None
+    offline: bool = False
+    json: bool = False
     skip: list[str]
-    yes: bool
-    dry_run: bool
-    tag: bool
-    push: bool
-    commit: bool
-    pre: str | None
-    target: str | None
+    yes: bool = False
+    dry_run: bool = False
+    tag: bool = False
+    push: bool = False
+    commit: bool = False
+    pre: str | None = None
+    target: str | None = None
+    version: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skip = []
+
+    def flags(self) -> Flags:
+        """What the release pipeline needs of these options."""
+        return Flags(skip=tuple(self.skip), yes=self.yes, dry_run=self.dry_run, tag=self.tag,
+                     push=self.push)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,17 +51,30 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, f"see '{self.prog} --help'")
 
 
-def add_common(parser: argparse.ArgumentParser) -> None:
+def add_project(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", default=".", metavar="DIR",
-                        help="the project to check (default: the current directory)")
+                        help="the project folder (default: the current directory)")
+
+
+def add_checks(parser: argparse.ArgumentParser) -> None:
+    """--json and --skip: every command that runs checks."""
+    parser.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    parser.add_argument("--skip", action="append", default=[], metavar="ID",
+                        help="skip this check (repeatable)")
+
+
+def add_target(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repository", "-r", metavar="NAME|URL",
                         help="pypi, testpypi, local, a .pypirc section or an upload URL "
                              "(default: [tool.publish-checks] repository, else pypi)")
     parser.add_argument("--offline", action="store_true",
                         help="do not ask the index anything (index-version is skipped)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object to stdout")
-    parser.add_argument("--skip", action="append", default=[], metavar="ID",
-                        help="skip this check (repeatable)")
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    add_project(parser)
+    add_target(parser)
+    add_checks(parser)
 
 
 def add_release(parser: argparse.ArgumentParser) -> None:
@@ -85,13 +109,3 @@ def parse_session_args(args: Sequence[str]) -> Options:
     options = session_parser().parse_args(list(args), namespace=Options())
     validate_skip(options.skip)
     return options
-
-
-def validate_skip(ids: Sequence[str]) -> None:
-    from publish_checks.checks import CHECK_IDS
-
-    for check_id in ids:
-        if check_id not in CHECK_IDS:
-            close = difflib.get_close_matches(check_id, CHECK_IDS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "check ids: " + ", ".join(CHECK_IDS)
-            raise UsageError(f"unknown check id '{check_id}' for --skip", hint)

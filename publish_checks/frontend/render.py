@@ -1,98 +1,19 @@
-"""The report: one result per check, rendered as text or as SPEC §2 JSON."""
+"""How a report looks to people: text with marks and colour, or SPEC §2 JSON."""
 
 from __future__ import annotations
 
-import enum
+import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+import sys
+from collections.abc import Mapping
+from typing import TextIO
 
+from publish_checks.checks.report import MARKS, Report, Status
 
-class Status(str, enum.Enum):
-    PASS = "pass"  # noqa: S105 (a status, not a password)
-    WARN = "warn"
-    FAIL = "fail"
-    SKIP = "skip"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What a check function returns; the runner adds the check id."""
-
-    status: Status
-    summary: str
-    hint: str = ""
-
-
-def passed(summary: str) -> Finding:
-    return Finding(Status.PASS, summary)
-
-
-def warned(summary: str, hint: str) -> Finding:
-    return Finding(Status.WARN, summary, hint)
-
-
-def failed(summary: str, hint: str) -> Finding:
-    return Finding(Status.FAIL, summary, hint)
-
-
-def skipped(why: str) -> Finding:
-    """A skip always says why (SPEC §2)."""
-    return Finding(Status.SKIP, why)
-
-
-@dataclass(frozen=True)
-class Result:
-    id: str
-    status: Status
-    summary: str
-    hint: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {"id": self.id, "status": self.status.value, "summary": self.summary,
-                "hint": self.hint}
-
-
-@dataclass
-class Report:
-    project: str | None
-    version: str | None
-    repository: str
-    checks: list[Result] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when no check failed (warnings and skips allowed)."""
-        return all(r.status is not Status.FAIL for r in self.checks)
-
-    def get(self, check_id: str) -> Result:
-        for result in self.checks:
-            if result.id == check_id:
-                return result
-        raise KeyError(check_id)
-
-    def counts(self) -> dict[Status, int]:
-        counts = dict.fromkeys(Status, 0)
-        for result in self.checks:
-            counts[result.status] += 1
-        return counts
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "project": self.project,
-            "version": self.version,
-            "repository": self.repository,
-            "checks": [r.as_dict() for r in self.checks],
-        }
-
-
-MARKS = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.SKIP: "–"}
 _COLOURS = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP: "2"}
 
 
-def use_colour(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
+def use_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
     """Colour only on a terminal and not in CI; ``NO_COLOR`` wins, then ``FORCE_COLOR``."""
     env = os.environ if environ is None else environ
     if env.get("NO_COLOR"):
@@ -134,15 +55,6 @@ def render_text(report: Report, *, colour: bool = False,
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(results: Iterable[Result]) -> str:
-    """A Markdown table of results, for ``$GITHUB_STEP_SUMMARY``."""
-    rows = ["| | check | result |", "|---|---|---|"]
-    for r in results:
-        summary = r.summary.replace("|", "\\|")
-        rows.append(f"| {MARKS[r.status]} | `{r.id}` | {summary} |")
-    return "\n".join(rows) + "\n"
-
-
 # For a stdout that cannot encode the report's marks (a Windows pipe in cp1252, an
 # ASCII-only locale): the nearest ASCII, so the report still prints instead of crashing.
 _ASCII = str.maketrans({"✓": "+", "✗": "x", "–": "-", "—": "-", "·": "-", "→": "->",
@@ -157,3 +69,17 @@ def write_text(stream: TextIO, text: str) -> None:
         encoding = getattr(stream, "encoding", None) or "ascii"
         stream.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
     stream.flush()
+
+
+def emit_report(report: Report, as_json: bool, stream: TextIO | None = None,
+                title: str = "publish-checks verify") -> None:
+    """The report on stdout: one JSON object, or the text rendering."""
+    stream = stream or sys.stdout  # looked up now: tests and nox replace sys.stdout
+    if as_json:
+        try:
+            stream.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+        except UnicodeEncodeError:  # \\u escapes are the same JSON, in any encoding
+            stream.write(json.dumps(report.as_dict()) + "\n")
+        stream.flush()
+        return
+    write_text(stream, render_text(report, colour=use_colour(stream), title=title))

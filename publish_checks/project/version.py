@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import enum
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,12 +12,31 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from publish_checks._config import Config, read_pyproject
 from publish_checks._errors import ConfigError
-from publish_checks._paths import shown
+from publish_checks._text import TextError, decode_text, read_bytes, read_text, shown
+from publish_checks.project.config import Config, read_pyproject
 
 # hatchling's regex source, verbatim: __version__ or VERSION, any case, an optional 'v'.
 _HATCH_PATTERN = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
+
+
+class SourceKind(enum.Enum):
+    """Where a version is declared, which decides how it is read, checked and bumped."""
+
+    FILE = "a file that holds only the version (VERSION, setuptools' file:)"
+    PROJECT = "[project].version in pyproject.toml"
+    LITERAL = "a literal the build backend reads (hatch's path, setuptools' attr:, flit)"
+    VCS = "computed from git tags (setuptools-scm, hatch-vcs, versioningit)"
+    COMPUTED = "set by the build backend or setup.py: only the built dists tell"
+
+
+class Flaw(enum.Enum):
+    """What is wrong with a version source, where the fix depends on it."""
+
+    UNREADABLE = "unreadable"
+    BYTE_ORDER_MARK = "byte-order mark"
+    NOT_ONE_VERSION = "not one version"
+    MISSING = "missing"
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,8 @@ class VersionSource:
     # In [project].dynamic: the build backend sets the version. ``raw`` is the valid literal
     # it reads from ``path`` when we could read one; without it only the dists can tell.
     dynamic: bool = False
+    kind: SourceKind = SourceKind.FILE
+    flaw: Flaw | None = None
 
     @property
     def from_dists(self) -> bool:
@@ -37,43 +59,57 @@ class VersionSource:
         return self.dynamic and self.raw is None
 
 
-def parse_version_text(text: str) -> tuple[str | None, str]:
-    """(version, problem) for the contents of a version file."""
+# A version longer than this is no version; it is shown cut to this length.
+_SHOWN = 80
+
+
+def parse_version_text(text: str) -> tuple[str | None, str, Flaw | None]:
+    """(version, problem, flaw) for the contents of a version file."""
     if text.startswith("\ufeff"):
-        return None, "starts with a byte-order mark (save it as UTF-8 without BOM)"
+        return (None, "starts with a byte-order mark (save it as UTF-8 without BOM)",
+                Flaw.BYTE_ORDER_MARK)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
-        return None, "is empty"
+        return None, "is empty", Flaw.NOT_ONE_VERSION
     if len(lines) > 1:
-        return None, f"holds {len(lines)} lines; it must hold just the version"
-    return lines[0], ""
+        return None, f"holds {len(lines)} lines; it must hold just the version", \
+            Flaw.NOT_ONE_VERSION
+    return lines[0], "", None
 
 
-def check_version(raw: str) -> str:
-    """'' when ``raw`` is a canonical PEP 440 version, else what is wrong with it."""
+def version_problem(raw: str) -> str | None:
+    """What is wrong with ``raw`` as a canonical PEP 440 version; None when nothing is."""
+    if len(raw) > _SHOWN:
+        return f"{raw[:_SHOWN]!r}… ({len(raw)} characters) is not a PEP 440 version"
     try:
         version = Version(raw)
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):  # ValueError: a component past int's digit limit
         return f"{raw!r} is not a PEP 440 version"
     if str(version) != raw:
         return f"{raw!r} is not canonical: write {str(version)!r}"
-    return ""
+    return None
 
 
-def _dynamic_label(config: Config, pyproject: dict[str, Any]) -> str:
+def _dynamic_label(config: Config, pyproject: dict[str, Any]) -> tuple[str, SourceKind]:
     attr = _table(pyproject, "tool", "setuptools", "dynamic").get("version")
     if isinstance(attr, dict) and isinstance(attr.get("attr"), str):
-        return f"attr: {attr['attr']}"
+        return f"attr: {attr['attr']}", SourceKind.COMPUTED
     if _table(pyproject, "tool", "hatch", "version").get("source") == "vcs":
-        return "hatch-vcs"
-    build = (config.root / "pyproject.toml").read_text("utf-8", errors="replace")
-    for marker, label in (("setuptools_scm", "setuptools-scm"),
-                          ("setuptools-scm", "setuptools-scm"), ("hatch-vcs", "hatch-vcs"),
-                          ("versioningit", "versioningit"), ("attr:", "an attr: reference"),
-                          ("flit_core", "flit's __version__")):
+        return "hatch-vcs", SourceKind.VCS
+    try:
+        build = read_text(config.root / "pyproject.toml")
+    except TextError:
+        build = ""
+    for marker, label, kind in (
+            ("setuptools_scm", "setuptools-scm", SourceKind.VCS),
+            ("setuptools-scm", "setuptools-scm", SourceKind.VCS),
+            ("hatch-vcs", "hatch-vcs", SourceKind.VCS),
+            ("versioningit", "versioningit", SourceKind.VCS),
+            ("attr:", "an attr: reference", SourceKind.COMPUTED),
+            ("flit_core", "flit's __version__", SourceKind.COMPUTED)):
         if marker in build:
-            return label
-    return "the build backend"
+            return label, kind
+    return "the build backend", SourceKind.COMPUTED
 
 
 def declared_version(config: Config) -> VersionSource:
@@ -83,20 +119,22 @@ def declared_version(config: Config) -> VersionSource:
     if name is not None:
         return _version_file(root, root / name)
     if config.static_version is not None:
-        return VersionSource("[project].version", root / "pyproject.toml", config.static_version)
+        return VersionSource("[project].version", root / "pyproject.toml", config.static_version,
+                             kind=SourceKind.PROJECT)
     if config.dynamic_version:
         pyproject = _pyproject(root)
         if (source := backend_version(root, pyproject, config)) is not None:
             return source
-        return VersionSource(f"dynamic ({_dynamic_label(config, pyproject)})", None, None,
-                             dynamic=True)
+        label, kind = _dynamic_label(config, pyproject)
+        return VersionSource(f"dynamic ({label})", None, None, dynamic=True, kind=kind)
     # No [project] table at all: the metadata lives in setup.py/setup.cfg (or a backend's own
     # table), so the version is only known from the built dists, like a dynamic one.
     if not config.project:
         label = "set in setup.py" if (root / "setup.py").is_file() else "set by the build backend"
-        return VersionSource(label, None, None, dynamic=True)
+        return VersionSource(label, None, None, dynamic=True, kind=SourceKind.COMPUTED)
     return VersionSource("[project].version", root / "pyproject.toml", None,
-                         "is missing and 'version' is not in [project].dynamic")
+                         "is missing and 'version' is not in [project].dynamic",
+                         kind=SourceKind.PROJECT, flaw=Flaw.MISSING)
 
 
 def package_version_attr(root: Path, project: str | None) -> tuple[Path, str] | None:
@@ -115,8 +153,8 @@ def package_version_attr(root: Path, project: str | None) -> tuple[Path, str] | 
 def literal_string(path: Path, name: str) -> str | None:
     """The string literal assigned to ``name`` at the top of a Python file (read, never run)."""
     try:
-        tree = ast.parse(path.read_bytes())
-    except (SyntaxError, ValueError, OSError):
+        tree = ast.parse(read_bytes(path))
+    except (SyntaxError, ValueError, TextError, RecursionError, MemoryError):
         return None
     for node in tree.body:
         target = (node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1
@@ -148,31 +186,27 @@ def _read_text(root: Path, path: Path) -> tuple[str, str | None, str]:
     """(label, text, problem) for a file the version is read from."""
     label = shown(path, root)
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        return label, None, f"cannot be read: {e.strerror}"
-    if b"\0" in data:
-        return label, None, "is not a text file"
-    try:
-        return label, data.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        return label, None, "is not UTF-8 text"
+        return label, decode_text(read_bytes(path), keep_bom=True), ""
+    except TextError as e:
+        return label, None, e.problem
 
 
 def _version_file(root: Path, path: Path, dynamic: bool = False) -> VersionSource:
     """A file holding just the version (VERSION, setuptools' ``version = {file = …}``)."""
     label, text, problem = _read_text(root, path)
     if text is None:
-        return VersionSource(label, path, None, problem)
-    raw, problem = parse_version_text(text)
-    return _literal(label, path, raw, problem, dynamic)
+        return VersionSource(label, path, None, problem, flaw=Flaw.UNREADABLE)
+    raw, problem, flaw = parse_version_text(text)
+    return _literal(label, path, raw, problem, dynamic, SourceKind.FILE, flaw)
 
 
 def _literal(label: str, path: Path, raw: str | None, problem: str = "",
-             dynamic: bool = True) -> VersionSource:
+             dynamic: bool = True, kind: SourceKind = SourceKind.LITERAL,
+             flaw: Flaw | None = None) -> VersionSource:
     # Dynamic only when valid: a broken file is reported as such, never replaced by the dists.
-    valid = raw is not None and not problem and not check_version(raw)
-    return VersionSource(label, path, raw, problem, dynamic=dynamic and valid)
+    valid = raw is not None and not problem and version_problem(raw) is None
+    return VersionSource(label, path, raw, problem, dynamic=dynamic and valid, kind=kind,
+                         flaw=flaw)
 
 
 def backend_version(root: Path, pyproject: dict[str, Any],
@@ -205,7 +239,8 @@ def _hatch(root: Path, table: dict[str, Any]) -> VersionSource | None:
         return None
     label, text, problem = _read_text(root, root / path)
     if text is None:  # hatchling cannot build either
-        return VersionSource(label, root / path, None, problem)
+        return VersionSource(label, root / path, None, problem, kind=SourceKind.LITERAL,
+                             flaw=Flaw.UNREADABLE)
     if source == "code":
         expression = table.get("expression", "__version__")
         raw = literal_string(root / path, expression) if isinstance(expression, str) else None
@@ -217,10 +252,12 @@ def _hatch(root: Path, table: dict[str, Any]) -> VersionSource | None:
         match = re.search(pattern, text, flags=re.MULTILINE)
     except re.error as e:
         return VersionSource(label, root / path, None,
-                             f"cannot be searched: [tool.hatch.version] pattern is invalid ({e})")
+                             f"cannot be searched: [tool.hatch.version] pattern is invalid ({e})",
+                             kind=SourceKind.LITERAL, flaw=Flaw.UNREADABLE)
     if match is None or "version" not in match.groupdict():
         return VersionSource(label, root / path, None, "has no version hatch can read "
-                             "(write __version__ = \"X.Y.Z\" in it)")
+                             "(write __version__ = \"X.Y.Z\" in it)", kind=SourceKind.LITERAL,
+                             flaw=Flaw.MISSING)
     return _literal(label, root / path, match["version"])
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
 
+from publish_checks._text import printable
+
 CHUNK = 1024 * 1024
 
 # What zipfile, tarfile, gzip and zlib raise on a corrupt, truncated or foreign file.
@@ -61,12 +63,6 @@ def _translated(path: Path) -> Iterator[None]:
         raise
     except _BROKEN as e:
         raise ArchiveError(_describe(path, e)) from None
-
-
-def printable(name: str) -> str:
-    """A member name safe to put in a report: control characters (ANSI escapes included)
-    are shown escaped, because member names come from whoever built the archive."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -12,33 +11,36 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from publish_checks import _dists
-from publish_checks._config import Config, load_config
-from publish_checks._credentials import Token, TokenLookup, find_token
-from publish_checks._git import Git
-from publish_checks._paths import shown
-from publish_checks._repository import Target, resolve_target
-from publish_checks._version import VersionSource, check_version, declared_version
+from publish_checks._text import shown
+from publish_checks.dists import scan as dist_scan
+from publish_checks.dists.readme import RstRenderer
+from publish_checks.project.config import Config, load_config
+from publish_checks.project.credentials import Token, TokenLookup, find_token
+from publish_checks.project.git import Git
+from publish_checks.project.repository import Target, resolve_target
+from publish_checks.project.version import VersionSource, declared_version, version_problem
 
 
 @dataclass
 class Context:
+    """One run's view of the project. ``environ`` is the process environment, passed in by
+    the front end: nothing below the front ends reads ``os.environ``."""
+
     root: Path
     config: Config
     target: Target
     offline: bool = False
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    environ: Mapping[str, str] = field(default_factory=dict)
     dist_dir: Path | None = None
-    # Set by the nox sessions: runs `twine check --strict` on the given files in a
-    # virtualenv and returns each file name's problem ('' when it renders). Used by
-    # dists-metadata when readme_renderer is not importable in-process.
-    twine_check: Callable[[Sequence[Path]], Mapping[str, str]] | None = None
+    # Renders reST long descriptions where readme_renderer is installed (a tool environment
+    # of the release runner); dists-metadata uses it when it cannot render in-process.
+    rst_renderer: RstRenderer | None = None
 
     @classmethod
-    def load(cls, root: Path, repository: str | None = None, *, offline: bool = False,
-             environ: Mapping[str, str] | None = None) -> Context:
+    def load(cls, root: Path, repository: str | None, *, environ: Mapping[str, str],
+             offline: bool = False) -> Context:
         """Read the configuration and resolve the target; ConfigError/UsageError on bad input."""
-        env = dict(os.environ if environ is None else environ)
+        env = dict(environ)
         root = root.resolve()
         config = load_config(root)
         target = resolve_target(repository or config.repository, config, env)
@@ -66,8 +68,8 @@ class Context:
         return lookup
 
     @cached_property
-    def dists(self) -> _dists.DistScan:
-        return _dists.scan(self.dist_dir or self.root / "dist")
+    def dists(self) -> dist_scan.DistScan:
+        return dist_scan.scan(self.dist_dir or self.root / "dist")
 
     @cached_property
     def version_source(self) -> VersionSource:
@@ -84,7 +86,7 @@ class Context:
     def version(self) -> str | None:
         """The version being released: the declared one, else the built dists' (dynamic)."""
         source = self.version_source
-        if source.raw is not None and not check_version(source.raw):
+        if source.raw is not None and version_problem(source.raw) is None:
             return source.raw
         if source.dynamic:
             versions = {d.version for d in self.dists.of(self.project_name, None)}
@@ -103,7 +105,7 @@ class Context:
     def normalized_name(self) -> str | None:
         return canonicalize_name(self.project_name) if self.project_name else None
 
-    def release_dists(self) -> list[_dists.Dist]:
+    def release_dists(self) -> list[dist_scan.Dist]:
         """The dists of this project and version: what publish would upload."""
         return self.dists.of(self.project_name, self.version)
 

@@ -13,15 +13,16 @@ import email.message
 import importlib
 import io
 import re
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 from packaging.metadata import InvalidMetadata, Metadata, RawMetadata
 
-from publish_checks._dists import Dist, Problems
+from publish_checks.dists.scan import Dist, Problems
 
-TwineCheck = Callable[[Sequence[Path]], Mapping[str, str]]
 Render = Callable[..., "str | None"]
+#: Renders reST texts as PyPI does, where readme_renderer is installed (a tool environment):
+#: for each text, None when it renders, else docutils' report. Raises RenderError.
+RstRenderer = Callable[[Sequence[str]], Sequence["str | None"]]
 
 README_HINT = ('give [project] a readme with its type, e.g. readme = {file = "README.md", '
                'content-type = "text/markdown"} (setup.py: long_description and '
@@ -65,6 +66,34 @@ def _rst_renderer() -> Render | None:
     return render
 
 
+def render_here(texts: Sequence[str]) -> list[str | None] | None:
+    """Render each text in this process: None per text that renders, else docutils' report.
+    None overall when readme_renderer is not importable here."""
+    render = _rst_renderer()
+    if render is None:
+        return None
+    reports: list[str | None] = []
+    for text in texts:
+        stream = io.StringIO()
+        reports.append(None if render(text, stream=stream) is not None else stream.getvalue())
+    return reports
+
+
+#: The same rendering, run by ``python -c SCRIPT IN OUT`` where readme_renderer is
+#: installed: IN holds a JSON list of texts, OUT receives the JSON list of reports.
+RENDER_SCRIPT = """\
+import io, json, sys
+from readme_renderer.rst import render
+reports = []
+with open(sys.argv[1], encoding="utf-8") as texts:
+    for text in json.load(texts):
+        stream = io.StringIO()
+        reports.append(None if render(text, stream=stream) is not None else stream.getvalue())
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    json.dump(reports, out)
+"""
+
+
 def _first_report(text: str) -> str:
     if match := _REPORT.search(text):
         level = match["level"].capitalize()
@@ -72,32 +101,30 @@ def _first_report(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "no content rendered"
 
 
-def render_rst(twine_check: TwineCheck | None, pending: list[tuple[Dist, str]],
+class RenderError(Exception):
+    """The renderer outside this process could not run; ``str()`` says why."""
+
+
+def render_rst(renderer: RstRenderer | None, pending: list[tuple[Dist, str]],
                problems: Problems) -> str:
-    """Render each reST description, in-process or through the session's twine check;
-    returns which dists could not be rendered either way ('' when all were)."""
+    """Render each reST description, in-process or with ``renderer``; returns which dists
+    could not be rendered either way ('' when all were)."""
     if not pending:
         return ""
-    render = _rst_renderer()
-    if render is not None:
-        for dist, text in pending:
-            stream = io.StringIO()
-            if render(text, stream=stream) is None:
-                problems.add(f"{dist.filename}'s reST long description does not render on "
-                             f"PyPI ({_first_report(stream.getvalue())})", RST_HINT)
-        return ""
+    texts = [text for _, text in pending]
     names = ", ".join(dist.filename for dist, _ in pending)
-    if twine_check is None:
-        return f"{names} (readme_renderer is not importable here)"
-    try:
-        answers = twine_check([dist.path for dist, _ in pending])
-    except Exception as e:  # a failing nox session raises its own exception types
-        return f"{names} (twine check --strict could not run: {e})"
-    unchecked = []
-    for dist, _ in pending:
-        answer = answers.get(dist.filename)
-        if answer is None:
-            unchecked.append(dist.filename)
-        elif answer:
-            problems.add(f"{dist.filename}: twine check --strict: {answer}", RST_HINT)
-    return f"{', '.join(unchecked)} (twine check gave no answer)" if unchecked else ""
+    reports = render_here(texts)
+    if reports is None:
+        if renderer is None:
+            return f"{names} (readme_renderer is not importable here)"
+        try:
+            reports = list(renderer(texts))
+        except RenderError as e:
+            return f"{names} (readme_renderer could not run: {e})"
+    if len(reports) != len(pending):
+        return f"{names} (the renderer gave {len(reports)} answers for {len(pending)} texts)"
+    for (dist, _), report in zip(pending, reports, strict=True):
+        if report is not None:
+            problems.add(f"{dist.filename}'s reST long description does not render on "
+                         f"PyPI ({_first_report(report)})", RST_HINT)
+    return ""

@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import codecs
 import datetime
-import difflib
 import re
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from publish_checks import _changelog as cl
-from publish_checks._atomic import write_all
-from publish_checks._config import Config, load_config
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
-from publish_checks._git import Git
-from publish_checks._options import Options
-from publish_checks._paths import shown as shown_path
-from publish_checks._version import check_version, declared_version, package_version_attr
+from publish_checks._text import TextError, decode_text, read_bytes, suggest
+from publish_checks._text import shown as shown_path
+from publish_checks.project import changelog as cl
+from publish_checks.project.config import Config, load_config
+from publish_checks.project.git import Git
+from publish_checks.project.version import (
+    SourceKind,
+    declared_version,
+    package_version_attr,
+    version_problem,
+)
+from publish_checks.release.atomic import write_all
 
 PARTS = ("patch", "minor", "major", "dev")
-_VCS_BACKENDS = ("setuptools-scm", "hatch-vcs", "versioningit")
 _TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _VERSION_KEY = re.compile(r"""^\s*version\s*=\s*(["'])(?P<value>[^"'\\]*)\1""")
 _DUNDER = re.compile(r"""^__version__\s*(?::[^=]*)?=\s*(["'])(?P<value>[^"'\\]*)\1""")
@@ -105,7 +108,7 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
         if pre is not None:
             raise UsageError("--pre goes with patch, minor or major, not an explicit version",
                              f"write the pre-release into the version, e.g. {target}rc1")
-        if problem := check_version(target):
+        if problem := version_problem(target):
             try:
                 fix = f"bump {Version(target)}"
             except InvalidVersion:
@@ -116,9 +119,9 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
                              f"bump {Version(target).public}")
         return Version(target)
     if target not in PARTS:
-        close = difflib.get_close_matches(target, PARTS, n=1)
+        close = suggest(target, PARTS)
         raise UsageError(f"unknown version part '{target}'",
-                         (f"did you mean '{close[0]}'? " if close else "")
+                         (f"{close} " if close else "")
                          + "use patch, minor, major, dev or a version such as 1.3.0")
     if target == "dev":
         if pre is not None:
@@ -127,13 +130,13 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
     return _make(current, _bump_release(current, target), (pre, 1) if pre else None)
 
 
-def _current(config: Config) -> tuple[str, Path, Version]:
+def _current(config: Config) -> tuple[str, SourceKind, Path, Version]:
     """Where the version is declared (label, file) and what it says; ConfigError if unusable."""
     source = declared_version(config)
     # A literal the build backend reads from a file (hatch's path, setuptools' attr:/file:,
     # flit's __version__) is bumped in that file like a VERSION file.
     if source.dynamic and (source.raw is None or source.path is None):
-        if any(name in source.label for name in _VCS_BACKENDS):
+        if source.kind is SourceKind.VCS:
             raise ConfigError(f"the version is {source.label}: it comes from git tags, so "
                               "there is no file to bump",
                               "tag the release instead: git tag -a vX.Y.Z -m 'Release X.Y.Z'")
@@ -143,18 +146,18 @@ def _current(config: Config) -> tuple[str, Path, Version]:
     if source.raw is None or source.path is None:
         raise ConfigError(f"{source.label} {source.problem}",
                           f"write the current version, e.g. 1.0.0, in {source.label}")
-    if problem := check_version(source.raw):
+    if problem := version_problem(source.raw):
         raise ConfigError(f"{source.label}: {problem}", "fix it first, then bump")
-    return source.label, source.path, Version(source.raw)
+    return source.label, source.kind, source.path, Version(source.raw)
 
 
 def _lines(path: Path, shown: str) -> tuple[bytes, bool, list[str]]:
     """The file's bytes, whether it starts with a BOM, and its lines with their endings."""
     try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise PublishChecksError(f"cannot read {shown} as UTF-8 text: {e}",
+        data = read_bytes(path)
+        text = decode_text(data)
+    except TextError as e:
+        raise PublishChecksError(f"cannot read {shown}: it {e.problem}",
                                  f"re-save {shown} as UTF-8") from None
     return data, data.startswith(codecs.BOM_UTF8), text.splitlines(keepends=True)
 
@@ -210,20 +213,20 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     """Bump the project at ``root``; return what was done and the next steps."""
     root = root.resolve()
     config = load_config(root)
-    label, path, current = _current(config)
+    label, kind, path, current = _current(config)
     new = next_version(current, target, pre)
     if new <= current:
         raise UsageError(f"{new} is not greater than the current version {current}",
                          f"pick a version above {current}, e.g. "
                          f"{_make(current, _bump_release(current, 'patch'))}")
     edits: list[Edit] = []
-    if label == "[project].version":
+    if kind is SourceKind.PROJECT:
         edits.append(_replace_value(path, "pyproject.toml", _VERSION_KEY, str(current),
                                     new, "project"))
     elif path.suffix == ".py":  # the assignment line, never a comment that names the version
         edits.append(_replace_value(path, label, _ASSIGNMENT, str(current), new))
     else:
-        data = path.read_bytes()
+        data = _lines(path, label)[0]
         edits.append((path, data, data.replace(str(current).encode(), str(new).encode(), 1)))
         if config.static_version is not None:  # both declared: keep them in step
             edits.append(_replace_value(root / "pyproject.toml", "pyproject.toml", _VERSION_KEY,
@@ -263,8 +266,3 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
         summary.append(f"  git commit -m '{message}' -- {' '.join(shown)}")
     return "\n".join([*summary, "  nox -s build", "  nox -s publish"])
 
-
-def bump_from_options(root: Path, options: Options, *,
-                      today: datetime.date | None = None) -> str:
-    """``publish-checks bump`` and ``nox -s bump``: the parsed options, one call."""
-    return bump(root, options.target, pre=options.pre, commit=options.commit, today=today)

@@ -6,15 +6,18 @@ upload and by publish to resume a broken upload and to confirm the index serves 
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import IO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from packaging.utils import canonicalize_name
 
@@ -26,6 +29,15 @@ STATUS_PAGE = "https://status.python.org"
 
 class IndexQueryError(PublishChecksError):
     """The index could not be asked, or gave an answer we cannot read."""
+
+
+@dataclass(frozen=True)
+class IndexFile:
+    """A file as a simple index lists it: the absolute URL to fetch it from, its sha256."""
+
+    filename: str
+    url: str
+    sha256: str | None
 
 
 def _hint(url: str) -> str:
@@ -81,33 +93,37 @@ class _Anchors(HTMLParser):
             self._href = None
 
 
-def _from_html(text: str) -> dict[str, str | None]:
+def _from_html(url: str, text: str) -> dict[str, IndexFile]:
     parser = _Anchors()
     parser.feed(text)
     parser.close()
-    files: dict[str, str | None] = {}
+    files: dict[str, IndexFile] = {}
     for href, text in parser.anchors:
         parts = urlsplit(href)
         filename = text or unquote(parts.path.rsplit("/", 1)[-1])
         if not filename:
             continue
         algorithm, _, digest = parts.fragment.partition("=")
-        files[filename] = digest.lower() if algorithm == "sha256" and digest else None
+        files[filename] = IndexFile(filename, urljoin(url, href.partition("#")[0]),
+                                    digest.lower() if algorithm == "sha256" and digest else None)
     return files
 
 
-def _from_json(url: str, body: bytes) -> dict[str, str | None]:
+def _from_json(url: str, body: bytes) -> dict[str, IndexFile]:
     problem = "malformed PEP 691 JSON"
     try:
         data = json.loads(body)
         entries = data["files"]
-        files: dict[str, str | None] = {}
+        files: dict[str, IndexFile] = {}
         for entry in entries:
             filename = entry["filename"]
+            href = entry.get("url") or filename
             digest = (entry.get("hashes") or {}).get("sha256")
-            if not isinstance(filename, str) or not isinstance(digest, str | None):
+            if not (isinstance(filename, str) and isinstance(href, str)
+                    and isinstance(digest, str | None)):
                 raise TypeError(filename)
-            files[filename] = digest.lower() if digest else None
+            files[filename] = IndexFile(filename, urljoin(url, href),
+                                        digest.lower() if digest else None)
     except json.JSONDecodeError as e:
         problem = f"{problem} ({e})"
     except (KeyError, TypeError, AttributeError):
@@ -124,14 +140,27 @@ def project_files(index_url: str, project: str, *, timeout: float = 10) -> dict[
     An empty dict when the index does not know the project. IndexQueryError when it
     cannot be asked or answers something else.
     """
-    url = f"{index_url.rstrip('/')}/{canonicalize_name(project)}/"
+    return {name: f.sha256 for name, f in project_listing(index_url, project,
+                                                          timeout=timeout).items()}
+
+
+def _open(url: str, accept: str, timeout: float) -> http.client.HTTPResponse:
+    """A response from ``url`` (http(s) only; a proxy never for loopback)."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise IndexQueryError(f"index URL {url} is not http(s)", "pass an http:// or https:// URL")
     # S310: the scheme is checked just above, so no file:// or custom scheme gets opened.
-    request = urllib.request.Request(url, headers={"Accept": ACCEPT})  # noqa: S310
+    request = urllib.request.Request(url, headers={"Accept": accept})  # noqa: S310
+    opener = _loopback_opener if urlsplit(url).hostname in _LOOPBACK else _opener
+    response: http.client.HTTPResponse = opener.open(request, timeout=timeout)
+    return response
+
+
+def project_listing(index_url: str, project: str, *,
+                    timeout: float = 10) -> dict[str, IndexFile]:
+    """Every file the index lists for ``project``, by filename (see :func:`project_files`)."""
+    url = f"{index_url.rstrip('/')}/{canonicalize_name(project)}/"
     try:
-        opener = _loopback_opener if urlsplit(url).hostname in _LOOPBACK else _opener
-        with opener.open(request, timeout=timeout) as response:
+        with _open(url, ACCEPT, timeout) as response:
             body: bytes = response.read()
             content_type: str = response.headers.get_content_type()
             charset: str = response.headers.get_content_charset() or "utf-8"
@@ -159,7 +188,47 @@ def project_files(index_url: str, project: str, *, timeout: float = 10) -> dict[
         text = body.decode(charset, errors="replace")
     except LookupError:  # a charset Python does not know
         text = body.decode("utf-8", errors="replace")
-    return _from_html(text)
+    return _from_html(url, text)
+
+
+def download(file: IndexFile, dest: Path, *, expected_sha256: str, size_limit: int,
+             timeout: float = 60) -> Path:
+    """Fetch ``file`` from its index into ``dest`` (a folder), streaming, at most
+    ``size_limit`` bytes and ``timeout`` seconds in all; its sha256 must be the expected one.
+    IndexQueryError otherwise, and nothing is left behind."""
+    path = dest / Path(file.filename).name
+    digest = hashlib.sha256()
+    deadline = time.monotonic() + timeout
+    size = 0
+    try:
+        with _open(file.url, "*/*", timeout) as response, path.open("wb") as out:
+            while block := response.read(1024 * 1024):
+                size += len(block)
+                if size > size_limit:
+                    raise IndexQueryError(f"{file.url} sent more than the {size_limit} bytes "
+                                          "that were uploaded", "check which index you "
+                                          "publish to")
+                if time.monotonic() > deadline:
+                    raise IndexQueryError(f"{file.url} did not arrive within {timeout:.0f} s",
+                                          _hint(file.url))
+                digest.update(block)
+                out.write(block)
+    except IndexQueryError:
+        path.unlink(missing_ok=True)
+        raise
+    except _OtherHost as e:
+        path.unlink(missing_ok=True)
+        raise IndexQueryError(f"{file.url} redirected to another host ({e})",
+                              "the files must come from the index they were uploaded to") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
+        path.unlink(missing_ok=True)
+        raise IndexQueryError(f"cannot download {file.url}: {e}", _hint(file.url)) from None
+    if digest.hexdigest() != expected_sha256:
+        path.unlink(missing_ok=True)
+        raise IndexQueryError(f"the index served {file.filename} with sha256 "
+                              f"{digest.hexdigest()}, not the file that was uploaded",
+                              "check which index you publish to")
+    return path
 
 
 def wait_for_files(index_url: str, project: str, expected: Mapping[str, str], *,

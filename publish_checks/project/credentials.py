@@ -16,10 +16,13 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from publish_checks._paths import shown as shown_path
+from publish_checks._text import TextError, read_text
+from publish_checks._text import shown as shown_path
 
 TOKEN_PATTERN = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
 REDACTED = "pypi-********"
+# python-dotenv needs seconds per megabyte; a real credentials file is a few hundred bytes.
+ENV_FILE_LIMIT = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,9 @@ class TokenLookup:
 def read_env_file(path: Path) -> tuple[dict[str, str], str]:
     """Parse a dotenv file; returns (values, problem). Never raises for bad content."""
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        return {}, f"cannot read {path.name}: {e.strerror}"
-    if b"\0" in data:
-        return {}, f"{path.name} is not a text file"
-    try:
-        text = data.decode("utf-8-sig")  # a BOM from a Windows editor is harmless here
-    except UnicodeDecodeError:
-        return {}, f"{path.name} is not UTF-8 text"
+        text = read_text(path, limit=ENV_FILE_LIMIT)  # a BOM from a Windows editor is harmless
+    except TextError as e:
+        return {}, f"{path.name} {e.problem}"
     # python-dotenv logs unparsable lines itself; we report them our own way instead.
     logger = logging.getLogger("dotenv.main")
     was_disabled, logger.disabled = logger.disabled, True
@@ -109,8 +106,8 @@ def _declares(file: Path, variable: str) -> bool:
     """True when a line of ``file`` assigns ``variable``, even if dotenv could not parse it."""
     assignment = re.compile(rf"^\s*(export\s+)?{re.escape(variable)}\s*=", re.M)
     try:
-        return assignment.search(file.read_bytes().decode("utf-8-sig")) is not None
-    except (OSError, UnicodeDecodeError):
+        return assignment.search(read_text(file, limit=ENV_FILE_LIMIT)) is not None
+    except TextError:
         return False
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import configparser
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from publish_checks._config import Config
 from publish_checks._errors import UsageError
+from publish_checks._text import TextError, read_text, suggest
+from publish_checks.project.config import Config
 
 PYPI_UPLOAD_LIMIT = 100 * 1024 * 1024  # bytes; PyPI raises it per project on request
 LOCAL_URL_VARIABLE = "PUBLISH_CHECKS_LOCAL_URL"  # set by the rehearse session for `local`
@@ -102,12 +102,16 @@ def pypirc_path(environ: Mapping[str, str]) -> Path:
 
 def _pypirc(environ: Mapping[str, str]) -> configparser.RawConfigParser:
     parser = configparser.RawConfigParser()
+    path = pypirc_path(environ)
+    if not path.exists() and not path.is_symlink():
+        return parser
+    hint = "fix or remove that file; publish-checks reads only its sections"
     try:
-        parser.read(pypirc_path(environ), encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError) as e:
-        msg = f"cannot parse {pypirc_path(environ)}: {e}"
-        hint = "fix or remove that file; publish-checks reads only its sections"
-        raise UsageError(msg, hint) from None
+        parser.read_string(read_text(path, limit=1024 * 1024), str(path))
+    except TextError as e:
+        raise UsageError(f"{path} {e.problem}", hint) from None
+    except configparser.Error as e:
+        raise UsageError(f"cannot parse {path}: {e}", hint) from None
     return parser
 
 
@@ -168,8 +172,7 @@ def resolve_target(name: str, config: Config, environ: Mapping[str, str]) -> Tar
              *(s for s in pypirc.sections() if s != "distutils")]
     msg = f"unknown repository {name!r} (known: {', '.join(known)})"
     table = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else "NAME"
-    close = difflib.get_close_matches(name, known, n=1)
-    suggestion = f"did you mean '{close[0]}'? " if close else ""
+    suggestion = f"{close} " if (close := suggest(name, known)) else ""
     hint = (f"{suggestion}pass an http(s) URL, or declare it as "
             f"[tool.publish-checks.repositories.{table}] with upload-url = \"...\" "
             "in pyproject.toml")

@@ -19,8 +19,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from publish_checks import _archives
-from publish_checks._report import Finding, failed, passed
+from publish_checks.dists import archives
 
 # Files twine accepts next to a distribution and uploads with it; not distributions themselves.
 COMPANION_SUFFIXES = (".asc", ".publish.attestation")
@@ -53,7 +52,7 @@ class Dist:
 
     def read_metadata(self) -> bytes | None:
         """The core metadata file's bytes, None if absent; raises ArchiveError."""
-        return _archives.read_member(self.path, self.metadata_member, METADATA_LIMIT)
+        return archives.read_member(self.path, self.metadata_member, METADATA_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -174,26 +173,3 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.items)
-
-    def finding(self, ok: str) -> Finding:
-        if not self.items:
-            return passed(ok)
-        return failed("; ".join(self.items), "\n".join(self.hints))
-
-
-def listing(items: list[str], limit: int = 3) -> str:
-    """The first few of a long list, and how many more there are."""
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def human_size(size: int) -> str:
-    """A file size the way PyPI shows it (decimal units: 85.3 kB)."""
-    if size < 1000:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("kB", "MB"):
-        value /= 1000
-        if value < 1000:
-            return f"{value:.1f} {unit}"
-    return f"{value / 1000:.1f} GB"

@@ -1,0 +1,118 @@
+"""``publish-checks``: the command-line front end of the release pipeline.
+
+Each command does what the nox session of the same name does, with the same options,
+output and exit codes, and runs build, twine and pypiserver from virtualenvs of its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from publish_checks import __version__
+from publish_checks._errors import PublishChecksError
+from publish_checks.checks import validate_skip
+from publish_checks.frontend.options import (
+    Options,
+    _Parser,
+    add_bump,
+    add_checks,
+    add_common,
+    add_project,
+    add_release,
+)
+from publish_checks.frontend.render import write_text
+from publish_checks.frontend.standalone import StandaloneRunner
+from publish_checks.release import pipeline
+from publish_checks.release.bump import bump as bump_project
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(prog="publish-checks",
+                     description="Pre-flight checks and release steps for Python packages.")
+    parser.add_argument("--version", action="version", version=f"publish-checks {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    verify = commands.add_parser("verify", help="run every pre-flight check and report")
+    add_common(verify)
+    build = commands.add_parser("build", help="build sdist and wheel into a clean dist/, "
+                                "then check them")
+    add_project(build)
+    add_checks(build)
+    publish = commands.add_parser("publish", help="verify, confirm, upload, then prove the "
+                                  "release installs from the index")
+    add_common(publish)
+    add_release(publish)
+    rehearse = commands.add_parser("rehearse", help="the whole release against a throwaway "
+                                   "local index")
+    add_project(rehearse)
+    add_checks(rehearse)
+    bump = commands.add_parser("bump", help="set the next version and date the changelog")
+    add_project(bump)
+    add_bump(bump)
+    notes = commands.add_parser("notes", help="print a version's changelog section (release "
+                                "notes)")
+    add_project(notes)
+    notes.add_argument("version", nargs="?", metavar="VERSION",
+                       help="the version (default: the one being released)")
+    return parser
+
+
+@contextlib.contextmanager
+def error_boundary() -> Iterator[list[int]]:
+    """Turn our exceptions into ``error:`` + ``fix:`` lines and an exit code; no traceback."""
+    code = [0]
+    try:
+        yield code
+    except PublishChecksError as e:
+        write_text(sys.stderr, f"error: {e.message}\n")
+        if e.hint:
+            write_text(sys.stderr, f"  fix: {e.hint}\n")
+        code[0] = e.exit_code
+    except KeyboardInterrupt:
+        write_text(sys.stderr, "interrupted\n")
+        code[0] = 130
+    except SystemExit as e:  # argparse's --help and --version: main() returns, never exits
+        code[0] = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
+
+
+def run(options: Options, environ: dict[str, str]) -> int:
+    """One command; the exit status (PublishChecksError carries its own)."""
+    runner = StandaloneRunner(environ, as_json=options.json)
+    root = Path(options.project)
+    flags = options.flags()
+    if options.command == "bump":
+        print(bump_project(root, options.target, pre=options.pre, commit=options.commit))
+        return 0
+    if options.command == "rehearse":
+        pipeline.rehearse(runner, root, flags, environ)
+        return 0
+    offline = options.offline or options.command in ("build", "notes")
+    ctx = pipeline.open_project(runner, root, options.repository, environ=environ,
+                                offline=offline)
+    if options.command == "notes":
+        sys.stdout.write(pipeline.notes(ctx, options.version))
+        return 0
+    if options.command == "verify":
+        return 0 if pipeline.verify(runner, ctx, flags).ok else 1
+    if options.command == "build":
+        pipeline.build(runner, ctx, flags)
+        return 0
+    pipeline.refuse_offline_publish(options.offline, ctx.target.is_local)
+    pipeline.publish(runner, ctx, flags)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    with error_boundary() as code:
+        parser = build_parser()
+        options = parser.parse_args(argv, namespace=Options())
+        if options.command is None:
+            parser.print_help(sys.stderr)
+            code[0] = 2
+        else:
+            validate_skip(options.skip)
+            code[0] = run(options, dict(os.environ))
+    return code[0]

@@ -1,0 +1,61 @@
+"""What both runners share: output for people on the terminal, the report, confirmation,
+and running commands with their output redacted."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from publish_checks.checks.report import Report
+from publish_checks.frontend.render import emit_report, render_text, use_colour, write_text
+from publish_checks.release.process import STEP_TIMEOUT, Completed, run_redacted
+
+
+class Console:
+    """Output goes to stdout, or to stderr when ``--json`` keeps stdout for the report."""
+
+    def __init__(self, environ: Mapping[str, str], *, as_json: bool = False,
+                 out: TextIO | None = None, err: TextIO | None = None,
+                 interactive: bool | None = None) -> None:
+        self.environ = dict(environ)
+        self.as_json = as_json
+        self._out, self._err = out, err
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+
+    @property
+    def out(self) -> TextIO:  # looked up when used: nox and the tests replace sys.stdout
+        return self._out or sys.stdout
+
+    @property
+    def err(self) -> TextIO:
+        return self._err or sys.stderr
+
+    def stream(self) -> TextIO:
+        return self.err if self.as_json else self.out
+
+    def run(self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None,
+            secrets: Sequence[str] = (), echo: bool = False,
+            timeout: float = STEP_TIMEOUT) -> Completed:
+        return run_redacted(argv, env=env, cwd=cwd, secrets=secrets,
+                            echo=self.stream() if echo else None, timeout=timeout)
+
+    def show(self, text: str) -> None:
+        write_text(self.stream(), text if text.endswith("\n") else text + "\n")
+
+    def report(self, report: Report, title: str, *, primary: bool) -> None:
+        if primary:
+            emit_report(report, self.as_json, self.out, title)
+            return
+        stream = self.stream()  # under --json, stdout holds the run's own report alone
+        write_text(stream, render_text(report, colour=use_colour(stream, self.environ),
+                                       title=title))
+
+    def confirm(self, question: str) -> bool:
+        write_text(self.err, question)
+        try:
+            answer = input()
+        except EOFError:
+            answer = ""
+        return answer.strip().lower() in ("y", "yes")

@@ -1,0 +1,87 @@
+"""The runner of the ``publish-checks`` command: the release pipeline without nox.
+
+Tools (build, twine, pypiserver, readme_renderer) live in virtualenvs it makes itself —
+with uv when present, else venv and pip — under the user cache directory, one per set of
+requirements, reused until the requirements or the Python change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from publish_checks._errors import ReleaseError
+from publish_checks.frontend.console import Console
+from publish_checks.frontend.render import write_text
+from publish_checks.release.process import find_uv, run_redacted, tail, venv_python
+
+
+def cache_home(environ: Mapping[str, str]) -> Path:
+    """The user cache directory of publish-checks (``PUBLISH_CHECKS_CACHE_DIR`` wins)."""
+    if base := environ.get("PUBLISH_CHECKS_CACHE_DIR"):
+        return Path(base)
+    if sys.platform == "win32":
+        root = Path(environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        root = Path.home() / "Library" / "Caches"
+    else:
+        root = Path(environ.get("XDG_CACHE_HOME")
+                    or Path(environ.get("HOME") or Path.home()) / ".cache")
+    return root / "publish-checks"
+
+
+class StandaloneRunner(Console):
+    """Runs the pipeline without nox: tools come from virtualenvs it makes (with uv when
+    present, else venv + pip) under the user cache directory and reuses while their
+    requirements stay the same."""
+
+    def __init__(self, environ: Mapping[str, str], *, as_json: bool = False,
+                 out: TextIO | None = None, err: TextIO | None = None,
+                 interactive: bool | None = None) -> None:
+        super().__init__(environ, as_json=as_json, out=out, err=err, interactive=interactive)
+        self._envs: dict[tuple[str, ...], Path] = {}
+
+    def provide(self, requirements: Sequence[str]) -> Path:
+        key = tuple(sorted(requirements))
+        if key in self._envs:
+            return self._envs[key]
+        digest = hashlib.sha256(json.dumps([sys.version, key]).encode()).hexdigest()[:16]
+        venv = cache_home(self.environ) / "venvs" / digest
+        stamp = venv / "publish-checks.json"
+        python = venv_python(venv)
+        if not (stamp.is_file() and python.exists()):
+            self.log(f"Creating a virtualenv for {', '.join(key)} in {venv}")
+            shutil.rmtree(venv, ignore_errors=True)  # a half-made one from an interrupted run
+            venv.parent.mkdir(parents=True, exist_ok=True)
+            self._create(venv, python, key)
+            stamp.write_text(json.dumps({"requirements": key}), "utf-8")
+        self._envs[key] = python.parent
+        return python.parent
+
+    def _create(self, venv: Path, python: Path, requirements: tuple[str, ...]) -> None:
+        env = dict(self.environ)
+        env.pop("VIRTUAL_ENV", None)
+        uv = find_uv()
+        if uv is not None:
+            steps = [[uv, "venv", "--quiet", "--seed", "--python", sys.executable, str(venv)],
+                     [uv, "pip", "install", "--quiet", "--python", str(python), *requirements]]
+        else:
+            steps = [[sys.executable, "-m", "venv", str(venv)],
+                     [str(python), "-m", "pip", "install", "--quiet",
+                      "--disable-pip-version-check", *requirements]]
+        for argv in steps if requirements else steps[:1]:
+            done = run_redacted(argv, env=env)
+            if done.code != 0:
+                shutil.rmtree(venv, ignore_errors=True)
+                raise ReleaseError(f"could not install {', '.join(requirements)} into a "
+                                   f"virtualenv (exit status {done.code}):\n{tail(done.output)}",
+                                   "check your network and package index settings, then "
+                                   "run the same command again")
+
+    def log(self, message: str) -> None:
+        write_text(self.err, f"publish-checks > {message}\n")

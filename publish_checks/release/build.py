@@ -1,0 +1,150 @@
+"""The build step: a clean output folder, ``python -m build`` in a tool environment, a
+reproducible sdist, the file table and the dist checks on what was built."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import os
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from publish_checks._errors import ReleaseError
+from publish_checks._text import human_size
+from publish_checks.checks import DIST_CHECK_IDS, run_checks
+from publish_checks.checks.context import Context
+from publish_checks.project.git import Git
+from publish_checks.release.process import find_uv, tail, without
+from publish_checks.release.runner import Runner, bin_path
+
+BUILD = "build>=1.2"
+
+# Left in the output folder by a build that failed; publish refuses to upload next to it.
+# A dot file: `twine upload dist/*` does not glob it.
+BUILD_FAILED = ".publish-checks-build-failed"
+
+# PAX keys that carry time stamps; setuptools writes the build time into them.
+_PAX_TIMES = ("mtime", "atime", "ctime")
+
+
+def clean_outputs(root: Path, dist_dir: Path, git: Git | None) -> list[str]:
+    """Remove dist/, and build/ and *.egg-info when git does not track them.
+
+    A stale build/ folder is how deleted modules sneak back into a wheel.
+    """
+    removed = []
+    candidates = [dist_dir, root / "build", *root.glob("*.egg-info"), *root.glob("src/*.egg-info")]
+    for path in candidates:
+        if not path.exists():
+            continue
+        if path != dist_dir and git is not None and git.is_repo() and git.tracked_files(str(path)):
+            continue
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+        removed.append(os.path.relpath(path, root))
+    return removed
+
+
+def source_date_epoch(git: Git) -> int | None:
+    """The last commit's time: the same commit always builds the same files."""
+    return git.last_commit_time() if git.is_repo() else None
+
+
+def normalize_sdist(path: Path, epoch: int) -> None:
+    """Rewrite an sdist so that it depends only on its contents and ``epoch``.
+
+    setuptools stamps generated members (PKG-INFO, *.egg-info, setup.cfg) and the gzip
+    header with the build time, and copies on-disk mtimes, which differ between clones.
+    Members are streamed one by one; nothing is extracted.
+    """
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".sdist-", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        with tarfile.open(path, "r:gz") as source, tmp.open("wb") as raw, \
+                gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=epoch) as gz, \
+                tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as target:
+            for member in source:
+                member.mtime = epoch
+                # The umask of the checkout must not show: 644 for files (755 if executable).
+                member.mode = 0o755 if member.isdir() or member.mode & 0o111 else 0o644
+                member.uid = member.gid = 0
+                member.uname = member.gname = ""
+                member.pax_headers = {k: v for k, v in member.pax_headers.items()
+                                      if k not in _PAX_TIMES}
+                data = source.extractfile(member) if member.isfile() else None
+                target.addfile(member, data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def file_table(rows: Iterable[tuple[str, int, str, str]]) -> str:
+    """Aligned lines of file, size, sha256 and a note."""
+    rows = list(rows)
+    width = max((len(name) for name, *_ in rows), default=0)
+    return "\n".join(
+        f"  {name:<{width}}  {human_size(size):>9}  sha256 {sha}{f'  {note}' if note else ''}"
+        for name, size, sha, note in rows
+    )
+
+
+def secret_names(ctx: Context) -> list[str]:
+    """Every variable that may hold an upload secret: children that need none (build
+    backends, the installed release) never get them."""
+    names = {ctx.target.token_variable, ctx.config.token_variable, "PYPI_API_KEY",
+             "TEST_PYPI_API_KEY", "TWINE_PASSWORD"}
+    return sorted(name for name in names if name)
+
+
+def build_dists(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str] = ()) -> Context:
+    """Clean outputs, build with ``build`` in a tool environment, run the dist checks.
+
+    Returns a Context that sees the freshly built files. If anything fails, a marker stays
+    in ``outdir`` so that a chained publish refuses those files whatever it skips.
+    """
+    removed = clean_outputs(ctx.root, outdir, ctx.git)
+    if removed:
+        runner.log(f"Removed {', '.join(removed)}")
+    try:
+        return _build(runner, ctx, outdir, skip)
+    except BaseException:
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / BUILD_FAILED).write_text("the last build failed\n", "utf-8")
+        raise
+
+
+def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str]) -> Context:
+    uv = find_uv() is not None
+    bindir = runner.provide(["build[uv]>=1.2" if uv else BUILD])
+    epoch = source_date_epoch(ctx.git)
+    env: Mapping[str, str] = without(ctx.environ, secret_names(ctx))
+    if epoch is not None:
+        env = {**env, "SOURCE_DATE_EPOCH": str(epoch)}
+    runner.log(f"Building {ctx.project_name or ctx.root.name} into {ctx.shown(outdir)}"
+               + (f" (SOURCE_DATE_EPOCH={epoch}, from the last commit)" if epoch else ""))
+    done = runner.run([bin_path(bindir, "python"), "-m", "build",
+                       *(["--installer", "uv"] if uv else []),
+                       "--outdir", str(outdir), str(ctx.root)], env=env, cwd=ctx.root)
+    if done.code != 0:
+        raise ReleaseError(f"the build failed (exit status {done.code}):\n{tail(done.output)}",
+                           "fix the build, then build again")
+    if epoch is not None:
+        for sdist in outdir.glob("*.tar.gz"):
+            normalize_sdist(sdist, epoch)
+    built = dataclasses.replace(ctx, dist_dir=outdir)
+    rows = [(d.filename, d.path.stat().st_size, built.dists.sha256(d.path), d.kind)
+            for d in built.dists.dists]
+    runner.show(f"\nBuilt in {built.shown(outdir)}:\n{file_table(rows)}\n")
+    report = run_checks(built, skip=skip, only=DIST_CHECK_IDS)
+    report = dataclasses.replace(report, checks=[r for r in report.checks
+                                                 if r.id in DIST_CHECK_IDS])
+    runner.report(report, "publish-checks build: dist checks", primary=False)
+    if not report.ok:
+        raise ReleaseError("the built files failed a check: fix what is marked ✗ above, "
+                           "then build again")
+    if not built.release_dists():
+        raise ReleaseError("the build produced no dists of this project and version")
+    return built

@@ -1,0 +1,87 @@
+"""Child processes of a release: output redacted as it streams, bounded in time."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from publish_checks.project.credentials import redact
+
+STEP_TIMEOUT = 900.0  # seconds for one build, upload, install or smoke command
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A finished command: its exit status and its output (stdout and stderr), redacted."""
+
+    code: int
+    output: str
+    timed_out: bool = False
+
+
+def run_redacted(argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None,
+                 secrets: Sequence[str] = (), echo: TextIO | None = None,
+                 timeout: float = STEP_TIMEOUT) -> Completed:
+    """Run ``argv`` with no stdin; its output is redacted line by line and, with ``echo``,
+    written there as it comes. A command past ``timeout`` seconds is killed."""
+    lines: list[str] = []
+    hidden = tuple(s for s in secrets if s)
+    try:
+        child = subprocess.Popen(list(argv), env=dict(env), cwd=cwd, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                 text=True, encoding="utf-8", errors="replace")
+    except OSError as e:
+        return Completed(127, f"{argv[0]}: cannot be run: {e.strerror or e}\n")
+    expired = threading.Event()
+
+    def kill() -> None:
+        expired.set()
+        child.kill()
+
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    try:
+        with child:
+            for line in child.stdout or ():
+                safe = redact(line, hidden)
+                lines.append(safe)
+                if echo is not None:
+                    echo.write(safe)
+                    echo.flush()
+    finally:
+        timer.cancel()
+    if expired.is_set():
+        lines.append(f"\n(stopped after {timeout:.0f} s)\n")
+    return Completed(child.returncode, "".join(lines), expired.is_set())
+
+
+def tail(output: str, lines: int = 15) -> str:
+    """The last lines of a command's output, where its error usually is."""
+    return "\n".join(output.strip().splitlines()[-lines:])
+
+
+def find_uv() -> str | None:
+    """uv on PATH or beside this Python (``pip install nox[uv]`` puts it there), if any."""
+    if (uv := shutil.which("uv")) is not None:
+        return uv
+    beside = Path(sys.executable).parent / ("uv.exe" if os.name == "nt" else "uv")
+    return str(beside) if beside.is_file() else None
+
+
+def venv_python(venv: Path) -> Path:
+    """The interpreter of a virtualenv."""
+    if os.name == "nt":
+        return venv / "Scripts" / "python.exe"
+    return venv / "bin" / "python"
+
+
+def without(env: Mapping[str, str], names: Sequence[str]) -> dict[str, str]:
+    """``env`` less ``names``: children that need no secret never get one."""
+    return {k: v for k, v in env.items() if k not in names}

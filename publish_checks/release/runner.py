@@ -1,0 +1,50 @@
+"""What the release pipeline needs from whoever drives it: the :class:`Runner`.
+
+The pipeline imports nothing from nox. A runner provides tools in isolated environments,
+runs commands, logs, shows output and asks for confirmation. Two real ones exist, in the
+front ends: the nox session adapter (``frontend/sessions.py``) and the standalone runner of
+the ``publish-checks`` command (``frontend/standalone.py``), which makes and reuses its own
+virtualenvs. The tests drive the pipeline with a fake.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from publish_checks.checks.report import Report
+from publish_checks.release.process import STEP_TIMEOUT, Completed
+
+
+class Runner(Protocol):
+    """The small interface the release pipeline runs through."""
+
+    #: Whether a person can answer :meth:`confirm` (a terminal on stdin).
+    interactive: bool
+
+    def provide(self, requirements: Sequence[str]) -> Path:
+        """The ``bin`` folder of an isolated environment that has ``requirements``."""
+
+    def run(self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None,
+            secrets: Sequence[str] = (), echo: bool = False,
+            timeout: float = STEP_TIMEOUT) -> Completed:
+        """Run a command with exactly ``env``; ``echo`` shows its (redacted) output live."""
+
+    def log(self, message: str) -> None:
+        """A progress line: what the release is doing now."""
+
+    def show(self, text: str) -> None:
+        """Output for people: tables, plans, the closing summary."""
+
+    def report(self, report: Report, title: str, *, primary: bool) -> None:
+        """A check report; ``primary`` is the run's own (the one ``--json`` prints)."""
+
+    def confirm(self, question: str) -> bool:
+        """Ask a yes/no question; only called when :attr:`interactive`."""
+
+
+def bin_path(bindir: Path, name: str) -> str:
+    """An executable of an environment's ``bin`` folder."""
+    return str(bindir / (f"{name}.exe" if os.name == "nt" else name))
