@@ -191,7 +191,7 @@ def test_headless_publish_without_yes_uploads_nothing(demo: SampleProject, envdi
     build(demo, envdir)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url)
     assert run.code != 0
-    assert "no terminal to confirm the upload on, so nothing was uploaded: pass --yes" in run.output
+    assert "no terminal to confirm the upload on, so nothing was uploaded — pass --yes" in run.output
     assert on_index(index) == set()
 
 
@@ -218,7 +218,7 @@ def test_chained_build_publish_with_a_failing_build_uploads_nothing(
                   "--yes")
     assert run.code != 0
     assert "* build: aborted" in run.output
-    assert "the last nox -s build into dist failed, so nothing was uploaded" in run.output
+    assert "the last build into dist failed, so nothing was uploaded" in run.output
     assert on_index(index) == set()
 
 
@@ -237,7 +237,7 @@ def test_a_failed_build_stops_publish_even_when_its_checks_are_skipped(
     run = run_nox(demo.root, envdir, "-s", "build", "publish", "--", "--repository", index.url,
                   "--yes", *skips)
     assert run.code != 0
-    assert "the last nox -s build into dist failed, so nothing was uploaded" in run.output
+    assert "the last build into dist failed, so nothing was uploaded" in run.output
     assert "Uploading" not in run.output
     assert on_index(index) == set()
 

@@ -1,0 +1,112 @@
+"""The package's architecture, as imports: each layer imports only from the layers below
+it, no module imports another inside a function, and nothing outside the nox front end
+imports nox."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "publish_checks"
+# Lowest first. A module may import its own layer and the ones before it.
+LAYERS = (
+    ("publish_checks._errors", "publish_checks._text"),
+    ("publish_checks.project",),
+    ("publish_checks.dists",),
+    ("publish_checks.checks",),
+    ("publish_checks.release",),
+    ("publish_checks.frontend", "publish_checks.nox", "publish_checks.__main__",
+     "publish_checks"),
+)
+NOX_FRONT_END = {"publish_checks.nox", "publish_checks.frontend.sessions"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def layer(module: str) -> int:
+    """The index in LAYERS of the longest prefix that names ``module``'s layer."""
+    best = (-1, -1)
+    for index, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            if module == prefix or module.startswith(prefix + "."):
+                best = max(best, (len(prefix), index))
+    assert best[1] >= 0, f"{module} is in no layer"
+    return best[1]
+
+
+def imports(path: Path) -> list[tuple[str, int, bool]]:
+    """(imported module, line, at module level) of every import of our package or nox."""
+    tree = ast.parse(path.read_text("utf-8"))
+    top = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            base = node.module
+            names = [f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base
+                     for a in node.names]
+        for name in names:
+            if name.startswith(("publish_checks", "nox")):
+                found.append((name, node.lineno, id(node) in top))
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_point_down_the_layers(module: str) -> None:
+    """No module imports from a layer above its own."""
+    own = layer(module)
+    for name, line, _ in imports(MODULES[module]):
+        if name.startswith("publish_checks"):
+            assert layer(name) <= own, f"{module}:{line} imports {name} from a higher layer"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_import_hides_inside_a_function(module: str) -> None:
+    """Every import of our own modules and of nox is at module level (none dodges a cycle)."""
+    for name, line, at_top in imports(MODULES[module]):
+        assert at_top, f"{module}:{line} imports {name} inside a function"
+
+
+def test_only_the_nox_front_end_imports_nox() -> None:
+    """At most two modules import nox: the front end and its session bodies."""
+    importers = {m for m, p in MODULES.items() if any(n.split(".")[0] == "nox"
+                                                      for n, _, _ in imports(p))}
+    assert importers <= NOX_FRONT_END, importers
+
+
+def test_there_is_no_import_cycle() -> None:
+    """The module import graph (package __init__ files aside) has no cycle."""
+    graph = {m: {n for n, _, _ in imports(p) if n in MODULES and n != m}
+             for m, p in MODULES.items()}
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                pytest.fail("import cycle: " + " → ".join([*trail, node, nxt]))
+            if nxt not in state:
+                visit(nxt, [*trail, node])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [])
+
+
+def test_few_modules_sit_at_the_top() -> None:
+    """At most ~8 modules at the top of publish_checks/; the rest live in role folders."""
+    top = [p.name for p in PACKAGE.glob("*.py")]
+    assert len(top) <= 8, top
+    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == {
+        "project", "dists", "checks", "release", "frontend"}
