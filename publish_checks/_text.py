@@ -16,6 +16,7 @@ import enum
 import os
 import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 #: What a project file (pyproject.toml, VERSION, a changelog, .pypirc) may weigh; a larger
@@ -140,3 +141,24 @@ def human_size(size: int) -> str:
         if value < 1000:
             return f"{value:.1f} {unit}"
     return f"{value / 1000:.1f} GB"
+
+
+@dataclass(frozen=True)
+class Steps:
+    """How the user runs a release step from the front end in use: every hint that names a
+    command names the one this user types (``nox -s build`` or ``publish-checks build``)."""
+
+    nox: bool = True
+
+    def __call__(self, step: str, *args: str) -> str:
+        if self.nox:
+            return f"nox -s {step}" + (f" -- {' '.join(args)}" if args else "")
+        return " ".join(["publish-checks", step, *args])
+
+    @property
+    def build(self) -> str:
+        return self("build")
+
+
+NOX_STEPS = Steps(nox=True)
+CLI_STEPS = Steps(nox=False)

@@ -231,3 +231,13 @@ def test_python_m_entry_point(project: SampleProject) -> None:
     assert [c["id"] for c in data["checks"]] == list(CHECK_IDS)
     assert data["ok"] is False
     assert result.stderr == ""
+
+
+def test_hints_name_the_command_of_the_front_end_in_use(capsys: pytest.CaptureFixture[str],
+                                                        project: SampleProject) -> None:
+    """From the publish-checks command, a fix says `publish-checks build`, never a nox
+    session the user may not have."""
+    code, out, _ = verify(capsys, project, "--skip", "credentials-source")
+    assert code == 1
+    assert "fix: build the dists: publish-checks build" in out
+    assert "nox -s" not in out

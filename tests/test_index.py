@@ -252,7 +252,8 @@ def test_wait_for_files_reports_a_different_sha256(pypiserver: PypiServer, tmp_p
     pypiserver.add(wheel)
     with pytest.raises(IndexQueryError) as raised:
         wait_for_files(pypiserver.index_url, "demo-pkg", {WHEEL: "0" * 64}, attempts=2,
-                       first_delay=1, max_delay=1, timeout=5, sleep=lambda _: None)
+                       first_delay=1, max_delay=1, timeout=5, sleep=lambda _: None,
+                       bump_hint="bump: nox -s bump -- patch")
     assert f"listed with another sha256: {WHEEL}" in raised.value.message
     assert "nox -s bump -- patch" in raised.value.hint
 

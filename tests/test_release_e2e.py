@@ -191,7 +191,8 @@ def test_headless_publish_without_yes_uploads_nothing(demo: SampleProject, envdi
     build(demo, envdir)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url)
     assert run.code != 0
-    assert "no terminal to confirm the upload on, so nothing was uploaded — pass --yes" in run.output
+    assert ("no terminal to confirm the upload on, so nothing was uploaded — pass --yes"
+            in run.output)
     assert on_index(index) == set()
 
 

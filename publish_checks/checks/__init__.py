@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from publish_checks._errors import ConfigError, UsageError
-from publish_checks._text import suggest
+from publish_checks._text import NOX_STEPS, Steps, suggest
 from publish_checks.checks import credentials, dists, git, index, token, tools, version
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, Report, Result, Status, skipped
@@ -70,9 +70,9 @@ def validate_skip(ids: Iterable[str], *, configured: bool = False) -> None:
 
 
 def load_context(root: Path, repository: str | None, *, environ: Mapping[str, str],
-                 offline: bool = False) -> Context:
+                 offline: bool = False, steps: Steps = NOX_STEPS) -> Context:
     """:meth:`Context.load`, with the configuration's ``skip`` ids validated."""
-    ctx = Context.load(root, repository, environ=environ, offline=offline)
+    ctx = Context.load(root, repository, environ=environ, offline=offline, steps=steps)
     validate_skip(ctx.config.skip, configured=True)
     return ctx
 

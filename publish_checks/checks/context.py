@@ -11,7 +11,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from publish_checks._text import shown
+from publish_checks._text import NOX_STEPS, Steps, shown
 from publish_checks.dists import scan as dist_scan
 from publish_checks.dists.readme import RstRenderer
 from publish_checks.project.config import Config, load_config
@@ -35,16 +35,18 @@ class Context:
     # Renders reST long descriptions where readme_renderer is installed (a tool environment
     # of the release runner); dists-metadata uses it when it cannot render in-process.
     rst_renderer: RstRenderer | None = None
+    # How the user runs each step (nox -s build / publish-checks build), for every hint.
+    steps: Steps = NOX_STEPS
 
     @classmethod
     def load(cls, root: Path, repository: str | None, *, environ: Mapping[str, str],
-             offline: bool = False) -> Context:
+             offline: bool = False, steps: Steps = NOX_STEPS) -> Context:
         """Read the configuration and resolve the target; ConfigError/UsageError on bad input."""
         env = dict(environ)
         root = root.resolve()
         config = load_config(root)
         target = resolve_target(repository or config.repository, config, env)
-        return cls(root, config, target, offline=offline, environ=env)
+        return cls(root, config, target, offline=offline, environ=env, steps=steps)
 
     @cached_property
     def git(self) -> Git:

@@ -15,12 +15,15 @@ from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, from_problems, passed, warned
 from publish_checks.dists import archives, contents, readme
 from publish_checks.dists.archives import ArchiveError
-from publish_checks.dists.contents import BUILD, Secret
+from publish_checks.dists.contents import Secret
 from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, normalized_stem
 
-REBUILD = f"rebuild with a current build backend: {BUILD}"
 # What PyPI accepts as Metadata-Version (warehouse's forklift), newer than some packaging.
 PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5")
+
+
+def _rebuild(ctx: Context) -> str:
+    return f"rebuild with a current build backend: {ctx.steps.build}"
 
 
 def _label(ctx: Context) -> str:
@@ -28,13 +31,14 @@ def _label(ctx: Context) -> str:
 
 
 def _nothing_to_look_at(ctx: Context) -> Finding | None:
-    """The failure for a check run before `nox -s build` has produced this release."""
+    """The failure for a check run before the build has produced this release."""
     shown = ctx.shown(ctx.dists.directory)
     if not ctx.dists.exists:
-        return failed(f"no {shown}/ yet: nothing to check", f"build the dists: {BUILD}")
+        return failed(f"no {shown}/ yet: nothing to check",
+                      f"build the dists: {ctx.steps.build}")
     if not ctx.release_dists():
         return failed(f"{shown}/ holds no sdist or wheel of {_label(ctx)}",
-                      f"build them: {BUILD}")
+                      f"build them: {ctx.steps.build}")
     return None
 
 
@@ -50,7 +54,8 @@ def dists_present(ctx: Context) -> Finding:
                 if sdists else "no sdist")
         what += f" and {len(wheels)} wheel{'s' if len(wheels) != 1 else ''}"
         return failed(f"{shown}/ holds {what} of {_label(ctx)}: a release needs one sdist "
-                      "and at least one wheel", f"{BUILD} (it cleans {shown}/ and builds both)")
+                      "and at least one wheel",
+                      f"{ctx.steps.build} (it cleans {shown}/ and builds both)")
     return passed(f"sdist {sdists[0]} and {len(wheels)} wheel{'s' if len(wheels) > 1 else ''}: "
                   f"{', '.join(wheels)}")
 
@@ -60,7 +65,7 @@ def dists_stale(ctx: Context) -> Finding:
     shown = ctx.shown(scan.directory)
     if not scan.exists or not (scan.dists or scan.others or scan.companions):
         return failed(f"no {'files in ' if scan.exists else ''}{shown}/ yet: nothing to check",
-                      f"build the dists: {BUILD}")
+                      f"build the dists: {ctx.steps.build}")
     ours = {d.filename for d in ctx.release_dists()}
     stale = [d.path for d in scan.dists if d.filename not in ours] + list(scan.others)
     stale += [c for c in scan.companions if _companion_of(c.name) not in ours]
@@ -69,7 +74,7 @@ def dists_stale(ctx: Context) -> Finding:
         rm = " ".join(shlex.quote(ctx.shown(p)) for p in sorted(stale))
         return failed(f"{shown}/ also holds {len(stale)} file{'s' if len(stale) > 1 else ''} "
                       f"that an upload of {shown}/* would send: {names}",
-                      f"{BUILD} (it cleans {shown}/), or: rm {rm}")
+                      f"{ctx.steps.build} (it cleans {shown}/), or: rm {rm}")
     extra = f", {len(scan.companions)} signatures/attestations" if scan.companions else ""
     return passed(f"{shown}/ holds only {_label(ctx)} ({len(ours)} files{extra})")
 
@@ -88,22 +93,22 @@ def dists_metadata(ctx: Context) -> Finding:
     pending: list[tuple[Dist, str]] = []  # reST descriptions still to render
     for dist in ctx.release_dists():
         _filename_problems(ctx, dist, problems)
-        parsed = _core_metadata(dist, problems)
+        parsed = _core_metadata(ctx, dist, problems)
         if parsed is None:
             continue
         raw, metadata = parsed
         _identity_problems(ctx, dist, raw, metadata, problems)
-        rst = readme.description_problems(dist, raw, metadata, problems)
+        rst = readme.description_problems(dist, raw, metadata, problems, ctx.steps.build)
         if rst is not None:
             pending.append((dist, rst))
-    unchecked = readme.render_rst(ctx.rst_renderer, pending, problems)
+    unchecked = readme.render_rst(ctx.rst_renderer, pending, problems, ctx.steps.build)
     count = len(ctx.release_dists())
     if problems or not unchecked:
         return from_problems(problems, f"{count} dists: normalized names, metadata of "
                              f"{_label(ctx)}, a long description that renders on PyPI")
     return warned(f"metadata is fine, but the reST long description was not rendered: "
-                  f"{unchecked}", "nox -s verify or publish-checks verify render it with "
-                  "readme_renderer in a tool environment")
+                  f"{unchecked}",
+                  f"{ctx.steps('verify')} renders it with readme_renderer in a tool environment")
 
 
 def _filename_problems(ctx: Context, dist: Dist, problems: Problems) -> None:
@@ -111,21 +116,22 @@ def _filename_problems(ctx: Context, dist: Dist, problems: Problems) -> None:
     expected = normalized_stem(name, ctx.version or dist.version)
     if dist.kind == "sdist" and not dist.filename.endswith(".tar.gz"):
         problems.add(f"{dist.filename} is a .zip sdist; PyPI takes only .tar.gz (PEP 625)",
-                     REBUILD)
+                     _rebuild(ctx))
     elif expected is not None and dist.stem != expected:
         spec = "PEP 625" if dist.kind == "sdist" else "the wheel spec"
         problems.add(f"{dist.filename} is not a normalized name ({spec} wants {expected}-…)",
-                     REBUILD)
+                     _rebuild(ctx))
 
 
-def _core_metadata(dist: Dist, problems: Problems) -> tuple[RawMetadata, Metadata] | None:
+def _core_metadata(ctx: Context, dist: Dist,
+                   problems: Problems) -> tuple[RawMetadata, Metadata] | None:
     try:
         data = dist.read_metadata()
     except ArchiveError as e:
-        problems.add(str(e), f"delete it and rebuild: {BUILD}")
+        problems.add(str(e), f"delete it and rebuild: {ctx.steps.build}")
         return None
     if data is None:
-        problems.add(f"{dist.filename} has no {dist.metadata_member}", REBUILD)
+        problems.add(f"{dist.filename} has no {dist.metadata_member}", _rebuild(ctx))
         return None
     raw, _ = parse_email(data)
     # validate=False: fields are checked one by one below, so a Metadata-Version that PyPI
@@ -139,22 +145,22 @@ def _identity_problems(ctx: Context, dist: Dist, raw: RawMetadata, metadata: Met
     raw_version = raw.get("metadata_version")
     if raw_version not in PYPI_METADATA_VERSIONS:
         problems.add(f"{where} has Metadata-Version {raw_version or '(none)'}, which PyPI "
-                     f"does not accept ({', '.join(PYPI_METADATA_VERSIONS)})", REBUILD)
+                     f"does not accept ({', '.join(PYPI_METADATA_VERSIONS)})", _rebuild(ctx))
     try:
         name, version = metadata.name, metadata.version
     except InvalidMetadata as e:
-        problems.add(f"{where}: {e}", REBUILD)
+        problems.add(f"{where}: {e}", _rebuild(ctx))
         return
     wanted = ctx.normalized_name or dist.name
     if canonicalize_name(name) != wanted:
-        problems.add(f"{where} names project {name!r}, not {wanted!r}", REBUILD)
+        problems.add(f"{where} names project {name!r}, not {wanted!r}", _rebuild(ctx))
     try:
         expected = Version(ctx.version or dist.version)
     except InvalidVersion:
         return  # version-file reports a bad declared version
     if version != expected:
         problems.add(f"{where} has version {version}, not {expected}",
-                     f"{BUILD} (it rebuilds from the current version)")
+                     f"{ctx.steps.build} (it rebuilds from the current version)")
 
 
 def dists_contents(ctx: Context) -> Finding:
@@ -168,17 +174,17 @@ def dists_contents(ctx: Context) -> Finding:
         try:
             names = [m.name for m in archives.members(wheel.path)]
             packages |= contents.top_level_packages(names, wheel.stem)
-            contents.check_wheel(wheel, names, problems)
+            contents.check_wheel(wheel, names, problems, ctx.steps.build)
         except ArchiveError as e:
-            problems.add(str(e), f"delete it and rebuild: {BUILD}")
+            problems.add(str(e), f"delete it and rebuild: {ctx.steps.build}")
             continue
         done.append(f"{wheel.filename} matches its RECORD")
     for sdist in (d for d in release if d.kind == "sdist"):
         tracked = _tracked_sources(ctx, packages)
         try:
-            outcome = contents.check_sdist(sdist, tracked, problems)
+            outcome = contents.check_sdist(sdist, tracked, problems, ctx.steps.build)
         except ArchiveError as e:
-            problems.add(str(e), f"delete it and rebuild: {BUILD}")
+            problems.add(str(e), f"delete it and rebuild: {ctx.steps.build}")
             continue
         done.append(f"{sdist.filename} {outcome}")
     return from_problems(problems, "; ".join(done))
@@ -218,14 +224,14 @@ def dists_secrets(ctx: Context) -> Finding:
         try:
             found = _secrets_in(dist, patterns)
         except ArchiveError as e:
-            problems.add(str(e), f"delete it and rebuild: {BUILD}")
+            problems.add(str(e), f"delete it and rebuild: {ctx.steps.build}")
             continue
         if found:
             leaked |= any(what.is_token for _, what in found)
             problems.add(f"{dist.filename}: "
                          f"{', '.join(f'{m} ({what.value})' for m, what in found)}",
                          "keep them out of the dists (exclude them in MANIFEST.in or the build "
-                         f"backend's settings, or delete them), then {BUILD}")
+                         f"backend's settings, or delete them), then {ctx.steps.build}")
     if leaked:
         host = ctx.target.token_host or "pypi.org"
         problems.hints.append(f"revoke that token at https://{host}/manage/account/token/ "
@@ -261,7 +267,8 @@ def dists_size(ctx: Context) -> Finding:
     try:
         sizes = [(d, d.path.stat().st_size) for d in ctx.release_dists()]
     except OSError as e:
-        return failed(f"cannot read {e.filename}: {e.strerror}", f"rebuild: {BUILD}")
+        return failed(f"cannot read {e.filename}: {e.strerror}",
+                      f"rebuild: {ctx.steps.build}")
     listing = ", ".join(f"{d.filename} ({human_size(size)})" for d, size in sizes)
     limit = ctx.target.upload_limit
     if limit is None:

@@ -73,5 +73,5 @@ def git_tag(ctx: Context) -> Finding:
     return failed(f"tag {tag} already exists at {tagged[:12]}, not at HEAD"
                   f"{f' ({head[:12]})' if head else ''}: this version was released from "
                   "another commit",
-                  "bump the version (nox -s bump -- patch); "
+                  f"bump the version ({ctx.steps('bump', 'patch')}); "
                   f"if the tag is a mistake: git tag -d {tag}")

@@ -6,7 +6,10 @@ from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.dists.index import IndexQueryError, project_files
 
-BUMP = "bump the version with `nox -s bump -- patch` and rebuild with `nox -s build`"
+
+def _bump(ctx: Context) -> str:
+    return (f"bump the version with `{ctx.steps('bump', 'patch')}` and rebuild with "
+            f"`{ctx.steps.build}`")
 
 
 def index_version(ctx: Context) -> Finding:
@@ -15,13 +18,13 @@ def index_version(ctx: Context) -> Finding:
         return skipped("--offline: the index was not asked")
     if target.index_url is None:
         if target.is_local:
-            return skipped("the embedded index only exists during `nox -s rehearse`")
+            return skipped(f"the embedded index only exists during `{ctx.steps('rehearse')}`")
         return skipped(f"no simple index is known for {target.name}")
     dists = ctx.release_dists()
     if not dists:
         release = " ".join(filter(None, (ctx.project_name, ctx.version))) or "this release"
         return failed(f"no dists of {release} in {ctx.shown(ctx.dists.directory)}/ to look up",
-                      "nox -s build")
+                      ctx.steps.build)
     index = target.index_url
     on_index: dict[str, str | None] = {}
     try:
@@ -45,10 +48,10 @@ def index_version(ctx: Context) -> Finding:
         return failed(f"{len(different)} of {total} files already on {index} with other "
                       f"contents: {', '.join(different)}",
                       "an index never accepts a filename twice (PyPI not even after a delete): "
-                      + BUMP)
+                      + _bump(ctx))
     if unhashed:
         return warned(f"{', '.join(unhashed)} already on {index}, which gives no sha256 to compare",
-                      f"if these are not the files in dist/, {BUMP}")
+                      f"if these are not the files in dist/, {_bump(ctx)}")
     if same:
         return passed(f"{len(same)} of {total} files already on {index}, identical: "
                       "will be skipped")

@@ -35,7 +35,7 @@ def version_file(ctx: Context) -> Finding:
         if ctx.version:
             return passed(f"version is {source.label}; the built dists say {ctx.version}")
         return skipped(f"version is {source.label}: it is read from the built dists "
-                       "(run nox -s build)")
+                       f"(run {ctx.steps.build})")
     raw = source.raw or ""  # a source without a problem and not dynamic holds a version
     if problem := version_problem(raw):
         try:
@@ -76,8 +76,9 @@ def version_consistent(ctx: Context) -> Finding:
     if wrong:
         details = "; ".join(f"{label} says {value}" for label, value in wrong)
         labels = [label for label, _ in wrong]
-        fix = ("rebuild: nox -s build" if labels == ["dist/"]
-               else f"make them say {ctx.version} (nox -s bump updates every source it knows)")
+        fix = (f"rebuild: {ctx.steps.build}" if labels == ["dist/"]
+               else f"make them say {ctx.version} ({ctx.steps('bump')} updates every source "
+               "it knows)")
         return failed(f"{sources[0][0]} says {ctx.version}, but {details}", fix)
     if len(sources) == 1:
         return passed(f"only {sources[0][0]} declares a version ({ctx.version})")
@@ -118,7 +119,7 @@ def changelog_entry(ctx: Context) -> Finding:
             return failed(f"{shown} has no section for {ctx.version}; its Unreleased section "
                           "has entries",
                           f"rename '{lines[unreleased.start]}' to '{heading}' and add an empty "
-                          "Unreleased section above it, or run nox -s bump")
+                          f"Unreleased section above it, or run {ctx.steps('bump')}")
         return failed(f"{shown} has no section for {ctx.version}",
                       f"add a section headed '{heading.splitlines()[0]}' listing what changed")
     if not has_content(section.body(lines)):

@@ -11,7 +11,6 @@ from publish_checks._text import listing, printable
 from publish_checks.dists import archives
 from publish_checks.dists.scan import METADATA_LIMIT, Dist, Problems, parse_record
 
-BUILD = "nox -s build"
 # A hash the wheel spec accepts in RECORD: sha256 or stronger.
 RECORD_ALGORITHMS = ("sha256", "sha384", "sha512")
 STRAY_TOPLEVEL = ("tests", "test", "docs", "doc")
@@ -130,16 +129,16 @@ def record_mismatches(wheel: Dist) -> list[str]:
     return issues
 
 
-def check_wheel(wheel: Dist, names: list[str], problems: Problems) -> None:
+def check_wheel(wheel: Dist, names: list[str], problems: Problems, build: str) -> None:
     """Every wheel rule; raises ArchiveError for a wheel that cannot be read."""
     rules = (
-        (unsafe_names(names), "members with unsafe paths", f"fix the build, then {BUILD}"),
-        (duplicates(names), "duplicate zip entries", f"{BUILD} (from a clean dist/)"),
+        (unsafe_names(names), "members with unsafe paths", f"fix the build, then {build}"),
+        (duplicates(names), "duplicate zip entries", f"{build} (from a clean dist/)"),
         (bytecode(names), "compiled bytecode",
-         f"leave *.pyc out of the package data, then {BUILD}"),
+         f"leave *.pyc out of the package data, then {build}"),
         (stray_toplevel(names, wheel.stem), "top-level test/doc folders",
          "include only your package in the wheel (e.g. [tool.setuptools.packages.find] "
-         f"include = [\"yourpkg*\"]), then {BUILD}"),
+         f"include = [\"yourpkg*\"]), then {build}"),
     )
     for found, what, hint in rules:
         if found:
@@ -147,16 +146,17 @@ def check_wheel(wheel: Dist, names: list[str], problems: Problems) -> None:
             problems.add(f"{wheel.filename} has {what}: {listing(shown)}", hint)
     if mismatches := record_mismatches(wheel):
         problems.add(f"{wheel.filename}'s RECORD is wrong: {listing(mismatches)}",
-                     f"the wheel was altered after it was built: {BUILD}")
+                     f"the wheel was altered after it was built: {build}")
 
 
-def check_sdist(sdist: Dist, tracked: list[str] | None, problems: Problems) -> str:
+def check_sdist(sdist: Dist, tracked: list[str] | None, problems: Problems,
+                build: str) -> str:
     """Unsafe names and missing tracked sources; says what was compared. ArchiveError."""
     names = [m.name for m in archives.members(sdist.path) if m.kind == "file"]
     if unsafe := unsafe_names(names):
         problems.add(f"{sdist.filename} has members with unsafe paths: "
                      f"{listing([printable(n) for n in unsafe])}",
-                     f"fix the build, then {BUILD}")
+                     f"fix the build, then {build}")
     if tracked is None:
         return "was not compared with git (not a git repository)"
     present = set(names)
@@ -165,5 +165,5 @@ def check_sdist(sdist: Dist, tracked: list[str] | None, problems: Problems) -> s
         problems.add(f"{sdist.filename} lacks {len(missing)} git-tracked source file"
                      f"{'s' if len(missing) > 1 else ''}: {listing(missing)}",
                      "include them in the sdist (MANIFEST.in, or the build backend's sdist "
-                     f"settings), then {BUILD}")
+                     f"settings), then {build}")
     return f"holds the {len(tracked)} git-tracked source files"

@@ -234,7 +234,8 @@ def download(file: IndexFile, dest: Path, *, expected_sha256: str, size_limit: i
 def wait_for_files(index_url: str, project: str, expected: Mapping[str, str], *,
                    attempts: int = 8, first_delay: float = 1.0, max_delay: float = 15.0,
                    timeout: float = 10,
-                   sleep: Callable[[float], None] = time.sleep) -> dict[str, str | None]:
+                   sleep: Callable[[float], None] = time.sleep,
+                   bump_hint: str = "bump the version and rebuild") -> dict[str, str | None]:
     """Poll until the index lists every expected filename with its sha256; return the listing.
 
     Waits ``first_delay`` seconds after the first look, doubling up to ``max_delay``, for at
@@ -261,6 +262,5 @@ def wait_for_files(index_url: str, project: str, expected: Mapping[str, str], *,
         hint = (f"look at {index_url.rstrip('/')}/{canonicalize_name(project)}/ in a minute; "
                 "re-running publish uploads only what is missing")
         if different:
-            hint = ("the index holds other files under these names: bump the version with "
-                    "`nox -s bump -- patch` and rebuild")
+            hint = f"the index holds other files under these names: {bump_hint}"
     raise IndexQueryError(f"after {attempts} looks at {index_url}: {problem}", hint)

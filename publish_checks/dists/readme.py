@@ -24,32 +24,32 @@ Render = Callable[..., "str | None"]
 #: for each text, None when it renders, else docutils' report. Raises RenderError.
 RstRenderer = Callable[[Sequence[str]], Sequence["str | None"]]
 
-README_HINT = ('give [project] a readme with its type, e.g. readme = {file = "README.md", '
-               'content-type = "text/markdown"} (setup.py: long_description and '
-               'long_description_content_type), then nox -s build')
+README_HINT = ('give [project] a readme with its type, e.g. readme = {{file = "README.md", '
+               'content-type = "text/markdown"}} (setup.py: long_description and '
+               'long_description_content_type), then {build}')
 RST_HINT = ("fix the reST in your readme (python -m readme_renderer README.rst shows the "
-            "error), then nox -s build")
+            "error), then {build}")
 # docutils' report lines: "<string>:12: (WARNING/2) Inline emphasis start-string without …"
 _REPORT = re.compile(r"^<string>:(?P<line>\d*): \((?P<level>[A-Z]+)/\d\) (?P<message>.*)$",
                      re.MULTILINE)
 
 
 def description_problems(dist: Dist, raw: RawMetadata, metadata: Metadata,
-                         problems: Problems) -> str | None:
+                         problems: Problems, build: str) -> str | None:
     """Add what twine check --strict would fail on; returns a reST description to render."""
     where = f"{dist.filename}'s long description"
     description = raw.get("description")
     if not description or description.rstrip() == "UNKNOWN":
-        problems.add(f"{dist.filename} has no long description", README_HINT)
+        problems.add(f"{dist.filename} has no long description", README_HINT.format(build=build))
         return None
     try:
         declared = metadata.description_content_type
     except InvalidMetadata as e:
-        problems.add(f"{where}: {e}", README_HINT)
+        problems.add(f"{where}: {e}", README_HINT.format(build=build))
         return None
     if declared is None:
         problems.add(f"{where} has no Description-Content-Type (twine check --strict fails: "
-                     "PyPI would guess reST)", README_HINT)
+                     "PyPI would guess reST)", README_HINT.format(build=build))
         return None
     message = email.message.EmailMessage()
     message["content-type"] = declared
@@ -106,7 +106,7 @@ class RenderError(Exception):
 
 
 def render_rst(renderer: RstRenderer | None, pending: list[tuple[Dist, str]],
-               problems: Problems) -> str:
+               problems: Problems, build: str) -> str:
     """Render each reST description, in-process or with ``renderer``; returns which dists
     could not be rendered either way ('' when all were)."""
     if not pending:
@@ -126,5 +126,5 @@ def render_rst(renderer: RstRenderer | None, pending: list[tuple[Dist, str]],
     for (dist, _), report in zip(pending, reports, strict=True):
         if report is not None:
             problems.add(f"{dist.filename}'s reST long description does not render on "
-                         f"PyPI ({_first_report(report)})", RST_HINT)
+                         f"PyPI ({_first_report(report)})", RST_HINT.format(build=build))
     return ""

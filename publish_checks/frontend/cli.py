@@ -14,6 +14,7 @@ from pathlib import Path
 
 from publish_checks import __version__
 from publish_checks._errors import PublishChecksError
+from publish_checks._text import CLI_STEPS
 from publish_checks.checks import validate_skip
 from publish_checks.frontend.options import (
     Options,
@@ -84,14 +85,17 @@ def run(options: Options, environ: dict[str, str]) -> int:
     root = Path(options.project)
     flags = options.flags()
     if options.command == "bump":
-        print(bump_project(root, options.target, pre=options.pre, commit=options.commit))
+        print(bump_project(root, options.target, pre=options.pre, commit=options.commit,
+                           steps=CLI_STEPS))
         return 0
     if options.command == "rehearse":
-        pipeline.rehearse(runner, root, flags, environ)
+        pipeline.rehearse(runner, root, flags, environ, CLI_STEPS)
         return 0
+    if options.command == "publish":
+        pipeline.refuse_offline_publish(options.offline, False, CLI_STEPS)
     offline = options.offline or options.command in ("build", "notes")
     ctx = pipeline.open_project(runner, root, options.repository, environ=environ,
-                                offline=offline)
+                                offline=offline, steps=CLI_STEPS)
     if options.command == "notes":
         sys.stdout.write(pipeline.notes(ctx, options.version))
         return 0
@@ -100,7 +104,7 @@ def run(options: Options, environ: dict[str, str]) -> int:
     if options.command == "build":
         pipeline.build(runner, ctx, flags)
         return 0
-    pipeline.refuse_offline_publish(options.offline, ctx.target.is_local)
+    pipeline.refuse_offline_publish(False, ctx.target.is_local, CLI_STEPS)
     pipeline.publish(runner, ctx, flags)
     return 0
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import nox
 
 from publish_checks._errors import PublishChecksError
+from publish_checks._text import NOX_STEPS
 from publish_checks.frontend.console import Console
 from publish_checks.frontend.options import Options, parse_session_args, session_parser
 from publish_checks.frontend.render import write_text
@@ -78,10 +79,10 @@ def build(session: nox.Session) -> None:
 def publish(session: nox.Session) -> None:
     """Verify, confirm, upload to the index, then prove the release installs."""
     with _release(session) as (options, runner, environ):
-        pipeline.refuse_offline_publish(options.offline, False)
+        pipeline.refuse_offline_publish(options.offline, False, NOX_STEPS)
         ctx = pipeline.open_project(runner, Path(options.project), options.repository,
                                     environ=environ)
-        pipeline.refuse_offline_publish(False, ctx.target.is_local)
+        pipeline.refuse_offline_publish(False, ctx.target.is_local, NOX_STEPS)
         pipeline.publish(runner, ctx, options.flags())
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
-from publish_checks._text import TextError, decode_text, read_bytes, suggest
+from publish_checks._text import NOX_STEPS, Steps, TextError, decode_text, read_bytes, suggest
 from publish_checks._text import shown as shown_path
 from publish_checks.project import changelog as cl
 from publish_checks.project.config import Config, load_config
@@ -209,7 +209,7 @@ def _refuse_dirty(git: Git, root: Path, paths: list[str]) -> None:
 
 
 def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool = False,
-         today: datetime.date | None = None) -> str:
+         today: datetime.date | None = None, steps: Steps = NOX_STEPS) -> str:
     """Bump the project at ``root``; return what was done and the next steps."""
     root = root.resolve()
     config = load_config(root)
@@ -264,5 +264,5 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
         summary[-1:] = [f"committed {git.head()[:12]} '{message}'", "next:"]
     else:
         summary.append(f"  git commit -m '{message}' -- {' '.join(shown)}")
-    return "\n".join([*summary, "  nox -s build", "  nox -s publish"])
+    return "\n".join([*summary, f"  {steps.build}", f"  {steps('publish')}"])
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from publish_checks._errors import ConfigError, ReleaseError, UsageError
-from publish_checks._text import TextError, read_text
+from publish_checks._text import NOX_STEPS, Steps, TextError, read_text
 from publish_checks.checks import load_context, run_checks
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
@@ -72,9 +72,10 @@ class Outcome:
 
 
 def open_project(runner: Runner, root: Path, repository: str | None, *,
-                 environ: Mapping[str, str], offline: bool = False) -> Context:
+                 environ: Mapping[str, str], offline: bool = False,
+                 steps: Steps = NOX_STEPS) -> Context:
     """The project's Context, with reST rendered in the runner's tool environment."""
-    ctx = load_context(root, repository, environ=environ, offline=offline)
+    ctx = load_context(root, repository, environ=environ, offline=offline, steps=steps)
     ctx.rst_renderer = rst_renderer(runner, ctx.environ)
     return ctx
 
@@ -197,7 +198,9 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
         outcome.uploaded = tuple(f.dist.filename for f in plan.to_upload)
     runner.log("Waiting for the index to serve every file with the right sha256")
     try:
-        wait_for_files(index_url, project, {f.dist.filename: f.sha256 for f in plan.files})
+        wait_for_files(index_url, project, {f.dist.filename: f.sha256 for f in plan.files},
+                       bump_hint=f"bump the version with `{ctx.steps('bump', 'patch')}` and "
+                       f"rebuild with `{ctx.steps.build}`")
     except IndexQueryError as e:
         raise ReleaseError(e.message, e.hint) from None
     outcome.served = True
@@ -224,7 +227,7 @@ def confirm(runner: Runner, ctx: Context, flags: Flags, plan: Plan) -> None:
         return
     if ctx.environ.get("CI") or not runner.interactive:
         raise ReleaseError("no terminal to confirm the upload on, so nothing was uploaded",
-                           "pass --yes (nox -s publish -- --yes, or publish-checks publish --yes)")
+                           f"pass --yes ({ctx.steps('publish', '--yes')})")
     if not runner.confirm(f"Upload {len(plan.to_upload)} file(s) to {ctx.target.name}? [y/N] "):
         raise ReleaseError("not confirmed: nothing was uploaded")
 
@@ -247,7 +250,8 @@ def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None) -> No
                            f"{fix}. Files that reached the index are skipped on the next run")
 
 
-def rehearse(runner: Runner, root: Path, flags: Flags, environ: Mapping[str, str]) -> Outcome:
+def rehearse(runner: Runner, root: Path, flags: Flags, environ: Mapping[str, str],
+             steps: Steps = NOX_STEPS) -> Outcome:
     """The whole release against a throwaway pypiserver on 127.0.0.1; the real dist/ and
     the real index are left alone."""
     python = bin_path(runner.provide([PYPISERVER]), "python")
@@ -255,7 +259,7 @@ def rehearse(runner: Runner, root: Path, flags: Flags, environ: Mapping[str, str
         runner.log(f"Embedded index up at {index.url} (user {index.username}, generated "
                    "password)")
         ctx = open_project(runner, root, "local",
-                           environ={**environ, LOCAL_URL_VARIABLE: index.url})
+                           environ={**environ, LOCAL_URL_VARIABLE: index.url}, steps=steps)
         # Build into the throwaway folder: a rehearsal leaves the real dist/ alone.
         ctx = build_dists(runner, ctx, index.workdir / "dist", flags.skip)
         # Nothing leaves this machine: no confirmation to ask for.
@@ -264,15 +268,14 @@ def rehearse(runner: Runner, root: Path, flags: Flags, environ: Mapping[str, str
         return outcome
 
 
-def refuse_offline_publish(offline: bool, target_is_local: bool) -> None:
+def refuse_offline_publish(offline: bool, target_is_local: bool, steps: Steps) -> None:
     """publish must ask the index, and `local` exists only inside a rehearsal."""
     if offline:
         raise UsageError("publish must ask the index what it has: drop --offline",
                          "--dry-run stops before uploading")
     if target_is_local:
         raise UsageError("--repository local is the embedded index of a rehearsal, which "
-                         "exists only while it runs", "use nox -s rehearse (or publish-checks "
-                         "rehearse)")
+                         "exists only while it runs", f"use {steps('rehearse')}")
 
 
 __all__: Sequence[str] = ["ChecksFailed", "Flags", "Outcome", "build", "notes", "publish",

@@ -57,7 +57,7 @@ def make_plan(ctx: Context, on_index: Mapping[str, str | None]) -> Plan:
     if not (ctx.project_name and ctx.version and ctx.target.upload_url):
         # verify fails first in each of these cases; this guards direct callers.
         raise ReleaseError("nothing to plan: the project, version or upload URL is unknown",
-                           "run nox -s verify and fix what it reports")
+                           f"run {ctx.steps('verify')} and fix what it reports")
     files = []
     for dist in ctx.release_dists():
         sha = ctx.dists.sha256(dist.path)
@@ -104,8 +104,8 @@ _FAILURES: tuple[tuple[str, str, str], ...] = (
      "not expired nor revoked; make a new one at {token_page}"),
     (r"File already exists|filename has already been used|already been used",
      "the index already has a file with this name and different contents",
-     "an index never accepts a filename twice: bump the version (nox -s bump -- patch), "
-     "rebuild (nox -s build) and publish again"),
+     "an index never accepts a filename twice: bump the version ({bump}), "
+     "rebuild ({build}) and publish again"),
     (r"too similar to an existing project",
      "the project name is too similar to an existing project on {host}",
      "choose another [project].name; PyPI refuses names that differ only in punctuation or "
@@ -141,6 +141,8 @@ def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
         "project": ctx.project_name or "this project",
         "url": ctx.target.upload_url or "",
         "token_page": f"https://{host}/manage/account/token/",
+        "bump": ctx.steps("bump", "patch"),
+        "build": ctx.steps.build,
     }
     for n, (pattern, what, fix) in enumerate(_FAILURES):
         if (match := re.search(pattern, output)) is not None:

@@ -1,4 +1,4 @@
-"""The embedded throwaway index of ``nox -s rehearse``: pypiserver on 127.0.0.1.
+"""The embedded throwaway index of a rehearsal: pypiserver on 127.0.0.1.
 
 It runs on a free port, from a temporary folder, with a user and password generated for
 this one rehearsal, and is always stopped and removed — on success, failure or Ctrl-C.
@@ -78,7 +78,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], deadline: float,
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     raise ReleaseError(f"pypiserver did not answer at {url} within {START_TIMEOUT:.0f} s; "
-                       f"its log:\n{_log_tail(log)}", "run nox -s rehearse again")
+                       f"its log:\n{_log_tail(log)}", "run the rehearsal again")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

@@ -17,7 +17,8 @@ def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool) -> str:
     lines += [f"  {f.dist.filename:<{width}}  sha256 {f.sha256}" for f in plan.files]
     if ctx.target.is_local:
         return "\n".join([*lines, "", "This was a rehearsal: the embedded index is gone now.",
-                           "To release for real: nox -s build, then nox -s publish"])
+                           f"To release for real: {ctx.steps.build}, then "
+                           f"{ctx.steps('publish')}"])
     if (url := ctx.target.project_url(plan.project, version)) is not None:
         lines.append(f"  {url}")
     todo = []
