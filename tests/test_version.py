@@ -448,3 +448,18 @@ def test_version_only_known_from_dists_is_not_a_failure(tmp_path: Path, pyprojec
     assert result.status is Status.SKIP
     assert label in result.summary
     assert "nox -s build" in result.summary
+
+
+def test_a_version_of_thousands_of_digits_fails_briefly(tmp_path: Path) -> None:
+    """A 5,000-digit VERSION (past Python's int digit limit) is a short failure, not a crash,
+    and the report does not echo it whole."""
+    project = SampleProject.create(tmp_path / "demo")
+    project.write("VERSION", "1" * 5000 + "\n")
+    project.write("CHANGELOG.md", "# Changelog\n\n## " + "2" * 5000 + "\n\n- huge\n")
+    project.commit()
+    report = project.verify()
+    result = report.get("version-file")
+    assert result.status is Status.FAIL
+    assert result.summary == f"VERSION: {'1' * 80!r}… (5000 characters) is not a PEP 440 version"
+    assert len(result.hint) < 200
+    assert report.get("changelog-entry").status is Status.SKIP

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from publish_checks._text import NOX_STEPS, Steps, shown
 from publish_checks.dists import scan as dist_scan
@@ -100,7 +100,7 @@ class Context:
     def parsed_version(self) -> Version | None:
         try:
             return Version(self.version) if self.version else None
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number past int's digit limit
             return None
 
     @property

@@ -8,7 +8,7 @@ import subprocess
 
 from packaging.metadata import InvalidMetadata, Metadata, RawMetadata, parse_email
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from publish_checks._text import human_size, printable
 from publish_checks.checks.context import Context
@@ -156,7 +156,7 @@ def _identity_problems(ctx: Context, dist: Dist, raw: RawMetadata, metadata: Met
         problems.add(f"{where} names project {name!r}, not {wanted!r}", _rebuild(ctx))
     try:
         expected = Version(ctx.version or dist.version)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int's digit limit
         return  # version-file reports a bad declared version
     if version != expected:
         problems.add(f"{where} has version {version}, not {expected}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from publish_checks._text import TextError, Unreadable, read_text
 from publish_checks.checks.context import Context
@@ -40,7 +40,7 @@ def version_file(ctx: Context) -> Finding:
     if problem := version_problem(raw):
         try:
             fix = f"write {str(Version(raw))!r} in {source.label}"
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number past int's digit limit
             fix = "use a PEP 440 version such as 1.2.0, 1.2.0rc1 or 1.2.0.post1"
         return failed(f"{source.label}: {problem}", fix)
     return passed(f"{source.label} says {raw}")
@@ -71,7 +71,7 @@ def version_consistent(ctx: Context) -> Finding:
         try:
             if Version(value) != wanted:
                 wrong.append((label, value))
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number past int's digit limit
             wrong.append((label, value))
     if wrong:
         details = "; ".join(f"{label} says {value}" for label, value in wrong)

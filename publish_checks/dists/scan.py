@@ -17,7 +17,7 @@ from packaging.utils import (
     parse_sdist_filename,
     parse_wheel_filename,
 )
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from publish_checks.dists import archives
 
@@ -134,7 +134,7 @@ def normalized_stem(name: str, version: str) -> str | None:
     """``name_version`` as a current build backend writes it; None for an invalid version."""
     try:
         return f"{escaped_name(name)}-{Version(version)}"
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int's digit limit
         return None
 
 

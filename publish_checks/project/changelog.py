@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from publish_checks._errors import PublishChecksError
 
@@ -73,7 +73,7 @@ def title_version(title: str) -> Version | None:
         return None
     try:
         return Version(match["version"].rstrip("."))
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int's digit limit
         return None
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from publish_checks._errors import ConfigError
 from publish_checks._text import TextError, decode_text, read_bytes, read_text, shown
@@ -83,7 +83,7 @@ def version_problem(raw: str) -> str | None:
         return f"{raw[:_SHOWN]!r}… ({len(raw)} characters) is not a PEP 440 version"
     try:
         version = Version(raw)
-    except (InvalidVersion, ValueError):  # ValueError: a component past int's digit limit
+    except ValueError:  # InvalidVersion, or a number past int's digit limit
         return f"{raw!r} is not a PEP 440 version"
     if str(version) != raw:
         return f"{raw!r} is not canonical: write {str(version)!r}"

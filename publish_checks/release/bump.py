@@ -11,7 +11,7 @@ import datetime
 import re
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
 from publish_checks._text import NOX_STEPS, Steps, TextError, decode_text, read_bytes, suggest
@@ -111,7 +111,7 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
         if problem := version_problem(target):
             try:
                 fix = f"bump {Version(target)}"
-            except InvalidVersion:
+            except ValueError:  # InvalidVersion, or a number past int's digit limit
                 fix = "use a version such as 1.3.0, 1.3.0rc1 or 1.3.0.post1"
             raise UsageError(problem, fix)
         if Version(target).local is not None:

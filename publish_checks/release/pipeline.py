@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from publish_checks._errors import ConfigError, ReleaseError, UsageError
 from publish_checks._text import NOX_STEPS, Steps, TextError, read_text
@@ -119,7 +119,7 @@ def notes(ctx: Context, version: str | None) -> str:
                          "name one: publish-checks notes 1.2.0")
     try:
         Version(wanted)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int's digit limit
         raise UsageError(f"{wanted!r} is not a version", "e.g. publish-checks notes 1.2.0") \
             from None
     path = find_changelog(ctx.root, ctx.config.changelog)
