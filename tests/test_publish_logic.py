@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from publish_checks._errors import ReleaseError
 from publish_checks._text import human_size
 from publish_checks.release.build import clean_outputs, file_table, normalize_sdist
 from publish_checks.release.install import smoke_command, top_level_imports
@@ -39,10 +40,21 @@ def test_plan_skips_files_the_index_has_with_the_same_sha(project: SampleProject
     sdist, wheel = released(project)
     ctx = project.context(URL)
     same = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    plan = make_plan(ctx, {wheel.name: same, sdist.name: "0" * 64})
+    plan = make_plan(ctx, {wheel.name: same})
     assert [f.dist.filename for f in plan.to_upload] == [sdist.name]
     assert "already on the index: skipped" in plan.render()
     assert f"{plan.project} {plan.version} → {URL}" in plan.render()
+
+
+def test_plan_refuses_a_file_the_index_has_with_other_bytes(project: SampleProject) -> None:
+    """A filename the index already holds with another sha256 stops the plan, whatever
+    checks were skipped: sending the other files would leave half a release."""
+    sdist, _ = released(project)
+    with pytest.raises(ReleaseError) as raised:
+        make_plan(project.context(URL), {sdist.name: "0" * 64})
+    assert raised.value.message == (f"the index already has {sdist.name} with other contents, "
+                                    "so nothing was uploaded")
+    assert "nox -s bump -- patch" in raised.value.hint
 
 
 def test_twine_argv_names_explicit_files_and_never_a_credential(project: SampleProject) -> None:

@@ -24,7 +24,7 @@ from publish_checks.project.changelog import find_changelog, find_section, has_c
 from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
 from publish_checks.release import tag as tagging
-from publish_checks.release.build import BUILD_FAILED, build_dists
+from publish_checks.release.build import BUILD_FAILED, build_dists, secret_names
 from publish_checks.release.install import fetch_from_index, prove_installable
 from publish_checks.release.plan import (
     Plan,
@@ -33,7 +33,7 @@ from publish_checks.release.plan import (
     twine_argv,
     twine_env,
 )
-from publish_checks.release.process import tail
+from publish_checks.release.process import tail, without
 from publish_checks.release.rehearse import local_index
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.summary import next_steps, write_step_summary
@@ -187,11 +187,11 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
     runner.show(plan.render())
     if not plan.files:
         raise ReleaseError("there are no files of this release to upload", "build them first")
-    if not plan.to_upload:
-        runner.log("Every file is already on the index: nothing to upload")
-    elif flags.dry_run:
+    if flags.dry_run:
         runner.log("Dry run: stopping before the upload; nothing was uploaded")
         return
+    if not plan.to_upload:
+        runner.log("Every file is already on the index: nothing to upload")
     else:
         confirm(runner, ctx, flags, plan)
         upload(runner, ctx, plan, password)
@@ -236,7 +236,9 @@ def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None) -> No
     """``twine upload`` of exactly the planned files; credentials only in its environment."""
     bindir = runner.provide([TWINE])
     runner.log(f"Uploading {len(plan.to_upload)} file(s) to {plan.upload_url} with twine")
-    env = {**ctx.environ, **twine_env(ctx, password)}
+    # The token variables stay out: twine gets the one secret for this index, as TWINE_PASSWORD.
+    keep = [name for name in secret_names(ctx) if name != "TWINE_PASSWORD"]
+    env = {**without(ctx.environ, keep), **twine_env(ctx, password)}
     env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
     secrets = tuple(s for s in (password, env.get("TWINE_PASSWORD")) if s)
     if not secrets:

@@ -1,0 +1,606 @@
+"""The release pipeline (publish_checks/release/pipeline.py) driven by a fake runner.
+
+The fake stands in for the tools only (twine, uv/pip, the smoke command): an upload copies
+the named files into a real pypiserver's folder, as an upload does. The index (its listing,
+the wait for it, the downloads) and git (tag, push to a bare remote) are real.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from secrets import token_hex
+
+import pytest
+
+from publish_checks._errors import ReleaseError
+from publish_checks._text import CLI_STEPS, NOX_STEPS, Steps
+from publish_checks.checks.context import Context
+from publish_checks.checks.report import Report, Status
+from publish_checks.release import install
+from publish_checks.release.build import BUILD_FAILED
+from publish_checks.release.install import FIX_RELEASED
+from publish_checks.release.pipeline import TWINE, ChecksFailed, Flags, publish
+from publish_checks.release.process import STEP_TIMEOUT, Completed, venv_python
+from tests.builders import SampleProject
+from tests.distbuilders import make_release, make_sdist, make_wheel
+from tests.pypiserver import PypiServer
+
+# Not token-shaped on purpose: only never passing it on, not redaction, keeps it hidden.
+TOKEN = "canary-" + token_hex(16)
+WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
+SDIST = "demo_pkg-1.2.0.tar.gz"
+SMOKE_OUTPUT = "the smoke test ran"
+RESUME = "Files that reached the index are skipped on the next run"
+INDEX_OPTIONS = ("--index-url", "--extra-index-url", "--find-links", "-i", "-f")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Call:
+    """One command the pipeline ran, as the fake runner saw it when it ran."""
+
+    kind: str  # upload, venv, install or smoke
+    argv: tuple[str, ...]
+    env: dict[str, str]
+    cwd: Path | None
+    secrets: tuple[str, ...]
+    echo: bool
+    cwd_entries: tuple[str, ...]  # what the working folder held
+    files: dict[str, str]  # arguments that were existing files: path → sha256
+
+
+def kind_of(argv: Sequence[str]) -> str:
+    if Path(argv[0]).name == "twine" and "upload" in argv:
+        return "upload"
+    if argv[1:2] == ["venv"] or argv[1:3] == ["-m", "venv"]:
+        return "venv"
+    if argv[1:3] == ["pip", "install"] or argv[1:4] == ["-m", "pip", "install"]:
+        return "install"
+    return "smoke"
+
+
+class FakeRunner:
+    """The Runner protocol, recording every call; the tools it runs are simulated."""
+
+    def __init__(self, tools: Path, index: PypiServer, *, interactive: bool = False,
+                 answer: bool = False, upload: Completed | None = None,
+                 install: Completed | None = None, smoke: Completed | None = None) -> None:
+        self.interactive = interactive
+        self.tools = tools
+        self.index = index
+        self.answer = answer
+        self.upload_result = upload  # None: the upload works
+        self.install_result = install or Completed(0, "")
+        self.smoke_result = smoke or Completed(0, SMOKE_OUTPUT + "\n")
+        self.provided: list[tuple[str, ...]] = []
+        self.calls: list[Call] = []
+        self.logs: list[str] = []
+        self.shown: list[str] = []
+        self.reports: list[tuple[Report, str, bool]] = []
+        self.questions: list[str] = []
+
+    def provide(self, requirements: Sequence[str]) -> Path:
+        self.provided.append(tuple(requirements))
+        self.tools.mkdir(parents=True, exist_ok=True)
+        return self.tools
+
+    def run(self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None,
+            secrets: Sequence[str] = (), echo: bool = False,
+            timeout: float = STEP_TIMEOUT) -> Completed:
+        args = tuple(str(a) for a in argv)
+        kind = kind_of(list(args))
+        files = {a: sha256(Path(a)) for a in args[1:] if Path(a).is_file()}
+        entries = tuple(sorted(p.name for p in cwd.iterdir())) if cwd and cwd.is_dir() else ()
+        self.calls.append(Call(kind, args, dict(env), cwd, tuple(secrets), echo, entries, files))
+        if kind == "upload":
+            return self._upload([Path(a) for a in files])
+        if kind == "venv":
+            venv_python(Path(args[-1])).parent.mkdir(parents=True)
+            return Completed(0, "")
+        if kind == "install":
+            return self.install_result
+        return self.smoke_result
+
+    def _upload(self, files: Sequence[Path]) -> Completed:
+        if self.upload_result is not None:
+            return self.upload_result
+        for path in files:  # as the index does: never a filename twice
+            target = self.index.packages_dir / path.name
+            if target.exists() and target.read_bytes() != path.read_bytes():
+                return Completed(1, f"HTTPError: 400 Bad Request from {self.index.url}\n"
+                                    f"File already exists ('{path.name}').\n")
+            target.write_bytes(path.read_bytes())
+        return Completed(0, "".join(f"Uploading {p.name}\n" for p in files))
+
+    def log(self, message: str) -> None:
+        self.logs.append(message)
+
+    def show(self, text: str) -> None:
+        self.shown.append(text)
+
+    def report(self, report: Report, title: str, *, primary: bool) -> None:
+        self.reports.append((report, title, primary))
+
+    def confirm(self, question: str) -> bool:
+        self.questions.append(question)
+        return self.answer
+
+    def of_kind(self, kind: str) -> list[Call]:
+        return [c for c in self.calls if c.kind == kind]
+
+
+def fake(tmp_path: Path, index: PypiServer, *, interactive: bool = False, answer: bool = False,
+         upload: Completed | None = None, install: Completed | None = None,
+         smoke: Completed | None = None) -> FakeRunner:
+    return FakeRunner(tmp_path / "tools" / "bin", index, interactive=interactive, answer=answer,
+                      upload=upload, install=install, smoke=smoke)
+
+
+def released(project: SampleProject) -> tuple[Path, Path]:
+    """The sample project's sdist and wheel in dist/."""
+    sdist, wheel = make_release(project.root / "dist")
+    return sdist, wheel
+
+
+def context(project: SampleProject, index: PypiServer, **env: str) -> Context:
+    return project.context(index.url, offline=False, env={"PYPI_API_KEY": TOKEN, **env})
+
+
+def on_index(index: PypiServer) -> dict[str, str]:
+    return {p.name: sha256(p) for p in index.packages_dir.iterdir()}
+
+
+def tags(project: SampleProject) -> str:
+    return project.git("tag", "-l")
+
+
+def closing_lines(index: PypiServer, sdist: Path, wheel: Path, *todo: str) -> str:
+    return "\n".join([
+        f"\nReleased demo-pkg 1.2.0 to {index.url}:",
+        f"  {WHEEL}  sha256 {sha256(wheel)}",
+        f"  {SDIST:<{len(WHEEL)}}  sha256 {sha256(sdist)}",
+        f"  {index.index_url}demo-pkg/", "", "Next steps:",
+        *(f"  {step}" for step in todo),
+        "  announce it: the release notes are in your changelog"])
+
+
+# The plan, resuming, conflicts.
+
+
+def test_publish_uploads_every_planned_file_and_proves_the_release(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """With --yes the plan is shown, every file uploaded, served, installed and summed up."""
+    sdist, wheel = released(project)
+    runner = fake(tmp_path, pypiserver)
+    outcome = publish(runner, context(project, pypiserver), Flags(yes=True))
+    assert on_index(pypiserver) == {WHEEL: sha256(wheel), SDIST: sha256(sdist)}
+    assert outcome.uploaded == (WHEEL, SDIST) and outcome.served
+    assert not (outcome.tagged or outcome.pushed) and outcome.report.ok
+    assert outcome.plan is not None and [f.on_index for f in outcome.plan.files] == [False] * 2
+    plan = runner.shown[0].splitlines()
+    assert plan[0] == f"Upload plan: demo-pkg 1.2.0 → {pypiserver.url}"
+    assert [line.split()[0] for line in plan[1:]] == [WHEEL, SDIST]
+    assert all(line.endswith(f"sha256 {sha256(p)}  to upload")
+               for line, p in zip(plan[1:], (wheel, sdist), strict=True))
+    assert [c.kind for c in runner.calls] == ["upload", "venv", "install", "smoke"]
+    assert runner.shown[1:] == [SMOKE_OUTPUT, closing_lines(
+        pypiserver, sdist, wheel, "git tag -a v1.2.0 -m 'Release 1.2.0'",
+        "git push origin v1.2.0")]
+    assert runner.reports == [(outcome.report, "publish-checks verify", True)]
+    assert runner.questions == []
+
+
+def test_twine_gets_exactly_the_planned_files_and_the_upload_url(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """twine comes from its tool environment and is given the explicit paths, never a glob."""
+    sdist, wheel = released(project)
+    runner = fake(tmp_path, pypiserver)
+    publish(runner, context(project, pypiserver), Flags(yes=True))
+    (upload,) = runner.of_kind("upload")
+    assert (TWINE,) in runner.provided
+    assert upload.argv == (str(runner.tools / "twine"), "--no-color", "upload",
+                           "--non-interactive", "--disable-progress-bar", "--repository-url",
+                           pypiserver.url, str(wheel), str(sdist))
+    assert upload.env["PATH"].split(os.pathsep)[0] == str(runner.tools) and upload.echo
+    assert f"Uploading 2 file(s) to {pypiserver.url} with twine" in runner.logs
+
+
+def test_publish_resumes_by_uploading_only_the_missing_files(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """A file the index already serves with the same sha256 is skipped; only the rest goes."""
+    sdist, wheel = released(project)
+    pypiserver.add(wheel)
+    runner = fake(tmp_path, pypiserver, interactive=True, answer=True)
+    outcome = publish(runner, context(project, pypiserver), Flags())
+    (upload,) = runner.of_kind("upload")
+    assert str(sdist) in upload.argv and str(wheel) not in upload.argv
+    assert list(upload.files) == [str(sdist)]
+    assert outcome.uploaded == (SDIST,) and outcome.served
+    assert runner.questions == [f"Upload 1 file(s) to {pypiserver.url}? [y/N] "]
+    plan = runner.shown[0]
+    assert WHEEL in plan and plan.splitlines()[1].endswith("already on the index: skipped")
+    assert plan.splitlines()[2].endswith("to upload")
+    assert on_index(pypiserver) == {WHEEL: sha256(wheel), SDIST: sha256(sdist)}
+
+
+def test_publish_with_every_file_on_the_index_uploads_nothing_and_still_proves_it(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """When the index has every file, nothing is uploaded nor asked, and the proof still runs."""
+    sdist, wheel = released(project)
+    pypiserver.add(sdist, wheel)
+    runner = fake(tmp_path, pypiserver)  # headless and no --yes: nothing to confirm anyway
+    outcome = publish(runner, context(project, pypiserver), Flags())
+    assert outcome.uploaded == () and outcome.served
+    assert [c.kind for c in runner.calls] == ["venv", "install", "smoke"]
+    assert "Every file is already on the index: nothing to upload" in runner.logs
+    assert runner.questions == []
+
+
+def test_a_conflicting_file_on_the_index_is_refused_before_any_upload(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """The same filename with other bytes on the index fails the checks: nothing is uploaded."""
+    released(project)
+    other = make_wheel(tmp_path / "other", files={"demo_pkg/__init__.py": "# other\n"})
+    pypiserver.add(other)
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ChecksFailed) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True))
+    assert raised.value.message == "not publishing: 1 check(s) failed; nothing was uploaded"
+    ((report, _, _),) = runner.reports
+    result = report.get("index-version")
+    assert result.status is Status.FAIL
+    assert result.summary == (f"1 of 2 files already on {pypiserver.index_url} with other "
+                              f"contents: {WHEEL}")
+    assert runner.calls == [] and runner.shown == []
+    assert on_index(pypiserver) == {WHEEL: sha256(other)}
+
+
+def test_a_conflict_is_refused_before_upload_even_with_index_version_skipped(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """Skipping index-version cannot send half a release to an index that holds a conflict."""
+    released(project)
+    other = make_sdist(tmp_path / "other", files={"demo_pkg/__init__.py": "# other\n"})
+    pypiserver.add(other)
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError):
+        publish(runner, context(project, pypiserver), Flags(skip=("index-version",), yes=True))
+    assert on_index(pypiserver) == {SDIST: sha256(other)}
+    assert runner.of_kind("upload") == []
+
+
+# Nothing is uploaded without a yes.
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_on_a_terminal_the_upload_waits_for_a_yes(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path, answer: bool) -> None:
+    """Interactive: y uploads the files; n stops with 'not confirmed' and uploads nothing."""
+    sdist, wheel = released(project)
+    runner = fake(tmp_path, pypiserver, interactive=True, answer=answer)
+    ctx = context(project, pypiserver)
+    if answer:
+        assert publish(runner, ctx, Flags()).uploaded == (WHEEL, SDIST)
+        assert on_index(pypiserver) == {WHEEL: sha256(wheel), SDIST: sha256(sdist)}
+    else:
+        with pytest.raises(ReleaseError) as raised:
+            publish(runner, ctx, Flags())
+        assert (raised.value.message, raised.value.hint) == (
+            "not confirmed: nothing was uploaded", "")
+        assert runner.calls == [] and on_index(pypiserver) == {}
+    assert runner.questions == [f"Upload 2 file(s) to {pypiserver.url}? [y/N] "]
+
+
+@pytest.mark.parametrize(("interactive", "env", "steps", "hint"), [
+    (False, {}, NOX_STEPS, "pass --yes (nox -s publish -- --yes)"),
+    (True, {"CI": "true"}, NOX_STEPS, "pass --yes (nox -s publish -- --yes)"),
+    (False, {}, CLI_STEPS, "pass --yes (publish-checks publish --yes)"),
+], ids=["no-terminal", "ci", "no-terminal-cli"])
+def test_headless_publish_without_yes_is_refused(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path, interactive: bool,
+        env: dict[str, str], steps: Steps, hint: str) -> None:
+    """No terminal, or CI set, and no --yes: refused without asking, nothing uploaded."""
+    released(project)
+    runner = fake(tmp_path, pypiserver, interactive=interactive, answer=True)
+    ctx = dataclasses.replace(context(project, pypiserver, **env), steps=steps)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, ctx, Flags(tag=True))
+    assert (raised.value.message, raised.value.hint) == (
+        "no terminal to confirm the upload on, so nothing was uploaded", hint)
+    assert runner.questions == [] and runner.calls == []
+    assert on_index(pypiserver) == {} and tags(project) == ""
+
+
+def test_in_ci_yes_uploads_without_asking(project: SampleProject, pypiserver: PypiServer,
+                                          tmp_path: Path) -> None:
+    """--yes in CI is the confirmation: the files are uploaded and no question is asked."""
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    outcome = publish(runner, context(project, pypiserver, CI="true"), Flags(yes=True))
+    assert outcome.uploaded == (WHEEL, SDIST) and set(on_index(pypiserver)) == {WHEEL, SDIST}
+    assert runner.questions == []
+
+
+# Dry run.
+
+
+def test_dry_run_asks_the_index_but_uploads_and_installs_nothing(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """--dry-run shows the plan with what the index has, then stops: no upload, no install."""
+    _, wheel = released(project)
+    pypiserver.add(wheel)
+    runner = fake(tmp_path, pypiserver)
+    outcome = publish(runner, context(project, pypiserver), Flags(dry_run=True, tag=True))
+    plan = runner.shown[0].splitlines()
+    assert plan[1].endswith("already on the index: skipped") and WHEEL in plan[1]
+    assert plan[2].endswith("to upload") and SDIST in plan[2]
+    assert runner.logs[-1] == "Dry run: stopping before the upload; nothing was uploaded"
+    assert runner.calls == [] and runner.questions == [] and runner.shown == [runner.shown[0]]
+    assert outcome.uploaded == () and not outcome.served and not outcome.tagged
+    assert on_index(pypiserver) == {WHEEL: sha256(wheel)} and tags(project) == ""
+
+
+def test_dry_run_with_every_file_on_the_index_does_not_install_tag_or_push(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """A dry run never installs, tags or pushes, even when there is nothing left to upload."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    project.git("remote", "add", "origin", str(remote))
+    pypiserver.add(*released(project))
+    runner = fake(tmp_path, pypiserver)
+    outcome = publish(runner, context(project, pypiserver),
+                      Flags(dry_run=True, tag=True, push=True))
+    assert runner.calls == []
+    assert not outcome.tagged and not outcome.pushed and tags(project) == ""
+    assert project.git("ls-remote", "--tags", str(remote)) == ""
+
+
+# What stops a publish before the upload.
+
+
+@pytest.mark.parametrize("skip", [(), ("dists-present", "dists-stale", "index-version")])
+def test_a_failed_build_marker_refuses_the_publish(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        skip: tuple[str, ...]) -> None:
+    """A BUILD_FAILED marker in dist/ stops publish before any check, whatever is skipped."""
+    released(project)
+    (project.root / "dist" / BUILD_FAILED).write_text("the last build failed\n")
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, skip=skip))
+    assert (raised.value.message, raised.value.hint) == (
+        "the last build into dist failed, so nothing was uploaded",
+        "fix the build and build again")
+    assert runner.calls == [] and runner.reports == [] and on_index(pypiserver) == {}
+
+
+@pytest.mark.parametrize(("breakage", "failing"), [
+    ("changelog", ["changelog-entry"]),
+    ("dirty", ["git-clean"]),
+])
+def test_failing_checks_stop_publish_before_the_upload(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path, breakage: str,
+        failing: list[str]) -> None:
+    """A failed check raises ChecksFailed with the count; the report is shown, nothing sent."""
+    if breakage == "changelog":
+        project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n")
+        project.commit("forget the entry")
+    else:
+        project.write("demo_pkg/core.py", "def answer() -> int:\n    return 43\n")
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ChecksFailed) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, tag=True))
+    assert raised.value.message == (
+        f"not publishing: {len(failing)} check(s) failed; nothing was uploaded")
+    ((report, title, primary),) = runner.reports
+    assert [r.id for r in report.checks if r.status is Status.FAIL] == failing
+    assert (title, primary) == ("publish-checks verify", True)
+    assert runner.calls == [] and on_index(pypiserver) == {} and tags(project) == ""
+
+
+# Upload failures and their fixes.
+
+
+@pytest.mark.parametrize(("output", "what", "fix"), [
+    ("HTTPError: 403 Forbidden from {url}\nInvalid or non-existent authentication information.",
+     "the index refused the credentials (403)",
+     "check the username (__token__) and password for {netloc}: PYPI_API_KEY, the credentials "
+     "file or ~/.pypirc"),
+    ("HTTPError: 400 Bad Request from {url}\nFile already exists ('demo_pkg-1.2.0.tar.gz', "
+     "with blake2_256 hash 'ab').",
+     "the index already has a file with this name and different contents",
+     "an index never accepts a filename twice: bump the version (nox -s bump -- patch), "
+     "rebuild (nox -s build) and publish again"),
+    ("HTTPError: 405 Method Not Allowed from {url}simple/",
+     "the index does not accept uploads at {url} (405)",
+     "that looks like an index URL: give the upload URL (for PyPI "
+     "https://upload.pypi.org/legacy/, for pypiserver its root URL)"),
+    ("HTTPError: 502 Bad Gateway from {url}",
+     "the index had a server error",
+     "wait a minute and run the same command again: files already uploaded are skipped "
+     "(status: https://status.python.org)"),
+    ("HTTPError: 503 Service Unavailable from {url}",
+     "the index had a server error",
+     "wait a minute and run the same command again: files already uploaded are skipped "
+     "(status: https://status.python.org)"),
+    ("requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1'): Max retries "
+     "exceeded with url: / (Caused by NewConnectionError('<urllib3.connection.HTTPConnection>: "
+     "Failed to establish a new connection: [Errno 111] Connection refused'))",
+     "could not connect to {url}",
+     "check the URL and your network, then run the same command again"),
+    ("something nobody expected",
+     "twine upload failed",
+     "read twine's message above; run the same command again to resume"),
+], ids=["403", "file-exists", "405", "502", "503", "connection-refused", "unknown"])
+def test_an_upload_failure_becomes_its_fix(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path, output: str, what: str,
+        fix: str) -> None:
+    """twine's failure is named with its fix; nothing is served, installed, tagged or summed up."""
+    released(project)
+    url, netloc = pypiserver.url, pypiserver.url.removeprefix("http://").rstrip("/")
+    runner = fake(tmp_path, pypiserver, upload=Completed(1, output.format(url=url)))
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, tag=True))
+    assert raised.value.message == "upload failed: " + what.format(url=url)
+    assert raised.value.hint == f"{fix.format(url=url, netloc=netloc)}. {RESUME}"
+    assert [c.kind for c in runner.calls] == ["upload"]
+    assert on_index(pypiserver) == {} and tags(project) == ""
+    assert not any("Released" in text for text in runner.shown)
+
+
+# The token.
+
+
+@pytest.mark.parametrize("via", ["environment", "password"])
+def test_the_token_reaches_twine_only_through_its_environment(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path, via: str) -> None:
+    """The secret is on no command line, is TWINE_PASSWORD for twine, and no other tool gets it."""
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    if via == "environment":
+        publish(runner, context(project, pypiserver), Flags(yes=True))
+    else:  # a rehearsal's generated password
+        ctx = project.context(pypiserver.url, offline=False, env={"PYPI_API_KEY": ""})
+        publish(runner, ctx, Flags(yes=True), password=TOKEN)
+    (upload,) = runner.of_kind("upload")
+    assert upload.env["TWINE_PASSWORD"] == TOKEN and upload.env["TWINE_USERNAME"] == "__token__"
+    assert upload.env["PYTHON_KEYRING_BACKEND"] == "keyring.backends.null.Keyring"
+    assert TOKEN in upload.secrets
+    assert not any(TOKEN in arg for call in runner.calls for arg in call.argv)
+    for call in runner.calls:
+        if call.kind != "upload":
+            assert TOKEN not in call.env.values(), call.argv
+    assert not any(TOKEN in text for text in [*runner.logs, *runner.shown])
+
+
+def test_twine_sees_the_token_under_twine_password_only(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """As docs/ci.md says, the token reaches twine through TWINE_PASSWORD and no other name."""
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    publish(runner, context(project, pypiserver), Flags(yes=True))
+    (upload,) = runner.of_kind("upload")
+    assert [name for name, value in upload.env.items() if TOKEN in value] == ["TWINE_PASSWORD"]
+
+
+# The install proof.
+
+
+@pytest.mark.parametrize("uv", [True, False], ids=["uv", "venv-and-pip"])
+def test_the_install_proof_installs_the_files_fetched_from_the_index(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, uv: bool) -> None:
+    """The wheel installed is the one downloaded from the index, by path, with no index option."""
+    _, wheel = released(project)
+    monkeypatch.setattr(install, "find_uv", lambda: "/opt/uv/bin/uv" if uv else None)
+    runner = fake(tmp_path, pypiserver)
+    publish(runner, context(project, pypiserver), Flags(yes=True))
+    (venv,), (installing,) = runner.of_kind("venv"), runner.of_kind("install")
+    assert venv.argv[0] == ("/opt/uv/bin/uv" if uv else str(runner.tools / "python"))
+    assert installing.argv[0] == ("/opt/uv/bin/uv" if uv else str(venv_python(Path(venv.argv[-1]))))
+    (downloaded,) = installing.files.items()  # the one file that fits this interpreter
+    path = Path(downloaded[0])
+    assert path.name == WHEEL and downloaded[1] == sha256(wheel)
+    assert path.parent.name.startswith("publish-checks-download-") and not path.exists()
+    assert installing.argv[-1] == str(path) and project.root not in path.parents
+    for call in (venv, installing):
+        assert not any(arg.startswith(INDEX_OPTIONS) for arg in call.argv), call.argv
+    assert ("pip",) in runner.provided
+    assert f"Installing demo-pkg==1.2.0 ({WHEEL}) into a fresh virtualenv" in runner.logs
+
+
+def test_the_smoke_test_runs_in_an_empty_folder_with_the_fresh_venv_first_on_path(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """The smoke command sees the new venv's bin first on PATH and none of the project files."""
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    publish(runner, context(project, pypiserver), Flags(yes=True))
+    (venv,), (smoke,) = runner.of_kind("venv"), runner.of_kind("smoke")
+    fresh = Path(venv.argv[-1])
+    assert smoke.argv == ("python", "-c", "import demo_pkg")
+    assert smoke.cwd is not None and smoke.cwd_entries == ()
+    assert smoke.cwd.parent == fresh.parent and smoke.cwd != project.root
+    assert smoke.env["PATH"].split(os.pathsep)[0] == str(venv_python(fresh).parent)
+    assert smoke.env["VIRTUAL_ENV"] == str(fresh)
+    assert "Smoke test: python -c 'import demo_pkg'" in runner.logs
+    assert runner.logs[-1] == "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs"
+
+
+@pytest.mark.parametrize(("step", "message"), [
+    ("install", "installing demo-pkg==1.2.0 failed (exit status 1):\nERROR: no matching dist"),
+    ("smoke", "the smoke test failed (exit status 1):\nModuleNotFoundError: demo_pkg"),
+], ids=["install", "smoke"])
+def test_a_failed_install_proof_tags_nothing_but_says_what_is_left(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path, step: str,
+        message: str) -> None:
+    """The files are out, so the closing lines show; but no tag is made without the proof."""
+    sdist, wheel = released(project)
+    failure = Completed(1, message.splitlines()[-1] + "\n")
+    runner = fake(tmp_path, pypiserver, install=failure if step == "install" else None,
+                  smoke=failure if step == "smoke" else None)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, tag=True, push=True))
+    assert (raised.value.message, raised.value.hint) == (message, FIX_RELEASED)
+    assert tags(project) == ""
+    assert runner.shown[-1] == closing_lines(
+        pypiserver, sdist, wheel, "git tag -a v1.2.0 -m 'Release 1.2.0'",
+        "git push origin v1.2.0")
+
+
+# Tag and push.
+
+
+def test_tag_is_made_only_after_the_verified_publish(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """--tag creates the annotated v1.2.0 on HEAD after the smoke test passed."""
+    sdist, wheel = released(project)
+    runner = fake(tmp_path, pypiserver)
+    outcome = publish(runner, context(project, pypiserver), Flags(yes=True, tag=True))
+    assert outcome.tagged and not outcome.pushed
+    assert project.git("rev-parse", "v1.2.0^{commit}") == project.git("rev-parse", "HEAD")
+    assert project.git("cat-file", "-t", "v1.2.0") == "tag"
+    assert runner.logs.index("Tagged HEAD as v1.2.0") > runner.logs.index(
+        "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs")
+    assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, "git push origin v1.2.0")
+
+
+def test_push_sends_the_tag_to_the_remote(project: SampleProject, pypiserver: PypiServer,
+                                          tmp_path: Path) -> None:
+    """--push (which implies --tag) pushes v1.2.0 to a real bare remote."""
+    sdist, wheel = released(project)
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    project.git("remote", "add", "origin", str(remote))
+    runner = fake(tmp_path, pypiserver)
+    outcome = publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
+    assert outcome.tagged and outcome.pushed
+    tag_object = project.git("rev-parse", "v1.2.0")
+    assert project.git("ls-remote", "--tags", "--refs", str(remote)) == (
+        f"{tag_object}\trefs/tags/v1.2.0")
+    assert runner.logs[-2:] == ["Tagged HEAD as v1.2.0", "Pushed v1.2.0"]
+    assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel)
+
+
+def test_push_without_a_remote_fails_but_prints_what_is_left(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """No remote: a ReleaseError with the fix, the tag made, the closing lines still shown."""
+    sdist, wheel = released(project)
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
+    assert (raised.value.message, raised.value.hint) == (
+        "cannot push the tag: this repository has no remote",
+        "add one (git remote add origin URL), then git push origin v1.2.0")
+    assert tags(project) == "v1.2.0"
+    assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, "git push origin v1.2.0")
+    assert set(on_index(pypiserver)) == {WHEEL, SDIST}
+
