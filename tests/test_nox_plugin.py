@@ -181,3 +181,13 @@ def test_session_help_lists_the_shared_options(demo: SampleProject, tmp_path: Pa
         assert option in run.output
     bad = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offlin")
     assert bad.code != 0 and "see 'nox -s <session> -- --help'" in bad.output
+
+
+@pytest.mark.parametrize("args", [["--offlin"], ["--skip", "git-tags"], ["--repository", "pipy"]])
+def test_a_usage_error_inside_nox_says_it_is_one(demo: SampleProject, tmp_path: Path,
+                                                 args: list[str]) -> None:
+    """nox ends a failed session with 1, not 2, so the message itself says 'usage error'."""
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offline", *args)
+    assert run.code == 1
+    assert "Session verify aborted: usage error: " in run.output, run.output
+    assert "Traceback" not in run.output
