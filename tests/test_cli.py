@@ -121,7 +121,8 @@ def test_force_color_paints_and_no_color_wins(capsys: pytest.CaptureFixture[str]
 
 
 @pytest.mark.parametrize(("argv", "message", "hint"), [
-    (["verify", "--bogus"], "error: unrecognized arguments: --bogus", "publish-checks --help"),
+    (["verify", "--bogus"], "error: unrecognized arguments: --bogus",
+     "publish-checks verify --help"),
     (["verify", "--skip", "git-tags"], "error: unknown check id 'git-tags' for --skip",
      "did you mean 'git-tag'?"),
     (["verify", "--skip"], "error: argument --skip: expected one argument", "--help"),
@@ -241,3 +242,18 @@ def test_hints_name_the_command_of_the_front_end_in_use(capsys: pytest.CaptureFi
     assert code == 1
     assert "fix: build the dists: publish-checks build" in out
     assert "nox -s" not in out
+
+
+@pytest.mark.parametrize(("argv", "where"), [
+    (["build", "--tag"], "publish-checks build"),
+    (["verify", "--yes"], "publish-checks verify"),
+    (["--bogus"], "publish-checks"),
+])
+def test_an_option_a_command_does_not_take_points_at_its_help(
+        capsys: pytest.CaptureFixture[str], project: SampleProject, argv: list[str],
+        where: str) -> None:
+    """An unknown option exits 2, naming the help of the command that was typed."""
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert err.startswith(f"error: unrecognized arguments: {argv[-1]}\n")
+    assert f"  fix: see '{where} --help'" in err

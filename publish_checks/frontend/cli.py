@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from publish_checks import __version__
-from publish_checks._errors import PublishChecksError
+from publish_checks._errors import PublishChecksError, UsageError
 from publish_checks._text import CLI_STEPS
 from publish_checks.checks import validate_skip
 from publish_checks.frontend.options import (
@@ -112,7 +112,11 @@ def run(options: Options, environ: dict[str, str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     with error_boundary() as code:
         parser = build_parser()
-        options = parser.parse_args(argv, namespace=Options())
+        options, extra = parser.parse_known_args(argv, namespace=Options())
+        if extra:  # named with the command's own help, which lists what it takes
+            where = f"publish-checks {options.command}" if options.command else "publish-checks"
+            raise UsageError(f"unrecognized arguments: {' '.join(extra)}",
+                             f"see '{where} --help'")
         if options.command is None:
             parser.print_help(sys.stderr)
             code[0] = 2
