@@ -13,7 +13,9 @@ from packaging.version import Version
 
 from publish_checks._text import NOX_STEPS, Steps, shown
 from publish_checks.dists import scan as dist_scan
+from publish_checks.dists.inventory import Inventory, take
 from publish_checks.dists.readme import RstRenderer
+from publish_checks.dists.secrets import PATTERNS, SecretPattern, exact
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.credentials import Token, TokenLookup, find_token
 from publish_checks.project.git import Git
@@ -37,6 +39,7 @@ class Context:
     rst_renderer: RstRenderer | None = None
     # How the user runs each step (nox -s build / publish-checks build), for every hint.
     steps: Steps = NOX_STEPS
+    _inventories: dict[Path, Inventory] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def load(cls, root: Path, repository: str | None, *, environ: Mapping[str, str],
@@ -72,6 +75,20 @@ class Context:
     @cached_property
     def dists(self) -> dist_scan.DistScan:
         return dist_scan.scan(self.dist_dir or self.root / "dist")
+
+    @cached_property
+    def secret_patterns(self) -> tuple[SecretPattern, ...]:
+        """What dists-secrets looks for: every known shape, and this run's own secret."""
+        token = self.token_lookup.token
+        own = exact(token.value) if token is not None else None
+        return (*PATTERNS, *([own] if own is not None else []))
+
+    def inventory(self, dist: dist_scan.Dist) -> Inventory:
+        """The one pass over ``dist`` that every dist check reads from (made once)."""
+        if dist.path not in self._inventories:
+            self._inventories[dist.path] = take(dist.path, self.secret_patterns,
+                                                blobs=dist.kind == "sdist")
+        return self._inventories[dist.path]
 
     @cached_property
     def version_source(self) -> VersionSource:

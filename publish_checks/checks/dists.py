@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 import subprocess
 
@@ -13,9 +12,7 @@ from packaging.version import Version
 from publish_checks._text import human_size, printable
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, from_problems, passed, warned
-from publish_checks.dists import archives, contents, readme
-from publish_checks.dists.archives import ArchiveError
-from publish_checks.dists.contents import Secret
+from publish_checks.dists import contents, readme
 from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, normalized_stem
 
 # What PyPI accepts as Metadata-Version (warehouse's forklift), newer than some packaging.
@@ -125,10 +122,10 @@ def _filename_problems(ctx: Context, dist: Dist, problems: Problems) -> None:
 
 def _core_metadata(ctx: Context, dist: Dist,
                    problems: Problems) -> tuple[RawMetadata, Metadata] | None:
-    try:
-        data = dist.read_metadata()
-    except ArchiveError as e:
-        problems.add(str(e), f"delete it and rebuild: {ctx.steps.build}")
+    inventory = ctx.inventory(dist)
+    data = inventory.kept.get(dist.metadata_member)
+    if data is None and inventory.error:
+        problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
         return None
     if data is None:
         problems.add(f"{dist.filename} has no {dist.metadata_member}", _rebuild(ctx))
@@ -171,21 +168,20 @@ def dists_contents(ctx: Context) -> Finding:
     packages: set[str] = set()
     done: list[str] = []
     for wheel in (d for d in release if d.kind == "wheel"):
-        try:
-            names = [m.name for m in archives.members(wheel.path)]
-            packages |= contents.top_level_packages(names, wheel.stem)
-            contents.check_wheel(wheel, names, problems, ctx.steps.build)
-        except ArchiveError as e:
-            problems.add(str(e), f"delete it and rebuild: {ctx.steps.build}")
+        inventory = ctx.inventory(wheel)
+        if inventory.error:
+            problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
             continue
+        packages |= contents.top_level_packages(inventory.names, wheel.stem)
+        contents.check_wheel(wheel, inventory, problems, ctx.steps.build)
         done.append(f"{wheel.filename} matches its RECORD")
     for sdist in (d for d in release if d.kind == "sdist"):
-        tracked = _tracked_sources(ctx, packages)
-        try:
-            outcome = contents.check_sdist(sdist, tracked, problems, ctx.steps.build)
-        except ArchiveError as e:
-            problems.add(str(e), f"delete it and rebuild: {ctx.steps.build}")
+        inventory = ctx.inventory(sdist)
+        if inventory.error:
+            problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
             continue
+        tracked = _tracked_sources(ctx, packages)
+        outcome = contents.check_sdist(sdist, inventory, tracked, problems, ctx.steps.build)
         done.append(f"{sdist.filename} {outcome}")
     return from_problems(problems, "; ".join(done))
 
@@ -202,30 +198,20 @@ def _tracked_sources(ctx: Context, packages: set[str]) -> list[str] | None:
         return None
 
 
-_TOKEN_SHAPE = re.compile(rb"pypi-AgE[A-Za-z0-9_-]{50,}")
-_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
-# Shorter secrets (a private index's password) would match ordinary text in the sources.
-_MIN_EXACT = 12
-# Never the token itself: a finding names the member and what kind of secret it holds.
-_Patterns = list[tuple[re.Pattern[bytes], Secret]]
-
-
 def dists_secrets(ctx: Context) -> Finding:
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
-    patterns: _Patterns = [(_TOKEN_SHAPE, Secret.PYPI_TOKEN)]
-    token = ctx.token_lookup.token
-    if token is not None and len(token.value) >= _MIN_EXACT:
-        patterns.append((re.compile(re.escape(token.value.encode())), Secret.UPLOAD_TOKEN))
     problems = Problems()
     release = ctx.release_dists()
     leaked = False
     for dist in release:
-        try:
-            found = _secrets_in(dist, patterns)
-        except ArchiveError as e:
-            problems.add(str(e), f"delete it and rebuild: {ctx.steps.build}")
+        inventory = ctx.inventory(dist)
+        if inventory.error:
+            problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
             continue
+        # Never the secret itself: a finding names the member and what kind it holds.
+        found = [(printable(item.name), item.secrets[0]) for item in inventory.files
+                 if item.secrets]
         if found:
             leaked |= any(what.is_token for _, what in found)
             problems.add(f"{dist.filename}: "
@@ -237,28 +223,6 @@ def dists_secrets(ctx: Context) -> Finding:
         problems.hints.append(f"revoke that token at https://{host}/manage/account/token/ "
                               "if these files ever left this machine")
     return from_problems(problems, f"no credential files or tokens in {len(release)} dists")
-
-
-def _secrets_in(dist: Dist, patterns: _Patterns) -> list[tuple[str, Secret]]:
-    """(member, what) for each member that is or holds a secret; raises ArchiveError."""
-    found = []
-    for entry in archives.walk(dist.path):
-        member = entry.member
-        if member.kind != "file":
-            continue
-        if (what := contents.credential_file(member.basename)) is not None:
-            found.append((member.shown, what))
-            continue
-        wanted = list(patterns)
-        if member.basename.endswith((".pem", ".key")):  # certificates are public; keys not
-            wanted.append((_PRIVATE_KEY, Secret.PRIVATE_KEY))
-        # 256 bytes hold the shortest token shape and any key header; the exact token
-        # needs its own length.
-        overlap = max(256, *(len(p.pattern) for p, _ in wanted))
-        hits = archives.search(entry.chunks(), [p for p, _ in wanted], overlap)
-        if hits:
-            found.append((member.shown, wanted[min(hits)][1]))
-    return found
 
 
 def dists_size(ctx: Context) -> Finding:

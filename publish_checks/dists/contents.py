@@ -3,48 +3,17 @@ the member names that break it (after check-wheel-contents' W001, W002, W005).""
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
 from collections.abc import Iterable
 
 from publish_checks._text import listing, printable
 from publish_checks.dists import archives
-from publish_checks.dists.scan import METADATA_LIMIT, Dist, Problems, parse_record
+from publish_checks.dists.inventory import KEEP_LIMIT, Inventory
+from publish_checks.dists.scan import Dist, Problems, parse_record
 
 # A hash the wheel spec accepts in RECORD: sha256 or stronger.
 RECORD_ALGORITHMS = ("sha256", "sha384", "sha512")
 STRAY_TOPLEVEL = ("tests", "test", "docs", "doc")
-PRIVATE_KEY_FILES = frozenset(
-    {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"})
-ENV_TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template"})
-
-
-class Secret(enum.Enum):
-    """A kind of secret found in a dist; its value is how a report names it (never the
-    secret itself)."""
-
-    PYPI_TOKEN = "a PyPI token"  # noqa: S105 (a label, not a password)
-    UPLOAD_TOKEN = "your upload token"  # noqa: S105
-    PRIVATE_KEY = "a private key"
-    CREDENTIALS_FILE = "a credentials file"
-    PASSWORD_FILE = "an index password file"  # noqa: S105
-
-    @property
-    def is_token(self) -> bool:
-        """A token that may have to be revoked, not only a file to leave out."""
-        return self in (Secret.PYPI_TOKEN, Secret.UPLOAD_TOKEN)
-
-
-def credential_file(basename: str) -> Secret | None:
-    """What a file of this name holds, if it is a credentials file; None otherwise.
-    (``.pem``/``.key`` files count only if they hold a private key: the caller looks.)"""
-    if basename == ".env" or (basename.startswith(".env.") and basename not in ENV_TEMPLATES):
-        return Secret.CREDENTIALS_FILE
-    if basename == ".pypirc":
-        return Secret.PASSWORD_FILE
-    if basename in PRIVATE_KEY_FILES:
-        return Secret.PRIVATE_KEY
-    return None
 
 
 def unsafe_names(names: Iterable[str]) -> list[str]:
@@ -94,10 +63,10 @@ def top_level_packages(names: Iterable[str], stem: str) -> set[str]:
     return tops
 
 
-def record_mismatches(wheel: Dist) -> list[str]:
+def record_mismatches(wheel: Dist, inventory: Inventory) -> list[str]:
     """Files missing from RECORD, listed but absent, or whose hash or size differ."""
     record_name = f"{wheel.stem}.dist-info/RECORD"
-    data = archives.read_member(wheel.path, record_name, METADATA_LIMIT)
+    data = inventory.kept.get(record_name)
     if data is None:
         return [f"no {record_name}"]
     rows, bad = parse_record(data)
@@ -106,31 +75,35 @@ def record_mismatches(wheel: Dist) -> list[str]:
     # RECORD cannot hash itself, nor the signatures made over it.
     exempt = {record_name, f"{record_name}.jws", f"{record_name}.p7s"}
     seen = set()
-    for entry in archives.walk(wheel.path):
-        member = entry.member
-        if member.kind != "file" or member.name in exempt:
+    for item in inventory.files:
+        if item.name in exempt:
             continue
-        seen.add(member.name)
-        row = listed.get(member.name)
+        seen.add(item.name)
+        shown = printable(item.name)
+        row = listed.get(item.name)
         if row is None:
-            issues.append(f"{member.shown} is not in RECORD")
+            issues.append(f"{shown} is not in RECORD")
             continue
         algorithm = row.hash.partition("=")[0]
         if algorithm not in RECORD_ALGORITHMS:
-            issues.append(f"{member.shown} has no sha256 hash in RECORD")
+            issues.append(f"{shown} has no sha256 hash in RECORD")
             continue
-        digest, size = archives.record_digest(entry.chunks(), algorithm)
+        digest, size = item.digest, item.size
+        if algorithm != "sha256":  # rare: the pass hashed with sha256, so read it again
+            data = archives.read_member(wheel.path, item.name, KEEP_LIMIT) or b""
+            digest, size = archives.record_digest([data], algorithm)
         if digest != row.hash:
-            issues.append(f"{member.shown} does not match its RECORD hash")
+            issues.append(f"{shown} does not match its RECORD hash")
         elif row.size != str(size):
-            issues.append(f"{member.shown} is {size} bytes, RECORD says {row.size or 'nothing'}")
+            issues.append(f"{shown} is {size} bytes, RECORD says {row.size or 'nothing'}")
     issues += [f"RECORD lists {printable(path)}, which the wheel lacks"
                for path in listed if path not in seen and path not in exempt]
     return issues
 
 
-def check_wheel(wheel: Dist, names: list[str], problems: Problems, build: str) -> None:
-    """Every wheel rule; raises ArchiveError for a wheel that cannot be read."""
+def check_wheel(wheel: Dist, inventory: Inventory, problems: Problems, build: str) -> None:
+    """Every wheel rule, on what the pass over the wheel saw."""
+    names = inventory.names
     rules = (
         (unsafe_names(names), "members with unsafe paths", f"fix the build, then {build}"),
         (duplicates(names), "duplicate zip entries", f"{build} (from a clean dist/)"),
@@ -144,15 +117,15 @@ def check_wheel(wheel: Dist, names: list[str], problems: Problems, build: str) -
         if found:
             shown = [printable(n) for n in found]
             problems.add(f"{wheel.filename} has {what}: {listing(shown)}", hint)
-    if mismatches := record_mismatches(wheel):
+    if mismatches := record_mismatches(wheel, inventory):
         problems.add(f"{wheel.filename}'s RECORD is wrong: {listing(mismatches)}",
                      f"the wheel was altered after it was built: {build}")
 
 
-def check_sdist(sdist: Dist, tracked: list[str] | None, problems: Problems,
-                build: str) -> str:
-    """Unsafe names and missing tracked sources; says what was compared. ArchiveError."""
-    names = [m.name for m in archives.members(sdist.path) if m.kind == "file"]
+def check_sdist(sdist: Dist, inventory: Inventory, tracked: list[str] | None,
+                problems: Problems, build: str) -> str:
+    """Unsafe names and missing tracked sources; says what was compared."""
+    names = [item.name for item in inventory.files]
     if unsafe := unsafe_names(names):
         problems.add(f"{sdist.filename} has members with unsafe paths: "
                      f"{listing([printable(n) for n in unsafe])}",

@@ -19,8 +19,6 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from publish_checks.dists import archives
-
 # Files twine accepts next to a distribution and uploads with it; not distributions themselves.
 COMPANION_SUFFIXES = (".asc", ".publish.attestation")
 
@@ -49,10 +47,6 @@ class Dist:
         if self.kind == "wheel":
             return f"{self.stem}.dist-info/METADATA"
         return f"{self.stem}/PKG-INFO"
-
-    def read_metadata(self) -> bytes | None:
-        """The core metadata file's bytes, None if absent; raises ArchiveError."""
-        return archives.read_member(self.path, self.metadata_member, METADATA_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -118,10 +112,6 @@ def scan(directory: Path) -> DistScan:
         else:
             others.append(path)
     return DistScan(directory, True, tuple(dists), tuple(others), tuple(companions))
-
-
-# Core metadata and RECORD are read whole; anything this large is not a real one.
-METADATA_LIMIT = 32 * 1024 * 1024
 
 
 def escaped_name(name: str) -> str:

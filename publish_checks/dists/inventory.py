@@ -1,0 +1,125 @@
+"""One streaming pass over an archive gives every dist check what it needs.
+
+Each member is inflated once: its bytes are hashed for RECORD (sha256) and for git (the blob
+id, for sdists), searched for secrets, and kept whole only when it is one of the few small
+files the checks parse (core metadata, RECORD, WHEEL, entry points). Nothing is extracted,
+and memory stays flat whatever the archive's size.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publish_checks.dists import archives
+from publish_checks.dists.archives import CHUNK, ArchiveError, MemberKind
+from publish_checks.dists.secrets import OVERLAP, Secret, SecretPattern, credential_file
+
+# Core metadata and RECORD are read whole; anything this large is not a real one.
+KEEP_LIMIT = 32 * 1024 * 1024
+_KEPT_DIST_INFO = ("METADATA", "RECORD", "WHEEL", "entry_points.txt")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A member as the pass saw it."""
+
+    name: str
+    kind: MemberKind
+    size: int  # bytes read for a file; as declared otherwise
+    digest: str = ""  # "sha256=<urlsafe base64>", as RECORD writes it (files only)
+    blob: str = ""  # git's blob id of the bytes (sdist files only): compares with a commit
+    secrets: tuple[Secret, ...] = ()
+
+    @property
+    def basename(self) -> str:
+        return self.name.rstrip("/").rpartition("/")[2]
+
+
+@dataclass
+class Inventory:
+    """Every member of one archive, the small files kept whole, and how far reading got."""
+
+    path: Path
+    items: list[Item] = field(default_factory=list)
+    kept: dict[str, bytes] = field(default_factory=dict)
+    error: str = ""  # why the archive could not be read to its end ('' when it could)
+
+    @property
+    def names(self) -> list[str]:
+        return [item.name for item in self.items]
+
+    @property
+    def files(self) -> list[Item]:
+        return [item for item in self.items if item.kind == "file"]
+
+    def raise_error(self) -> None:
+        """ArchiveError when the archive could not be read to its end."""
+        if self.error:
+            raise ArchiveError(self.error)
+
+
+def _kept(name: str) -> bool:
+    """The few members the checks parse: ``*.dist-info/{METADATA,RECORD,…}`` at the top of
+    a wheel, ``{top}/PKG-INFO`` of an sdist."""
+    parts = name.split("/")
+    if len(parts) != 2:
+        return False
+    top, base = parts
+    return (top.endswith(".dist-info") and base in _KEPT_DIST_INFO) or base == "PKG-INFO"
+
+
+def take(path: Path, patterns: Sequence[SecretPattern], *, blobs: bool = False) -> Inventory:
+    """Read ``path`` once, member by member (see the module's docstring)."""
+    inventory = Inventory(path)
+    try:
+        for entry in archives.walk(path):
+            member = entry.member
+            if member.kind != "file":
+                inventory.items.append(Item(member.name, member.kind, member.size))
+                continue
+            inventory.items.append(_file(path, entry, patterns, blobs, inventory.kept))
+    except ArchiveError as e:
+        inventory.error = str(e)
+    return inventory
+
+
+def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], blobs: bool,
+          kept: dict[str, bytes]) -> Item:
+    member = entry.member
+    sha256 = hashlib.sha256()
+    # git hashes "blob <size>\0" and the bytes; the size is the header's, checked after.
+    blob = hashlib.sha1(f"blob {member.size}\0".encode()) if blobs else None  # noqa: S324
+    keep = bytearray() if _kept(member.name) else None
+    wanted = [p for p in patterns if p.applies_to(member.basename)]
+    overlap = max([OVERLAP, *(len(p.regex.pattern) for p in wanted)])
+    found: set[int] = set()
+    tail = b""
+    size = 0
+    for block in entry.chunks():
+        size += len(block)
+        sha256.update(block)
+        if blob is not None:
+            blob.update(block)
+        if keep is not None:
+            keep += block
+            if len(keep) > KEEP_LIMIT:
+                raise ArchiveError(f"{path.name}: {member.shown} is larger than "
+                                   f"{KEEP_LIMIT // CHUNK} MB")
+        if len(found) < len(wanted):
+            window = tail + block
+            found.update(i for i, p in enumerate(wanted)
+                         if i not in found and p.regex.search(window))
+            tail = window[-overlap:]
+    if keep is not None:
+        kept[member.name] = bytes(keep)
+    named = credential_file(member.basename)
+    secrets = tuple(dict.fromkeys([*([named] if named else []),
+                                   *(wanted[i].secret for i in sorted(found))]))
+    encoded = base64.urlsafe_b64encode(sha256.digest()).rstrip(b"=").decode("ascii")
+    return Item(member.name, "file", size, f"sha256={encoded}",
+                blob.hexdigest() if blob is not None and size == member.size else "",
+                secrets)
