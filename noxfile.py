@@ -1,6 +1,6 @@
 # /// script
 # dependencies = [
-#     "nox>=2025.2.9", "packaging>=24.2", "python-dotenv>=1.0",
+#     "nox>=2025.2.9", "packaging>=24.2", "python-dotenv>=1.0", "trove-classifiers>=2025.1.6",
 #     "tomli>=1.1; python_version < '3.11'",
 # ]
 # ///
@@ -50,6 +50,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on publish_checks."""
-    session.install(*_group("lint"), "nox", "packaging", "python-dotenv", "types-setuptools")
+    session.install(*_group("lint"), "nox", "packaging", "python-dotenv", "trove-classifiers",
+                    "types-setuptools")
     session.run("ruff", "check", "publish_checks", "tests", "noxfile.py")
     session.run("mypy")

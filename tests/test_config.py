@@ -32,7 +32,7 @@ def test_defaults_without_a_tool_table(tmp_path: Path) -> None:
     assert (config.credentials_file, config.repository, config.token_variable) == (
         ".env.local", "pypi", None)
     assert (config.release_branch, config.changelog, config.version_file) == (None, None, None)
-    assert (config.smoke_test, config.skip, config.repositories) == (None, (), {})
+    assert (config.smoke_tests, config.skip, config.repositories) == ((), (), {})
 
 
 def test_every_key_is_read(tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ token-variable = "CORP_TOKEN"
     assert config.release_branch == "stable"
     assert config.changelog == "docs/changes.rst"
     assert config.version_file == "src/VERSION"
-    assert config.smoke_test == ("demo", "--version")
+    assert config.smoke_tests == (("demo", "--version"),)
     assert config.skip == ("git-branch", "changelog-entry")
     assert config.repositories == {"corp": RepositoryConfig(
         "corp", "https://pypi.example.invalid/legacy/", token_variable="CORP_TOKEN")}
@@ -71,7 +71,7 @@ def test_string_lists_may_be_shell_strings(tmp_path: Path) -> None:
         MINIMAL + '[tool.publish-checks]\nsmoke-test = "python -c \'import demo_pkg\'"\n'
         'skip = "git-branch git-tag"\n', encoding="utf-8")
     config = load_config(tmp_path)
-    assert config.smoke_test == ("python", "-c", "import demo_pkg")
+    assert config.smoke_tests == (("python", "-c", "import demo_pkg"),)
     assert config.skip == ("git-branch", "git-tag")
 
 
@@ -213,3 +213,39 @@ def test_project_that_is_not_a_directory_is_a_config_error(tmp_path: Path, make:
     what = "is not a directory" if make == "file" else "does not exist"
     assert raised.value.message == f"project directory {path} {what}"
     assert "--project DIR" in raised.value.hint
+
+
+def test_smoke_test_takes_one_command_or_a_list_of_commands(tmp_path: Path) -> None:
+    """smoke-test is one command, or a list of them (SPEC §3); each is an argv."""
+    (tmp_path / "pyproject.toml").write_text(MINIMAL + '[tool.publish-checks]\nsmoke-test = '
+                                             '[["demo", "--version"], ["demo", "--help"]]\n'
+                                             'smoke-skip-modules = ["demo.gui"]\n'
+                                             'wheel-exclude = ["demo/fixtures/*"]\n',
+                                             encoding="utf-8")
+    config = load_config(tmp_path)
+    assert config.smoke_tests == (("demo", "--version"), ("demo", "--help"))
+    assert config.smoke_skip_modules == ("demo.gui",)
+    assert config.wheel_exclude == ("demo/fixtures/*",)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("209715200", 209715200), ('"200 MiB"', 200 * 2**20), ('"1 GB"', 10**9),
+])
+def test_upload_limit_is_a_size(tmp_path: Path, value: str, expected: int) -> None:
+    """upload-limit (an index's raised limit) is bytes, or a number with a unit."""
+    (tmp_path / "pyproject.toml").write_text(
+        MINIMAL + f"[tool.publish-checks]\nupload-limit = {value}\n", encoding="utf-8")
+    assert load_config(tmp_path).upload_limit == expected
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('upload-limit = "lots"', "tool.publish-checks.upload-limit must be a size"),
+    ("upload-limit = -5", "tool.publish-checks.upload-limit must be a size"),
+    ("smoke-test = []", "tool.publish-checks.smoke-test is an empty command"),
+    ('smoke-test = [["a"], []]', "tool.publish-checks.smoke-test[1] is an empty command"),
+    ('smoke-test = [["a"], [1]]', "tool.publish-checks.smoke-test[1] must be a list of strings"),
+])
+def test_bad_new_keys_are_config_errors(tmp_path: Path, line: str, message: str) -> None:
+    """A wrong value for the newer keys is a configuration error naming the key."""
+    error = config_error(tmp_path, MINIMAL + f"[tool.publish-checks]\n{line}\n")
+    assert error.message.startswith(message), error.message

@@ -19,7 +19,8 @@ else:  # Python 3.10: the same parser, as the tomli backport (a dependency there
     tomllib = importlib.import_module("tomli")
 
 KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
-        "version-file", "smoke-test", "skip", "repositories")
+        "version-file", "smoke-test", "smoke-skip-modules", "wheel-exclude", "upload-limit",
+        "skip", "repositories")
 REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
 
 
@@ -45,7 +46,11 @@ class Config:
     release_branch: str | None = None
     changelog: str | None = None
     version_file: str | None = None
-    smoke_test: tuple[str, ...] | None = None
+    # Commands run after installing the release, each an argv; () when none is configured.
+    smoke_tests: tuple[tuple[str, ...], ...] = ()
+    smoke_skip_modules: tuple[str, ...] = ()
+    wheel_exclude: tuple[str, ...] = ()  # globs of tracked files meant to stay out of the wheel
+    upload_limit: int | None = None  # bytes: an index's raised per-project limit
     skip: tuple[str, ...] = ()
     repositories: dict[str, RepositoryConfig] = field(default_factory=dict)
 
@@ -89,6 +94,51 @@ def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | N
         msg = f"{where}.{key} must be a list of strings, not {value!r}"
         raise ConfigError(msg, f'write it as {key} = ["..."] in pyproject.toml')
     return tuple(value)
+
+
+def _commands(table: dict[str, Any], key: str, where: str) -> tuple[tuple[str, ...], ...]:
+    """One command (a list of strings, or a shell-like string) or a list of commands."""
+    value = table.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        commands = []
+        for n, command in enumerate(value):
+            if not all(isinstance(v, str) for v in command):
+                raise ConfigError(f"{where}.{key}[{n}] must be a list of strings, not "
+                                  f"{command!r}", 'write each command as ["tool", "--version"]')
+            inner = tuple(command)
+            if not inner:
+                raise ConfigError(f"{where}.{key}[{n}] is an empty command",
+                                  'write each command as ["tool", "--version"]')
+            commands.append(inner)
+        return tuple(commands)
+    single = _strings(table, key, where)
+    if not single:
+        raise ConfigError(f"{where}.{key} is an empty command",
+                          f'write it as {key} = ["tool", "--version"]')
+    return (single,)
+
+
+def _size(table: dict[str, Any], key: str, where: str) -> int | None:
+    """A size in bytes: an integer, or a string such as "200 MiB" or "1 GB"."""
+    value = table.get(key)
+    if value is None:
+        return None
+    units = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024,
+             "mib": 1024**2, "gib": 1024**3}
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str):
+        number, _, unit = value.strip().partition(" ")
+        try:
+            amount = float(number)
+        except ValueError:
+            amount = -1
+        if amount > 0 and unit.strip().lower() in units:
+            return int(amount * units[unit.strip().lower()])
+    raise ConfigError(f"{where}.{key} must be a size such as 200 MiB or 209715200, not {value!r}",
+                      f'write it as {key} = "200 MiB"')
 
 
 def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
@@ -180,7 +230,10 @@ def load_config(root: Path) -> Config:
         release_branch=_string(tool, "release-branch", where),
         changelog=_string(tool, "changelog", where),
         version_file=_string(tool, "version-file", where),
-        smoke_test=_strings(tool, "smoke-test", where),
+        smoke_tests=_commands(tool, "smoke-test", where),
+        smoke_skip_modules=_strings(tool, "smoke-skip-modules", where) or (),
+        wheel_exclude=_strings(tool, "wheel-exclude", where) or (),
+        upload_limit=_size(tool, "upload-limit", where),
         skip=skip,
         repositories=_repositories(tool.get("repositories"), where),
     )

@@ -39,8 +39,8 @@ def top_level_imports(wheel: Path) -> list[str]:
 
 def smoke_command(ctx: Context, wheel: Path | None) -> list[str]:
     """The configured smoke-test command, else ``python -c "import …"`` of the wheel's names."""
-    if ctx.config.smoke_test:
-        return list(ctx.config.smoke_test)
+    if ctx.config.smoke_tests:
+        return list(ctx.config.smoke_tests[0])
     names = top_level_imports(wheel) if wheel is not None else []
     if not names and ctx.normalized_name:
         names = [ctx.normalized_name.replace("-", "_")]

@@ -38,8 +38,9 @@ from publish_checks.release.rehearse import local_index
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.summary import next_steps, write_step_summary
 
-# twine for the upload: 6.1 mints trusted-publishing tokens itself.
-TWINE = "twine>=6.1"
+# twine for the upload: 7 is the first that takes Metadata-Version 2.5 (and mints
+# trusted-publishing tokens itself, as 6.1 did).
+TWINE = "twine>=7"
 PYPISERVER = "pypiserver[passlib]>=2"
 README_RENDERER = "readme-renderer>=44"
 
