@@ -63,5 +63,5 @@ def tools(ctx: Context) -> Finding:
     backend = "uv" if shutil.which("uv") else "venv"
     nox, _ = _nox()
     makers = f"{nox} or publish-checks" if nox else "publish-checks"
-    return passed(", ".join(found) + f"; twine and build come in {backend} environments "
+    return passed(", ".join(found) + f"; twine>=7 and build come in {backend} environments "
                   f"made by {makers}")
