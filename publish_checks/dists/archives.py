@@ -136,7 +136,8 @@ def _walk_tar(path: Path) -> Iterator[Entry]:
             return
         raw.seek(0)
         with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
-            with tarfile.open(fileobj=gz, mode="r|") as tf:
+            # A large buffer: tarfile reads the stream in bufsize pieces (10 kB by default).
+            with tarfile.open(fileobj=gz, mode="r|", bufsize=CHUNK) as tf:
                 yield from _tar_entries(path, tf)
             # tarfile stops at the end-of-archive block; read on to the gzip trailer so
             # its CRC check sees every byte and damaged data cannot pass for good.

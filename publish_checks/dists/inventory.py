@@ -30,7 +30,7 @@ class Item:
     name: str
     kind: MemberKind
     size: int  # bytes read for a file; as declared otherwise
-    digest: str = ""  # "sha256=<urlsafe base64>", as RECORD writes it (files only)
+    digest: str = ""  # "sha256=<urlsafe base64>", as RECORD writes it (wheel files only)
     blob: str = ""  # git's blob id of the bytes (sdist files only): compares with a commit
     secrets: tuple[Secret, ...] = ()
 
@@ -90,7 +90,8 @@ def take(path: Path, patterns: Sequence[SecretPattern], *, blobs: bool = False) 
 def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], blobs: bool,
           kept: dict[str, bytes]) -> Item:
     member = entry.member
-    sha256 = hashlib.sha256()
+    # A wheel's members are hashed for RECORD, an sdist's for git: each once, never both.
+    sha256 = None if blobs else hashlib.sha256()
     # git hashes "blob <size>\0" and the bytes; the size is the header's, checked after.
     blob = hashlib.sha1(f"blob {member.size}\0".encode()) if blobs else None  # noqa: S324
     keep = bytearray() if _kept(member.name) else None
@@ -101,7 +102,8 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
     size = 0
     for block in entry.chunks():
         size += len(block)
-        sha256.update(block)
+        if sha256 is not None:
+            sha256.update(block)
         if blob is not None:
             blob.update(block)
         if keep is not None:
@@ -119,7 +121,9 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
     named = credential_file(member.basename)
     secrets = tuple(dict.fromkeys([*([named] if named else []),
                                    *(wanted[i].secret for i in sorted(found))]))
-    encoded = base64.urlsafe_b64encode(sha256.digest()).rstrip(b"=").decode("ascii")
-    return Item(member.name, "file", size, f"sha256={encoded}",
+    digest = ""
+    if sha256 is not None:
+        digest = "sha256=" + base64.urlsafe_b64encode(sha256.digest()).rstrip(b"=").decode()
+    return Item(member.name, "file", size, digest,
                 blob.hexdigest() if blob is not None and size == member.size else "",
                 secrets)
