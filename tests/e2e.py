@@ -24,8 +24,11 @@ class Run:
 
 def run_nox(root: Path, envdir: Path, *args: str, env: dict[str, str] | None = None,
             timeout: float = 600) -> Run:
-    """``nox ARGS`` in ``root`` with no terminal; the canary token is in its environment."""
-    environ = {**os.environ, "NO_COLOR": "1", "PYPI_API_KEY": CANARY, **(env or {})}
+    """``nox ARGS`` in ``root`` with no terminal; the canary is in its environment, as the PyPI
+    token and as TWINE_PASSWORD (the local test index's own password: PYPI_API_KEY never goes
+    to a private index)."""
+    environ = {**os.environ, "NO_COLOR": "1", "PYPI_API_KEY": CANARY, "TWINE_PASSWORD": CANARY,
+               **(env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "nox", "--envdir", str(envdir), *args], cwd=root,
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,

@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from packaging.version import Version
 
+from publish_checks import Status
 from publish_checks._errors import PublishChecksError, ReleaseError, UsageError
 from publish_checks.frontend import cli as _cli
 from publish_checks.frontend import sessions as _sessions
 from publish_checks.release.bump import bump, next_version
 from tests.builders import SampleProject
+from tests.test_version import (
+    ABOUT,
+    HATCH,
+    HATCH_BARE,
+    PDM,
+    POETRY,
+    POETRY_2,
+    SETUP_CFG,
+    SETUPTOOLS_BARE,
+    VCS_SOURCES,
+    config_project,
+)
 
 TODAY = datetime.date(2026, 5, 4)
 
@@ -471,3 +489,203 @@ def test_bump_edits_the_file_a_hatch_backend_reads(tmp_path: Path) -> None:
     assert (project.root / "demo_pkg/__about__.py").read_text() == (
         '# reads files written by 1.2.0\n__version__ = "1.3.0"\n')
     assert "## [1.3.0] - 2026-11-25" in (project.root / "CHANGELOG.md").read_text()
+
+
+# Where other build backends read the version (issue 8) -------------------------------------
+
+CHANGELOG_05 = ("# Changelog\n\n## [Unreleased]\n\n- The next feature.\n\n"
+                "## [0.5.0] - 2026-01-01\n\n- The first feature.\n")
+BUILD_FILE = "BUILD = '{prefix}0.5.0'\n"
+
+# (files written, files removed, the file bump must edit, what that file must then say)
+BUMPED_SOURCES: dict[str, tuple[dict[str, str], tuple[str, ...], str, str]] = {
+    "hatch.toml": ({"pyproject.toml": HATCH_BARE,
+                    "hatch.toml": '[version]\npath = "demo_pkg/__about__.py"\n',
+                    "demo_pkg/__about__.py": '# 0.5.0 was the first\n__version__ = "0.5.0"\n'},
+                   (), "demo_pkg/__about__.py", '# 0.5.0 was the first\n__version__ = "0.6.0"\n'),
+    "hatch-pattern": ({"pyproject.toml": HATCH.replace("src/demo_pkg/__about__.py",
+                                                      "demo_pkg/_build.py")
+                       + "pattern = \"BUILD = 'b(?P<version>[^']+)'\"\n",
+                       "demo_pkg/_build.py": BUILD_FILE.format(prefix="b")}, (),
+                      "demo_pkg/_build.py", "BUILD = 'b0.6.0'\n"),
+    "setup.cfg-literal": ({"pyproject.toml": SETUPTOOLS_BARE,
+                           "setup.cfg": SETUP_CFG.format(version="0.5.0")
+                           + "\n[tool:other]\nversion = 0.5.0\n"}, (), "setup.cfg",
+                          SETUP_CFG.format(version="0.6.0") + "\n[tool:other]\nversion = 0.5.0\n"),
+    "setup.cfg-attr-src": ({"pyproject.toml": SETUPTOOLS_BARE,
+                            "setup.cfg": SETUP_CFG.format(version="attr: demo_pkg.__version__")
+                            + "package_dir =\n    =src\n",
+                            "src/demo_pkg/__init__.py": ABOUT}, (), "src/demo_pkg/__init__.py",
+                           ABOUT.replace("0.5.0", "0.6.0")),
+    "setup.cfg-file-no-pyproject": ({"setup.cfg": SETUP_CFG.format(version="file: RELEASE.txt"),
+                                     "setup.py": "from setuptools import setup\nsetup()\n",
+                                     "RELEASE.txt": "0.5.0\n"}, ("pyproject.toml",),
+                                    "RELEASE.txt", "0.6.0\n"),
+    "pdm-file": ({"pyproject.toml": PDM + '[tool.pdm.version]\nsource = "file"\n'
+                  'path = "src/demo_pkg/__init__.py"\n',
+                  "src/demo_pkg/__init__.py": '__version__ = "0.5.0"  # the release\n'}, (),
+                 "src/demo_pkg/__init__.py", '__version__ = "0.6.0"  # the release\n'),
+    "pdm-pattern": ({"pyproject.toml": PDM + '[tool.pdm.version]\nsource = "file"\n'
+                     'path = "demo_pkg/_build.py"\npattern = "BUILD = \'(.+)\'"\n',
+                     "demo_pkg/_build.py": BUILD_FILE.format(prefix="")}, (),
+                    "demo_pkg/_build.py", "BUILD = '0.6.0'\n"),
+    "poetry": ({"pyproject.toml": POETRY.format(version="0.5.0")}, (), "pyproject.toml",
+               POETRY.format(version="0.5.0").replace('version = "0.5.0"\ndescription',
+                                                      'version = "0.6.0"\ndescription')),
+    "poetry-2-dynamic": ({"pyproject.toml": POETRY_2}, (), "pyproject.toml",
+                         POETRY_2.replace("0.5.0", "0.6.0")),
+}
+
+
+def backend_sample(tmp_path: Path, case: str) -> SampleProject:
+    """The 0.5.0 sample with the case's version source and a changelog to release."""
+    files, removed, _, _ = BUMPED_SOURCES[case]
+    project = config_project(tmp_path, {**files, "CHANGELOG.md": CHANGELOG_05}, removed)
+    return project
+
+
+@pytest.mark.parametrize("case", list(BUMPED_SOURCES))
+def test_bump_writes_where_the_backend_reads_the_version(tmp_path: Path, case: str) -> None:
+    """bump edits exactly the file and line the backend reads (hatch.toml's path, a hatch or
+    pdm pattern, setup.cfg's literal, attr: or file:, [tool.poetry]), and nothing else."""
+    _, _, edited, expected = BUMPED_SOURCES[case]
+    project = backend_sample(tmp_path, case)
+    before = files(project.root)
+    summary = bump(project.root, "minor", today=TODAY)
+    assert summary.splitlines()[0] == f"0.5.0 → 0.6.0: wrote {edited}, CHANGELOG.md"
+    after = files(project.root)
+    assert after[edited].decode() == expected
+    assert {name for name in after if after[name] != before.get(name)} == {
+        edited, "CHANGELOG.md"}
+    report = project.verify()
+    assert report.version == "0.6.0"
+    assert report.get("version-consistent").status is Status.PASS
+    assert report.get("changelog-entry").status is Status.PASS
+
+
+def test_bump_keeps_a_byte_order_mark_and_crlf_in_setup_cfg(tmp_path: Path) -> None:
+    """setup.cfg saved with a BOM and Windows line ends keeps both; only the version moves."""
+    project = backend_sample(tmp_path, "setup.cfg-literal")
+    text = "\ufeff" + SETUP_CFG.format(version="0.5.0").replace("\n", "\r\n")
+    (project.root / "setup.cfg").write_bytes(text.encode())
+    bump(project.root, "patch", today=TODAY)
+    assert (project.root / "setup.cfg").read_bytes() == text.replace("0.5.0", "0.5.1").encode()
+
+
+def test_a_poetry_version_bump_cannot_place_is_refused(tmp_path: Path) -> None:
+    """[tool.poetry] written as an inline table has no version line to edit: refuse, write
+    nothing."""
+    project = backend_sample(tmp_path, "poetry")
+    project.write("pyproject.toml", POETRY.split("[tool.poetry]")[0]
+                  + '[tool]\npoetry = { name = "demo-pkg", version = "0.5.0" }\n')
+    before = files(project.root)
+    with pytest.raises(PublishChecksError) as caught:
+        bump(project.root, "patch", today=TODAY)
+    assert caught.value.message == ("cannot find the one line that sets [tool.poetry].version "
+                                    "to '0.5.0'")
+    assert caught.value.hint == "set it to 0.5.1 by hand"
+    assert files(project.root) == before
+
+
+@pytest.mark.parametrize("case", list(VCS_SOURCES))
+def test_versions_from_git_tags_are_not_bumped(tmp_path: Path, case: str) -> None:
+    """pdm-backend's scm source, poetry-dynamic-versioning and hatch.toml's vcs source have
+    no file to bump: refuse and say to tag, writing nothing."""
+    files_, label = VCS_SOURCES[case]
+    project = config_project(tmp_path, {**files_, "CHANGELOG.md": CHANGELOG_05})
+    before = files(project.root)
+    with pytest.raises(PublishChecksError) as caught:
+        bump(project.root, "patch", today=TODAY)
+    assert caught.value.message == (f"the version is {label}: it comes from git tags, so there "
+                                    "is no file to bump")
+    assert files(project.root) == before
+
+
+# The new heading follows the latest release's form --------------------------------------
+
+
+@pytest.mark.parametrize(("name", "text", "released"), [
+    ("CHANGES.rst", "Unreleased\n----------\n\n- Fixed.\n\n"
+     "demo-pkg 1.2.0 (2026-01-01)\n---------------------------\n\n- First.\n",
+     "demo-pkg 1.3.0 (2026-05-04)\n---------------------------\n"),
+    ("CHANGES.rst", "Unreleased\n~~~~~~~~~~\n\n- Fixed.\n\n1.2.0 - 2026-01-01\n"
+     "~~~~~~~~~~~~~~~~~~\n\n- First.\n", "1.3.0 - 2026-05-04\n~~~~~~~~~~~~~~~~~~\n"),
+    ("CHANGELOG.md", "## Unreleased\n\n- Fixed.\n\n## Demo_Pkg 1.2.0 (2026-01-01)\n\n- First.\n",
+     "## Demo_Pkg 1.3.0 (2026-05-04)\n"),
+], ids=["towncrier-rest", "packaging-dash", "towncrier-markdown"])
+def test_bump_writes_the_heading_the_way_the_last_release_has_it(tmp_path: Path, name: str,
+                                                                 text: str,
+                                                                 released: str) -> None:
+    """The new heading takes the project's name (as spelt) and the date style of the latest
+    release's heading, and changelog-entry then finds it."""
+    project = sample(tmp_path)
+    (project.root / "CHANGELOG.md").unlink()
+    project.write(name, text)
+    bump(project.root, "minor", today=TODAY)
+    written = (project.root / name).read_text()
+    assert written == text.replace("- Fixed.\n", released + "\n- Fixed.\n", 1)
+    project.commit()
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS, result.summary
+
+
+def test_bump_refuses_a_release_already_headed_with_the_name(tmp_path: Path) -> None:
+    """A 'demo-pkg 1.3.0' section already there is the 1.3.0 section: refuse, write nothing."""
+    project = sample(tmp_path, "# Changelog\n\n## [Unreleased]\n\n- y\n\n"
+                               "## demo-pkg 1.3.0 (2026-02-01)\n\n- x\n")
+    before = files(project.root)
+    with pytest.raises(PublishChecksError, match=r"already has a section for 1\.3\.0 \(line 7\)"):
+        bump(project.root, "minor", today=TODAY)
+    assert files(project.root) == before
+
+
+def test_a_long_compare_link_is_read_in_linear_time(tmp_path: Path) -> None:
+    """A 100,000-character [Unreleased] link is handled within a second, and left alone."""
+    link = "[Unreleased]: https://x/" + "compare/..." * 10_000 + " " * 100_000 + "x\n"
+    project = sample(tmp_path, "# Changelog\n\n## [Unreleased]\n\n- New.\n\n" + link)
+    started = time.perf_counter()
+    summary = bump(project.root, "patch", today=TODAY)
+    assert time.perf_counter() - started < 1
+    assert "left the [Unreleased] link of CHANGELOG.md as it was" in summary
+
+
+# Real builds: the built wheel carries the version bump wrote ------------------------------
+
+REAL_BUILDS = {
+    "hatch.toml": {"pyproject.toml": HATCH_BARE, "hatch.toml":
+                   '[version]\npath = "demo_pkg/__init__.py"\n'},
+    "setup.cfg-attr": {"pyproject.toml": SETUPTOOLS_BARE,
+                       "setup.cfg": SETUP_CFG.format(version="attr: demo_pkg.__version__")},
+    "poetry": {"pyproject.toml": POETRY.split("\n[tool.poetry.dependencies.demo-plugin]")[0]
+               .format(version="0.5.0")},
+}
+
+
+def built_version(project: SampleProject) -> str:
+    """The version in the wheel `python -m build --wheel` makes of the project, in dist/."""
+    if importlib.util.find_spec("build") is None:
+        pytest.skip("build is not installed (the tests session installs it)")
+    dist = project.root / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    env = {**os.environ, "VALIDATE_PYPROJECT_NO_NETWORK": "1"}
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist),
+                    str(project.root)], check=True, capture_output=True, timeout=600, env=env)
+    (wheel,) = dist.glob("*.whl")
+    return wheel.name.split("-")[1]
+
+
+@pytest.mark.parametrize("case", list(REAL_BUILDS))
+def test_the_backend_builds_the_version_read_and_then_the_one_bumped(tmp_path: Path,
+                                                                    case: str) -> None:
+    """hatchling (hatch.toml), setuptools (setup.cfg attr:) and poetry-core build the version
+    publish-checks reads; after bump they build the new one, and the checks agree both times."""
+    project = config_project(tmp_path, {**REAL_BUILDS[case], "CHANGELOG.md": CHANGELOG_05,
+                                        "demo_pkg/__init__.py": '__version__ = "0.5.0"\n'})
+    assert built_version(project) == "0.5.0"
+    assert project.verify().get("version-consistent").status is Status.PASS
+    bump(project.root, "minor", today=TODAY)
+    assert built_version(project) == "0.6.0"
+    report = project.verify()
+    assert report.version == "0.6.0"
+    assert report.get("version-consistent").status is Status.PASS
+    assert "dist/" in report.get("version-consistent").summary

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from publish_checks import Status
 from publish_checks.project.changelog import find_changelog, find_section, has_content, sections
+from publish_checks.release.pipeline import notes
 from tests.builders import SampleProject
 
 OLDER = "- Something older.\n"
@@ -296,3 +299,263 @@ def test_sections_ignore_fenced_code() -> None:
 def test_has_content(body: list[str], expected: bool) -> None:
     """A body has content when it holds more than headings, links and HTML comments."""
     assert has_content(body) is expected
+
+
+# Real projects' changelogs, as their sdists ship them (issue 8) ---------------------------
+
+# project name → (file, release, changelog text, a line of that release, a line of the one
+# before). Cut to two releases each, headings and entries verbatim.
+REAL_CHANGELOGS = {
+    "pluggy": ("CHANGELOG.rst", "1.7.0", """\
+=========
+Changelog
+=========
+
+Versions follow `Semantic Versioning <https://semver.org/>`_ (``<major>.<minor>.<patch>``).
+
+.. towncrier release notes start
+
+pluggy 1.7.0 (2026-10-14)
+=========================
+
+Deprecations and Removals
+-------------------------
+
+- `#632 <https://github.com/pytest-dev/pluggy/issues/632>`_: Hookspec methods defined without \
+``self`` as the first parameter now emit a :class:`DeprecationWarning`.
+
+
+pluggy 1.6.0 (2025-05-15)
+=========================
+
+Deprecations and Removals
+-------------------------
+
+- `#556 <https://github.com/pytest-dev/pluggy/issues/556>`_: Python 3.8 is no longer supported.
+""", "#632", "#556"),
+    "attrs": ("CHANGELOG.md", "25.3.0", """\
+# Changelog
+
+Versions follow [Calendar Versioning](https://calver.org) with a strict backwards-compatibility \
+policy.
+
+<!-- towncrier release notes start -->
+
+## [25.3.0](https://github.com/python-attrs/attrs/tree/25.3.0) - 2025-03-13
+
+### Changes
+
+- Restore support for generator-based `field_transformer`s.
+  [#1417](https://github.com/python-attrs/attrs/issues/1417)
+
+
+## [25.2.0](https://github.com/python-attrs/attrs/tree/25.2.0) - 2025-03-12
+
+### Changes
+
+- `attrs.make_class()` now allows for Unicode class names.
+  [#1406](https://github.com/python-attrs/attrs/issues/1406)
+""", "#1417", "#1406"),
+    "packaging": ("CHANGELOG.rst", "25.0", """\
+Changelog
+---------
+
+25.0 - 2025-04-19
+~~~~~~~~~~~~~~~~~
+
+* PEP 751: Add support for ``extras`` and ``dependency_groups`` markers. (:issue:`885`)
+* PEP 738: Add support for Android platform tags. (:issue:`880`)
+
+24.2 - 2024-11-08
+~~~~~~~~~~~~~~~~~
+
+* PEP 639: Implement License-Expression and License-File (:issue:`828`)
+""", "PEP 751", "PEP 639"),
+    "idna": ("HISTORY.rst", "3.10", """\
+.. :changelog:
+
+History
+-------
+
+3.10 (2024-09-15)
++++++++++++++++++
+
+- Reverted to Unicode 15.1.0 data. Unicode 16 has some significant changes
+  to UTS46 processing that will require more work to properly implement.
+
+3.9 (2024-09-13)
+++++++++++++++++
+
+- Update to Unicode 16.0.0
+""", "Reverted to Unicode 15.1.0", "Update to Unicode 16.0.0"),
+    "python-dotenv": ("CHANGELOG.md", "1.1.0", """\
+# Changelog
+
+All notable changes to this project will be documented in this file.
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.0.0/), and this
+project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).
+
+## [Unreleased]
+
+## [1.1.0] - 2025-03-25
+
+### Added
+
+- Add support for python 3.13
+
+## [1.0.1] - 2024-01-23
+
+### Fixed
+
+- Gracefully handle code which has been imported from a zipfile ([#456] by [@samwyma])
+""", "python 3.13", "zipfile"),
+    "colorama": ("CHANGELOG.rst", "0.4.6", """\
+0.4.6 Current release
+  * https://github.com/tartley/colorama/pull/139 Add alternative to 'init()',
+    called 'just_fix_windows_console'.
+0.4.5
+  * Catch a racy ValueError that could occur on exit.
+""", "pull/139", "racy ValueError"),
+    "iniconfig": ("CHANGELOG", "2.1.0", """\
+2.1.0
+=====
+
+* fix artifact building - pin minimal version of hatch
+* drop eol python 3.8
+
+2.0.0
+======
+
+* add support for Python 3.7-3.11
+""", "pin minimal version of hatch", "Python 3.7-3.11"),
+}
+
+
+@pytest.mark.parametrize("name", list(REAL_CHANGELOGS))
+def test_real_changelogs_give_the_releases_section(name: str) -> None:
+    """Each real project's changelog gives its release's entries and not the previous one's."""
+    _, version, text, entry, older = REAL_CHANGELOGS[name]
+    section, lines = find_section(text, version, name)
+    assert section is not None
+    body = "\n".join(section.body(lines))
+    assert entry in body
+    assert older not in body
+
+
+@pytest.mark.parametrize("name", list(REAL_CHANGELOGS))
+def test_real_changelogs_pass_changelog_entry(tmp_path: Path, name: str) -> None:
+    """changelog-entry passes on each real project's changelog, at its release."""
+    file, version, text, _, _ = REAL_CHANGELOGS[name]
+    project = SampleProject.create(tmp_path / name, name=name, version=version)
+    with_changelog(project, file, text)
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS, result.summary
+    assert result.summary.startswith(f"{file} has a section for {version} (line ")
+
+
+def test_towncrier_heading_without_the_projects_name_is_no_section() -> None:
+    """'pluggy 1.7.0' is a section of pluggy's, not of a project that is not named pluggy."""
+    text = REAL_CHANGELOGS["pluggy"][2]
+    assert find_section(text, "1.7.0", "pluggy")[0] is not None
+    assert find_section(text, "1.7.0", "demo-pkg")[0] is None
+    assert find_section(text, "1.7.0")[0] is None
+
+
+@pytest.mark.parametrize("heading", [
+    "## Demo-Pkg 1.2.0 (2026-01-01)",
+    "## demo_pkg 1.2.0 (2026-01-01)",
+    "## Demo.Pkg 1.2.0",
+    "## demo-pkg v1.2.0",
+    "## demo-pkg Version 1.2.0",
+    "demo-pkg 1.2.0 (2026-01-01)\n===========================",
+    "demo-pkg 1.2.0 Current release",
+], ids=["capitalised", "underscore", "dot", "v-prefix", "version-word", "rest", "plain-text"])
+def test_heading_may_start_with_the_project_name_in_any_spelling(project: SampleProject,
+                                                                  heading: str) -> None:
+    """The name before the version may be spelt any way that normalizes to the project's."""
+    with_changelog(project, "CHANGELOG", f"{heading}\n    * The new feature.\n\n"
+                   "demo-pkg 1.1.0 (2025-01-01)\n    * Something older.\n")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS, result.summary
+    assert result.summary == "CHANGELOG has a section for 1.2.0 (line 1)"
+
+
+@pytest.mark.parametrize("heading", [
+    "## otherpkg 1.2.0 (2026-01-01)", "## demo-pkg-extra 1.2.0", "## demo-pkg1.2.0",
+    "## demo pkg 1.2.0",
+])
+def test_heading_with_another_name_is_not_this_release(project: SampleProject,
+                                                       heading: str) -> None:
+    """A heading naming another project (or a longer name) is not demo-pkg's 1.2.0."""
+    with_changelog(project, "CHANGELOG.md", f"{heading}\n\n- The new feature.\n")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert result.summary == "CHANGELOG.md has no section for 1.2.0"
+
+
+def test_name_from_poetry_table_is_used_without_a_project_table(tmp_path: Path) -> None:
+    """A poetry project (no [project] table) has its towncrier heading found by its name."""
+    project = SampleProject.create(tmp_path / "demo")
+    project.write("pyproject.toml", '[build-system]\nrequires = ["poetry-core"]\n'
+                  'build-backend = "poetry.core.masonry.api"\n\n[tool.poetry]\n'
+                  'name = "demo-pkg"\nversion = "1.2.0"\n')
+    with_changelog(project, "CHANGELOG.md", "## demo_pkg 1.2.0 (2026-01-01)\n\n- The entry.\n")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS, result.summary
+
+
+def test_notes_print_a_towncrier_section(project: SampleProject) -> None:
+    """publish-checks notes finds the section under a 'name X.Y.Z (date)' heading too."""
+    with_changelog(project, "CHANGES.rst", "demo-pkg 1.2.0 (2026-01-01)\n"
+                   "===========================\n\nFeatures\n--------\n\n- The new feature.\n\n"
+                   "demo-pkg 1.1.0 (2025-01-01)\n===========================\n\n" + OLDER)
+    assert notes(project.context(), None) == "Features\n--------\n\n- The new feature.\n"
+    assert notes(project.context(), "1.1.0") == OLDER
+
+
+# Time bounds: finding a section is linear in the changelog's size ------------------------
+
+MANY = 20_000
+
+
+@pytest.mark.parametrize("release", [
+    lambda n: f"## [0.{n}.0] - 2026-01-01\n\n### Added\n\n- Entry {n}.\n\n",
+    lambda n: f"demo-pkg 0.{n}.0 (2026-01-01)\n{'=' * 30}\n\nAdded\n-----\n\n- Entry {n}.\n\n",
+    lambda n: f"0.{n}.0\n    * Entry {n}.\n",
+], ids=["markdown", "rest", "plain-text"])
+def test_twenty_thousand_releases_are_searched_within_a_second(
+        release: Callable[[int], str]) -> None:
+    """A changelog of 20,000 releases is searched for its oldest one, or a missing one, in
+    under a second (finding where each section ends used to be quadratic)."""
+    text = "# Changelog\n\n" + "".join(release(n) for n in range(MANY, 0, -1))
+    started = time.perf_counter()
+    section, lines = find_section(text, "0.1.0", "demo-pkg")
+    assert time.perf_counter() - started < 1
+    started = time.perf_counter()
+    missing, _ = find_section(text, "9.9.9", "demo-pkg")
+    assert time.perf_counter() - started < 1
+    assert section is not None
+    assert "Entry 1." in "\n".join(section.body(lines))
+    assert missing is None
+
+
+LONG = " " * 100_000
+
+
+@pytest.mark.parametrize("line", [
+    f"## a{LONG}b", f"## 1.2.0{LONG}#x", f"## Version{LONG}x", f"## [{LONG}x",
+    f"Version{LONG}x", f"demo-pkg{LONG}x", f"#{LONG}", f"[x]:{LONG}x", f"1.2.0{LONG}x\n-----",
+    f"=={LONG}x", f"<!--{LONG}x",
+])
+def test_a_heading_of_100000_spaces_is_read_within_a_second(line: str) -> None:
+    """A line with a 100,000-space run, in every place a heading pattern looks, is read in
+    under a second (the heading regex used to backtrack cubically on it)."""
+    text = f"# Changelog\n\n{line}\n\n- Entry.\n\n## 1.1.0\n\n- Older.\n"
+    started = time.perf_counter()
+    found = find_section(text, "1.2.0", "demo-pkg")[0]
+    all_sections = sections(text)
+    has_content(text.splitlines())
+    assert time.perf_counter() - started < 1
+    assert found is None or found.title.startswith("1.2.0")
+    assert all_sections[0].title == "Changelog"

@@ -13,15 +13,16 @@ import pytest
 
 from publish_checks import __version__
 from publish_checks.checks import CHECK_IDS
-from publish_checks.frontend.cli import main
+from publish_checks.frontend.cli import build_parser, main
+from publish_checks.frontend.options import Options, parse_session_args
 from tests.builders import SampleProject
 
 ROOT = Path(__file__).resolve().parents[1]
 # Checks that look at things this foundation does not build (a token, dist/, the index):
 # skipping them leaves a verdict that depends only on the sample project.
 NOT_HERE = ["credentials-source", "token-format", "token-scope", "dists-present",
-            "dists-stale", "dists-metadata", "dists-contents", "dists-secrets", "dists-size",
-            "index-version"]
+            "dists-stale", "dists-metadata", "dists-archive", "dists-contents", "dists-secrets",
+            "dists-size", "index-version"]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -246,6 +247,7 @@ def test_hints_name_the_command_of_the_front_end_in_use(capsys: pytest.CaptureFi
 
 @pytest.mark.parametrize(("argv", "where"), [
     (["build", "--tag"], "publish-checks build"),
+    (["build", "--install"], "publish-checks build"),  # build always installs
     (["verify", "--yes"], "publish-checks verify"),
     (["--bogus"], "publish-checks"),
 ])
@@ -257,3 +259,13 @@ def test_an_option_a_command_does_not_take_points_at_its_help(
     assert code == 2
     assert err.startswith(f"error: unrecognized arguments: {argv[-1]}\n")
     assert f"  fix: see '{where} --help'" in err
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["install", "plain"])
+def test_verify_install_asks_for_dists_install_in_both_front_ends(given: bool) -> None:
+    """--install reaches the pipeline's flags from the command and from the sessions' parser."""
+    argv = ["--install"] if given else []
+    command = build_parser().parse_args(["verify", *argv], namespace=Options())
+    assert command.flags().install is given
+    assert parse_session_args(argv).flags().install is given
+

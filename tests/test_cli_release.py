@@ -153,17 +153,17 @@ def test_rehearse_releases_the_sample_project(cli: Standalone, project: SamplePr
 def test_build_then_publish_uploads_exactly_the_built_files(
         cli: Standalone, project: SampleProject, pypiserver: PypiServer) -> None:
     """build, then publish --repository URL --yes puts on the index exactly the files build put
-    in dist/, with the token read from the environment and never shown."""
+    in dist/, with the index's password read from TWINE_PASSWORD and never shown."""
     built = build(cli, project)
     run = cli.run(project.root, "publish", "--repository", repository(pypiserver), "--yes",
-                  env={"PYPI_API_KEY": pypiserver.password}, secrets=(pypiserver.password,))
+                  env={"TWINE_PASSWORD": pypiserver.password}, secrets=(pypiserver.password,))
     assert run.code == 0, run.output
     assert upload_plan(run.stdout) == {
         name: (hashlib.sha256(data).hexdigest(), "to upload") for name, data in built.items()}
     assert files_in(pypiserver.packages_dir) == built
     assert files_in(project.root / "dist") == built
-    assert f"token: PYPI_API_KEY from the environment ({len(pypiserver.password)} characters"\
-        in run.stdout
+    assert (f"secret for 127.0.0.1: TWINE_PASSWORD from the environment "
+            f"({len(pypiserver.password)} characters") in run.stdout
     assert f"Uploading {len(built)} file(s) to {pypiserver.url} with twine" in run.stderr
     assert "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs" in run.stderr
     assert f"Released demo-pkg 1.2.0 to {pypiserver.url}:" in run.stdout
@@ -174,11 +174,11 @@ def test_publishing_again_uploads_nothing(cli: Standalone, project: SampleProjec
     """A second publish of the same files skips each one as already on the index and exits 0."""
     built = build(cli, project)
     first = cli.run(project.root, "publish", "--repository", repository(pypiserver), "--yes",
-                    env={"PYPI_API_KEY": pypiserver.password}, secrets=(pypiserver.password,))
+                    env={"TWINE_PASSWORD": pypiserver.password}, secrets=(pypiserver.password,))
     assert first.code == 0, first.output
     served = {p.name: p.stat().st_mtime_ns for p in pypiserver.packages_dir.iterdir()}
     again = cli.run(project.root, "publish", "--repository", repository(pypiserver), "--yes",
-                    env={"PYPI_API_KEY": pypiserver.password}, secrets=(pypiserver.password,))
+                    env={"TWINE_PASSWORD": pypiserver.password}, secrets=(pypiserver.password,))
     assert again.code == 0, again.output
     assert upload_plan(again.stdout) == {
         name: (hashlib.sha256(data).hexdigest(), "already on the index: skipped")
@@ -194,7 +194,7 @@ def test_publish_without_a_terminal_or_yes_uploads_nothing(
     """With no terminal and no --yes, publish exits 1 before uploading anything."""
     build(cli, project)
     run = cli.run(project.root, "publish", "--repository", repository(pypiserver),
-                  env={"PYPI_API_KEY": pypiserver.password}, secrets=(pypiserver.password,))
+                  env={"TWINE_PASSWORD": pypiserver.password}, secrets=(pypiserver.password,))
     assert run.code == 1, run.output
     assert "error: no terminal to confirm the upload on, so nothing was uploaded\n" \
         in run.stderr

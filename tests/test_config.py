@@ -30,7 +30,7 @@ def test_defaults_without_a_tool_table(tmp_path: Path) -> None:
     assert config.project_name == "demo-pkg"
     assert config.static_version == "1.2.0"
     assert (config.credentials_file, config.repository, config.token_variable) == (
-        ".env.local", "pypi", None)
+        ".env.local", None, None)  # no repository: twine's variables, else pypi
     assert (config.release_branch, config.changelog, config.version_file) == (None, None, None)
     assert (config.smoke_tests, config.skip, config.repositories) == ((), (), {})
 

@@ -90,20 +90,25 @@ def test_no_token_for_pypi_fails(project: SampleProject, repository: str) -> Non
 
 
 def test_no_token_for_a_custom_index_warns(project: SampleProject) -> None:
-    """A private index may be served by twine's keyring or .pypirc, so no token only warns."""
+    """A private index may be served by twine's keyring, so no secret only warns, and the fix
+    names the index's own sources."""
     result = project.verify("https://pypi.example.invalid/legacy/").get("credentials-source")
     assert result.status is Status.WARN
-    assert "keyring" in result.summary
-    assert "PYPI_API_KEY" in result.hint
+    assert result.summary == (
+        "no secret for pypi.example.invalid: no password in its URL or ~/.pypirc section, and "
+        "TWINE_PASSWORD is not set; twine will ask its keyring")
+    assert result.hint.startswith("give pypi.example.invalid its own secret: TWINE_PASSWORD, ")
 
 
 def test_custom_index_with_credentials_file_lacking_the_variable_warns(
         project: SampleProject) -> None:
-    """A .env.local holding other settings does not make a private index's check fail."""
+    """A .env.local holding other settings does not make a private index's check fail, and
+    is not even read for PyPI's variable."""
     write_env(project, "DATABASE_URL=postgres://localhost/db\n")
     result = project.verify("https://pypi.example.invalid/legacy/").get("credentials-source")
     assert result.status is Status.WARN
-    assert ".env.local has no PYPI_API_KEY" in result.summary
+    assert result.summary.startswith("no secret for pypi.example.invalid: ")
+    assert "PYPI_API_KEY" not in result.summary
 
 
 def test_local_repository_needs_no_token(project: SampleProject) -> None:

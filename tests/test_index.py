@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import itertools
 import json
 import os
 import socket
@@ -13,15 +14,26 @@ import subprocess
 import sys
 import tarfile
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from publish_checks import Status
-from publish_checks.dists.index import IndexQueryError, project_files, wait_for_files
+from publish_checks import Context, Status
+from publish_checks.checks.index import index_version
+from publish_checks.dists.index import (
+    LISTING_LIMIT,
+    IndexFile,
+    IndexQueryError,
+    download,
+    project_files,
+    project_listing,
+    wait_for_files,
+)
 from tests.builders import SampleProject
 from tests.pypiserver import PypiServer, free_port
 
@@ -332,3 +344,348 @@ def test_index_version_local_outside_rehearse_skips(project: SampleProject) -> N
     result = project.verify(repository="local", offline=False).get("index-version")
     assert result.status is Status.SKIP
     assert "nox -s rehearse" in result.summary
+
+
+# Bounded reading of a simple page: size, time, unclosed tags, what a server says.
+
+
+def stream(handler: BaseHTTPRequestHandler, blocks: Iterator[bytes]) -> None:
+    """Send ``blocks`` until they end or the client hangs up."""
+    try:
+        for block in blocks:
+            handler.wfile.write(block)
+            handler.wfile.flush()
+    except OSError:  # the client gave up, as it should
+        pass
+
+
+def trickle(data: bytes) -> Iterator[bytes]:
+    """``data`` a byte at a time, one every tenth of a second."""
+    for i in range(len(data)):
+        time.sleep(0.1)
+        yield data[i:i + 1]
+
+
+def test_listing_over_the_limit_is_refused(http_server: Callable[[Handler], str]) -> None:
+    """A page that keeps coming past 64 MiB ends with an IndexQueryError, not a MemoryError."""
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()  # no Content-Length: the size shows only while reading
+        stream(handler, (b" " * 1024 * 1024 for _ in range(65)))
+
+    url = http_server(answer)
+    started = time.monotonic()
+    with pytest.raises(IndexQueryError) as raised:
+        project_listing(url, "demo-pkg")
+    assert time.monotonic() - started < 30
+    assert raised.value.message == (f"{url}demo-pkg/ sent more than 64 MiB, which no simple "
+                                    "page weighs")
+    assert raised.value.hint == ("check the repository URL: it should be the simple index "
+                                 "(…/simple/)")
+
+
+def test_declared_size_over_the_limit_is_refused_unread(
+        http_server: Callable[[Handler], str]) -> None:
+    """A Content-Length over 64 MiB is refused before the body is read."""
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(LISTING_LIMIT + 1))
+        handler.end_headers()
+        stream(handler, iter([b"<html>"]))  # then nothing: reading on would hang
+
+    url = http_server(answer)
+    with pytest.raises(IndexQueryError, match="sent more than 64 MiB"):
+        project_listing(url, "demo-pkg", timeout=5, deadline=20)
+
+
+def test_listing_of_exactly_the_limit_is_read(http_server: Callable[[Handler], str]) -> None:
+    """A page of exactly 64 MiB is still read and parsed."""
+    entry = {"filename": WHEEL, "url": WHEEL, "hashes": {"sha256": "a" * 64}}
+    head = json.dumps({"meta": {"api-version": "1.0"}, "files": [entry]}).encode()
+    body = head + b" " * (LISTING_LIMIT - len(head))
+    url = http_server(lambda h: reply(h, 200, "application/vnd.pypi.simple.v1+json", body))
+    assert project_files(url, "demo-pkg") == {WHEEL: "a" * 64}
+
+
+def test_trickling_body_ends_at_the_deadline(http_server: Callable[[Handler], str]) -> None:
+    """A body sent a byte at a time (each read within the socket timeout) ends at the deadline."""
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        stream(handler, trickle(b" " * 100))
+
+    url = http_server(answer)
+    started = time.monotonic()
+    with pytest.raises(IndexQueryError) as raised:
+        project_listing(url, "demo-pkg", timeout=5, deadline=1)
+    assert time.monotonic() - started < 3
+    assert raised.value.message == f"{url}demo-pkg/ did not answer within 1 s"
+    assert "is the index running?" in raised.value.hint
+
+
+def test_trickling_headers_end_at_the_deadline(http_server: Callable[[Handler], str]) -> None:
+    """Headers sent a byte at a time end at the deadline too."""
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        stream(handler, trickle(b"x" * 100))
+
+    url = http_server(answer)
+    started = time.monotonic()
+    with pytest.raises(IndexQueryError) as raised:
+        project_listing(url, "demo-pkg", timeout=5, deadline=1)
+    assert time.monotonic() - started < 3
+    assert raised.value.message == f"{url}demo-pkg/ did not answer within 1 s"
+
+
+def test_trickling_body_without_length_is_not_taken_as_complete(
+        http_server: Callable[[Handler], str]) -> None:
+    """A page without Content-Length cut at the deadline is an error, not a short listing."""
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.close_connection = True
+        first = f'<a href="{WHEEL}">{WHEEL}</a>'.encode()
+        stream(handler, itertools.chain([first], trickle(b" " * 100)))
+
+    url = http_server(answer)
+    with pytest.raises(IndexQueryError, match="did not answer within 1 s"):
+        project_listing(url, "demo-pkg", timeout=5, deadline=1)
+
+
+def test_trickling_download_ends_at_its_deadline(http_server: Callable[[Handler], str],
+                                                 tmp_path: Path) -> None:
+    """A release file sent a byte at a time fails at the deadline and leaves nothing behind."""
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        stream(handler, trickle(b"x" * 100))
+
+    url = http_server(answer) + WHEEL
+    file = IndexFile(WHEEL, url, None)
+    started = time.monotonic()
+    with pytest.raises(IndexQueryError) as raised:
+        download(file, tmp_path, expected_sha256="0" * 64, size_limit=1000, timeout=1)
+    assert time.monotonic() - started < 3
+    assert raised.value.message == f"{url} did not answer within 1 s"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unclosed_anchors_are_listed(http_server: Callable[[Handler], str]) -> None:
+    """<a> tags never closed still count, each named by its URL, as pip reads them."""
+    html = (f'<html><body><a href="/files/{WHEEL}#sha256={"d" * 64}">{WHEEL}<br>\n'
+            f'<a href="/files/{SDIST}#sha256={"e" * 64}">{SDIST}\n</body></html>')
+    url = http_server(lambda h: reply(h, 200, "text/html", html.encode()))
+    listing = project_listing(url, "demo-pkg")
+    assert {n: (f.url, f.sha256) for n, f in listing.items()} == {
+        WHEEL: (url.replace("/simple/", f"/files/{WHEEL}"), "d" * 64),
+        SDIST: (url.replace("/simple/", f"/files/{SDIST}"), "e" * 64)}
+
+
+def test_escape_sequences_in_the_reason_are_shown_escaped(
+        http_server: Callable[[Handler], str]) -> None:
+    """A reason phrase carrying terminal escapes reaches the report escaped."""
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(503, "Busy\x1b[2J\x1b]0;pwned\x07")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    url = http_server(answer)
+    with pytest.raises(IndexQueryError) as raised:
+        project_listing(url, "demo-pkg")
+    assert raised.value.message == (f"{url}demo-pkg/ answered HTTP 503 "
+                                    "Busy\\x1b[2J\\x1b]0;pwned\\x07")
+    assert "\x1b" not in raised.value.message
+
+
+# upload-time (PEP 700) and the release rules of index-version.
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+
+
+def simple_json(*files: tuple[str, str, str | None]) -> bytes:
+    """A PEP 691 project page listing (filename, sha256, upload-time or None)."""
+    entries = []
+    for filename, digest, uploaded in files:
+        entry: dict[str, object] = {"filename": filename, "url": f"/files/{filename}",
+                                    "hashes": {"sha256": digest}}
+        if uploaded is not None:
+            entry["upload-time"] = uploaded
+        entries.append(entry)
+    return json.dumps({"meta": {"api-version": "1.1"}, "name": "demo-pkg",
+                       "files": entries}).encode()
+
+
+def iso(when: datetime) -> str:
+    """An upload-time as PyPI writes it."""
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def pypi_context(project: SampleProject, index_url: str) -> Context:
+    """A context whose target uploads to PyPI while reading ``index_url``, at NOW."""
+    path = project.root / "pyproject.toml"
+    path.write_text(path.read_text("utf-8") + "\n[tool.publish-checks.repositories.pypi-test]\n"
+                    f'upload-url = "https://upload.pypi.org/legacy/"\nindex-url = "{index_url}"\n',
+                    "utf-8")
+    ctx = project.context("pypi-test", offline=False)
+    assert ctx.target.token_host == "pypi.org"
+    ctx.clock = lambda: NOW
+    return ctx
+
+
+def test_upload_time_is_parsed_from_json(http_server: Callable[[Handler], str]) -> None:
+    """upload-time is read as UTC with or without a fraction; absent or unreadable is None."""
+    body = simple_json((WHEEL, "a" * 64, "2026-02-03T04:05:06.123456Z"),
+                       (SDIST, "b" * 64, "2026-02-03T04:05:06Z"),
+                       ("demo_pkg-1.1.0.tar.gz", "c" * 64, None),
+                       ("demo_pkg-1.0.0.tar.gz", "d" * 64, "last tuesday"))
+    url = http_server(lambda h: reply(h, 200, JSON_TYPE, body))
+    listing = project_listing(url, "demo-pkg")
+    assert {n: f.upload_time for n, f in listing.items()} == {
+        WHEEL: datetime(2026, 2, 3, 4, 5, 6, 123456, tzinfo=timezone.utc),
+        SDIST: datetime(2026, 2, 3, 4, 5, 6, tzinfo=timezone.utc),
+        "demo_pkg-1.1.0.tar.gz": None, "demo_pkg-1.0.0.tar.gz": None}
+
+
+def test_html_gives_no_upload_time(pypiserver: PypiServer, tmp_path: Path) -> None:
+    """pypiserver's PEP 503 page says nothing about upload times: None, never a guess."""
+    pypiserver.add(*make_dists(tmp_path))
+    listing = project_listing(pypiserver.index_url, "demo-pkg")
+    assert {n: f.upload_time for n, f in listing.items()} == {WHEEL: None, SDIST: None}
+
+
+@pytest.mark.parametrize("age", [timedelta(days=13), timedelta(days=14)])
+def test_new_file_for_a_recent_pypi_release_passes(project: SampleProject,
+                                                   http_server: Callable[[Handler], str],
+                                                   age: timedelta) -> None:
+    """A release first uploaded up to 14 days ago takes a new file; the summary says when."""
+    wheel, _ = make_dists(project.root / "dist")
+    body = simple_json((WHEEL, sha256(wheel), iso(NOW - age)),
+                       ("demo_pkg-1.1.0.tar.gz", "c" * 64, iso(NOW - timedelta(days=100))))
+    url = http_server(lambda h: reply(h, 200, JSON_TYPE, body))
+    finding = index_version(pypi_context(project, url))
+    assert (finding.status, finding.summary) == (
+        Status.PASS, f"1 of 2 files already on {url}, identical: will be skipped; demo-pkg "
+        f"1.2.0 is on {url} since {(NOW - age):%Y-%m-%d}, {age.days} days ago: PyPI takes new "
+        "files for 14 days")
+
+
+@pytest.mark.parametrize("age", [timedelta(days=14, seconds=1), timedelta(days=15)])
+def test_new_file_for_a_pypi_release_older_than_14_days_fails(
+        project: SampleProject, http_server: Callable[[Handler], str], age: timedelta) -> None:
+    """A new file for a release first uploaded more than 14 days ago fails in PyPI's words."""
+    wheel, _ = make_dists(project.root / "dist")
+    body = simple_json((WHEEL, sha256(wheel), iso(NOW - age)))
+    url = http_server(lambda h: reply(h, 200, JSON_TYPE, body))
+    finding = index_version(pypi_context(project, url))
+    assert (finding.status, finding.summary) == (
+        Status.FAIL, f"demo-pkg 1.2.0 is on {url} since {(NOW - age):%Y-%m-%d}, {age.days} "
+        f"days ago, so PyPI refuses its 1 new file ({SDIST}): \"Uploading new files to "
+        "releases older than 14 days is not allowed.\"")
+    assert finding.hint == ("a release takes new files for 14 days after its first upload: "
+                            "bump the version with `nox -s bump -- patch` and rebuild with "
+                            "`nox -s build`")
+
+
+def test_release_age_is_its_earliest_file(project: SampleProject,
+                                          http_server: Callable[[Handler], str]) -> None:
+    """The release's age is that of its earliest file, of any kind, at any spelling of the
+    version (1.2 is the release 1.2.0)."""
+    wheel, _ = make_dists(project.root / "dist")
+    body = simple_json((WHEEL, sha256(wheel), iso(NOW - timedelta(days=2))),
+                       ("demo_pkg-1.2-cp312-cp312-manylinux_2_17_x86_64.whl", "f" * 64,
+                        iso(NOW - timedelta(days=20))))
+    url = http_server(lambda h: reply(h, 200, JSON_TYPE, body))
+    finding = index_version(pypi_context(project, url))
+    assert finding.status is Status.FAIL
+    assert finding.summary.startswith(f"demo-pkg 1.2.0 is on {url} since 2026-02-09, 20 days ago")
+
+
+def test_identical_files_of_an_old_release_will_be_skipped(
+        project: SampleProject, http_server: Callable[[Handler], str]) -> None:
+    """Every file already there and identical: a pass, however old the release."""
+    wheel, sdist = make_dists(project.root / "dist")
+    old = iso(NOW - timedelta(days=300))
+    body = simple_json((WHEEL, sha256(wheel), old), (SDIST, sha256(sdist), old))
+    url = http_server(lambda h: reply(h, 200, JSON_TYPE, body))
+    finding = index_version(pypi_context(project, url))
+    assert (finding.status, finding.summary) == (
+        Status.PASS, f"2 of 2 files already on {url}, identical: will be skipped")
+
+
+def test_pypi_release_without_upload_time_cannot_be_judged(
+        project: SampleProject, http_server: Callable[[Handler], str]) -> None:
+    """JSON without upload-time: the 14-day rule is not guessed, the warning says so."""
+    wheel, _ = make_dists(project.root / "dist")
+    body = simple_json((WHEEL, sha256(wheel), None))
+    url = http_server(lambda h: reply(h, 200, JSON_TYPE, body))
+    finding = index_version(pypi_context(project, url))
+    assert (finding.status, finding.summary) == (
+        Status.WARN, f"{url} gives no upload-time for {WHEEL}, so whether PyPI still takes new "
+        "files for demo-pkg 1.2.0 (for 14 days after its first upload) cannot be judged")
+    assert finding.hint == ("if demo-pkg 1.2.0 was first uploaded more than 14 days ago, bump "
+                            "the version with `nox -s bump -- patch` and rebuild with "
+                            "`nox -s build`")
+
+
+def test_pypi_target_read_through_pypiserver_html(project: SampleProject,
+                                                  pypiserver: PypiServer) -> None:
+    """A PEP 503 page (pypiserver) has no upload-time: a warning for a release it already
+    holds, a plain pass for a release it does not."""
+    wheel, _ = make_dists(project.root / "dist")
+    ctx = pypi_context(project, pypiserver.index_url)
+    finding = index_version(ctx)
+    assert (finding.status, finding.summary) == (
+        Status.PASS, f"none of the 2 files is on {pypiserver.index_url} yet")
+    pypiserver.add(wheel)
+    finding = index_version(ctx)
+    assert finding.status is Status.WARN
+    assert finding.summary.startswith(f"{pypiserver.index_url} gives no upload-time for {WHEEL}")
+
+
+def test_rules_of_old_releases_are_pypi_only(project: SampleProject,
+                                             http_server: Callable[[Handler], str]) -> None:
+    """Another index keeps no 14-day window: an old release there still takes new files."""
+    wheel, _ = make_dists(project.root / "dist")
+    body = simple_json((WHEEL, sha256(wheel), iso(NOW - timedelta(days=400))))
+    url = http_server(lambda h: reply(h, 200, JSON_TYPE, body))
+    ctx = project.context(url.removesuffix("simple/"), offline=False)
+    ctx.clock = lambda: NOW
+    finding = index_version(ctx)
+    assert (finding.status, finding.summary) == (
+        Status.PASS, f"1 of 2 files already on {url}, identical: will be skipped")
+
+
+@pytest.mark.parametrize("existing", ["demo-pkg-1.2.0.tar.gz", "Demo.Pkg-1.2.0.zip",
+                                      "demo_pkg-1.2.tar.gz"])
+def test_second_sdist_fails(project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+                            existing: str) -> None:
+    """An sdist of the same release under another name fails in PyPI's words."""
+    make_dists(project.root / "dist")
+    (pypiserver.packages_dir / existing).write_bytes(b"an older sdist")
+    finding = index_version(project.context(pypiserver.url, offline=False))
+    assert (finding.status, finding.summary) == (
+        Status.FAIL, f"{pypiserver.index_url} already has the sdist {existing} of demo-pkg "
+        f"1.2.0, so {SDIST} would be a second one (PyPI: \"Only one sdist may be uploaded per "
+        "release.\")")
+    assert finding.hint == ("a release keeps its first sdist: bump the version with "
+                            "`nox -s bump -- patch` and rebuild with `nox -s build`")
+
+
+def test_sdists_of_other_releases_and_a_wheel_only_release_pass(
+        project: SampleProject, pypiserver: PypiServer) -> None:
+    """Sdists of other versions and other wheels of this one leave room for our sdist."""
+    make_dists(project.root / "dist")
+    for name in ("demo_pkg-1.1.0.tar.gz", "demo_pkg-1.2.0.post1.tar.gz",
+                 "demo_pkg-1.2.0-cp312-cp312-manylinux_2_17_x86_64.whl"):
+        (pypiserver.packages_dir / name).write_bytes(b"another file")
+    finding = index_version(project.context(pypiserver.url, offline=False))
+    assert (finding.status, finding.summary) == (
+        Status.PASS, f"none of the 2 files is on {pypiserver.index_url} yet")

@@ -130,6 +130,7 @@ def test_token_is_in_no_child_argv_and_no_output(
 
     monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
     monkeypatch.setenv("PYPI_API_KEY", CANARY)
+    monkeypatch.setenv("TWINE_PASSWORD", CANARY)  # the local index's own password
     envdir = tmp_path_factory.mktemp("envs")
     code = nox_in_process(monkeypatch, demo.root, "--envdir", str(envdir), "-s", "build",
                           "publish", "--", "--repository", index.url, "--yes")
@@ -177,7 +178,7 @@ def test_session_help_lists_the_shared_options(demo: SampleProject, tmp_path: Pa
     run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--help")
     assert run.code == 0, run.output
     for option in ("--repository", "--offline", "--json", "--skip", "--yes", "--dry-run",
-                   "--tag", "--push", "--pre", "--commit"):
+                   "--tag", "--push", "--install", "--pre", "--commit"):
         assert option in run.output
     bad = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offlin")
     assert bad.code != 0 and "see 'nox -s <session> -- --help'" in bad.output

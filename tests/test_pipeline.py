@@ -1,14 +1,17 @@
 """The release pipeline (publish_checks/release/pipeline.py) driven by a fake runner.
 
-The fake stands in for the tools only (twine, uv/pip, the smoke command): an upload copies
-the named files into a real pypiserver's folder, as an upload does. The index (its listing,
-the wait for it, the downloads) and git (tag, push to a bare remote) are real.
+The fake stands in for the tools only (build, twine, uv/pip, the smoke script and commands):
+a build writes a release into its --outdir, an upload copies the named files into a real
+pypiserver's folder, as an upload does, and the smoke script answers for each module it is
+given. The index (its listing, the wait for it, the downloads) and git (tag, push to a bare
+remote) are real.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -25,8 +28,17 @@ from publish_checks.checks.report import Report, Status
 from publish_checks.release import install
 from publish_checks.release.build import BUILD_FAILED
 from publish_checks.release.install import FIX_RELEASED
-from publish_checks.release.pipeline import TWINE, ChecksFailed, Flags, publish
+from publish_checks.release.pipeline import (
+    TWINE,
+    ChecksFailed,
+    Flags,
+    build,
+    open_project,
+    publish,
+    verify,
+)
 from publish_checks.release.process import STEP_TIMEOUT, Completed, venv_python
+from publish_checks.release.smoke import SMOKE_SCRIPT, SMOKE_TIMEOUT
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_sdist, make_wheel
 from tests.pypiserver import PypiServer
@@ -48,7 +60,7 @@ def sha256(path: Path) -> str:
 class Call:
     """One command the pipeline ran, as the fake runner saw it when it ran."""
 
-    kind: str  # upload, venv, install or smoke
+    kind: str  # build, upload, venv, install, smoke (the script) or command
     argv: tuple[str, ...]
     env: dict[str, str]
     cwd: Path | None
@@ -56,6 +68,7 @@ class Call:
     echo: bool
     cwd_entries: tuple[str, ...]  # what the working folder held
     files: dict[str, str]  # arguments that were existing files: path → sha256
+    timeout: float = STEP_TIMEOUT
 
 
 def kind_of(argv: Sequence[str]) -> str:
@@ -65,7 +78,11 @@ def kind_of(argv: Sequence[str]) -> str:
         return "venv"
     if argv[1:3] == ["pip", "install"] or argv[1:4] == ["-m", "pip", "install"]:
         return "install"
-    return "smoke"
+    if argv[1:3] == ["-m", "build"]:
+        return "build"
+    if argv[1:3] == ["-c", SMOKE_SCRIPT]:
+        return "smoke"
+    return "command"
 
 
 class FakeRunner:
@@ -73,14 +90,18 @@ class FakeRunner:
 
     def __init__(self, tools: Path, index: PypiServer, *, interactive: bool = False,
                  answer: bool = False, upload: Completed | None = None,
-                 install: Completed | None = None, smoke: Completed | None = None) -> None:
+                 install: Completed | None = None, smoke: Completed | None = None,
+                 broken: Mapping[str, str] | None = None, hang: str = "") -> None:
         self.interactive = interactive
         self.tools = tools
         self.index = index
         self.answer = answer
         self.upload_result = upload  # None: the upload works
         self.install_result = install or Completed(0, "")
-        self.smoke_result = smoke or Completed(0, SMOKE_OUTPUT + "\n")
+        self.smoke_result = smoke or Completed(0, SMOKE_OUTPUT + "\n")  # the commands'
+        self.broken = dict(broken or {})  # module or entry point → the error it raises
+        self.hang = hang  # the module the smoke script is stopped in, past its time
+        self.plans: list[dict[str, object]] = []  # what the smoke script was given
         self.provided: list[tuple[str, ...]] = []
         self.calls: list[Call] = []
         self.logs: list[str] = []
@@ -98,9 +119,10 @@ class FakeRunner:
             timeout: float = STEP_TIMEOUT) -> Completed:
         args = tuple(str(a) for a in argv)
         kind = kind_of(list(args))
-        files = {a: sha256(Path(a)) for a in args[1:] if Path(a).is_file()}
+        files = {a: sha256(Path(a)) for a in args[1:] if "\n" not in a and Path(a).is_file()}
         entries = tuple(sorted(p.name for p in cwd.iterdir())) if cwd and cwd.is_dir() else ()
-        self.calls.append(Call(kind, args, dict(env), cwd, tuple(secrets), echo, entries, files))
+        self.calls.append(Call(kind, args, dict(env), cwd, tuple(secrets), echo, entries, files,
+                               timeout))
         if kind == "upload":
             return self._upload([Path(a) for a in files])
         if kind == "venv":
@@ -108,7 +130,28 @@ class FakeRunner:
             return Completed(0, "")
         if kind == "install":
             return self.install_result
+        if kind == "build":
+            make_release(Path(args[args.index("--outdir") + 1]))
+            return Completed(0, "Successfully built\n")
+        if kind == "smoke":
+            return self._smoke(Path(args[-2]), Path(args[-1]), timeout)
         return self.smoke_result
+
+    def _smoke(self, plan: Path, report: Path, timeout: float) -> Completed:
+        """What the smoke script writes: each module started, and failed if it is broken."""
+        events: list[list[str]] = []
+        self.plans.append(json.loads(plan.read_text("utf-8")))
+        for module in json.loads(plan.read_text("utf-8"))["modules"]:
+            events.append(["start", "module", module])
+            if module == self.hang:
+                report.write_text("".join(json.dumps(e) + "\n" for e in events), "utf-8")
+                return Completed(-9, f"(stopped after {timeout:.0f} s)\n", timed_out=True)
+            if module in self.broken:
+                events.append(["fail", "module", module, self.broken[module],
+                               f"Traceback (most recent call last):\n{self.broken[module]}"])
+        events.append(["done"])
+        report.write_text("".join(json.dumps(e) + "\n" for e in events), "utf-8")
+        return Completed(0, "")
 
     def _upload(self, files: Sequence[Path]) -> Completed:
         if self.upload_result is not None:
@@ -140,9 +183,10 @@ class FakeRunner:
 
 def fake(tmp_path: Path, index: PypiServer, *, interactive: bool = False, answer: bool = False,
          upload: Completed | None = None, install: Completed | None = None,
-         smoke: Completed | None = None) -> FakeRunner:
+         smoke: Completed | None = None, broken: Mapping[str, str] | None = None,
+         hang: str = "") -> FakeRunner:
     return FakeRunner(tmp_path / "tools" / "bin", index, interactive=interactive, answer=answer,
-                      upload=upload, install=install, smoke=smoke)
+                      upload=upload, install=install, smoke=smoke, broken=broken, hang=hang)
 
 
 def released(project: SampleProject) -> tuple[Path, Path]:
@@ -152,7 +196,9 @@ def released(project: SampleProject) -> tuple[Path, Path]:
 
 
 def context(project: SampleProject, index: PypiServer, **env: str) -> Context:
-    return project.context(index.url, offline=False, env={"PYPI_API_KEY": TOKEN, **env})
+    """The project aimed at the index, with the index's own password in TWINE_PASSWORD (a
+    private index never gets PYPI_API_KEY)."""
+    return project.context(index.url, offline=False, env={"TWINE_PASSWORD": TOKEN, **env})
 
 
 def on_index(index: PypiServer) -> dict[str, str]:
@@ -192,7 +238,7 @@ def test_publish_uploads_every_planned_file_and_proves_the_release(
     assert all(line.endswith(f"sha256 {sha256(p)}  to upload")
                for line, p in zip(plan[1:], (wheel, sdist), strict=True))
     assert [c.kind for c in runner.calls] == ["upload", "venv", "install", "smoke"]
-    assert runner.shown[1:] == [SMOKE_OUTPUT, closing_lines(
+    assert runner.shown[1:] == [closing_lines(
         pypiserver, sdist, wheel, "git tag -a v1.2.0 -m 'Release 1.2.0'",
         "git push origin v1.2.0")]
     assert runner.reports == [(outcome.report, "publish-checks verify", True)]
@@ -413,8 +459,8 @@ def test_failing_checks_stop_publish_before_the_upload(
 @pytest.mark.parametrize(("output", "what", "fix"), [
     ("HTTPError: 403 Forbidden from {url}\nInvalid or non-existent authentication information.",
      "the index refused the credentials (403)",
-     "check the username (__token__) and password for {netloc}: PYPI_API_KEY, the credentials "
-     "file or ~/.pypirc"),
+     "check the username (__token__) and password for {netloc} (TWINE_PASSWORD from the "
+     "environment)"),
     ("HTTPError: 400 Bad Request from {url}\nFile already exists ('demo_pkg-1.2.0.tar.gz', "
      "with blake2_256 hash 'ab').",
      "the index already has a file with this name and different contents",
@@ -518,26 +564,54 @@ def test_the_install_proof_installs_the_files_fetched_from_the_index(
     assert f"Installing demo-pkg==1.2.0 ({WHEEL}) into a fresh virtualenv" in runner.logs
 
 
-def test_the_smoke_test_runs_in_an_empty_folder_with_the_fresh_venv_first_on_path(
+def test_the_smoke_script_imports_every_module_of_the_wheel_in_an_empty_folder(
         project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
-    """The smoke command sees the new venv's bin first on PATH and none of the project files."""
+    """The fresh venv's Python runs the smoke script on every module of the wheel, in a
+    folder that holds none of the project's files, within the smoke test's time limit."""
     released(project)
     runner = fake(tmp_path, pypiserver)
     publish(runner, context(project, pypiserver), Flags(yes=True))
     (venv,), (smoke,) = runner.of_kind("venv"), runner.of_kind("smoke")
     fresh = Path(venv.argv[-1])
-    assert smoke.argv == ("python", "-c", "import demo_pkg")
-    assert smoke.cwd is not None and smoke.cwd_entries == ()
-    assert smoke.cwd.parent == fresh.parent and smoke.cwd != project.root
-    assert smoke.env["PATH"].split(os.pathsep)[0] == str(venv_python(fresh).parent)
-    assert smoke.env["VIRTUAL_ENV"] == str(fresh)
-    assert "Smoke test: python -c 'import demo_pkg'" in runner.logs
+    work = fresh.parent
+    assert smoke.argv == (str(venv_python(fresh)), "-c", SMOKE_SCRIPT,
+                          str(work / "smoke-plan.json"), str(work / "smoke-report.jsonl"))
+    assert runner.plans == [{"project": "demo-pkg", "modules": ["demo_pkg", "demo_pkg.core"]}]
+    assert smoke.cwd == work / "cwd" and smoke.cwd_entries == ()
+    assert "Smoke test: importing 2 modules, loading the entry points" in runner.logs
+    assert "Smoke test: 2 modules imported, 0 entry points loaded" in runner.logs
     assert runner.logs[-1] == "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs"
 
 
+def test_configured_smoke_commands_run_after_the_imports_with_the_fresh_venv_first_on_path(
+        tmp_path: Path, pypiserver: PypiServer) -> None:
+    """Each smoke-test command runs as well as the imports, in the empty folder, with the new
+    venv's bin first on PATH; what they print is shown."""
+    project = SampleProject.create(tmp_path / "p", extra_config=(
+        '\n[tool.publish-checks]\nsmoke-test = [["demo", "--version"], ["demo", "--help"]]\n'))
+    project.commit("initial")
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    # dists-stale: the byte-built sdist holds the sample's pyproject.toml, not this one.
+    publish(runner, context(project, pypiserver), Flags(yes=True, skip=("dists-stale",)))
+    assert [c.kind for c in runner.calls] == ["upload", "venv", "install", "smoke", "command",
+                                              "command"]
+    (venv,), (smoke,) = runner.of_kind("venv"), runner.of_kind("smoke")
+    fresh = Path(venv.argv[-1])
+    for call, argv in zip(runner.of_kind("command"), [("demo", "--version"), ("demo", "--help")],
+                          strict=True):
+        assert call.argv == argv and call.cwd == smoke.cwd and call.cwd_entries == ()
+        assert call.env["PATH"].split(os.pathsep)[0] == str(venv_python(fresh).parent)
+        assert call.env["VIRTUAL_ENV"] == str(fresh)
+    assert runner.shown[1] == f"{SMOKE_OUTPUT}\n{SMOKE_OUTPUT}"
+    assert "Smoke test: 2 modules imported, 0 entry points loaded, 2 commands run" in runner.logs
+
+
 @pytest.mark.parametrize(("step", "message"), [
-    ("install", "installing demo-pkg==1.2.0 failed (exit status 1):\nERROR: no matching dist"),
-    ("smoke", "the smoke test failed (exit status 1):\nModuleNotFoundError: demo_pkg"),
+    ("install", "installing demo-pkg==1.2.0 failed (exit status 1)\nERROR: no matching dist"),
+    ("smoke", "the smoke test failed: import demo_pkg.core failed: ModuleNotFoundError: No "
+              "module named 'yaml'\nTraceback (most recent call last):\n"
+              "ModuleNotFoundError: No module named 'yaml'"),
 ], ids=["install", "smoke"])
 def test_a_failed_install_proof_tags_nothing_but_says_what_is_left(
         project: SampleProject, pypiserver: PypiServer, tmp_path: Path, step: str,
@@ -546,7 +620,7 @@ def test_a_failed_install_proof_tags_nothing_but_says_what_is_left(
     sdist, wheel = released(project)
     failure = Completed(1, message.splitlines()[-1] + "\n")
     runner = fake(tmp_path, pypiserver, install=failure if step == "install" else None,
-                  smoke=failure if step == "smoke" else None)
+                  broken={"demo_pkg.core": message.splitlines()[-1]} if step == "smoke" else None)
     with pytest.raises(ReleaseError) as raised:
         publish(runner, context(project, pypiserver), Flags(yes=True, tag=True, push=True))
     assert (raised.value.message, raised.value.hint) == (message, FIX_RELEASED)
@@ -603,4 +677,156 @@ def test_push_without_a_remote_fails_but_prints_what_is_left(
     assert tags(project) == "v1.2.0"
     assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, "git push origin v1.2.0")
     assert set(on_index(pypiserver)) == {WHEEL, SDIST}
+
+
+# dists-install: the release works before it is uploaded.
+
+MISSING_PAGE = "FileNotFoundError: [Errno 2] No such file or directory: 'page.html'"
+INSTALL_FIX = ("put every file and module the code needs into the wheel (package data, modules "
+               "an exclude left out, the function each entry point names), then nox -s build; "
+               "a module that must not be imported here goes in smoke-skip-modules\n"
+               "the error ends:\n  Traceback (most recent call last):\n  " + MISSING_PAGE)
+
+
+def opened(project: SampleProject, index: PypiServer, runner: FakeRunner) -> Context:
+    """The project as the front ends open it: the installer is the pipeline's own."""
+    return open_project(runner, project.root, index.url,
+                        environ={**os.environ, "TWINE_PASSWORD": TOKEN}, offline=False)
+
+
+@pytest.mark.parametrize("broken", [True, False], ids=["broken", "correct"])
+def test_publish_never_uploads_a_release_that_fails_dists_install(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path, broken: bool) -> None:
+    """A wheel whose package fails to import fails dists-install and nothing is uploaded; a
+    correct one is installed and smoke-tested from dist/ first, then uploaded and proved."""
+    released(project)
+    runner = fake(tmp_path, pypiserver, broken={"demo_pkg": MISSING_PAGE} if broken else None)
+    ctx = opened(project, pypiserver, runner)
+    if broken:
+        with pytest.raises(ChecksFailed) as raised:
+            publish(runner, ctx, Flags(yes=True))
+        assert raised.value.message == "not publishing: 1 check(s) failed; nothing was uploaded"
+        ((report, _, _),) = runner.reports
+        result = report.get("dists-install")
+        assert (result.status, result.summary, result.hint) == (
+            Status.FAIL, f"{WHEEL} installs, but the smoke test failed: import demo_pkg failed: "
+                         f"{MISSING_PAGE}", INSTALL_FIX)
+        assert [c.kind for c in runner.calls] == ["venv", "install", "smoke"]
+        assert on_index(pypiserver) == {}
+    else:
+        outcome = publish(runner, ctx, Flags(yes=True))
+        assert outcome.report.get("dists-install").summary == (
+            f"{WHEEL} installs into a fresh virtualenv: 2 modules imported, 0 entry points "
+            "loaded")
+        assert [c.kind for c in runner.calls] == ["venv", "install", "smoke", "upload", "venv",
+                                                  "install", "smoke"]
+        assert set(on_index(pypiserver)) == {WHEEL, SDIST}
+    (first, *_) = runner.of_kind("install")
+    assert [Path(f).parent for f in first.files] == [project.root / "dist"]  # not from the index
+
+
+@pytest.mark.parametrize("broken", [True, False], ids=["broken", "correct"])
+def test_build_fails_when_the_built_release_fails_dists_install(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path, broken: bool) -> None:
+    """The build's dist checks install what was built: a broken package fails the build and
+    leaves its marker (a chained publish refuses); a correct one passes."""
+    runner = fake(tmp_path, pypiserver, broken={"demo_pkg.core": MISSING_PAGE} if broken
+                  else None)
+    ctx = opened(project, pypiserver, runner)
+    if broken:
+        with pytest.raises(ReleaseError) as raised:
+            build(runner, ctx, Flags())
+        assert raised.value.message == ("the built files failed a check: fix what is marked ✗ "
+                                        "above, then build again")
+        assert (project.root / "dist" / BUILD_FAILED).is_file()
+    else:
+        build(runner, ctx, Flags())
+        assert not (project.root / "dist" / BUILD_FAILED).exists()
+    ((report, title, _),) = runner.reports
+    result = report.get("dists-install")
+    assert title == "publish-checks build: dist checks"
+    assert result.status is (Status.FAIL if broken else Status.PASS)
+    assert result.summary == (
+        f"{WHEEL} installs, but the smoke test failed: import demo_pkg.core failed: "
+        f"{MISSING_PAGE}" if broken else
+        f"{WHEEL} installs into a fresh virtualenv: 2 modules imported, 0 entry points loaded")
+    assert [c.kind for c in runner.calls] == ["build", "venv", "install", "smoke"]
+
+
+def test_skip_dists_install_builds_without_installing(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """--skip dists-install (a machine that cannot reach the indexes) builds and installs
+    nothing."""
+    runner = fake(tmp_path, pypiserver, broken={"demo_pkg": MISSING_PAGE})
+    build(runner, opened(project, pypiserver, runner), Flags(skip=("dists-install",)))
+    ((report, _, _),) = runner.reports
+    assert report.get("dists-install").summary == "skipped by --skip"
+    assert [c.kind for c in runner.calls] == ["build"]
+
+
+@pytest.mark.parametrize(("steps", "hint"), [
+    (NOX_STEPS, "nox -s verify -- --install"), (CLI_STEPS, "publish-checks verify --install")])
+def test_verify_skips_dists_install_unless_given_install(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path, steps: Steps,
+        hint: str) -> None:
+    """A plain verify installs nothing and says how to ask; --install runs the check."""
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    ctx = dataclasses.replace(opened(project, pypiserver, runner), steps=steps)
+    result = verify(runner, ctx, Flags()).get("dists-install")
+    assert (result.status, result.summary) == (
+        Status.SKIP, f"installs the release only when asked: {hint} (build, publish and "
+                     "rehearse always do)")
+    assert runner.calls == []
+    result = verify(runner, ctx, Flags(install=True)).get("dists-install")
+    assert (result.status, result.summary) == (
+        Status.PASS, f"{WHEEL} installs into a fresh virtualenv: 2 modules imported, 0 entry "
+                     "points loaded")
+    assert [c.kind for c in runner.calls] == ["venv", "install", "smoke"]
+
+
+def test_the_same_files_are_installed_once_per_run(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """Build then publish in one run (as a rehearsal does) installs the built files once
+    before the upload; the proof after it installs what the index serves."""
+    runner = fake(tmp_path, pypiserver)
+    built = build(runner, opened(project, pypiserver, runner), Flags())
+    publish(runner, built, Flags(yes=True))
+    assert [c.kind for c in runner.calls] == ["build", "venv", "install", "smoke", "upload",
+                                              "venv", "install", "smoke"]
+
+
+def test_a_smoke_test_past_its_time_fails_dists_install_naming_the_module(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """The smoke script runs under its own time limit; stopped, it names the module it was
+    importing, and nothing is uploaded."""
+    released(project)
+    runner = fake(tmp_path, pypiserver, hang="demo_pkg.core")
+    with pytest.raises(ChecksFailed):
+        publish(runner, opened(project, pypiserver, runner), Flags(yes=True))
+    ((report, _, _),) = runner.reports
+    assert report.get("dists-install").summary == (
+        f"{WHEEL} installs, but the smoke test failed: the import script failed: it stopped "
+        f"after {SMOKE_TIMEOUT:.0f} s while trying to import demo_pkg.core")
+    (smoke,) = runner.of_kind("smoke")
+    assert smoke.timeout == SMOKE_TIMEOUT
+    assert on_index(pypiserver) == {}
+
+
+def test_a_release_that_does_not_install_fails_dists_install_with_the_installer_error(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """An unresolvable dependency: the installer's error ends the hint; nothing is uploaded."""
+    released(project)
+    error = "error: No solution found when resolving dependencies: no-such-dependency"
+    runner = fake(tmp_path, pypiserver, install=Completed(1, f"{error}\n"))
+    with pytest.raises(ChecksFailed):
+        publish(runner, opened(project, pypiserver, runner), Flags(yes=True))
+    ((report, _, _),) = runner.reports
+    result = report.get("dists-install")
+    assert (result.summary, result.hint) == (
+        "installing demo-pkg==1.2.0 failed (exit status 1)",
+        "the release and its dependencies must install from your usual indexes: fix what the "
+        "installer says, then nox -s build (on a machine that cannot reach them: --skip "
+        f"dists-install)\nthe error ends:\n  {error}")
+    assert [c.kind for c in runner.calls] == ["venv", "install"] and on_index(pypiserver) == {}
 

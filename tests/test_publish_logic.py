@@ -14,7 +14,7 @@ import pytest
 from publish_checks._errors import ReleaseError
 from publish_checks._text import human_size
 from publish_checks.release.build import clean_outputs, file_table, normalize_sdist
-from publish_checks.release.install import smoke_command, top_level_imports
+from publish_checks.release.install import identity
 from publish_checks.release.plan import (
     NULL_KEYRING,
     explain_upload_failure,
@@ -23,6 +23,7 @@ from publish_checks.release.plan import (
     twine_env,
 )
 from publish_checks.release.process import run_redacted
+from publish_checks.release.smoke import importable_modules, wheel_paths
 from publish_checks.release.summary import next_steps
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_wheel
@@ -58,10 +59,11 @@ def test_plan_refuses_a_file_the_index_has_with_other_bytes(project: SampleProje
 
 
 def test_twine_argv_names_explicit_files_and_never_a_credential(project: SampleProject) -> None:
-    """twine gets the exact paths to send and the URL; the token stays in the environment."""
-    token = make_token()
+    """twine gets the exact paths to send and the URL; the index's own password (here
+    TWINE_PASSWORD) stays in the environment."""
+    token = "private-index-" + make_token()[5:]
     sdist, wheel = released(project)
-    ctx = project.context(URL, env={"PYPI_API_KEY": token})
+    ctx = project.context(URL, env={"TWINE_PASSWORD": token})
     plan = make_plan(ctx, {})
     argv = twine_argv(plan)
     assert argv[:3] == ["twine", "--no-color", "upload"]
@@ -80,16 +82,22 @@ def test_without_a_token_twine_uses_its_own_keyring_or_trusted_publishing(
     assert twine_env(project.context(URL)) == {"TWINE_NON_INTERACTIVE": "1"}
 
 
-def test_a_pypirc_section_lets_twine_read_its_password(project: SampleProject) -> None:
-    """For a ~/.pypirc repository with a password, twine is pointed at the section by name."""
+def test_a_pypirc_section_password_reaches_twine_through_its_environment(
+        project: SampleProject) -> None:
+    """A ~/.pypirc section's URL, user and password are read once: twine gets the URL on its
+    command line and the password only as TWINE_PASSWORD, like every other secret."""
     home = Path(os.environ["HOME"])
     home.mkdir(parents=True, exist_ok=True)
     (home / ".pypirc").write_text("[corp]\nrepository = https://corp.example/\n"
                                   "username = me\npassword = secret-pw\n")
     released(project)
-    argv = twine_argv(make_plan(project.context("corp"), {}))
-    assert argv[argv.index("--repository") + 1] == "corp"
-    assert "--repository-url" not in argv and "secret-pw" not in argv
+    ctx = project.context("corp")
+    argv = twine_argv(make_plan(ctx, {}))
+    assert argv[argv.index("--repository-url") + 1] == "https://corp.example/"
+    assert "--repository" not in argv and not any("secret-pw" in a for a in argv)
+    assert twine_env(ctx) == {"TWINE_NON_INTERACTIVE": "1", "TWINE_USERNAME": "me",
+                              "TWINE_PASSWORD": "secret-pw",
+                              "PYTHON_KEYRING_BACKEND": NULL_KEYRING}
 
 
 def test_attestations_are_sent_with_their_files(project: SampleProject) -> None:
@@ -140,21 +148,37 @@ def test_a_403_from_pypi_is_about_the_token(project: SampleProject) -> None:
     assert "https://pypi.org/manage/account/token/" in hint
 
 
-def test_smoke_command_imports_every_top_level_package_of_the_wheel(
-        tmp_path: Path, project: SampleProject) -> None:
-    """The default smoke test imports what the wheel installs, not the project's name."""
-    wheel = make_wheel(tmp_path, files={"attr/__init__.py": "", "attrs/__init__.py": "",
-                                        "single.py": "", "attr/_make.py": ""})
-    assert top_level_imports(wheel) == ["attr", "attrs", "single"]
-    assert smoke_command(project.context(), wheel) == [
-        "python", "-c", "import attr; import attrs; import single"]
+def test_the_smoke_test_imports_every_module_the_wheel_installs(tmp_path: Path) -> None:
+    """Every module and extension module in an importable place, parents first; not tests,
+    __main__, stubs, data folders inside a package, or .dist-info."""
+    wheel = make_wheel(tmp_path, files={
+        "attr/__init__.py": "", "attr/_make.py": "", "attr/_make.pyi": "", "attr/py.typed": "",
+        "attr/__main__.py": "", "attr/tests/__init__.py": "", "attr/tests/test_make.py": "",
+        "attr/testing.py": "", "attr/templates/hook.py": "", "attr/class/x.py": "",
+        "attrs/__init__.py": "", "single.py": "", "speed.cpython-311-x86_64-linux-gnu.so": "",
+        "demo_pkg-1.2.0.data/purelib/extra.py": "", "demo_pkg-1.2.0.data/scripts/tool.py": "",
+        "google/cloud/storage/__init__.py": "", "docs-src/conf.py": ""})
+    assert importable_modules(wheel_paths(wheel)) == [
+        "attr", "attr._make", "attrs", "extra", "google.cloud.storage", "single", "speed"]
 
 
-def test_configured_smoke_command_wins(tmp_path: Path) -> None:
-    """smoke-test in [tool.publish-checks] replaces the import check."""
-    project = SampleProject.create(tmp_path / "p", extra_config=(
-        '\n[tool.publish-checks]\nsmoke-test = ["demo", "--version"]\n'))
-    assert smoke_command(project.context(), None) == ["demo", "--version"]
+def test_smoke_skip_modules_leave_out_a_module_and_its_submodules() -> None:
+    """A module named in smoke-skip-modules is not imported, nor is anything under it."""
+    paths = ["pkg/__init__.py", "pkg/gui/__init__.py", "pkg/gui/qt.py", "pkg/guide.py",
+             "pkg/core.py"]
+    assert importable_modules(paths, ("pkg.gui",)) == ["pkg", "pkg.core", "pkg.guide"]
+    assert importable_modules(paths, ("pkg",)) == []
+
+
+@pytest.mark.parametrize(("filename", "expected"), [
+    ("demo_pkg-1.2.0-py3-none-any.whl", ("demo-pkg", "1.2.0")),
+    ("demo_pkg-1.2.0.tar.gz", ("demo-pkg", "1.2.0")),
+    ("Demo.Pkg-1.2.0rc1.zip", ("demo-pkg", "1.2.0rc1")),
+])
+def test_a_release_file_names_its_project_and_version(filename: str,
+                                                       expected: tuple[str, str]) -> None:
+    """The smoke test looks for the distribution its file name gives, normalized."""
+    assert identity(Path(filename)) == expected
 
 
 def test_next_steps_print_only_what_was_not_done(project: SampleProject) -> None:

@@ -33,8 +33,6 @@ SPEC_IDS = (
 )
 # SPEC §4 ids whose checks later issues add: named here, never as stubs in the registry.
 NOT_YET = {
-    "dists-archive": "issue 8",
-    "dists-install": "issue 8",
     "git-upstream": "issue 10",
     "dists-attestations": "issue 11",
 }

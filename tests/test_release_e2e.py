@@ -137,7 +137,7 @@ def test_publish_explains_a_refused_password(demo: SampleProject, envdir: Path,
     """A 403 from the index becomes 'refused the credentials' with the fix."""
     build(demo, envdir)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
-                  env={"PYPI_API_KEY": "wrong-password"})
+                  env={"TWINE_PASSWORD": "wrong-password"})
     assert run.code != 0
     assert "upload failed: the index refused the credentials (403" in run.output
     assert f"check the username (__token__) and password for {index.url[7:-1]}" in run.output
@@ -170,7 +170,7 @@ def test_killed_upload_resumes_with_exactly_the_right_files(demo: SampleProject,
              "--repository", proxy, "--yes"],
             cwd=demo.root, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True,
-            env={**os.environ, "PYPI_API_KEY": CANARY})
+            env={**os.environ, "PYPI_API_KEY": CANARY, "TWINE_PASSWORD": CANARY})
         try:
             assert faults.held.wait(timeout=300), "the second upload never started"
             os.killpg(child.pid, signal.SIGKILL)
@@ -232,8 +232,9 @@ def test_a_failed_build_stops_publish_even_when_its_checks_are_skipped(
     demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text()
                .replace('build-backend = "setuptools.build_meta"', 'build-backend = "nope"'))
     demo.commit("break the build")
-    skips = [a for i in ("dists-present", "dists-stale", "dists-metadata", "dists-contents",
-                         "dists-secrets", "dists-size", "version-consistent", "index-version")
+    skips = [a for i in ("dists-present", "dists-stale", "dists-metadata", "dists-archive",
+                         "dists-contents", "dists-secrets", "dists-size", "version-consistent",
+                         "index-version")
              for a in ("--skip", i)]
     run = run_nox(demo.root, envdir, "-s", "build", "publish", "--", "--repository", index.url,
                   "--yes", *skips)
@@ -249,7 +250,7 @@ def test_publish_with_the_password_in_the_url_keeps_it_secret(
     build(demo, envdir)
     url = index.url.replace("http://", f"http://__token__:{CANARY}@")
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", url, "--yes",
-                  env={"PYPI_API_KEY": ""})
+                  env={"PYPI_API_KEY": "", "TWINE_PASSWORD": ""})
     assert run.code == 0, run.output
     assert "the password from the repository URL" in run.output
     assert on_index(index) == {WHEEL, SDIST}
@@ -273,7 +274,8 @@ def test_publish_json_keeps_stdout_for_the_report(demo: SampleProject, envdir: P
     result = subprocess.run(
         [sys.executable, "-m", "nox", "--envdir", str(envdir), "-s", "publish", "--",
          "--repository", index.url, "--yes", "--json"], cwd=demo.root, capture_output=True,
-        text=True, stdin=subprocess.DEVNULL, env={**os.environ, "PYPI_API_KEY": CANARY},
+        text=True, stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYPI_API_KEY": CANARY, "TWINE_PASSWORD": CANARY},
         timeout=600, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
@@ -331,7 +333,7 @@ def test_failed_publish_never_tags(demo: SampleProject, envdir: Path, index: Loc
     """When the upload is refused, --tag creates no tag."""
     build(demo, envdir)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
-                  "--tag", env={"PYPI_API_KEY": "wrong-password"})
+                  "--tag", env={"TWINE_PASSWORD": "wrong-password"})
     assert run.code != 0
     assert demo.git("tag", "-l") == ""
 
@@ -389,7 +391,7 @@ def test_interactive_confirmation(demo: SampleProject, envdir: Path, index: Loca
         [sys.executable, "-m", "nox", "--envdir", str(envdir), "-s", "publish", "--",
          "--repository", index.url], cwd=demo.root, stdin=terminal,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYPI_API_KEY": CANARY, "NO_COLOR": "1"})
+        env={**os.environ, "PYPI_API_KEY": CANARY, "TWINE_PASSWORD": CANARY, "NO_COLOR": "1"})
     os.close(terminal)
     if answer:
         os.write(controller, answer.encode())

@@ -85,10 +85,11 @@ def test_declared_repository(corp: SampleProject) -> None:
 
 
 def test_declared_repository_with_its_own_index_url(corp: SampleProject) -> None:
-    """An explicit index-url is used as given (with a trailing slash)."""
+    """An explicit index-url is used as given (with a trailing slash); a private index
+    without a token-variable of its own gets none, never PyPI's."""
     target = corp.context("mirror").target
     assert target.index_url == "https://nexus.invalid/repository/py-group/simple/"
-    assert target.token_variable == "PYPI_API_KEY"
+    assert target.token_variable is None
 
 
 def test_configured_default_repository(tmp_path: Path) -> None:
@@ -102,11 +103,12 @@ def test_configured_default_repository(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("url", "token_host", "variable"), [
     ("https://upload.pypi.org/legacy/", "pypi.org", "PYPI_API_KEY"),
     ("https://test.pypi.org/legacy", "test.pypi.org", "TEST_PYPI_API_KEY"),
-    ("https://pypi.example.invalid/legacy/", None, "PYPI_API_KEY"),
+    ("https://pypi.example.invalid/legacy/", None, None),
 ])
 def test_url_repository(project: SampleProject, url: str, token_host: str | None,
-                        variable: str) -> None:
-    """A URL is its own target; pypi.org hosts keep their token checks and variables."""
+                        variable: str | None) -> None:
+    """A URL is its own target; pypi.org hosts keep their token checks and variables, and
+    another host has no token variable (PyPI's is never sent there)."""
     target = project.context(url).target
     assert target.upload_url == url.rstrip("/") + "/"
     assert target.token_host == token_host
@@ -127,7 +129,7 @@ def test_pypirc_section_is_a_repository(project: SampleProject) -> None:
     assert target.upload_url == "https://pypi.private.invalid/legacy/"
     assert target.index_url == "https://pypi.private.invalid/simple/"
     assert target.username == "alice"
-    assert target.pypirc_password is False
+    assert target.pypirc_password == ""
 
 
 def test_pypirc_section_without_url_is_a_usage_error(project: SampleProject) -> None:
@@ -190,7 +192,7 @@ def test_pypirc_password_for_pypi_is_a_token_source(project: SampleProject, name
 def test_broken_pypirc_does_not_stop_a_pypi_release(project: SampleProject) -> None:
     """For the built-in indexes an unreadable ~/.pypirc is just not a token source."""
     write_pypirc("[pypi\npassword = x\n")
-    assert project.context("pypi").target.pypirc_password is False
+    assert project.context("pypi").target.pypirc_password == ""
 
 
 def test_resolve_target_reads_home_from_the_given_environment(project: SampleProject,
@@ -206,11 +208,11 @@ def test_resolve_target_reads_home_from_the_given_environment(project: SamplePro
 
 def test_a_password_in_a_repository_url_is_kept_out_of_every_name(tmp_path: Path) -> None:
     """user:password@ is split off the URL: the target's name, URLs and repr hold no secret."""
-    from publish_checks.project.repository import split_credentials
+    from publish_checks.project.urls import ParsedUrl, parse_url
 
-    assert split_credentials("https://alice:S3cret@host.example:8443/legacy/") == (
+    assert parse_url("https://alice:S3cret@host.example:8443/legacy/") == ParsedUrl(
         "https://host.example:8443/legacy/", "alice", "S3cret")
-    assert split_credentials("https://host.example/") == ("https://host.example/", None, "")
+    assert parse_url("https://host.example/") == ParsedUrl("https://host.example/", None, "")
     project = SampleProject.create(tmp_path / "p")
     ctx = project.context("https://alice:S3cret@host.example/legacy/")
     assert "S3cret" not in ctx.target.name + repr(ctx.target) + str(ctx.target.index_url)

@@ -205,7 +205,7 @@ def test_token_format(project: SampleProject, value: str, status: Status, fragme
     (None, {}, None, "no token to check (credentials-source says where one would come from)"),
     (None, {}, "OTHER=1\n", "no token to check: .env.local has no PYPI_API_KEY"),
     ("local", {"PYPI_API_KEY": make_token()}, None, "not a pypi- token"),
-    ("https://pypi.example.com/legacy/", {"PYPI_API_KEY": make_token()}, None,
+    ("https://pypi.example.com/legacy/", {"TWINE_PASSWORD": "its-own-password"}, None,
      "pypi.example.com is not PyPI: private indexes use passwords"),
 ])
 @pytest.mark.parametrize("check", [token_format, token_scope])

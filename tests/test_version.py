@@ -8,7 +8,12 @@ import pytest
 
 from publish_checks import Status
 from publish_checks.project.config import load_config
-from publish_checks.project.version import declared_version, parse_version_text, version_problem
+from publish_checks.project.version import (
+    SourceKind,
+    declared_version,
+    parse_version_text,
+    version_problem,
+)
 from tests.builders import SampleProject
 
 STATIC = '''\
@@ -463,3 +468,210 @@ def test_a_version_of_thousands_of_digits_fails_briefly(tmp_path: Path) -> None:
     assert result.summary == f"VERSION: {'1' * 80!r}… (5000 characters) is not a PEP 440 version"
     assert len(result.hint) < 200
     assert report.get("changelog-entry").status is Status.SKIP
+
+
+# versions read where other backends and config files put them (issue 8) -------------------
+
+HATCH_BARE = HATCH.split("[tool.hatch.version]")[0]
+SETUPTOOLS_BARE = STATIC.split("[project]")[0]  # [build-system] only: metadata in setup.cfg
+PDM = '''\
+[build-system]
+requires = ["pdm-backend"]
+build-backend = "pdm.backend"
+
+[project]
+name = "demo-pkg"
+dynamic = ["version"]
+
+'''
+POETRY = '''\
+[build-system]
+requires = ["poetry-core>=1.0.0"]
+build-backend = "poetry.core.masonry.api"
+
+[tool.poetry]
+name = "demo-pkg"
+version = "{version}"
+description = "Demo."
+authors = ["A <a@example.org>"]
+
+[tool.poetry.dependencies]
+python = ">=3.10"
+
+[tool.poetry.dependencies.demo-plugin]
+version = "{version}"
+optional = true
+'''
+POETRY_2 = '''\
+[build-system]
+requires = ["poetry-core>=2.0"]
+build-backend = "poetry.core.masonry.api"
+
+[project]
+name = "demo-pkg"
+dynamic = ["version"]
+
+[tool.poetry]
+version = "0.5.0"
+'''
+SETUP_CFG = "[metadata]\nname = demo-pkg\nversion = {version}\n\n[options]\npackages = find:\n"
+ABOUT = '"""About."""\n__version__ = "0.5.0"\n'
+
+# Real layouts: (files written, files removed, the label version-file names, the kind).
+CONFIG_SOURCES = {
+    "hatch.toml": ({"pyproject.toml": HATCH_BARE,
+                    "hatch.toml": '[version]\npath = "src/demo_pkg/__about__.py"\n',
+                    "src/demo_pkg/__about__.py": ABOUT}, (),
+                   "src/demo_pkg/__about__.py", SourceKind.LITERAL),
+    "hatch.toml-over-pyproject": ({"pyproject.toml": HATCH.replace("src/", "old/"),
+                                   "hatch.toml": '[version]\npath = "src/demo_pkg/__about__.py"\n',
+                                   "src/demo_pkg/__about__.py": ABOUT}, (),
+                                  "src/demo_pkg/__about__.py", SourceKind.LITERAL),
+    "setup.cfg-attr-src": ({"pyproject.toml": SETUPTOOLS_BARE,
+                            "setup.cfg": SETUP_CFG.format(version="attr: demo_pkg.__version__")
+                            + "package_dir =\n    =src\n",
+                            "src/demo_pkg/__init__.py": ABOUT}, (),
+                           "src/demo_pkg/__init__.py", SourceKind.LITERAL),
+    "setup.cfg-file-no-pyproject": ({"setup.cfg": SETUP_CFG.format(version="file: RELEASE.txt"),
+                                     "setup.py": "from setuptools import setup\nsetup()\n",
+                                     "RELEASE.txt": "0.5.0\n"}, ("pyproject.toml",),
+                                    "RELEASE.txt", SourceKind.FILE),
+    "setup.cfg-literal": ({"pyproject.toml": SETUPTOOLS_BARE,
+                           "setup.cfg": SETUP_CFG.format(version="0.5.0")}, (),
+                          "[metadata] version in setup.cfg", SourceKind.CONFIG),
+    "setup.cfg-under-project-dynamic": ({"pyproject.toml": STATIC.replace(
+        'version = "{version}"', 'dynamic = ["version"]'),
+        "setup.cfg": SETUP_CFG.format(version="attr: demo_pkg.__about__.__version__"),
+        "demo_pkg/__about__.py": ABOUT}, (), "demo_pkg/__about__.py", SourceKind.LITERAL),
+    "pdm-file": ({"pyproject.toml": PDM + '[tool.pdm.version]\nsource = "file"\n'
+                  'path = "src/demo_pkg/__init__.py"\n',
+                  "src/demo_pkg/__init__.py": '__version__ = "0.5.0"  # the release\n'}, (),
+                 "src/demo_pkg/__init__.py", SourceKind.LITERAL),
+    "pdm-inline-pattern": ({"pyproject.toml": PDM + '[tool.pdm]\nversion = { source = "file", '
+                            'path = "demo_pkg/_build.py", pattern = "BUILD = \'(.+)\'" }\n',
+                            "demo_pkg/_build.py": "BUILD = '0.5.0'\n"}, (),
+                           "demo_pkg/_build.py", SourceKind.LITERAL),
+    "poetry": ({"pyproject.toml": POETRY.format(version="0.5.0")}, (),
+               "[tool.poetry].version", SourceKind.CONFIG),
+    "poetry-2-dynamic": ({"pyproject.toml": POETRY_2}, (),
+                         "[tool.poetry].version", SourceKind.CONFIG),
+}
+
+
+def config_project(tmp_path: Path, files: dict[str, str],
+                   removed: tuple[str, ...] = ()) -> SampleProject:
+    """The sample project at 0.5.0 without VERSION or __version__, with ``files`` written."""
+    project = SampleProject.create(tmp_path / "demo", version="0.5.0")
+    for name in ("VERSION", *removed):
+        (project.root / name).unlink()
+    project.write("demo_pkg/__init__.py", '"""Demo."""\n')
+    for name, text in files.items():
+        project.write(name, text)
+    project.commit()
+    return project
+
+
+@pytest.mark.parametrize("case", list(CONFIG_SOURCES))
+def test_version_is_read_where_the_backend_reads_it(tmp_path: Path, case: str) -> None:
+    """hatch.toml, setup.cfg (attr:, file:, a literal), pdm-backend's file and poetry's
+    [tool.poetry] are each the version source, named, of the right kind, and consistent."""
+    files, removed, label, kind = CONFIG_SOURCES[case]
+    project = config_project(tmp_path, files, removed)
+    source = declared_version(load_config(project.root))
+    assert (source.label, source.raw, source.kind) == (label, "0.5.0", kind)
+    report = project.verify()
+    assert report.version == "0.5.0"
+    assert report.get("version-file").summary == f"{label} says 0.5.0"
+    assert report.get("version-file").status is Status.PASS
+    assert report.get("version-consistent").status is Status.PASS
+
+
+@pytest.mark.parametrize("case", list(CONFIG_SOURCES))
+def test_dists_of_another_version_disagree_with_the_backend_source(tmp_path: Path,
+                                                                   case: str) -> None:
+    """dist/ built at 0.4.0 against any of those sources saying 0.5.0 fails: rebuild
+    (the project's name comes from [tool.poetry] or setup.cfg where [project] is absent)."""
+    files, removed, label, _ = CONFIG_SOURCES[case]
+    project = config_project(tmp_path, files, removed)
+    project.touch_dist("demo_pkg-0.4.0-py3-none-any.whl")
+    project.touch_dist("demo_pkg-0.4.0.tar.gz")
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.FAIL
+    assert result.summary == f"{label} says 0.5.0, but dist/ says 0.4.0"
+    assert result.hint == "rebuild: nox -s build"
+
+
+@pytest.mark.parametrize(("files", "label"), [
+    ({"pyproject.toml": POETRY.format(version="0.5.0-rc1")}, "[tool.poetry].version"),
+    ({"pyproject.toml": SETUPTOOLS_BARE, "setup.cfg": SETUP_CFG.format(version="0.5.0-rc1")},
+     "[metadata] version in setup.cfg"),
+], ids=["poetry", "setup.cfg"])
+def test_non_canonical_version_in_a_backend_table_fails(tmp_path: Path, files: dict[str, str],
+                                                        label: str) -> None:
+    """A version in [tool.poetry] or setup.cfg is held to the canonical-form rule too."""
+    result = config_project(tmp_path, files).verify().get("version-file")
+    assert result.status is Status.FAIL
+    assert result.summary == f"{label}: '0.5.0-rc1' is not canonical: write '0.5.0rc1'"
+    assert result.hint == f"write '0.5.0rc1' in {label}"
+
+
+@pytest.mark.parametrize(("files", "summary", "hint"), [
+    ({"pyproject.toml": HATCH_BARE, "hatch.toml": "[version\npath = 'x.py'\n"},
+     "hatch.toml cannot be parsed: ", "fix hatch.toml: hatchling cannot build with it either"),
+    ({"pyproject.toml": SETUPTOOLS_BARE, "setup.cfg": "version = 0.5.0\n"},
+     "setup.cfg cannot be parsed: File contains no section headers.",
+     "fix setup.cfg: setuptools cannot build with it either"),
+], ids=["hatch.toml", "setup.cfg"])
+def test_unparsable_backend_configuration_fails(tmp_path: Path, files: dict[str, str],
+                                                summary: str, hint: str) -> None:
+    """A hatch.toml or setup.cfg the backend cannot parse fails version-file with its fix."""
+    result = config_project(tmp_path, files).verify().get("version-file")
+    assert result.status is Status.FAIL
+    assert result.summary.startswith(summary)
+    assert result.hint == hint
+
+
+PDV = POETRY.format(version="0.0.0") + "\n[tool.poetry-dynamic-versioning]\nenable = true\n"
+# Versions from git tags: (files, the label version-file names).
+VCS_SOURCES = {
+    "pdm-scm": ({"pyproject.toml": PDM + '[tool.pdm.version]\nsource = "scm"\n'},
+                "dynamic (pdm-backend's scm source)"),
+    "poetry-dynamic-versioning": ({"pyproject.toml": PDV.replace(
+        '"poetry-core>=1.0.0"', '"poetry-core>=1.0.0", "poetry-dynamic-versioning>=1,<2"').replace(
+        "poetry.core.masonry.api", "poetry_dynamic_versioning.backend"),
+        "demo_pkg/__init__.py": '__version__ = "0.0.0"\n'}, "dynamic (poetry-dynamic-versioning)"),
+    "hatch.toml-vcs": ({"pyproject.toml": HATCH_BARE.replace('"hatchling"', '"hatchling", '
+                                                             '"hatch-vcs"'),
+                        "hatch.toml": '[version]\nsource = "vcs"\n'}, "dynamic (hatch-vcs)"),
+}
+
+
+@pytest.mark.parametrize("case", list(VCS_SOURCES))
+def test_versions_from_git_tags_are_read_from_the_dists(tmp_path: Path, case: str) -> None:
+    """pdm-backend's scm source, poetry-dynamic-versioning and hatch.toml's vcs source skip
+    without dists and take the dists' version with them; poetry-dynamic-versioning's
+    documented __version__ = "0.0.0" placeholder is not a disagreement."""
+    files, label = VCS_SOURCES[case]
+    project = config_project(tmp_path, files)
+    assert declared_version(load_config(project.root)).kind is SourceKind.VCS
+    result = project.verify().get("version-file")
+    assert result.status is Status.SKIP
+    assert result.summary == f"version is {label}: it is read from the built dists " \
+                             "(run nox -s build)"
+    project.touch_dist("demo_pkg-0.5.0-py3-none-any.whl")
+    project.touch_dist("demo_pkg-0.5.0.tar.gz")
+    report = project.verify()
+    assert report.version == "0.5.0"
+    assert report.get("version-file").summary == f"version is {label}; the built dists say 0.5.0"
+    assert report.get("version-consistent").summary == f"{label}, dist/ agree on 0.5.0"
+
+
+def test_a_placeholder_version_without_poetry_dynamic_versioning_disagrees(
+        tmp_path: Path) -> None:
+    """With setuptools-scm nothing rewrites __version__ = "0.0.0": it ships as is, so it fails."""
+    project = config_project(tmp_path, {"pyproject.toml": SCM,
+                                        "demo_pkg/__init__.py": '__version__ = "0.0.0"\n'})
+    project.touch_dist("demo_pkg-0.5.0-py3-none-any.whl")
+    result = project.verify().get("version-consistent")
+    assert result.status is Status.FAIL
+    assert "__version__ in demo_pkg/__init__.py says 0.0.0" in result.summary

@@ -37,9 +37,11 @@ CHECKS: tuple[Check, ...] = (
     dists.dists_present,
     dists.dists_stale,
     dists.dists_metadata,
+    dists.dists_archive,
     dists.dists_contents,
     dists.dists_secrets,
     dists.dists_size,
+    dists.dists_install,
     index.index_version,
     tools.tools,
 )
@@ -65,8 +67,10 @@ def validate_skip(ids: Iterable[str], *, configured: bool = False) -> None:
         if cid not in CHECK_IDS:
             where = "in tool.publish-checks.skip" if configured else "for --skip"
             error = ConfigError if configured else UsageError
-            raise error(f"unknown check id '{cid}' {where}",
-                        suggest(cid, CHECK_IDS) or "check ids: " + ", ".join(CHECK_IDS))
+            shown = redact(cid)  # a token pasted after --skip is never echoed
+            raise error(f"unknown check id '{shown}' {where}",
+                        (suggest(cid, CHECK_IDS) if shown == cid else "")
+                        or "check ids: " + ", ".join(CHECK_IDS))
 
 
 def load_context(root: Path, repository: str | None, *, environ: Mapping[str, str],
@@ -110,7 +114,7 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
     """
     skip_cli = set(skip)
     wanted = set(only) if only is not None else None
-    secrets = (ctx.token_lookup.token.value,) if ctx.token_lookup.token else ()
+    secrets = ctx.secrets
     results = []
     for check in CHECKS:
         cid = check_id(check)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -16,11 +16,34 @@ from publish_checks.dists import scan as dist_scan
 from publish_checks.dists.inventory import Inventory, take
 from publish_checks.dists.readme import RstRenderer
 from publish_checks.dists.secrets import PATTERNS, SecretPattern, exact
+from publish_checks.project.binding import find_secret, pypi_token_elsewhere
 from publish_checks.project.config import Config, load_config
-from publish_checks.project.credentials import Token, TokenLookup, find_token
+from publish_checks.project.credentials import Token, TokenLookup
 from publish_checks.project.git import Git
-from publish_checks.project.repository import Target, resolve_target
-from publish_checks.project.version import VersionSource, declared_version, version_problem
+from publish_checks.project.layout import Layout, load_layout
+from publish_checks.project.repository import Target, choose_repository, resolve_target
+from publish_checks.project.version import (
+    VersionSource,
+    declared_name,
+    declared_version,
+    version_problem,
+)
+
+
+@dataclass(frozen=True)
+class InstallTrial:
+    """What installing the release into a fresh virtualenv and smoke-testing it showed."""
+
+    file: str  # the file installed: the wheel that fits this interpreter, else the sdist
+    installed: bool  # the installer took it, with its dependencies
+    problem: str = ""  # what failed, in one line naming the module, entry point or command
+    tail: str = ""  # the last lines of that failure's error
+    tried: str = ""  # what the smoke test did ("3 modules imported, 1 entry point loaded")
+    output: str = ""  # what the configured smoke-test commands printed
+
+
+#: Installs release files (the one that fits) into a fresh virtualenv and smoke-tests them.
+Installer = Callable[[Sequence[Path]], InstallTrial]
 
 
 @dataclass
@@ -37,8 +60,15 @@ class Context:
     # Renders reST long descriptions where readme_renderer is installed (a tool environment
     # of the release runner); dists-metadata uses it when it cannot render in-process.
     rst_renderer: RstRenderer | None = None
+    # Installs the release into a fresh virtualenv (release/install.py, set by the pipeline);
+    # dists-install runs it when this run wants the install: build, publish, rehearse and
+    # verify --install do, a plain verify does not.
+    installer: Installer | None = None
+    install_release: bool = False
     # How the user runs each step (nox -s build / publish-checks build), for every hint.
     steps: Steps = NOX_STEPS
+    # The time now, in UTC: index-version judges PyPI's 14-day window by it (tests set it).
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     _inventories: dict[Path, Inventory] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
@@ -48,7 +78,8 @@ class Context:
         env = dict(environ)
         root = root.resolve()
         config = load_config(root)
-        target = resolve_target(repository or config.repository, config, env)
+        name, named_by = choose_repository(repository, config, env)
+        target = resolve_target(name, config, env, named_by=named_by)
         return cls(root, config, target, offline=offline, environ=env, steps=steps)
 
     @cached_property
@@ -60,17 +91,32 @@ class Context:
         return self.git.is_repo()
 
     @cached_property
+    def layout(self) -> Layout:
+        """Where the project's packages, readme and license files are, as its backend sees."""
+        return load_layout(self.root)
+
+    @cached_property
     def credentials_path(self) -> Path:
         return self.root / self.config.credentials_file
 
     @cached_property
     def token_lookup(self) -> TokenLookup:
-        lookup = find_token(self.target.token_variable, self.credentials_path, self.environ,
-                            self.root)
-        if self.target.url_password:  # written into --repository: the most explicit choice
-            url_token = Token(self.target.url_password, "the password", "the repository URL")
-            return dataclasses.replace(lookup, token=url_token, problem="")
-        return lookup
+        """The target's own secret, wherever it comes from (project/binding.py)."""
+        return find_secret(self.target, self.credentials_path, self.environ, self.root)
+
+    @cached_property
+    def pypi_token_elsewhere(self) -> Token | None:
+        """A PyPI token that exists while the target is a private index: never sent there."""
+        return pypi_token_elsewhere(self.target, self.config.token_variable,
+                                    self.credentials_path, self.environ, self.root)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret this run knows of, so that no message can ever show one."""
+        found = (self.token_lookup.token, self.pypi_token_elsewhere)
+        values = (*(t.value for t in found if t is not None), self.target.url_password,
+                  self.target.pypirc_password)
+        return tuple(dict.fromkeys(v for v in values if v))
 
     @cached_property
     def dists(self) -> dist_scan.DistScan:
@@ -96,8 +142,8 @@ class Context:
 
     @cached_property
     def project_name(self) -> str | None:
-        if self.config.project_name:
-            return self.config.project_name
+        if name := declared_name(self.config):  # [project], [tool.poetry] or setup.cfg
+            return name
         names = {d.name for d in self.dists.dists}
         return names.pop() if len(names) == 1 else None
 

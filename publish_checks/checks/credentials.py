@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from publish_checks.checks.context import Context
 from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
-from publish_checks.project.repository import pypirc_path
+from publish_checks.project.binding import own_secret_hint
 
 # What twine's `id` exchanges for a PyPI token (trusted publishing). GitHub: the job may
 # request an OIDC token. GitLab: an `id_tokens` entry named after the index's audience,
@@ -41,6 +41,8 @@ def credentials_source(ctx: Context) -> Finding:
     if target.is_local:
         return passed("the embedded index uses credentials generated for each rehearsal")
     if lookup.token is not None:
+        if target.token_host is None:
+            return passed(f"secret for {target.host}: {lookup.token.describe()}")
         return passed(f"token: {lookup.token.describe()}")
     variable = lookup.variable or "PYPI_API_KEY"
     shown = ctx.shown(lookup.file)
@@ -48,10 +50,11 @@ def credentials_source(ctx: Context) -> Finding:
             "in CI use trusted publishing")
     if (lookup.problem and not lookup.variable_missing  # the user tried and it is broken
             and lookup.file_exists):
+        if target.token_host is None:  # a private index's own variable: a password
+            hint = f"put {variable}=… in {shown} (git-ignored, chmod 600), or export {variable}"
         return failed(lookup.problem, hint)
-    if target.pypirc_password:
-        return passed(f"password from [{target.name}] in {pypirc_path(ctx.environ)} "
-                      "(twine reads it)")
+    if target.token_host is None:
+        return _private_without_secret(ctx)
     host = target.token_host
     if host and (provider := trusted_publishing_provider(ctx.environ, host)):
         return passed(f"no token: {provider} trusted publishing will mint one at upload time")
@@ -72,12 +75,22 @@ def credentials_source(ctx: Context) -> Finding:
     if ctx.credentials_path.is_dir():
         hint = (f"move the {shown} directory away, then put {variable}=pypi-… in a {shown} "
                 f"file (git-ignored, chmod 600), or export {variable}")
-    if target.token_host is None:
-        section = target.name if target.name != target.upload_url else "NAME"
-        return warned(summary + "; twine will ask its keyring or ~/.pypirc",
-                      f"set {variable}, or add a [{section}] section with repository = "
-                      f"{target.upload_url} and a password to ~/.pypirc")
     return failed(summary, hint)
+
+
+def _private_without_secret(ctx: Context) -> Finding:
+    """A private index with no secret of its own: twine's keyring may hold one, so a warning.
+    PyPI's token is never a stand-in (SPEC §3): token-scope fails when one is about."""
+    target, lookup = ctx.target, ctx.token_lookup
+    if lookup.variable:
+        where = lookup.problem or f"{ctx.shown(lookup.file)} does not exist"
+        missing = f"{lookup.variable} is not set and {where}"
+    else:
+        missing = "no password in its URL or ~/.pypirc section, and TWINE_PASSWORD is not set"
+    summary = f"no secret for {target.host}: {missing}; twine will ask its keyring"
+    if (stray := ctx.pypi_token_elsewhere) is not None:
+        summary += f" ({stray.variable} is for PyPI and is never sent there)"
+    return warned(summary, own_secret_hint(target))
 
 
 def _no_file(ctx: Context) -> Finding | None:

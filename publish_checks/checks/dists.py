@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import shlex
-import subprocess
 
-from packaging.metadata import InvalidMetadata, Metadata, RawMetadata, parse_email
-from packaging.utils import canonicalize_name
-from packaging.version import Version
-
-from publish_checks._text import human_size, printable
+from publish_checks._text import human_size, listing, printable
 from publish_checks.checks.context import Context
-from publish_checks.checks.report import Finding, failed, from_problems, passed, warned
-from publish_checks.dists import contents, readme
-from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, normalized_stem
-
-# What PyPI accepts as Metadata-Version (warehouse's forklift), newer than some packaging.
-PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5")
+from publish_checks.checks.report import (
+    Finding,
+    failed,
+    from_problems,
+    passed,
+    skipped,
+)
+from publish_checks.dists import (
+    archive_rules,
+    completeness,
+    contents,
+    entrypoints,
+    freshness,
+    readme,
+)
+from publish_checks.dists import metadata as pypi
+from publish_checks.dists.archive_rules import Fix
+from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems
 
 
 def _rebuild(ctx: Context) -> str:
@@ -73,7 +80,20 @@ def dists_stale(ctx: Context) -> Finding:
                       f"that an upload of {shown}/* would send: {names}",
                       f"{ctx.steps.build} (it cleans {shown}/), or: rm {rm}")
     extra = f", {len(scan.companions)} signatures/attestations" if scan.companions else ""
-    return passed(f"{shown}/ holds only {_label(ctx)} ({len(ours)} files{extra})")
+    sdists = [ctx.inventory(d) for d in ctx.release_dists() if d.kind == "sdist"]
+    changed = (freshness.outdated([i for i in sdists if not i.error], ctx.git, ctx.layout,
+                                  ctx.root) if sdists and ctx.is_git_repo else None)
+    if changed is not None and changed.paths:
+        many = len(changed.paths) > 1
+        return failed(f"the sdist was not built from HEAD: {len(changed.paths)} git-tracked "
+                      f"file{'s' if many else ''} in it {'differ' if many else 'differs'} from "
+                      f"the last commit: {listing([printable(p) for p in changed.paths], 5)}",
+                      ("commit your changes (git-clean lists them), then rebuild: "
+                       if changed.uncommitted else "rebuild from this commit: ")
+                      + ctx.steps.build)
+    said = (", built from HEAD" if changed is not None
+            else "; not compared with git" if sdists else "")
+    return passed(f"{shown}/ holds only {_label(ctx)} ({len(ours)} files{extra}){said}")
 
 
 def _companion_of(name: str) -> str:
@@ -87,41 +107,35 @@ def dists_metadata(ctx: Context) -> Finding:
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
     problems = Problems()
-    pending: list[tuple[Dist, str]] = []  # reST descriptions still to render
-    for dist in ctx.release_dists():
-        _filename_problems(ctx, dist, problems)
-        parsed = _core_metadata(ctx, dist, problems)
-        if parsed is None:
-            continue
-        raw, metadata = parsed
-        _identity_problems(ctx, dist, raw, metadata, problems)
-        rst = readme.description_problems(dist, raw, metadata, problems, ctx.steps.build)
-        if rst is not None:
-            pending.append((dist, rst))
-    unchecked = readme.render_rst(ctx.rst_renderer, pending, problems, ctx.steps.build)
-    count = len(ctx.release_dists())
-    if problems or not unchecked:
-        return from_problems(problems, f"{count} dists: normalized names, metadata of "
-                             f"{_label(ctx)}, a long description that renders on PyPI")
-    return warned(f"metadata is fine, but the reST long description was not rendered: "
-                  f"{unchecked}",
-                  f"{ctx.steps('verify')} renders it with readme_renderer in a tool environment")
+    release = ctx.release_dists()
+    uploads = [(dist, _upload(ctx, dist, problems)) for dist in release]
+    # Each reason PyPI would give, with the files it would refuse for it.
+    refused: dict[pypi.Refusal, list[str]] = {}
+    for dist, upload in uploads:
+        for refusal in pypi.refusals(dist, upload, ctx.project_name or dist.name,
+                                     ctx.version or dist.version):
+            refused.setdefault(refusal, []).append(dist.filename)
+    for refusal, files in refused.items():
+        named = len(files) == 1 and files[0] in refusal.message
+        # Metadata and names come from anyone: control characters are shown escaped.
+        problems.add(printable(refusal.message if named
+                               else f"{', '.join(files)}: {refusal.message}"),
+                     printable(refusal.hint.replace(pypi.BUILD, ctx.steps.build)))
+    pending = [rst for dist, upload in uploads if upload is not None
+               and (rst := readme.description_problems(dist, upload.raw, upload.metadata,
+                                                       problems, ctx.steps.build))]
+    if unchecked := readme.render_rst(ctx.rst_renderer, pending, problems, ctx.steps.build):
+        problems.warn(f"the reST long description was not rendered: {unchecked}",
+                      f"{ctx.steps('verify')} renders it with readme_renderer in a tool "
+                      "environment")
+    return from_problems(problems, f"{len(release)} dist{'s' if len(release) > 1 else ''}: "
+                         "names and metadata of "
+                         f"{_label(ctx)} as PyPI takes them, a long description that renders "
+                         "on PyPI")
 
 
-def _filename_problems(ctx: Context, dist: Dist, problems: Problems) -> None:
-    name = ctx.project_name or dist.name
-    expected = normalized_stem(name, ctx.version or dist.version)
-    if dist.kind == "sdist" and not dist.filename.endswith(".tar.gz"):
-        problems.add(f"{dist.filename} is a .zip sdist; PyPI takes only .tar.gz (PEP 625)",
-                     _rebuild(ctx))
-    elif expected is not None and dist.stem != expected:
-        spec = "PEP 625" if dist.kind == "sdist" else "the wheel spec"
-        problems.add(f"{dist.filename} is not a normalized name ({spec} wants {expected}-…)",
-                     _rebuild(ctx))
-
-
-def _core_metadata(ctx: Context, dist: Dist,
-                   problems: Problems) -> tuple[RawMetadata, Metadata] | None:
+def _upload(ctx: Context, dist: Dist, problems: Problems) -> pypi.Upload | None:
+    """The file's core metadata as an upload sends it; None (and why) when it has none."""
     inventory = ctx.inventory(dist)
     data = inventory.kept.get(dist.metadata_member)
     if data is None and inventory.error:
@@ -130,34 +144,43 @@ def _core_metadata(ctx: Context, dist: Dist,
     if data is None:
         problems.add(f"{dist.filename} has no {dist.metadata_member}", _rebuild(ctx))
         return None
-    raw, _ = parse_email(data)
-    # validate=False: fields are checked one by one below, so a Metadata-Version that PyPI
-    # takes but this packaging release does not know (2.0, or newer) is not an error here.
-    return raw, Metadata.from_raw(raw, validate=False)
+    return pypi.Upload.parse(dist, data, inventory.names)
 
 
-def _identity_problems(ctx: Context, dist: Dist, raw: RawMetadata, metadata: Metadata,
-                       problems: Problems) -> None:
-    where = f"{dist.filename}'s metadata"
-    raw_version = raw.get("metadata_version")
-    if raw_version not in PYPI_METADATA_VERSIONS:
-        problems.add(f"{where} has Metadata-Version {raw_version or '(none)'}, which PyPI "
-                     f"does not accept ({', '.join(PYPI_METADATA_VERSIONS)})", _rebuild(ctx))
-    try:
-        name, version = metadata.name, metadata.version
-    except InvalidMetadata as e:
-        problems.add(f"{where}: {e}", _rebuild(ctx))
-        return
-    wanted = ctx.normalized_name or dist.name
-    if canonicalize_name(name) != wanted:
-        problems.add(f"{where} names project {name!r}, not {wanted!r}", _rebuild(ctx))
-    try:
-        expected = Version(ctx.version or dist.version)
-    except ValueError:  # InvalidVersion, or a number past int's digit limit
-        return  # version-file reports a bad declared version
-    if version != expected:
-        problems.add(f"{where} has version {version}, not {expected}",
-                     f"{ctx.steps.build} (it rebuilds from the current version)")
+def dists_archive(ctx: Context) -> Finding:
+    if (absent := _nothing_to_look_at(ctx)) is not None:
+        return absent
+    problems = Problems()
+    release = ctx.release_dists()
+    for dist in release:
+        for refusal in archive_rules.refusals(dist, ctx.inventory(dist)):
+            # Names inside archives come from anyone: control characters are shown escaped.
+            problems.add(printable(refusal.problem), _archive_fix(ctx, refusal.fix))
+    return from_problems(problems, f"{len(release)} dists open as PyPI opens them: plain zips "
+                         "and gzip tarballs holding the files it requires, no decompression "
+                         "bomb, no obfuscated code")
+
+
+def _archive_fix(ctx: Context, fix: archive_rules.Fix) -> str:
+    build = ctx.steps.build
+    return {
+        Fix.REBUILD: "rebuild with a current build backend, and leave the files as it wrote "
+                     f"them: {build}",
+        Fix.LICENSE_FILES: "list license files that exist ([project] license-files) and "
+                           "build with a backend that supports PEP 639 (setuptools 77 or "
+                           f"later, a current hatchling or flit-core): {build}",
+        Fix.ENTRY_POINTS: "fix [project.scripts], [project.gui-scripts] and "
+                          "[project.entry-points] in pyproject.toml (script names of letters, "
+                          f"digits, '.', '-' and '_', each once), then {build}",
+        Fix.SHRINK: "leave the large, highly compressible data out of the dists (ship it "
+                    f"compressed, or generate or download it at run time), then {build}",
+        Fix.PLAIN_SOURCE: "PyPI's acceptable use policy forbids obfuscated code "
+                          "(https://pypi.org/policy/acceptable-use-policy/): ship the plain "
+                          f"source, then {build}",
+        Fix.SDIST_MEMBERS: "keep special files, links that point outside the project and "
+                           "paths with '..' out of the sdist (MANIFEST.in, or the build "
+                           f"backend's sdist excludes), then {build}",
+    }[fix]
 
 
 def dists_contents(ctx: Context) -> Finding:
@@ -165,37 +188,41 @@ def dists_contents(ctx: Context) -> Finding:
         return absent
     problems = Problems()
     release = ctx.release_dists()
+    build, exclude = ctx.steps.build, ctx.config.wheel_exclude
+    tracked = completeness.tracked_files(ctx.git) if ctx.is_git_repo else None
     packages: set[str] = set()
     done: list[str] = []
     for wheel in (d for d in release if d.kind == "wheel"):
         inventory = ctx.inventory(wheel)
         if inventory.error:
-            problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
+            problems.add(inventory.error, f"delete it and rebuild: {build}")
             continue
-        packages |= contents.top_level_packages(inventory.names, wheel.stem)
-        contents.check_wheel(wheel, inventory, problems, ctx.steps.build)
-        done.append(f"{wheel.filename} matches its RECORD")
+        tops = contents.top_level_packages(inventory.names, wheel.stem)
+        packages |= tops
+        contents.check_wheel(wheel, inventory, problems, build)
+        said = f"{wheel.filename} matches its RECORD"
+        if tracked is not None:
+            count = completeness.check_wheel_files(wheel, inventory.names, tops, tracked,
+                                                   ctx.layout, exclude, problems, build)
+            said += f", holds the {count} git-tracked files of its packages"
+        points = entrypoints.check_entry_points(
+            wheel, inventory, contents.library_roots(wheel.stem), problems, build)
+        plural = "s" if points > 1 else ""
+        done.append(said + (f", checked {points} entry point{plural}" if points else ""))
     for sdist in (d for d in release if d.kind == "sdist"):
         inventory = ctx.inventory(sdist)
         if inventory.error:
-            problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
+            problems.add(inventory.error, f"delete it and rebuild: {build}")
             continue
-        tracked = _tracked_sources(ctx, packages)
-        outcome = contents.check_sdist(sdist, inventory, tracked, problems, ctx.steps.build)
+        contents.check_sdist(sdist, inventory, problems, build)
+        sources = (completeness.sdist_sources(tracked, ctx.layout, packages, exclude)
+                   if tracked is not None else None)
+        needed = completeness.project_files(ctx.root, ctx.layout, tracked,
+                                            inventory.kept.get(sdist.metadata_member))
+        outcome = completeness.check_sdist_files(sdist, inventory.names, sources, needed,
+                                                 problems, build)
         done.append(f"{sdist.filename} {outcome}")
     return from_problems(problems, "; ".join(done))
-
-
-def _tracked_sources(ctx: Context, packages: set[str]) -> list[str] | None:
-    """The .py files git tracks in the wheel's top-level packages (or their src/ twins,
-    or all of src/ when no wheel says which); None when git cannot tell."""
-    if not ctx.is_git_repo:
-        return None
-    paths = [p for pkg in sorted(packages) for p in (pkg, f"src/{pkg}")] or ["src"]
-    try:
-        return [f for f in ctx.git.tracked_files(*paths) if f.endswith(".py")]
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
-        return None
 
 
 def dists_secrets(ctx: Context) -> Finding:
@@ -244,3 +271,29 @@ def dists_size(ctx: Context) -> Finding:
                       "leave large data out of the dists, or ask for a larger limit: "
                       "https://pypi.org/help/#file-size-limit")
     return passed(f"{listing}; all under the {limit // 2**20} MiB limit")
+
+
+def dists_install(ctx: Context) -> Finding:
+    if not ctx.install_release:
+        return skipped(f"installs the release only when asked: {ctx.steps('verify', '--install')}"
+                       " (build, publish and rehearse always do)")
+    if (absent := _nothing_to_look_at(ctx)) is not None:
+        return absent
+    if ctx.installer is None:
+        return skipped("this run cannot make virtualenvs (the nox sessions and the "
+                       "publish-checks command can)")
+    trial = ctx.installer([d.path for d in ctx.release_dists()])
+    if not trial.problem:
+        return passed(f"{trial.file} installs into a fresh virtualenv: {trial.tried}")
+    ending = "".join(f"\n  {line}" for line in trial.tail.splitlines())
+    ending = f"\nthe error ends:{ending}" if ending else ""
+    if not trial.installed:
+        return failed(trial.problem,
+                      "the release and its dependencies must install from your usual indexes: "
+                      f"fix what the installer says, then {ctx.steps.build} (on a machine "
+                      f"that cannot reach them: --skip dists-install){ending}")
+    return failed(f"{trial.file} installs, but {trial.problem}",
+                  "put every file and module the code needs into the wheel (package data, "
+                  "modules an exclude left out, the function each entry point names), then "
+                  f"{ctx.steps.build}; a module that must not be imported here goes in "
+                  f"smoke-skip-modules{ending}")

@@ -1,15 +1,65 @@
-"""index-version: the target index does not already hold other files under these names."""
+"""index-version: the target index holds none of these files with other contents, and will
+take the new ones into the release it may already have (one sdist; PyPI's 14-day window)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from publish_checks._text import printable
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
-from publish_checks.dists.index import IndexQueryError, project_files
+from publish_checks.dists.index import IndexFile, IndexQueryError, project_listing
+from publish_checks.dists.scan import Dist
+
+# warehouse's MAXIMUM_AGE_FOR_NEW_UPLOADS_DAYS, and its two release-level refusals.
+MAX_RELEASE_AGE = timedelta(days=14)
+PYPI_RELEASE_CLOSED = "Uploading new files to releases older than 14 days is not allowed."
+PYPI_SECOND_SDIST = "Only one sdist may be uploaded per release."
 
 
 def _bump(ctx: Context) -> str:
     return (f"bump the version with `{ctx.steps('bump', 'patch')}` and rebuild with "
             f"`{ctx.steps.build}`")
+
+
+def _release_of(filename: str) -> tuple[NormalizedName, Version] | None:
+    """(project, version) of a wheel or sdist an index lists; None for what cannot be read
+    (eggs, Windows installers and other formats PyPI no longer takes)."""
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[:2]
+        if filename.endswith((".tar.gz", ".zip")):
+            return parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+    return None
+
+
+def _release_files(listing: dict[str, IndexFile], dist: Dist) -> list[IndexFile]:
+    """The files the index lists for ``dist``'s release (PyPI matches versions canonically:
+    1.0.0 joins 1.0)."""
+    try:
+        version = Version(dist.version)
+    except InvalidVersion:
+        return []
+    return [file for file in listing.values()
+            if _release_of(file.filename) == (canonicalize_name(dist.name), version)]
+
+
+def _age(now: datetime, then: datetime) -> str:
+    days = (now - then).days
+    when = then.strftime("%Y-%m-%d")
+    return f"{when}, today" if days <= 0 else f"{when}, {days} day{'s' * (days != 1)} ago"
 
 
 def index_version(ctx: Context) -> Finding:
@@ -26,18 +76,18 @@ def index_version(ctx: Context) -> Finding:
         return failed(f"no dists of {release} in {ctx.shown(ctx.dists.directory)}/ to look up",
                       ctx.steps.build)
     index = target.index_url
-    on_index: dict[str, str | None] = {}
+    listing: dict[str, IndexFile] = {}
     try:
         for name in sorted({d.name for d in dists}):
-            on_index.update(project_files(index, name))
+            listing.update(project_listing(index, name))
     except IndexQueryError as e:
         return failed(e.message, e.hint)
     total = len(dists)
     same, different, unhashed = [], [], []
     for dist in dists:
-        if dist.filename not in on_index:
+        if dist.filename not in listing:
             continue
-        digest = on_index[dist.filename]
+        digest = listing[dist.filename].sha256
         if digest is None:
             unhashed.append(dist.filename)
         elif digest == ctx.dists.sha256(dist.path):
@@ -49,10 +99,49 @@ def index_version(ctx: Context) -> Finding:
                       f"contents: {', '.join(different)}",
                       "an index never accepts a filename twice (PyPI not even after a delete): "
                       + _bump(ctx))
+    new = [d for d in dists if d.filename not in listing]
+    release = " ".join(filter(None, (ctx.project_name, ctx.version)))
+    notes: list[str] = []  # what a pass says beyond which files are there
+    warnings: list[tuple[str, str]] = []
+    # warehouse's order: the 14-day window, then the second sdist (the first refusal wins).
+    if new and target.token_host:
+        existing = {f.filename: f for d in new for f in _release_files(listing, d)}
+        times = [f.upload_time for f in existing.values()]
+        known = [t for t in times if t is not None]
+        now = ctx.clock()
+        first = min(known) if known else None
+        if first is not None and now - first > MAX_RELEASE_AGE:
+            return failed(f"{release} is on {index} since {_age(now, first)}, so PyPI refuses "
+                          f"its {len(new)} new file{'s' * (len(new) != 1)} "
+                          f"({', '.join(d.filename for d in new)}): "
+                          f"\"{PYPI_RELEASE_CLOSED}\"",
+                          "a release takes new files for 14 days after its first upload: "
+                          + _bump(ctx))
+        if None in times:
+            unknown = sorted(printable(n) for n, f in existing.items() if f.upload_time is None)
+            warnings.append((
+                f"{index} gives no upload-time for {', '.join(unknown)}, so whether PyPI "
+                f"still takes new files for {release} (for 14 days after its first upload) "
+                "cannot be judged",
+                f"if {release} was first uploaded more than 14 days ago, {_bump(ctx)}"))
+        elif first is not None:
+            notes.append(f"{release} is on {index} since {_age(now, first)}: PyPI takes new "
+                         "files for 14 days")
+    for dist in (d for d in new if d.kind == "sdist"):
+        sdists = sorted(f.filename for f in _release_files(listing, dist)
+                        if f.filename.endswith((".tar.gz", ".zip")))
+        if sdists:
+            return failed(f"{index} already has the sdist {printable(sdists[0])} of {release}, "
+                          f"so {dist.filename} would be a second one "
+                          f"(PyPI: \"{PYPI_SECOND_SDIST}\")",
+                          "a release keeps its first sdist: " + _bump(ctx))
     if unhashed:
-        return warned(f"{', '.join(unhashed)} already on {index}, which gives no sha256 to compare",
-                      f"if these are not the files in dist/, {_bump(ctx)}")
+        warnings.insert(0, (f"{', '.join(unhashed)} already on {index}, which gives no sha256 "
+                            "to compare", f"if these are not the files in dist/, {_bump(ctx)}"))
+    if warnings:
+        return warned("; ".join(s for s, _ in warnings), "; ".join(h for _, h in warnings))
     if same:
-        return passed(f"{len(same)} of {total} files already on {index}, identical: "
-                      "will be skipped")
-    return passed(f"none of the {total} files is on {index} yet")
+        summary = f"{len(same)} of {total} files already on {index}, identical: will be skipped"
+    else:
+        summary = f"none of the {total} files is on {index} yet"
+    return passed("; ".join([summary, *notes]))

@@ -98,7 +98,10 @@ MARKS = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.SKIP: 
 
 
 def from_problems(problems: Problems, ok: str) -> Finding:
-    """A pass saying ``ok``, or one failure listing every problem and each fix once."""
-    if not problems:
-        return passed(ok)
-    return failed("; ".join(problems.items), "\n".join(problems.hints))
+    """One failure listing every problem (warnings after them) and each fix once; else a
+    warning listing the warnings; else a pass saying ``ok``."""
+    if problems:
+        return failed("; ".join(problems.items + problems.warnings), "\n".join(problems.hints))
+    if problems.warnings:
+        return warned("; ".join(problems.warnings), "\n".join(problems.hints))
+    return passed(ok)

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from publish_checks._text import listing
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.project.binding import refusal, shown_text, stray_refusal
 from publish_checks.project.credentials import Token
 from publish_checks.project.macaroon import PREFIX, MacaroonError, Scope, decode_token, read_scope
 
@@ -25,16 +26,17 @@ def _token_for_pypi(ctx: Context) -> tuple[Token, str] | Finding:
     if target.is_local:
         return skipped("the embedded index (local) uses generated credentials, not a pypi- token")
     if target.token_host is None:
-        return skipped(f"{target.host or target.name} is not PyPI: private indexes use "
-                       "passwords, not pypi- tokens")
+        return _not_pypi(ctx)
     if lookup.token is None:
         if lookup.problem:
             return skipped(f"no token to check: {lookup.problem}")
-        if target.pypirc_password:
-            return skipped(f"no token variable: twine uses the password in [{target.name}] "
-                           "of ~/.pypirc")
         return skipped("no token to check (credentials-source says where one would come from)")
     return lookup.token, target.token_host
+
+
+def _not_pypi(ctx: Context) -> Finding:
+    return skipped(f"{ctx.target.host or ctx.target.name} is not PyPI: private indexes use "
+                   "passwords, not pypi- tokens")
 
 
 def _new_token_hint(host: str, variable: str) -> str:
@@ -71,10 +73,19 @@ def token_format(ctx: Context) -> Finding:
     except MacaroonError as e:
         return failed(f"{where} is not a PyPI token: {e}", _new_token_hint(host, token.variable))
     return passed(f"{token.describe()}: a pypi- token (macaroon v{macaroon.version}, "
-                  f"for {_shown(macaroon.location) or 'no location'})")
+                  f"for {shown_text(macaroon.location) or 'no location'})")
 
 
 def token_scope(ctx: Context) -> Finding:
+    target = ctx.target
+    # SPEC §3: a token goes only where it belongs; the upload asks the same again.
+    if (refused := refusal(target, ctx.token_lookup.token)) is not None:
+        return failed(refused.summary, refused.hint)
+    if not target.is_local and target.token_host is None:
+        if ctx.token_lookup.token is None and (stray := ctx.pypi_token_elsewhere) is not None:
+            refused = stray_refusal(target, stray)
+            return failed(refused.summary, refused.hint)
+        return _not_pypi(ctx)
     found = _token_for_pypi(ctx)
     if isinstance(found, Finding):
         return found
@@ -84,10 +95,6 @@ def token_scope(ctx: Context) -> Finding:
     except MacaroonError:
         return skipped("the token does not decode, so its scope cannot be read (see token-format)")
     variable = token.variable
-    if macaroon.location != host:
-        location = _shown(macaroon.location) or "no location"
-        return failed(f"this token is for {location} but the target is {host}",
-                      _location_hint(macaroon.location, host, variable))
     scope = read_scope(macaroon.caveats)
     if (problem := _refused(scope, host)) is not None:
         return failed(problem, _new_token_hint(host, variable))
@@ -139,17 +146,6 @@ def _refused(scope: Scope, host: str) -> str | None:
     return None
 
 
-def _location_hint(location: str, host: str, variable: str) -> str:
-    if location == "test.pypi.org" and host == "pypi.org":
-        return (f"set {variable} to a token made on pypi.org; keep the test.pypi.org one in "
-                "TEST_PYPI_API_KEY for --repository testpypi")
-    if location == "pypi.org" and host == "test.pypi.org":
-        return (f"test.pypi.org is a separate site with its own accounts: create a token at "
-                f"https://test.pypi.org/manage/account/token/ and set {variable} "
-                "(TEST_PYPI_API_KEY by default) to it")
-    return f"create a token at https://{host}/manage/account/token/ and set {variable} to it"
-
-
 def _when(timestamp: int) -> str:
     try:
         return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -165,10 +161,5 @@ def _names(names: frozenset[str]) -> str:
     if not names:
         return "no project at all (its project caveats exclude each other)"
     plural = "s" if len(names) > 1 else ""
-    return f"project{plural} {listing([_shown(n) for n in sorted(names)], 5)}"
+    return f"project{plural} {listing([shown_text(n) for n in sorted(names)], 5)}"
 
-
-def _shown(text: str, limit: int = 60) -> str:
-    """Text from inside a token, safe to print: printable and short."""
-    text = text if text.isprintable() else ascii(text)[1:-1]
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -27,7 +27,7 @@ from publish_checks.project.version import (
 def version_file(ctx: Context) -> Finding:
     source = ctx.version_source
     if source.problem:
-        fix = f"write the version, e.g. 1.0.0, alone in {source.label}"
+        fix = source.hint or f"write the version, e.g. 1.0.0, alone in {source.label}"
         if source.flaw is Flaw.BYTE_ORDER_MARK:
             fix = f"re-save {source.label} as UTF-8 without a byte-order mark"
         return failed(f"{source.label} {source.problem}", fix)
@@ -59,7 +59,9 @@ def version_consistent(ctx: Context) -> Finding:
     if static is not None and ctx.version_source.kind is not SourceKind.PROJECT:
         sources.append(("[project].version", static))
     attr = package_version_attr(ctx.root, ctx.project_name)
-    if attr is not None and attr[0] != ctx.version_source.path:  # flit: the same file
+    # flit reads the same file; poetry-dynamic-versioning swaps its placeholder while building
+    if (attr is not None and attr[0] != ctx.version_source.path
+            and attr[1] != ctx.version_source.placeholder):
         sources.append((f"__version__ in {ctx.shown(attr[0])}", attr[1]))
     built = _dist_versions(ctx)
     if built and ctx.version not in built:  # other versions alone are dists-stale's business
@@ -111,7 +113,7 @@ def changelog_entry(ctx: Context) -> Finding:
         fix = (f"re-save {shown} as UTF-8" if e.why is Unreadable.NOT_TEXT
                else f"make {shown} a regular file, or fix the 'changelog' key")
         return failed(f"the changelog {shown} {e.problem}", fix)
-    section, lines = find_section(text, ctx.version)
+    section, lines = find_section(text, ctx.version, ctx.project_name)
     heading = _suggested_heading(path.suffix, ctx.version)
     if section is None:
         unreleased = next((s for s in sections(text) if is_unreleased(s.title)), None)

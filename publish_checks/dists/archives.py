@@ -35,6 +35,10 @@ _BROKEN: tuple[type[Exception], ...] = (
 
 ArchiveKind = Literal["zip", "tar"]
 MemberKind = Literal["file", "dir", "link", "other"]
+# What a tar member is beyond its kind, where PyPI or pip care (dists-archive): sparse files
+# (PyPI refuses them), links (pip refuses those that leave the archive) and special files.
+TarType = Literal["", "sparse", "symlink", "hardlink", "FIFO", "character device",
+                  "block device", "special file"]
 
 
 class ArchiveError(Exception):
@@ -70,6 +74,8 @@ class Member:
     name: str
     size: int  # as the archive declares it; used for messages only
     kind: MemberKind
+    tar_type: TarType = ""  # tar members only
+    link: str = ""  # a tar link's target, as the archive declares it
 
     @property
     def basename(self) -> str:
@@ -152,11 +158,24 @@ def _tar_entries(path: Path, tf: tarfile.TarFile) -> Iterator[Entry]:
             def opener(info: tarfile.TarInfo = info) -> IO[bytes] | None:
                 return tf.extractfile(info)
 
-            yield Entry(Member(info.name, info.size, "file"), path, opener)
+            yield Entry(Member(info.name, info.size, "file", _tar_type(info)), path, opener)
         else:
             kind: MemberKind = ("dir" if info.isdir()
                                 else "link" if info.issym() or info.islnk() else "other")
-            yield Entry(Member(info.name, info.size, kind), path)
+            yield Entry(Member(info.name, info.size, kind, _tar_type(info), info.linkname), path)
+
+
+_TAR_TYPES: dict[bytes, TarType] = {
+    tarfile.SYMTYPE: "symlink", tarfile.LNKTYPE: "hardlink", tarfile.FIFOTYPE: "FIFO",
+    tarfile.CHRTYPE: "character device", tarfile.BLKTYPE: "block device"}
+
+
+def _tar_type(info: tarfile.TarInfo) -> TarType:
+    if info.issparse():
+        return "sparse"
+    if info.isreg() or info.isdir():
+        return ""
+    return _TAR_TYPES.get(info.type, "special file")
 
 
 def members(path: Path) -> list[Member]:

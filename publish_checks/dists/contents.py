@@ -33,7 +33,8 @@ def duplicates(names: Iterable[str]) -> list[str]:
     return sorted(n for n, count in Counter(names).items() if count > 1)
 
 
-def _library_roots(stem: str) -> tuple[str, ...]:
+def library_roots(stem: str) -> tuple[str, ...]:
+    """Where a wheel's importable files sit: its top, and its purelib/platlib data."""
     return ("", f"{stem}.data/purelib/", f"{stem}.data/platlib/")
 
 
@@ -41,7 +42,7 @@ def stray_toplevel(names: Iterable[str], stem: str) -> list[str]:
     """Top-level tests/docs packages: installed, they shadow every other project's (W005)."""
     found = set()
     for name in names:
-        for root in _library_roots(stem):
+        for root in library_roots(stem):
             if name.startswith(root):
                 top, slash, _ = name[len(root):].partition("/")
                 if slash and top in STRAY_TOPLEVEL:
@@ -54,7 +55,7 @@ def top_level_packages(names: Iterable[str], stem: str) -> set[str]:
     tops = set()
     special = (f"{stem}.dist-info", f"{stem}.data")
     for name in names:
-        for root in _library_roots(stem):
+        for root in library_roots(stem):
             if not name.startswith(root):
                 continue
             top, slash, _ = name[len(root):].partition("/")
@@ -122,21 +123,10 @@ def check_wheel(wheel: Dist, inventory: Inventory, problems: Problems, build: st
                      f"the wheel was altered after it was built: {build}")
 
 
-def check_sdist(sdist: Dist, inventory: Inventory, tracked: list[str] | None,
-                problems: Problems, build: str) -> str:
-    """Unsafe names and missing tracked sources; says what was compared."""
+def check_sdist(sdist: Dist, inventory: Inventory, problems: Problems, build: str) -> None:
+    """Unsafe member names (what it must hold is completeness.py's)."""
     names = [item.name for item in inventory.files]
     if unsafe := unsafe_names(names):
         problems.add(f"{sdist.filename} has members with unsafe paths: "
                      f"{listing([printable(n) for n in unsafe])}",
                      f"fix the build, then {build}")
-    if tracked is None:
-        return "was not compared with git (not a git repository)"
-    present = set(names)
-    missing = [path for path in tracked if f"{sdist.stem}/{path}" not in present]
-    if missing:
-        problems.add(f"{sdist.filename} lacks {len(missing)} git-tracked source file"
-                     f"{'s' if len(missing) > 1 else ''}: {listing(missing)}",
-                     "include them in the sdist (MANIFEST.in, or the build backend's sdist "
-                     f"settings), then {build}")
-    return f"holds the {len(tracked)} git-tracked source files"

@@ -9,64 +9,41 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import re
 import time
 import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import IO
 from urllib.parse import unquote, urljoin, urlsplit
 
 from packaging.utils import canonicalize_name
 
-from publish_checks._errors import PublishChecksError
+from publish_checks._text import printable
+from publish_checks.dists.fetch import STATUS_PAGE, OtherHost, get, hint
+from publish_checks.dists.fetch import IndexQueryError as IndexQueryError  # re-exported
 
 ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
-STATUS_PAGE = "https://status.python.org"
-
-
-class IndexQueryError(PublishChecksError):
-    """The index could not be asked, or gave an answer we cannot read."""
+# PyPI's largest project pages weigh a few MiB; an answer past this is not a simple page,
+# and reading it whole would cost unbounded memory.
+LISTING_LIMIT = 64 * 1024 * 1024
+# Seconds for one whole answer. A socket timeout bounds each read, not a server that
+# trickles a byte a second; this bounds the exchange, headers and body together.
+DEADLINE = 60.0
+_BLOCK = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class IndexFile:
-    """A file as a simple index lists it: the absolute URL to fetch it from, its sha256."""
+    """A file as a simple index lists it: the absolute URL to fetch it from, its sha256, and
+    when it was uploaded (PEP 700 ``upload-time``: JSON answers only, else None)."""
 
     filename: str
     url: str
     sha256: str | None
-
-
-def _hint(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    if host == "pypi.org" or host.endswith(".pypi.org"):
-        return f"check your connection and {STATUS_PAGE}, then retry"
-    return f"is the index running? check the repository URL ({url}), then retry"
-
-
-class _OtherHost(Exception):
-    """The index redirected to another host instead of answering."""
-
-
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    # pypiserver redirects a project it does not have to PyPI (its default "fallback"):
-    # PyPI's files are not on this index, so such a redirect means "not here".
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int,
-                         msg: str, headers: http.client.HTTPMessage,
-                         newurl: str) -> urllib.request.Request | None:
-        if urlsplit(newurl).netloc.lower() != urlsplit(req.full_url).netloc.lower():
-            fp.close()
-            raise _OtherHost(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_opener = urllib.request.build_opener(_SameHostRedirects)
-# An http_proxy meant for the internet must not swallow the rehearsal's index on 127.0.0.1.
-_loopback_opener = urllib.request.build_opener(_SameHostRedirects, urllib.request.ProxyHandler({}))
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+    upload_time: datetime | None = None
 
 
 class _Anchors(HTMLParser):
@@ -80,6 +57,7 @@ class _Anchors(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
+            self._unclosed()
             self._href = dict(attrs).get("href") or None
             self._text = []
 
@@ -90,6 +68,17 @@ class _Anchors(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._href is not None:
             self.anchors.append((self._href, "".join(self._text).strip()))
+            self._href = None
+
+    def close(self) -> None:
+        super().close()
+        self._unclosed()
+
+    def _unclosed(self) -> None:
+        # An <a> never closed is still a link pip follows (it reads only start tags); its
+        # text runs on into whatever follows, so it is named by its URL, as pip names it.
+        if self._href is not None:
+            self.anchors.append((self._href, ""))
             self._href = None
 
 
@@ -109,6 +98,24 @@ def _from_html(url: str, text: str) -> dict[str, IndexFile]:
     return files
 
 
+_UPLOAD_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?")
+
+
+def _upload_time(value: object) -> datetime | None:
+    """PEP 700's ``upload-time`` (ISO 8601, UTC: ``2026-01-02T03:04:05.123456Z``), or None
+    when it is absent or unreadable: then nobody knows it, and nothing is guessed."""
+    if not isinstance(value, str) or not (match := _UPLOAD_TIME.fullmatch(value.strip())):
+        return None
+    seconds, fraction, zone = match.groups()
+    # Python 3.10's fromisoformat takes neither "Z" nor other than 3 or 6 fraction digits.
+    zone = "+00:00" if zone in (None, "Z") else zone  # PEP 700: always UTC
+    try:
+        when = datetime.fromisoformat(f"{seconds}.{(fraction or '')[:6]:0<6}{zone}")
+    except ValueError:  # month 13, hour 25
+        return None
+    return when.astimezone(timezone.utc)
+
+
 def _from_json(url: str, body: bytes) -> dict[str, IndexFile]:
     problem = "malformed PEP 691 JSON"
     try:
@@ -123,7 +130,8 @@ def _from_json(url: str, body: bytes) -> dict[str, IndexFile]:
                     and isinstance(digest, str | None)):
                 raise TypeError(filename)
             files[filename] = IndexFile(filename, urljoin(url, href),
-                                        digest.lower() if digest else None)
+                                        digest.lower() if digest else None,
+                                        _upload_time(entry.get("upload-time")))
     except json.JSONDecodeError as e:
         problem = f"{problem} ({e})"
     except (KeyError, TypeError, AttributeError):
@@ -144,44 +152,56 @@ def project_files(index_url: str, project: str, *, timeout: float = 10) -> dict[
                                                           timeout=timeout).items()}
 
 
-def _open(url: str, accept: str, timeout: float) -> http.client.HTTPResponse:
-    """A response from ``url`` (http(s) only; a proxy never for loopback)."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise IndexQueryError(f"index URL {url} is not http(s)", "pass an http:// or https:// URL")
-    # S310: the scheme is checked just above, so no file:// or custom scheme gets opened.
-    request = urllib.request.Request(url, headers={"Accept": accept})  # noqa: S310
-    opener = _loopback_opener if urlsplit(url).hostname in _LOOPBACK else _opener
-    response: http.client.HTTPResponse = opener.open(request, timeout=timeout)
-    return response
+def _read_listing(response: http.client.HTTPResponse, url: str) -> bytes:
+    """The body of a simple page, at most LISTING_LIMIT bytes of it."""
+    too_large = IndexQueryError(f"{url} sent more than {LISTING_LIMIT // 2**20} MiB, which "
+                                "no simple page weighs", "check the repository URL: it should "
+                                "be the simple index (…/simple/)")
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > LISTING_LIMIT:
+        raise too_large
+    blocks, size = [], 0
+    while block := response.read(_BLOCK):
+        size += len(block)
+        if size > LISTING_LIMIT:
+            raise too_large
+        blocks.append(block)
+    return b"".join(blocks)
 
 
-def project_listing(index_url: str, project: str, *,
-                    timeout: float = 10) -> dict[str, IndexFile]:
-    """Every file the index lists for ``project``, by filename (see :func:`project_files`)."""
+def project_listing(index_url: str, project: str, *, timeout: float = 10,
+                    deadline: float = DEADLINE) -> dict[str, IndexFile]:
+    """Every file the index lists for ``project``, by filename (see :func:`project_files`).
+
+    ``timeout`` bounds each network read, ``deadline`` the whole answer; a page over
+    LISTING_LIMIT is refused.
+    """
     url = f"{index_url.rstrip('/')}/{canonicalize_name(project)}/"
     try:
-        with _open(url, ACCEPT, timeout) as response:
-            body: bytes = response.read()
+        with get(url, ACCEPT, timeout=timeout, deadline=deadline) as response:
+            body = _read_listing(response, url)
             content_type: str = response.headers.get_content_type()
             charset: str = response.headers.get_content_charset() or "utf-8"
-    except _OtherHost:
+    except OtherHost:
         return {}
     except urllib.error.HTTPError as e:
         e.close()  # it holds the connection
         if e.code == 404:
             return {}
-        hint = _hint(url)
+        fix = hint(url)
         if e.code >= 500:
-            hint = f"the index failed on its side: retry in a while ({STATUS_PAGE} for PyPI)"
+            fix = f"the index failed on its side: retry in a while ({STATUS_PAGE} for PyPI)"
         elif e.code in (401, 403):
-            hint = ("this index needs credentials to list files, and publish-checks reads "
-                    "anonymously: allow anonymous listing, or pass --skip index-version")
-        raise IndexQueryError(f"{url} answered HTTP {e.code} {e.reason}", hint) from None
+            fix = ("this index needs credentials to list files, and publish-checks reads "
+                   "anonymously: allow anonymous listing, or pass --skip index-version")
+        raise IndexQueryError(f"{url} answered HTTP {e.code} {printable(str(e.reason))}",
+                              fix) from None
     except urllib.error.URLError as e:
-        raise IndexQueryError(f"cannot reach {url}: {e.reason}", _hint(url)) from None
+        raise IndexQueryError(f"cannot reach {url}: {printable(str(e.reason))}",
+                              hint(url)) from None
     except (OSError, http.client.HTTPException) as e:  # timeouts and dropped connections
-        reason = str(e) or type(e).__name__
-        raise IndexQueryError(f"cannot read {url}: {reason}", _hint(url)) from None
+        reason = printable(str(e)) or type(e).__name__
+        raise IndexQueryError(f"cannot read {url}: {reason}", hint(url)) from None
     if content_type.startswith("application/vnd.pypi.simple.") and content_type.endswith("+json"):
         return _from_json(url, body)
     try:
@@ -197,35 +217,34 @@ def download(file: IndexFile, dest: Path, *, expected_sha256: str, size_limit: i
     ``size_limit`` bytes and ``timeout`` seconds in all; its sha256 must be the expected one.
     IndexQueryError otherwise, and nothing is left behind."""
     path = dest / Path(file.filename).name
+    url = printable(file.url)  # the index chose it: shown escaped
     digest = hashlib.sha256()
-    deadline = time.monotonic() + timeout
     size = 0
     try:
-        with _open(file.url, "*/*", timeout) as response, path.open("wb") as out:
-            while block := response.read(1024 * 1024):
+        with get(file.url, "*/*", timeout=timeout, deadline=timeout) as response, \
+                path.open("wb") as out:
+            while block := response.read(_BLOCK):
                 size += len(block)
                 if size > size_limit:
-                    raise IndexQueryError(f"{file.url} sent more than the {size_limit} bytes "
+                    raise IndexQueryError(f"{url} sent more than the {size_limit} bytes "
                                           "that were uploaded", "check which index you "
                                           "publish to")
-                if time.monotonic() > deadline:
-                    raise IndexQueryError(f"{file.url} did not arrive within {timeout:.0f} s",
-                                          _hint(file.url))
                 digest.update(block)
                 out.write(block)
     except IndexQueryError:
         path.unlink(missing_ok=True)
         raise
-    except _OtherHost as e:
+    except OtherHost as e:
         path.unlink(missing_ok=True)
-        raise IndexQueryError(f"{file.url} redirected to another host ({e})",
+        raise IndexQueryError(f"{url} redirected to another host ({printable(str(e))})",
                               "the files must come from the index they were uploaded to") from None
-    except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
+    except (OSError, http.client.HTTPException) as e:  # URLError is an OSError
         path.unlink(missing_ok=True)
-        raise IndexQueryError(f"cannot download {file.url}: {e}", _hint(file.url)) from None
+        raise IndexQueryError(f"cannot download {url}: {printable(str(e))}",
+                              hint(file.url)) from None
     if digest.hexdigest() != expected_sha256:
         path.unlink(missing_ok=True)
-        raise IndexQueryError(f"the index served {file.filename} with sha256 "
+        raise IndexQueryError(f"the index served {printable(file.filename)} with sha256 "
                               f"{digest.hexdigest()}, not the file that was uploaded",
                               "check which index you publish to")
     return path

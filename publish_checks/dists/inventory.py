@@ -1,7 +1,8 @@
 """One streaming pass over an archive gives every dist check what it needs.
 
 Each member is inflated once: its bytes are hashed for RECORD (sha256) and for git (the blob
-id, for sdists), searched for secrets, and kept whole only when it is one of the few small
+id, for sdists), searched for secrets (and, if Python source, for obfuscators' marks as
+PyPI's upload scan looks for them), and kept whole only when it is one of the few small
 files the checks parse (core metadata, RECORD, WHEEL, entry points). Nothing is extracted,
 and memory stays flat whatever the archive's size.
 """
@@ -12,15 +13,30 @@ import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from publish_checks.dists import archives
-from publish_checks.dists.archives import CHUNK, ArchiveError, MemberKind
+from publish_checks.dists.archives import CHUNK, ArchiveError, MemberKind, TarType
 from publish_checks.dists.secrets import OVERLAP, Secret, SecretPattern, credential_file
 
 # Core metadata and RECORD are read whole; anything this large is not a real one.
 KEEP_LIMIT = 32 * 1024 * 1024
 _KEPT_DIST_INFO = ("METADATA", "RECORD", "WHEEL", "entry_points.txt")
+
+# PyPI's upload scan (warehouse's YARA rules) reads each *.py and *.pye member of at most
+# 5 MiB and refuses two obfuscators by their marks: any PyArmor hook, or both SourceDefender
+# armour lines.
+Obfuscator = Literal["", "PyArmor", "SourceDefender"]
+SCANNED_SUFFIXES = (".py", ".pye")
+SCAN_LIMIT = 5 * 1024 * 1024
+# The marks are spelt in pieces: PyPI's scan would find them whole in this very file, and
+# refuse publish-checks itself.
+_PYARMOR = b"__py" + b"armor"
+PYARMOR_MARKS = (_PYARMOR + b"__(__name__, __file__,", _PYARMOR + b"_enter__",
+                 _PYARMOR + b"_exit__", _PYARMOR + b"_assert__", _PYARMOR + b"_bcc__")
+_PYE = b" PYE" + b" FILE---"
+SOURCEDEFENDER_MARKS = (b"---BEGIN" + _PYE, b"---END" + _PYE)
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,9 @@ class Item:
     digest: str = ""  # "sha256=<urlsafe base64>", as RECORD writes it (wheel files only)
     blob: str = ""  # git's blob id of the bytes (sdist files only): compares with a commit
     secrets: tuple[Secret, ...] = ()
+    tar_type: TarType = ""  # a tar member's type beyond its kind (sparse, a link, a FIFO…)
+    link: str = ""  # a tar link's target
+    obfuscator: Obfuscator = ""  # whose marks PyPI's scan finds in it (scanned files only)
 
     @property
     def basename(self) -> str:
@@ -79,7 +98,8 @@ def take(path: Path, patterns: Sequence[SecretPattern], *, blobs: bool = False) 
         for entry in archives.walk(path):
             member = entry.member
             if member.kind != "file":
-                inventory.items.append(Item(member.name, member.kind, member.size))
+                inventory.items.append(Item(member.name, member.kind, member.size,
+                                            tar_type=member.tar_type, link=member.link))
                 continue
             inventory.items.append(_file(path, entry, patterns, blobs, inventory.kept))
     except ArchiveError as e:
@@ -100,8 +120,11 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
     found: set[int] = set()
     tail = b""
     size = 0
+    marks = _Marks() if _scanned(member.name, member.size) else None
     for block in entry.chunks():
         size += len(block)
+        if marks is not None and size <= SCAN_LIMIT:
+            marks.feed(block)
         if sha256 is not None:
             sha256.update(block)
         if blob is not None:
@@ -126,4 +149,34 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
         digest = "sha256=" + base64.urlsafe_b64encode(sha256.digest()).rstrip(b"=").decode()
     return Item(member.name, "file", size, digest,
                 blob.hexdigest() if blob is not None and size == member.size else "",
-                secrets)
+                secrets, tar_type=member.tar_type,
+                obfuscator=marks.obfuscator() if marks is not None and size <= SCAN_LIMIT
+                else "")
+
+
+def _scanned(name: str, size: int) -> bool:
+    return PurePosixPath(name).suffix.lower() in SCANNED_SUFFIXES and size <= SCAN_LIMIT
+
+
+class _Marks:
+    """The obfuscators' marks seen so far in one member, fed block by block."""
+
+    overlap = max(map(len, (*PYARMOR_MARKS, *SOURCEDEFENDER_MARKS))) - 1
+
+    def __init__(self) -> None:
+        self.seen: set[bytes] = set()
+        self.tail = b""
+
+    def feed(self, block: bytes) -> None:
+        # The block, and the seam with the previous one; the common parts of the marks
+        # are looked for first, so ordinary source is searched twice, not seven times.
+        for window in (self.tail + block[:self.overlap], block):
+            if b"__pyarmor" in window or b"PYE FILE---" in window:
+                self.seen.update(m for m in (*PYARMOR_MARKS, *SOURCEDEFENDER_MARKS)
+                                 if m in window)
+        self.tail = (self.tail + block[-self.overlap:])[-self.overlap:]
+
+    def obfuscator(self) -> Obfuscator:
+        if self.seen.intersection(PYARMOR_MARKS):
+            return "PyArmor"
+        return "SourceDefender" if self.seen.issuperset(SOURCEDEFENDER_MARKS) else ""

@@ -1,10 +1,12 @@
-"""Will the long description render on PyPI? The `twine check --strict` standard.
+"""Will the long description render on PyPI? PyPI's rules, and `twine check --strict`'s.
 
-twine (commands/check.py) fails under --strict when the description is missing or
-``UNKNOWN``, when Description-Content-Type is missing (it would guess reST), and when a
-reST description does not render with ``readme_renderer.rst``; Markdown and plain text
-cannot fail to render. PyPI itself refuses a content type other than text/plain,
-text/x-rst or text/markdown (variant GFM or CommonMark, charset UTF-8).
+PyPI renders every long description on upload and refuses one that does not render: reST
+(also what a description without Description-Content-Type is taken as) that
+``readme_renderer.rst`` cannot render; Markdown and plain text cannot fail. It refuses a
+content type other than text/plain, text/x-rst or text/markdown (variant GFM or
+CommonMark, charset UTF-8). twine (commands/check.py) fails under --strict when the
+description is missing or ``UNKNOWN``, and when Description-Content-Type is missing: PyPI
+accepts the latter, so it is only a warning here.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import email.message
 import importlib
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
-from packaging.metadata import InvalidMetadata, Metadata, RawMetadata
+from packaging.metadata import InvalidMetadata, Metadata
 
 from publish_checks.dists.scan import Dist, Problems
 
@@ -34,9 +37,17 @@ _REPORT = re.compile(r"^<string>:(?P<line>\d*): \((?P<level>[A-Z]+)/\d\) (?P<mes
                      re.MULTILINE)
 
 
-def description_problems(dist: Dist, raw: RawMetadata, metadata: Metadata,
-                         problems: Problems, build: str) -> str | None:
-    """Add what twine check --strict would fail on; returns a reST description to render."""
+class Pending(NamedTuple):
+    """A description PyPI renders as reST, still to be rendered here."""
+
+    dist: Dist
+    text: str
+    content_type: str | None  # as declared; None when missing (PyPI's default is reST)
+
+
+def description_problems(dist: Dist, raw: Mapping[str, Any], metadata: Metadata,
+                         problems: Problems, build: str) -> Pending | None:
+    """Add what PyPI or twine check --strict would fail on; returns reST still to render."""
     where = f"{dist.filename}'s long description"
     description = raw.get("description")
     if not description or description.rstrip() == "UNKNOWN":
@@ -48,12 +59,14 @@ def description_problems(dist: Dist, raw: RawMetadata, metadata: Metadata,
         problems.add(f"{where}: {e}", README_HINT.format(build=build))
         return None
     if declared is None:
-        problems.add(f"{where} has no Description-Content-Type (twine check --strict fails: "
-                     "PyPI would guess reST)", README_HINT.format(build=build))
-        return None
+        problems.warn(f"{where} has no Description-Content-Type: PyPI takes it as reST, "
+                      "twine check --strict fails", README_HINT.format(build=build))
+        return Pending(dist, description, None)
     message = email.message.EmailMessage()
     message["content-type"] = declared
-    return description if message.get_content_type() == "text/x-rst" else None
+    if message.get_content_type() != "text/x-rst":
+        return None  # Markdown and plain text always render
+    return Pending(dist, description, declared)
 
 
 def _rst_renderer() -> Render | None:
@@ -105,14 +118,22 @@ class RenderError(Exception):
     """The renderer outside this process could not run; ``str()`` says why."""
 
 
-def render_rst(renderer: RstRenderer | None, pending: list[tuple[Dist, str]],
+def render_failure(content_type: str | None) -> str:
+    """PyPI's words when a description does not render."""
+    if content_type is None:
+        return ("The description failed to render in the default format of "
+                "reStructuredText.")
+    return f"The description failed to render for '{content_type}'."
+
+
+def render_rst(renderer: RstRenderer | None, pending: list[Pending],
                problems: Problems, build: str) -> str:
     """Render each reST description, in-process or with ``renderer``; returns which dists
     could not be rendered either way ('' when all were)."""
     if not pending:
         return ""
-    texts = [text for _, text in pending]
-    names = ", ".join(dist.filename for dist, _ in pending)
+    texts = [item.text for item in pending]
+    names = ", ".join(item.dist.filename for item in pending)
     reports = render_here(texts)
     if reports is None:
         if renderer is None:
@@ -123,8 +144,9 @@ def render_rst(renderer: RstRenderer | None, pending: list[tuple[Dist, str]],
             return f"{names} (readme_renderer could not run: {e})"
     if len(reports) != len(pending):
         return f"{names} (the renderer gave {len(reports)} answers for {len(pending)} texts)"
-    for (dist, _), report in zip(pending, reports, strict=True):
+    for item, report in zip(pending, reports, strict=True):
         if report is not None:
-            problems.add(f"{dist.filename}'s reST long description does not render on "
-                         f"PyPI ({_first_report(report)})", RST_HINT.format(build=build))
+            problems.add(f"{item.dist.filename}'s reST long description does not render on "
+                         f"PyPI ({_first_report(report)}): "
+                         f"{render_failure(item.content_type)}", RST_HINT.format(build=build))
     return ""

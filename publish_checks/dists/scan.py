@@ -155,11 +155,19 @@ class Problems:
 
     items: list[str] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
+    # What does not stop an upload but deserves a fix: a warning when nothing failed.
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, problem: str, hint: str) -> None:
         self.items.append(problem)
         if hint not in self.hints:
             self.hints.append(hint)
 
+    def warn(self, problem: str, hint: str) -> None:
+        self.warnings.append(problem)
+        if hint not in self.hints:
+            self.hints.append(hint)
+
     def __bool__(self) -> bool:
+        """True when something failed (warnings alone are not problems)."""
         return bool(self.items)

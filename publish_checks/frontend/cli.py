@@ -22,11 +22,13 @@ from publish_checks.frontend.options import (
     add_bump,
     add_checks,
     add_common,
+    add_install,
     add_project,
     add_release,
 )
 from publish_checks.frontend.render import write_text
 from publish_checks.frontend.standalone import StandaloneRunner
+from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
 from publish_checks.release.bump import bump as bump_project
 
@@ -38,6 +40,7 @@ def build_parser() -> _Parser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     verify = commands.add_parser("verify", help="run every pre-flight check and report")
     add_common(verify)
+    add_install(verify)
     build = commands.add_parser("build", help="build sdist and wheel into a clean dist/, "
                                 "then check them")
     add_project(build)
@@ -67,10 +70,10 @@ def error_boundary() -> Iterator[list[int]]:
     code = [0]
     try:
         yield code
-    except PublishChecksError as e:
-        write_text(sys.stderr, f"error: {e.message}\n")
+    except PublishChecksError as e:  # redacted: a token may have been typed into an option
+        write_text(sys.stderr, f"error: {redact(e.message)}\n")
         if e.hint:
-            write_text(sys.stderr, f"  fix: {e.hint}\n")
+            write_text(sys.stderr, f"  fix: {redact(e.hint)}\n")
         code[0] = e.exit_code
     except KeyboardInterrupt:
         write_text(sys.stderr, "interrupted\n")

@@ -24,6 +24,7 @@ class Options(argparse.Namespace):
     dry_run: bool = False
     tag: bool = False
     push: bool = False
+    install: bool = False
     commit: bool = False
     pre: str | None = None
     target: str | None = None
@@ -36,7 +37,7 @@ class Options(argparse.Namespace):
     def flags(self) -> Flags:
         """What the release pipeline needs of these options."""
         return Flags(skip=tuple(self.skip), yes=self.yes, dry_run=self.dry_run, tag=self.tag,
-                     push=self.push)
+                     push=self.push, install=self.install)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,6 +78,13 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     add_checks(parser)
 
 
+def add_install(parser: argparse.ArgumentParser) -> None:
+    """--install: verify also runs dists-install (build, publish and rehearse always do)."""
+    parser.add_argument("--install", action="store_true",
+                        help="also install the built release into a fresh virtualenv and "
+                             "smoke-test it (dists-install)")
+
+
 def add_release(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true",
                         help="upload without asking (for CI)")
@@ -100,6 +108,7 @@ def session_parser(prog: str = "nox -s <session> --") -> argparse.ArgumentParser
     """The posargs every session accepts; each session uses the ones that apply to it."""
     parser = _Parser(prog=prog, add_help=False)
     add_common(parser)
+    add_install(parser)
     add_release(parser)
     add_bump(parser)
     return parser

@@ -16,6 +16,7 @@ from publish_checks._text import NOX_STEPS
 from publish_checks.frontend.console import Console
 from publish_checks.frontend.options import Options, parse_session_args, session_parser
 from publish_checks.frontend.render import write_text
+from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
 from publish_checks.release.bump import bump as bump_project
 
@@ -41,6 +42,7 @@ def message(error: PublishChecksError) -> str:
     """One line for session.error: what is wrong — the fix. nox cannot exit 2, so a usage
     error says that it is one."""
     text = f"{error.message} — {error.hint}" if error.hint else error.message
+    text = redact(text)  # a token may have been typed into an option
     return f"usage error: {text}" if error.exit_code == 2 else text
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from publish_checks._errors import ConfigError
 from publish_checks._text import TextError, read_bytes, suggest
+from publish_checks.project.urls import EXAMPLE, UrlError, parse_url
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,7 +43,7 @@ class Config:
     project: dict[str, Any] = field(default_factory=dict)
     credentials_file: str = ".env.local"
     token_variable: str | None = None
-    repository: str = "pypi"
+    repository: str | None = None  # None: not configured (twine's variables, else pypi)
     release_branch: str | None = None
     changelog: str | None = None
     version_file: str | None = None
@@ -163,9 +164,13 @@ def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
                               f'add upload-url = "https://…" to [{here}]')
         for key in ("upload-url", "index-url"):
             url = _string(entry, key, here)
-            if url is not None and not url.startswith(("https://", "http://")):
-                raise ConfigError(f"{here}.{key} must be an http(s) URL, not {url!r}",
-                                  f'write it in full, e.g. {key} = "https://{url.lstrip("/")}"')
+            if url is None:
+                continue
+            try:
+                parse_url(url)
+            except UrlError as e:  # the message never quotes the URL: it may hold a password
+                raise ConfigError(f"{here}.{key} must be an http(s) URL: it {e.problem}",
+                                  f'write it in full, e.g. {key} = "{EXAMPLE}"') from None
         repos[name] = RepositoryConfig(
             name=name,
             upload_url=upload_url,
@@ -178,7 +183,11 @@ def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
 
 def read_pyproject(root: Path) -> dict[str, Any] | None:
     """The parsed pyproject.toml, or None for a setup.py-only project."""
-    path = root / "pyproject.toml"
+    return read_toml(root / "pyproject.toml")
+
+
+def read_toml(path: Path) -> dict[str, Any] | None:
+    """A parsed TOML file (pyproject.toml, hatch.toml), or None when there is none."""
     if not path.exists() and not path.is_symlink():
         return None
     try:
@@ -226,7 +235,7 @@ def load_config(root: Path) -> Config:
         project=project,
         credentials_file=_string(tool, "credentials-file", where) or ".env.local",
         token_variable=_string(tool, "token-variable", where),
-        repository=_string(tool, "repository", where) or "pypi",
+        repository=_string(tool, "repository", where),
         release_branch=_string(tool, "release-branch", where),
         changelog=_string(tool, "changelog", where),
         version_file=_string(tool, "version-file", where),

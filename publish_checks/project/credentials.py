@@ -21,6 +21,8 @@ from publish_checks._text import shown as shown_path
 
 TOKEN_PATTERN = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
 REDACTED = "pypi-********"
+# The password of scheme://user:password@host, whatever the scheme or its case.
+URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*):[^\s/@]*@")
 # python-dotenv needs seconds per megabyte; a real credentials file is a few hundred bytes.
 ENV_FILE_LIMIT = 256 * 1024
 
@@ -28,8 +30,9 @@ ENV_FILE_LIMIT = 256 * 1024
 @dataclass(frozen=True)
 class Token:
     value: str = field(repr=False)
-    variable: str
-    origin: str  # "environment" or the credentials file's path relative to the project
+    variable: str  # or "the password" for one written in a URL or ~/.pypirc
+    origin: str  # "the environment", the credentials file's path, "the repository URL", …
+    username: str | None = None  # the user that goes with it (TWINE_USERNAME); None: the target's
 
     @property
     def fingerprint(self) -> str:
@@ -112,8 +115,9 @@ def _declares(file: Path, variable: str) -> bool:
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Replace every given secret and anything token-shaped in ``text``."""
+    """Replace every given secret, anything token-shaped and every password written in a URL
+    in ``text``."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
-    return TOKEN_PATTERN.sub(REDACTED, text)
+    return URL_PASSWORD.sub(r"\1:********@", TOKEN_PATTERN.sub(REDACTED, text))

@@ -50,6 +50,28 @@ class Git:
     def tracked_files(self, *paths: str) -> list[str]:
         return [p for p in self.out("ls-files", "-z", "--", *paths).split("\0") if p]
 
+    def tracked_but_ignored(self) -> set[str]:
+        """Tracked files that the ignore rules match (added with ``git add -f``): build
+        backends that honour .gitignore leave them out, so nothing requires them."""
+        out = self.out("ls-files", "-z", "--cached", "--ignored", "--exclude-standard")
+        return {p for p in out.split("\0") if p}
+
+    def head_blobs(self) -> dict[str, str]:
+        """HEAD's regular files below the project folder (paths relative to it) → blob id.
+        Links and submodules are left out: an sdist holds what they point at."""
+        blobs = {}
+        for entry in self.out("ls-tree", "-r", "-z", "HEAD").split("\0"):
+            info, _, path = entry.partition("\t")
+            mode, kind, blob = [*info.split(" "), "", "", ""][:3]
+            if kind == "blob" and mode in ("100644", "100755"):
+                blobs[path] = blob
+        return blobs
+
+    def changed_files(self) -> set[str]:
+        """Files whose working-tree or staged content differs from HEAD (relative paths)."""
+        out = self.out("diff", "--name-only", "-z", "--no-renames", "--relative", "HEAD")
+        return {p for p in out.split("\0") if p}
+
     def last_commit_time(self) -> int | None:
         result = self.run("log", "-1", "--format=%ct")
         return int(result.stdout) if result.returncode == 0 and result.stdout.strip() else None

@@ -11,25 +11,45 @@ from urllib.parse import urlsplit
 
 from publish_checks._errors import UsageError
 from publish_checks._text import TextError, read_text, suggest
-from publish_checks.project.config import Config
+from publish_checks.project.config import Config, RepositoryConfig
+from publish_checks.project.credentials import redact
+from publish_checks.project.urls import (
+    EXAMPLE,
+    ParsedUrl,
+    UrlError,
+    looks_like_url,
+    parse_url,
+    plain_http_elsewhere,
+)
 
 PYPI_UPLOAD_LIMIT = 100 * 1024 * 1024  # bytes; PyPI raises it per project on request
 LOCAL_URL_VARIABLE = "PUBLISH_CHECKS_LOCAL_URL"  # set by the rehearse session for `local`
+# twine's own ways to name the target, used when neither --repository nor the configuration
+# does (twine too prefers the URL to the section name).
+TWINE_TARGET_VARIABLES = ("TWINE_REPOSITORY_URL", "TWINE_REPOSITORY")
+PYPI_INDEXES = {"pypi": ("pypi.org", "https://upload.pypi.org/legacy/"),
+                "testpypi": ("test.pypi.org", "https://test.pypi.org/legacy/")}
 
 
 @dataclass(frozen=True)
 class Target:
-    """A resolved repository. ``index_url`` is its PEP 503 simple index, with a trailing slash."""
+    """A resolved repository. ``index_url`` is its PEP 503 simple index, with a trailing slash.
+
+    ``token_variable`` is the variable of its ``pypi-`` token (PyPI and TestPyPI), or the one
+    declared for a private index; a private index never gets PyPI's. Its own passwords — one
+    written into its URL (https://user:pw@host/), one in its ~/.pypirc section — are kept out
+    of the URL, out of repr and out of every message; they reach twine through its
+    environment like a token.
+    """
 
     name: str
     upload_url: str | None
     index_url: str | None
     username: str = "__token__"
     token_variable: str | None = None
-    pypirc_password: bool = False
-    # A password written into the URL (https://user:pw@host/). Kept out of the URL, out of
-    # repr and out of every message; it reaches twine through its environment like a token.
+    pypirc_password: str = field(default="", repr=False, compare=False)
     url_password: str = field(default="", repr=False, compare=False)
+    pypirc_section: str = ""  # the ~/.pypirc section its password comes from
 
     @property
     def host(self) -> str:
@@ -38,10 +58,12 @@ class Target:
     @property
     def token_host(self) -> str | None:
         """The host a ``pypi-`` token is minted for, or None for indexes that use passwords."""
-        for host in ("test.pypi.org", "pypi.org"):
-            if self.host in (host, f"upload.{host}") or self.host.endswith(f".{host}"):
-                return host
-        return None
+        return pypi_host(self.host)
+
+    @property
+    def plain_http(self) -> bool:
+        """Whether its upload URL would carry credentials unencrypted beyond this machine."""
+        return plain_http_elsewhere(self.upload_url)
 
     @property
     def is_local(self) -> bool:
@@ -57,23 +79,50 @@ class Target:
         return f"{self.index_url}{project}/" if self.index_url else None
 
 
-def split_credentials(url: str) -> tuple[str, str | None, str]:
-    """(the URL without user:password@, the user, the password) — secrets never stay in URLs."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url, None, ""
-    netloc = parts.hostname or ""
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    return parts._replace(netloc=netloc).geturl(), parts.username or None, parts.password or ""
+def pypi_host(host: str) -> str | None:
+    """pypi.org or test.pypi.org when ``host`` is one of theirs, else None."""
+    for pypi in ("test.pypi.org", "pypi.org"):
+        if host in (pypi, f"upload.{pypi}") or host.endswith(f".{pypi}"):
+            return pypi
+    return None
 
 
-def _default_variable(name: str, config: Config) -> str:
+def _parsed(url: str, where: str) -> ParsedUrl:
+    """``url`` parsed, or the usage error that says which part is wrong (never the URL)."""
+    try:
+        return parse_url(url)
+    except UrlError as e:
+        raise UsageError(f"{where} {e.problem}",
+                         f"write the upload URL in full, e.g. {EXAMPLE}") from None
+
+
+def _declared(upload_url: str, config: Config) -> RepositoryConfig | None:
+    """The repository declared in pyproject.toml that uploads to ``upload_url``, if any: a
+    URL or a ~/.pypirc section naming it gets its username and token-variable."""
+    for repo in config.repositories.values():
+        try:
+            if _with_slash(parse_url(repo.upload_url).url) == upload_url:
+                return repo
+        except UrlError:  # reported when that repository is the target
+            continue
+    return None
+
+
+def _variable(host: str, declared: RepositoryConfig | None, config: Config) -> str | None:
+    """The variable of the target's own secret: its declared token-variable, else PyPI's
+    for pypi.org and test.pypi.org, else none (a private index never gets PyPI's)."""
+    if declared is not None and declared.token_variable:
+        return declared.token_variable
+    return _pypi_variable(pypi_host(host), config)
+
+
+def _pypi_variable(host: str | None, config: Config) -> str | None:
+    """The variable that holds the pypi- token for ``host``; None when it is not PyPI's."""
+    if host is None:
+        return None
     if config.token_variable:
         return config.token_variable
-    # A test.pypi.org URL takes a TestPyPI token, whatever the repository is called.
-    testpypi = name == "testpypi" or urlsplit(name).hostname == "test.pypi.org"
-    return "TEST_PYPI_API_KEY" if testpypi else "PYPI_API_KEY"
+    return "TEST_PYPI_API_KEY" if host == "test.pypi.org" else "PYPI_API_KEY"
 
 
 def index_url_for(upload_url: str) -> str:
@@ -111,32 +160,60 @@ def _pypirc(environ: Mapping[str, str]) -> configparser.RawConfigParser:
     except TextError as e:
         raise UsageError(f"{path} {e.problem}", hint) from None
     except configparser.Error as e:
-        raise UsageError(f"cannot parse {path}: {e}", hint) from None
+        raise UsageError(f"cannot parse {path}: {_parse_problem(e)}", hint) from None
     return parser
 
 
-def _pypirc_password(name: str, environ: Mapping[str, str]) -> bool:
-    """Whether ~/.pypirc gives twine a password for the built-in index ``name``.
+def _parse_problem(e: configparser.Error) -> str:
+    """What is wrong in ~/.pypirc, by line number: the line itself may hold a password."""
+    if isinstance(e, configparser.MissingSectionHeaderError):
+        return f"line {e.lineno} comes before the first [section]"
+    if isinstance(e, configparser.DuplicateSectionError):
+        return f"line {e.lineno} repeats the section [{e.section}]"
+    if isinstance(e, configparser.DuplicateOptionError):
+        return f"line {e.lineno} repeats '{e.option}' in [{e.section}]"
+    if isinstance(e, configparser.ParsingError) and e.errors:
+        return f"line {e.errors[0][0]} is neither a [section] nor 'key = value'"
+    return type(e).__name__
 
-    Only a hint for credentials-source: a broken file is not our business for pypi.
+
+def _pypirc_password(name: str, environ: Mapping[str, str]) -> str:
+    """The password ~/.pypirc gives twine for the built-in index ``name``, or ''.
+
+    A broken file is not our business for pypi: it simply holds no password.
     """
     try:
-        return bool(_pypirc(environ).get(name, "password", fallback=""))
+        return _pypirc(environ).get(name, "password", fallback="")
     except (UsageError, configparser.Error):
-        return False
+        return ""
 
 
-def resolve_target(name: str, config: Config, environ: Mapping[str, str]) -> Target:
-    """Resolve a ``--repository`` value (SPEC §3); UsageError if nothing matches."""
-    if name == "pypi":
-        return Target("pypi", "https://upload.pypi.org/legacy/", "https://pypi.org/simple/",
-                      token_variable=_default_variable(name, config),
-                      pypirc_password=_pypirc_password(name, environ))
-    if name == "testpypi":
-        return Target("testpypi", "https://test.pypi.org/legacy/",
-                      "https://test.pypi.org/simple/",
-                      token_variable=_default_variable(name, config),
-                      pypirc_password=_pypirc_password(name, environ))
+def choose_repository(given: str | None, config: Config,
+                      environ: Mapping[str, str]) -> tuple[str, str]:
+    """(the repository this run targets, what named it): ``--repository``, else the
+    configuration's ``repository``, else twine's TWINE_REPOSITORY_URL or TWINE_REPOSITORY,
+    else pypi."""
+    if given:
+        return given, "--repository"
+    if config.repository:
+        return config.repository, "[tool.publish-checks] repository"
+    for variable in TWINE_TARGET_VARIABLES:
+        if value := environ.get(variable, "").strip():
+            return value, variable
+    return "pypi", "the default"
+
+
+def resolve_target(name: str, config: Config, environ: Mapping[str, str], *,
+                   named_by: str = "--repository") -> Target:
+    """Resolve a repository name or URL (SPEC §3); UsageError if nothing matches.
+
+    ``named_by`` says where the name came from, for the error messages.
+    """
+    if name in PYPI_INDEXES:
+        host, upload_url = PYPI_INDEXES[name]
+        return Target(name, upload_url, f"https://{host}/simple/",
+                      token_variable=_pypi_variable(host, config),
+                      pypirc_password=_pypirc_password(name, environ), pypirc_section=name)
     if name == "local":
         url = environ.get(LOCAL_URL_VARIABLE)
         if url:
@@ -145,35 +222,68 @@ def resolve_target(name: str, config: Config, environ: Mapping[str, str]) -> Tar
         return Target("local", None, None, username="publish-checks")
     if name in config.repositories:
         repo = config.repositories[name]
+        where = f"upload-url of [tool.publish-checks.repositories.{name}]"
+        upload = _parsed(repo.upload_url, where)
         index_url = _with_slash(repo.index_url) if repo.index_url else None
-        return Target(name, _with_slash(repo.upload_url),
-                      index_url or index_url_for(repo.upload_url),
-                      username=repo.username,
-                      token_variable=repo.token_variable or _default_variable(name, config))
-    if name.startswith(("https://", "http://")):
-        clean, user, password = split_credentials(name)
-        if not urlsplit(clean).hostname:
-            raise UsageError(f"repository URL {clean!r} has no host",
-                             "pass a full URL, e.g. https://host/legacy/")
-        url = _with_slash(clean)
-        return Target(url, url, index_url_for(url), username=user or "__token__",
-                      token_variable=_default_variable(clean, config), url_password=password)
+        return Target(name, _with_slash(upload.url), index_url or index_url_for(upload.url),
+                      username=upload.user or repo.username,
+                      token_variable=_variable(upload.host, repo, config),
+                      url_password=upload.password)
+    if looks_like_url(name):
+        where = {"--repository": "the --repository URL",
+                 "TWINE_REPOSITORY_URL": "TWINE_REPOSITORY_URL"}.get(
+                     named_by, f"the repository URL of {named_by}")
+        parsed = _parsed(name, where)
+        url = _with_slash(parsed.url)
+        declared = _declared(url, config)
+        return Target(url, url, index_url_for(url),
+                      username=parsed.user or (declared.username if declared else "__token__"),
+                      token_variable=_variable(parsed.host, declared, config),
+                      url_password=parsed.password)
+    if named_by == "TWINE_REPOSITORY_URL":
+        raise UsageError("TWINE_REPOSITORY_URL is not a URL",
+                         f"set it to an upload URL such as {EXAMPLE}, or unset it")
     pypirc = _pypirc(environ)
     if pypirc.has_section(name):
-        url = pypirc.get(name, "repository", fallback=None)
-        if not url:
-            msg = f"section [{name}] of {pypirc_path(environ)} has no repository URL"
-            raise UsageError(msg, f"add 'repository = https://…' to [{name}]")
-        return Target(name, _with_slash(url), index_url_for(url),
-                      username=pypirc.get(name, "username", fallback="__token__"),
-                      token_variable=_default_variable(name, config),
-                      pypirc_password=bool(pypirc.get(name, "password", fallback="")))
+        return _pypirc_target(name, pypirc, config, environ)
+    raise _unknown(name, named_by, config, pypirc)
+
+
+def _pypirc_target(name: str, pypirc: configparser.RawConfigParser, config: Config,
+                   environ: Mapping[str, str]) -> Target:
+    path = pypirc_path(environ)
+    url = pypirc.get(name, "repository", fallback=None)
+    if not url:
+        msg = f"section [{name}] of {path} has no repository URL"
+        raise UsageError(msg, f"add 'repository = https://…' to [{name}]")
+    parsed = _parsed(url, f"the repository of [{name}] in {path}")
+    upload = _with_slash(parsed.url)
+    declared = _declared(upload, config)
+    return Target(name, upload, index_url_for(upload),
+                  username=(pypirc.get(name, "username", fallback="") or parsed.user
+                            or (declared.username if declared else "__token__")),
+                  token_variable=_variable(parsed.host, declared, config),
+                  pypirc_password=pypirc.get(name, "password", fallback=""),
+                  url_password=parsed.password, pypirc_section=name)
+
+
+def _unknown(name: str, named_by: str, config: Config,
+             pypirc: configparser.RawConfigParser) -> UsageError:
     known = ["pypi", "testpypi", "local", *config.repositories,
              *(s for s in pypirc.sections() if s != "distutils")]
-    msg = f"unknown repository {name!r} (known: {', '.join(known)})"
+    shown = redact(name)
+    origin = "" if named_by == "--repository" else f" (from {named_by})"
+    if "@" in name:  # user:password@host without its https://: never echoed
+        return UsageError(f"{named_by} is neither a repository name nor a URL",
+                          f"write the upload URL in full, e.g. {EXAMPLE}")
+    msg = f"unknown repository {shown!r}{origin} (known: {', '.join(known)})"
+    if shown != name:  # a token pasted into the wrong place
+        return UsageError(msg, "that is an API token, not a repository: pass it in the token "
+                          "variable (PYPI_API_KEY) or TWINE_PASSWORD, never on a command line; "
+                          "it may be in your shell history now, so consider revoking it")
     table = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else "NAME"
     suggestion = f"{close} " if (close := suggest(name, known)) else ""
     hint = (f"{suggestion}pass an http(s) URL, or declare it as "
             f"[tool.publish-checks.repositories.{table}] with upload-url = \"...\" "
             "in pyproject.toml")
-    raise UsageError(msg, hint)
+    return UsageError(msg, hint)

@@ -134,7 +134,7 @@ def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str]) -> C
     if epoch is not None:
         for sdist in outdir.glob("*.tar.gz"):
             normalize_sdist(sdist, epoch)
-    built = dataclasses.replace(ctx, dist_dir=outdir)
+    built = dataclasses.replace(ctx, dist_dir=outdir, install_release=True)
     rows = [(d.filename, d.path.stat().st_size, built.dists.sha256(d.path), d.kind)
             for d in built.dists.dists]
     runner.show(f"\nBuilt in {built.shown(outdir)}:\n{file_table(rows)}\n")

@@ -20,16 +20,18 @@ from publish_checks.project import changelog as cl
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.git import Git
 from publish_checks.project.version import (
+    TOML_VERSION_KEY,
     SourceKind,
+    VersionSource,
+    declared_name,
     declared_version,
     package_version_attr,
+    value_spans,
     version_problem,
 )
 from publish_checks.release.atomic import write_all
 
 PARTS = ("patch", "minor", "major", "dev")
-_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_VERSION_KEY = re.compile(r"""^\s*version\s*=\s*(["'])(?P<value>[^"'\\]*)\1""")
 _DUNDER = re.compile(r"""^__version__\s*(?::[^=]*)?=\s*(["'])(?P<value>[^"'\\]*)\1""")
 # What hatchling's default pattern reads in a [tool.hatch.version] path file, too.
 _ASSIGNMENT = re.compile(
@@ -130,25 +132,27 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
     return _make(current, _bump_release(current, target), (pre, 1) if pre else None)
 
 
-def _current(config: Config) -> tuple[str, SourceKind, Path, Version]:
-    """Where the version is declared (label, file) and what it says; ConfigError if unusable."""
+def _current(config: Config) -> tuple[VersionSource, Path, Version]:
+    """Where the version is declared, its file, and what it says; ConfigError if unusable."""
     source = declared_version(config)
     # A literal the build backend reads from a file (hatch's path, setuptools' attr:/file:,
-    # flit's __version__) is bumped in that file like a VERSION file.
+    # flit's __version__, pdm's file) or its own table ([tool.poetry], setup.cfg) is bumped
+    # where the backend reads it.
     if source.dynamic and (source.raw is None or source.path is None):
         if source.kind is SourceKind.VCS:
             raise ConfigError(f"the version is {source.label}: it comes from git tags, so "
                               "there is no file to bump",
                               "tag the release instead: git tag -a vX.Y.Z -m 'Release X.Y.Z'")
-        raise ConfigError(f"the version is {source.label}: bump edits only a VERSION file or "
-                          "a literal [project].version",
+        raise ConfigError(f"the version is {source.label}: bump edits only a VERSION file, "
+                          "[project].version or a literal the build backend reads",
                           "change it where your build backend reads it, or keep it in VERSION")
     if source.raw is None or source.path is None:
         raise ConfigError(f"{source.label} {source.problem}",
-                          f"write the current version, e.g. 1.0.0, in {source.label}")
+                          source.hint or f"write the current version, e.g. 1.0.0, in "
+                          f"{source.label}")
     if problem := version_problem(source.raw):
         raise ConfigError(f"{source.label}: {problem}", "fix it first, then bump")
-    return source.label, source.kind, source.path, Version(source.raw)
+    return source, source.path, Version(source.raw)
 
 
 def _lines(path: Path, shown: str) -> tuple[bytes, bool, list[str]]:
@@ -170,24 +174,38 @@ def _replace_value(path: Path, shown: str, pattern: re.Pattern[str], old: str, n
                    table: str | None = None) -> Edit:
     """Change ``old`` to ``new`` on the one line matching ``pattern`` (inside ``[table]``)."""
     data, bom, lines = _lines(path, shown)
-    current_table, hits = None, []
-    for i, line in enumerate(lines):
-        if table is not None and (header := _TABLE.match(line)):
-            current_table = header[1]
-        elif current_table == table and (m := pattern.match(line)) and m["value"] == old:
-            hits.append((i, m))
+    text = "".join(lines)
+    hits = [span for value, span in value_spans(text, pattern, table) if value == old]
     if len(hits) != 1:
         where = f" in [{table}]" if table else ""
         raise PublishChecksError(f"cannot find the one line that sets {old!r}{where} in {shown}",
                                  f"set it to {new} by hand, or keep the version in VERSION")
-    i, m = hits[0]
-    lines[i] = lines[i][:m.start("value")] + str(new) + lines[i][m.end("value"):]
-    return path, data, _encode(bom, lines)
+    return _write_at(path, shown, (data, bom, text), hits[0], old, new)
 
 
-def _changelog(path: Path, shown: str, new: Version, date: str) -> tuple[Edit, list[str]]:
+def _replace_span(path: Path, shown: str, span: tuple[int, int], old: str,
+                  new: Version) -> Edit:
+    """Write ``new`` over ``old`` exactly where the version source read it: ``span`` of the
+    file's text, counted with its byte-order mark as the source counts it."""
     data, bom, lines = _lines(path, shown)
-    lines, notes = cl.release_unreleased(lines, shown, new, date)
+    start, end = span
+    return _write_at(path, shown, (data, bom, "".join(lines)),
+                     (start - int(bom), end - int(bom)), old, new)
+
+
+def _write_at(path: Path, shown: str, read: tuple[bytes, bool, str], span: tuple[int, int],
+              old: str, new: Version) -> Edit:
+    data, bom, text = read
+    start, end = span
+    if text[start:end] != old:  # it changed since it was read: stop rather than guess
+        raise PublishChecksError(f"{shown} changed while bump read it", "run bump again")
+    return path, data, _encode(bom, [text[:start], str(new), text[end:]])
+
+
+def _changelog(path: Path, shown: str, new: Version, date: str,
+               name: str | None) -> tuple[Edit, list[str]]:
+    data, bom, lines = _lines(path, shown)
+    lines, notes = cl.release_unreleased(lines, shown, new, date, name)
     return (path, data, _encode(bom, lines)), notes
 
 
@@ -213,25 +231,31 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     """Bump the project at ``root``; return what was done and the next steps."""
     root = root.resolve()
     config = load_config(root)
-    label, kind, path, current = _current(config)
+    source, path, current = _current(config)
+    label, name = source.label, declared_name(config)
     new = next_version(current, target, pre)
     if new <= current:
         raise UsageError(f"{new} is not greater than the current version {current}",
                          f"pick a version above {current}, e.g. "
                          f"{_make(current, _bump_release(current, 'patch'))}")
     edits: list[Edit] = []
-    if kind is SourceKind.PROJECT:
-        edits.append(_replace_value(path, "pyproject.toml", _VERSION_KEY, str(current),
+    if source.kind is SourceKind.PROJECT:
+        edits.append(_replace_value(path, "pyproject.toml", TOML_VERSION_KEY, str(current),
                                     new, "project"))
+    elif source.span is not None:  # hatch's or pdm's pattern, [tool.poetry], setup.cfg
+        edits.append(_replace_span(path, shown_path(path, root), source.span, str(current), new))
+    elif source.kind is SourceKind.CONFIG:
+        raise PublishChecksError(f"cannot find the one line that sets {label} to "
+                                 f"{str(current)!r}", f"set it to {new} by hand")
     elif path.suffix == ".py":  # the assignment line, never a comment that names the version
         edits.append(_replace_value(path, label, _ASSIGNMENT, str(current), new))
     else:
         data = _lines(path, label)[0]
         edits.append((path, data, data.replace(str(current).encode(), str(new).encode(), 1)))
         if config.static_version is not None:  # both declared: keep them in step
-            edits.append(_replace_value(root / "pyproject.toml", "pyproject.toml", _VERSION_KEY,
-                                        config.static_version, new, "project"))
-    attr = package_version_attr(root, config.project_name)
+            edits.append(_replace_value(root / "pyproject.toml", "pyproject.toml",
+                                        TOML_VERSION_KEY, config.static_version, new, "project"))
+    attr = package_version_attr(root, name)
     if attr is not None and attr[0] != path:
         edits.append(_replace_value(attr[0], shown_path(attr[0], root), _DUNDER, attr[1], new))
     notes = []
@@ -240,7 +264,7 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
         notes.append("no changelog found: consider a CHANGELOG.md (keepachangelog.com)")
     else:
         date = (today or datetime.date.today()).isoformat()
-        edit, notes = _changelog(changelog, shown_path(changelog, root), new, date)
+        edit, notes = _changelog(changelog, shown_path(changelog, root), new, date, name)
         edits.append(edit)
     shown = [shown_path(path, root) for path, _, _ in edits]
     git = Git(root)

@@ -1,50 +1,51 @@
-"""The install proof: the release, fetched from the index it went to, installs into a fresh
-virtualenv and its smoke test passes."""
+"""Installing a release into a fresh virtualenv and smoke-testing it: before the upload
+from dist/ (the dists-install check, through :func:`release_installer`), and after it from
+the index it went to (the install proof, :func:`prove_installable`)."""
 
 from __future__ import annotations
 
-import os
-import re
-import shlex
 import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from packaging.tags import sys_tags
-from packaging.utils import parse_wheel_filename
+from packaging.utils import (
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_wheel_filename,
+)
 
 from publish_checks._errors import ReleaseError
-from publish_checks.checks.context import Context
-from publish_checks.dists.contents import top_level_packages
+from publish_checks.checks.context import Context, Installer, InstallTrial
 from publish_checks.dists.index import IndexQueryError, download, project_listing
 from publish_checks.release.build import secret_names
 from publish_checks.release.plan import Plan
 from publish_checks.release.process import find_uv, tail, venv_python, without
 from publish_checks.release.runner import Runner, bin_path
+from publish_checks.release.smoke import (
+    importable_modules,
+    installed_paths,
+    smoke_test,
+    wheel_paths,
+)
 
 FIX_RELEASED = ("the files are on the index; fix the package, bump the version and release "
                 "again (an index never takes a filename twice)")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def top_level_imports(wheel: Path) -> list[str]:
-    """The importable top-level names a wheel installs (attrs → attr), for the smoke test."""
-    stem = "-".join(wheel.name.split("-")[:2])
-    with zipfile.ZipFile(wheel) as archive:
-        tops = top_level_packages(archive.namelist(), stem)
-    names = {top.removesuffix(".py") for top in tops}
-    return sorted(n for n in names if _IDENTIFIER.match(n))
-
-
-def smoke_command(ctx: Context, wheel: Path | None) -> list[str]:
-    """The configured smoke-test command, else ``python -c "import …"`` of the wheel's names."""
-    if ctx.config.smoke_tests:
-        return list(ctx.config.smoke_tests[0])
-    names = top_level_imports(wheel) if wheel is not None else []
-    if not names and ctx.normalized_name:
-        names = [ctx.normalized_name.replace("-", "_")]
-    return ["python", "-c", "; ".join(f"import {n}" for n in names)]
+def identity(path: Path) -> tuple[NormalizedName, str]:
+    """The normalized project name and the version a release file's name gives."""
+    if path.name.endswith(".whl"):
+        try:
+            parsed = parse_wheel_filename(path.name)
+        except InvalidWheelFilename:
+            first, _, rest = path.name.partition("-")
+            return canonicalize_name(first), rest.split("-")[0]
+        return parsed[0], str(parsed[1])
+    name, _, version = path.name.removesuffix(".tar.gz").removesuffix(".zip").rpartition("-")
+    return canonicalize_name(name), version
 
 
 def installable(files: Sequence[Path]) -> list[Path]:
@@ -81,13 +82,16 @@ def fetch_from_index(ctx: Context, plan: Plan, dest: Path) -> list[Path]:
     return fetched
 
 
-def prove_installable(runner: Runner, ctx: Context, files: Sequence[Path], label: str) -> str:
+def try_release(runner: Runner, ctx: Context, files: Sequence[Path],
+                label: str) -> InstallTrial:
     """Install ``files`` (the one that fits) into a fresh virtualenv, dependencies from the
-    user's usual indexes, and run the smoke test; returns its output. ReleaseError if not."""
+    user's usual indexes, and run the smoke test there: what happened, failures included."""
     chosen = installable(files)
     if not chosen:
-        raise ReleaseError(f"no file of {label} installs on this interpreter",
-                           "build a wheel for it, or an sdist")
+        return InstallTrial("", installed=False,
+                            problem=f"no file of {label} installs on this interpreter")
+    file = chosen[0]
+    project = identity(file)[0]
     # The interpreter of a tool environment (under nox: the session's Python) makes the venv.
     base = bin_path(runner.provide(["pip"]), "python")
     env = without(ctx.environ, [*secret_names(ctx), "PYTHONPATH", "VIRTUAL_ENV"])
@@ -95,30 +99,67 @@ def prove_installable(runner: Runner, ctx: Context, files: Sequence[Path], label
         work = Path(tmp)
         venv = work / "venv"
         python = venv_python(venv)
-        runner.log(f"Installing {label} ({chosen[0].name}) into a fresh virtualenv")
+        runner.log(f"Installing {label} ({file.name}) into a fresh virtualenv")
         if (uv := find_uv()) is not None:
+            # --refresh-package: a rebuilt file of the same name must not come from uv's cache.
             steps = [[uv, "venv", "--quiet", "--python", base, str(venv)],
                      [uv, "pip", "install", "--quiet", "--python", str(python),
-                      *map(str, chosen)]]
+                      "--refresh-package", project, str(file)]]
         else:
             steps = [[base, "-m", "venv", str(venv)],
                      [str(python), "-m", "pip", "install", "--quiet", "--no-cache-dir",
-                      "--disable-pip-version-check", *map(str, chosen)]]
+                      "--disable-pip-version-check", str(file)]]
         for argv in steps:
             done = runner.run(argv, env=env, cwd=work)
             if done.code != 0:
-                raise ReleaseError(f"installing {label} failed (exit status {done.code}):\n"
-                                   f"{tail(done.output)}", FIX_RELEASED)
-        wheel = next((p for p in chosen if p.suffix == ".whl"), None)
-        command = smoke_command(ctx, wheel)
-        runner.log(f"Smoke test: {shlex.join(command)}")
-        smoke_env = {**env, "PATH": os.pathsep.join([str(python.parent), env.get("PATH", "")]),
-                     "VIRTUAL_ENV": str(venv)}
-        empty = work / "cwd"  # not the project folder: its sources must not shadow the install
-        empty.mkdir()
-        done = runner.run(command, env=smoke_env, cwd=empty)
-        if done.code != 0:
-            raise ReleaseError(f"the smoke test failed (exit status {done.code}):\n"
-                               f"{tail(done.output)}", FIX_RELEASED)
-    return done.output.strip()
+                return InstallTrial(file.name, installed=False,
+                                    problem=f"installing {label} failed (exit status "
+                                            f"{done.code})", tail=tail(done.output))
+        try:
+            paths = wheel_paths(file) if file.name.endswith(".whl") else installed_paths(
+                venv, project)
+        except (OSError, zipfile.BadZipFile):
+            paths = None
+        if paths is None:
+            return InstallTrial(file.name, installed=True,
+                                problem=f"{file.name} installed, but the list of the files "
+                                        f"it installed (its RECORD) could not be read")
+        smoke = smoke_test(runner, python, project=project,
+                           modules=importable_modules(paths, ctx.config.smoke_skip_modules),
+                           commands=ctx.config.smoke_tests, env=env, work=work)
+    return InstallTrial(file.name, installed=True, problem=smoke.problem, tail=smoke.tail,
+                        tried=smoke.tried, output=smoke.output)
 
+
+def prove_installable(runner: Runner, ctx: Context, files: Sequence[Path], label: str) -> str:
+    """The install proof: :func:`try_release`, a ReleaseError if anything failed; returns
+    what the configured smoke-test commands printed."""
+    trial = try_release(runner, ctx, files, label)
+    if trial.problem:
+        raise ReleaseError(trial.problem + (f"\n{trial.tail}" if trial.tail else ""),
+                           FIX_RELEASED)
+    runner.log(f"Smoke test: {trial.tried}")
+    return trial.output
+
+
+def release_installer(runner: Runner, ctx: Context) -> Installer:
+    """What dists-install calls: :func:`try_release` on the files in dist/. Files already
+    tried in this run (a rehearsal checks after building and again before uploading) are
+    not installed twice."""
+    tried: dict[tuple[tuple[str, int, int], ...], InstallTrial] = {}
+
+    def install(files: Sequence[Path]) -> InstallTrial:
+        try:
+            key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+        except OSError:
+            key = ()
+        if not key or key not in tried:
+            chosen = installable(files)
+            name, version = identity(chosen[0]) if chosen else ("the release", "")
+            trial = try_release(runner, ctx, files, f"{name}=={version}" if version else name)
+            if key:
+                tried[key] = trial
+            return trial
+        return tried[key]
+
+    return install

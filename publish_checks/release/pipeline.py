@@ -4,6 +4,7 @@ from nox; the nox sessions and the ``publish-checks`` command are its two front 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -25,7 +26,11 @@ from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
 from publish_checks.release import tag as tagging
 from publish_checks.release.build import BUILD_FAILED, build_dists, secret_names
-from publish_checks.release.install import fetch_from_index, prove_installable
+from publish_checks.release.install import (
+    fetch_from_index,
+    prove_installable,
+    release_installer,
+)
 from publish_checks.release.plan import (
     Plan,
     explain_upload_failure,
@@ -54,6 +59,7 @@ class Flags:
     dry_run: bool = False
     tag: bool = False
     push: bool = False
+    install: bool = False  # verify --install: dists-install runs in verify too
 
 
 class ChecksFailed(ReleaseError):
@@ -75,15 +81,18 @@ class Outcome:
 def open_project(runner: Runner, root: Path, repository: str | None, *,
                  environ: Mapping[str, str], offline: bool = False,
                  steps: Steps = NOX_STEPS) -> Context:
-    """The project's Context, with reST rendered in the runner's tool environment."""
+    """The project's Context, with reST rendered in the runner's tool environment and the
+    release installed into virtualenvs the runner makes (for dists-install)."""
     ctx = load_context(root, repository, environ=environ, offline=offline, steps=steps)
     ctx.rst_renderer = rst_renderer(runner, ctx.environ)
+    ctx.installer = release_installer(runner, ctx)
     return ctx
 
 
 def verify(runner: Runner, ctx: Context, flags: Flags) -> Report:
-    """Every check, one report (and the CI step summary); the caller decides the exit."""
-    report = run_checks(ctx, skip=flags.skip)
+    """Every check, one report (and the CI step summary); the caller decides the exit.
+    dists-install runs only with ``--install``."""
+    report = run_checks(dataclasses.replace(ctx, install_release=flags.install), skip=flags.skip)
     runner.report(report, "publish-checks verify", primary=True)
     write_step_summary(ctx, report, None)
     return report
@@ -132,7 +141,7 @@ def notes(ctx: Context, version: str | None) -> str:
     except TextError as e:
         raise ConfigError(f"the changelog {ctx.shown(path)} {e.problem}",
                           "make it a UTF-8 text file") from None
-    section, lines = find_section(text, wanted)
+    section, lines = find_section(text, wanted, ctx.project_name)
     if section is None or not has_content(section.body(lines)):
         what = "no section" if section is None else "an empty section"
         raise ReleaseError(f"{ctx.shown(path)} has {what} for {wanted}",
@@ -152,6 +161,7 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
     ``password`` is the rehearsal's generated one. Raises ChecksFailed or ReleaseError; the
     closing lines are shown whenever the release reached the index.
     """
+    ctx = dataclasses.replace(ctx, install_release=True)  # a broken wheel is never uploaded
     if (ctx.dists.directory / BUILD_FAILED).exists():
         raise ReleaseError(f"the last build into {ctx.shown(ctx.dists.directory)} failed, so "
                            "nothing was uploaded", "fix the build and build again")
@@ -162,7 +172,7 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
     if not report.ok:
         failed = sum(r.status is Status.FAIL for r in report.checks)
         raise ChecksFailed(f"not publishing: {failed} check(s) failed; nothing was uploaded")
-    secrets = tuple(s for s in (password,) if s)
+    secrets = tuple(s for s in (password, *ctx.secrets) if s)
     try:
         _publish(runner, ctx, flags, outcome, password)
     except ReleaseError as e:
@@ -235,11 +245,12 @@ def confirm(runner: Runner, ctx: Context, flags: Flags, plan: Plan) -> None:
 
 def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None) -> None:
     """``twine upload`` of exactly the planned files; credentials only in its environment."""
+    credentials = twine_env(ctx, password)  # refuses a secret that is not this index's own
     bindir = runner.provide([TWINE])
     runner.log(f"Uploading {len(plan.to_upload)} file(s) to {plan.upload_url} with twine")
-    # The token variables stay out: twine gets the one secret for this index, as TWINE_PASSWORD.
-    keep = [name for name in secret_names(ctx) if name != "TWINE_PASSWORD"]
-    env = {**without(ctx.environ, keep), **twine_env(ctx, password)}
+    # The token variables (TWINE_PASSWORD too) stay out: twine gets the one secret for this
+    # index, as TWINE_PASSWORD, from twine_env alone.
+    env = {**without(ctx.environ, secret_names(ctx)), **credentials}
     env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
     secrets = tuple(s for s in (password, env.get("TWINE_PASSWORD")) if s)
     if not secrets:

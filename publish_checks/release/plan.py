@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context
 from publish_checks.dists.scan import Dist
+from publish_checks.project.binding import refusal
+from publish_checks.project.credentials import Token
 from publish_checks.release.build import file_table
 
 NULL_KEYRING = "keyring.backends.null.Keyring"
@@ -32,9 +34,6 @@ class Plan:
     upload_url: str
     files: tuple[PlannedFile, ...]
     companions: tuple[Path, ...]  # .asc signatures and PEP 740 attestations of files to send
-    # A ~/.pypirc section whose password twine should read itself (it ignores .pypirc
-    # credentials when given --repository-url).
-    pypirc_section: str | None = None
 
     @property
     def to_upload(self) -> list[PlannedFile]:
@@ -74,16 +73,13 @@ def make_plan(ctx: Context, on_index: Mapping[str, str | None]) -> Plan:
     sending = {f.dist.filename for f in files if not f.on_index}
     companions = tuple(p for p in ctx.dists.companions
                        if any(p.name.startswith(name + ".") for name in sending))
-    pypirc = ctx.target.name if ctx.target.pypirc_password and not ctx.token_lookup.token else None
-    return Plan(ctx.project_name, ctx.version, ctx.target.upload_url, tuple(files), companions,
-                pypirc)
+    return Plan(ctx.project_name, ctx.version, ctx.target.upload_url, tuple(files), companions)
 
 
 def twine_argv(plan: Plan, twine: str = "twine") -> list[str]:
     """Explicit paths, never a glob; no credential ever goes on this line."""
-    argv = [twine, "--no-color", "upload", "--non-interactive", "--disable-progress-bar"]
-    argv += (["--repository", plan.pypirc_section] if plan.pypirc_section
-             else ["--repository-url", plan.upload_url])
+    argv = [twine, "--no-color", "upload", "--non-interactive", "--disable-progress-bar",
+            "--repository-url", plan.upload_url]
     if plan.attestations:
         argv.append("--attestations")
     argv += [str(f.dist.path) for f in plan.to_upload]
@@ -92,13 +88,20 @@ def twine_argv(plan: Plan, twine: str = "twine") -> list[str]:
 
 
 def twine_env(ctx: Context, password: str | None = None) -> dict[str, str]:
-    """Credentials reach twine through its environment only (SPEC §3, §5)."""
+    """Credentials reach twine through its environment only (SPEC §3, §5), and only the
+    target's own: whatever checks were skipped, a secret that does not belong to the target
+    (or plain http:// beyond this machine) stops the upload here with ReleaseError.
+
+    ``password`` is the rehearsal's generated one, for the embedded index.
+    """
+    token = (Token(password, "the generated password", "the rehearsal")
+             if password is not None else ctx.token_lookup.token)
+    if (refused := refusal(ctx.target, token)) is not None:
+        raise ReleaseError(f"not uploading: {refused.summary}; nothing was sent", refused.hint)
     env = {"TWINE_NON_INTERACTIVE": "1"}
-    token = password if password is not None else (
-        ctx.token_lookup.token.value if ctx.token_lookup.token else None)
-    if token:
-        env["TWINE_USERNAME"] = ctx.target.username
-        env["TWINE_PASSWORD"] = token
+    if token is not None and token.value:
+        env["TWINE_USERNAME"] = token.username or ctx.target.username
+        env["TWINE_PASSWORD"] = token.value
         # A headless machine must never hang on a keyring prompt.
         env["PYTHON_KEYRING_BACKEND"] = NULL_KEYRING
     return env
@@ -144,7 +147,8 @@ def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
     host = ctx.target.token_host or ctx.target.host
     netloc = urlsplit(ctx.target.upload_url or "").netloc or host
     values = {
-        "variable": ctx.target.token_variable or "the token variable",
+        "variable": (ctx.token_lookup.token.variable if ctx.token_lookup.token
+                     else ctx.target.token_variable or "the token variable"),
         "host": host,
         "project": ctx.project_name or "this project",
         "url": ctx.target.upload_url or "",
@@ -156,7 +160,11 @@ def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
         if (match := re.search(pattern, output)) is not None:
             values["status"] = match.group(0)
             if n == 0 and ctx.target.token_host is None:  # a private index: passwords
-                fix = (f"check the username ({ctx.target.username}) and password for {netloc}: "
-                       f"{values['variable']}, the credentials file or ~/.pypirc")
+                token = ctx.token_lookup.token
+                user = (token.username if token else None) or ctx.target.username
+                source = (f"{token.variable} from {token.origin}" if token is not None
+                          else "twine's keyring")
+                return (what.format(**values),
+                        f"check the username ({user}) and password for {netloc} ({source})")
             return what.format(**values), fix.format(**values)
     return "twine upload failed", "read twine's message above; run the same command again to resume"

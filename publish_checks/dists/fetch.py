@@ -1,0 +1,171 @@
+"""Anonymous GETs to an index, bounded: one deadline for the whole exchange (headers and
+body), no proxy for loopback, no redirect to another host. Nothing here sends credentials.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.client
+import socket
+import ssl
+import threading
+import urllib.request
+from collections.abc import Iterator
+from types import TracebackType
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from publish_checks._errors import PublishChecksError
+
+STATUS_PAGE = "https://status.python.org"
+
+
+class IndexQueryError(PublishChecksError):
+    """The index could not be asked, or gave an answer we cannot read."""
+
+
+def hint(url: str) -> str:
+    """What to do when ``url`` cannot be read."""
+    host = urlsplit(url).hostname or ""
+    if host == "pypi.org" or host.endswith(".pypi.org"):
+        return f"check your connection and {STATUS_PAGE}, then retry"
+    return f"is the index running? check the repository URL ({url}), then retry"
+
+
+class OtherHost(Exception):
+    """The index redirected to another host instead of answering."""
+
+
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    # pypiserver redirects a project it does not have to PyPI (its default "fallback"):
+    # PyPI's files are not on this index, so such a redirect means "not here".
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int,
+                         msg: str, headers: http.client.HTTPMessage,
+                         newurl: str) -> urllib.request.Request | None:
+        if urlsplit(newurl).netloc.lower() != urlsplit(req.full_url).netloc.lower():
+            fp.close()
+            raise OtherHost(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+class _Watchdog:
+    """Ends one exchange with an index when its time is up: every socket it opened is shut
+    down, which wakes a read blocked on a server that sends a byte now and then."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def error(self, url: str) -> IndexQueryError:
+        return IndexQueryError(f"{url} did not answer within {self.seconds:g} s", hint(url))
+
+
+def _shut(sock: socket.socket) -> None:
+    # The plain socket's shutdown: an SSLSocket's own would drop its TLS state under the
+    # thread that is reading. OSError: it was closed already.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Connection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.watchdog = watchdog
+
+    def connect(self) -> None:
+        super().connect()
+        self.watchdog.watch(self.sock)
+
+
+class _TLSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.watchdog = watchdog
+
+    def connect(self) -> None:
+        super().connect()
+        self.watchdog.watch(self.sock)
+
+
+class _Handler(urllib.request.HTTPHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_Connection, watchdog=self.watchdog), req)
+
+
+class _TLSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_TLSConnection, watchdog=self.watchdog), req,
+                            context=ssl.create_default_context())
+
+
+def _open(url: str, accept: str, timeout: float,
+          watchdog: _Watchdog) -> http.client.HTTPResponse:
+    """A response from ``url`` (http(s) only; a proxy never for loopback), its connections
+    under ``watchdog``."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise IndexQueryError(f"index URL {url} is not http(s)", "pass an http:// or https:// URL")
+    # S310: the scheme is checked just above, so no file:// or custom scheme gets opened.
+    request = urllib.request.Request(url, headers={"Accept": accept})  # noqa: S310
+    handlers: list[urllib.request.BaseHandler] = [
+        _SameHostRedirects(), _Handler(watchdog), _TLSHandler(watchdog)]
+    if urlsplit(url).hostname in _LOOPBACK:
+        # An http_proxy meant for the internet must not swallow the rehearsal's index.
+        handlers.append(urllib.request.ProxyHandler({}))
+    response: http.client.HTTPResponse = urllib.request.build_opener(*handlers).open(
+        request, timeout=timeout)
+    return response
+
+
+@contextlib.contextmanager
+def get(url: str, accept: str, *, timeout: float,
+        deadline: float) -> Iterator[http.client.HTTPResponse]:
+    """The response to a GET of ``url``. ``timeout`` bounds each network read, ``deadline``
+    the whole exchange: past it, whatever a read raised (or a body that seemed to end)
+    becomes an IndexQueryError saying so. HTTP errors, redirects to another host
+    (OtherHost) and failed connections are raised as they come."""
+    watchdog = _Watchdog(deadline)
+    try:
+        with watchdog, _open(url, accept, timeout, watchdog) as response:
+            yield response
+    except (OSError, http.client.HTTPException):
+        if watchdog.expired:
+            raise watchdog.error(url) from None
+        raise
+    if watchdog.expired:  # a body without Content-Length, cut off, looks complete
+        raise watchdog.error(url)

@@ -1,0 +1,267 @@
+"""Where a project's files are, as its build backend sees them: the folder each import
+package is built from, the readme and license files, and the files a backend (or a
+versioning plugin) writes into the sdist itself instead of copying them.
+
+Read from ``pyproject.toml`` and ``setup.cfg`` only, and only the simple forms of each
+backend's settings: whatever is not understood here makes the checks compare less, never
+fail more.
+"""
+
+from __future__ import annotations
+
+import configparser
+import contextlib
+import functools
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from publish_checks._errors import ConfigError
+from publish_checks._text import TextError, read_text
+from publish_checks.project.config import read_pyproject
+
+# What each versioning plugin writes, and where it keeps the path: (table keys, key).
+_VERSION_FILES = (
+    (("tool", "setuptools_scm"), "write_to"),
+    (("tool", "setuptools_scm"), "version_file"),
+    (("tool", "hatch", "build", "hooks", "vcs"), "version-file"),
+    (("tool", "hatch", "build", "targets", "wheel", "hooks", "vcs"), "version-file"),
+    (("tool", "hatch", "build", "targets", "sdist", "hooks", "vcs"), "version-file"),
+    (("tool", "pdm", "version"), "write_to"),
+    (("tool", "versioneer"), "versionfile_source"),
+)
+# poetry-dynamic-versioning substitutes the version into these unless told otherwise.
+_PDV_FILES = ("*.py", "*/__init__.py", "*/__version__.py", "*/_version.py")
+
+
+@dataclass(frozen=True)
+class Layout:
+    backend: str = ""  # [build-system].build-backend; '' for setuptools' legacy setup.py
+    package_dirs: tuple[tuple[str, str], ...] = ()  # (import package, folder) as declared
+    package_roots: tuple[str, ...] = ()  # folders that hold top-level packages
+    readme: tuple[str, ...] = ()  # readme files the metadata is read from
+    license_files: tuple[str, ...] = ()  # license paths and globs (PEP 639 syntax)
+    rewritten: tuple[str, ...] = ()  # globs of files the build writes into the sdist
+
+    def source_dirs(self, package: str) -> list[str]:
+        """The folders ``package`` may be built from, most specific first."""
+        found = [folder for name, folder in self.package_dirs if name == package]
+        found += [_join(root, package) for root in self.package_roots]
+        found += [f"src/{package}", package]
+        return list(dict.fromkeys(found))
+
+
+def load_layout(root: Path) -> Layout:
+    """The layout of the project in ``root`` (an empty one where nothing can be read)."""
+    try:
+        pyproject = read_pyproject(root) or {}
+    except ConfigError:
+        pyproject = {}
+    setup_cfg = _setup_cfg(root / "setup.cfg")
+    backend = _get(pyproject, "build-system", "build-backend")
+    backend = backend if isinstance(backend, str) else ""
+    dirs, roots = _packages(pyproject, setup_cfg)
+    return Layout(backend=backend, package_dirs=dirs, package_roots=roots,
+                  readme=_readme(pyproject, setup_cfg),
+                  license_files=_licenses(pyproject, setup_cfg),
+                  rewritten=_rewritten(pyproject, setup_cfg, backend))
+
+
+def _setup_cfg(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    # None, or one setuptools itself would refuse: nothing to learn from it.
+    with contextlib.suppress(TextError, configparser.Error):
+        parser.read_string(read_text(path))
+    return parser
+
+
+def _get(table: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(table, dict):
+            return None
+        table = table.get(key)
+    return table
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def _cfg_list(parser: configparser.ConfigParser, section: str, key: str) -> tuple[str, ...]:
+    """A setup.cfg list: comma- or line-separated, ``file:`` dropped."""
+    raw = parser.get(section, key, fallback="").removeprefix("file:")
+    return tuple(v.strip() for line in raw.splitlines() for v in line.split(",") if v.strip())
+
+
+def _join(root: str, name: str) -> str:
+    return posixpath.normpath(posixpath.join(root, name)) if root not in ("", ".") else name
+
+
+def _clean(path: str) -> str:
+    return posixpath.normpath(path.replace("\\", "/")).removeprefix("./")
+
+
+def _packages(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser
+              ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    dirs: list[tuple[str, str]] = []
+    roots: list[str] = []
+    tool = _get(pyproject, "tool") or {}
+    # setuptools: package-dir = {"" = "src", "pkg" = "lib/pkg"}; packages.find.where
+    package_dir = _get(tool, "setuptools", "package-dir")
+    mapping = dict(package_dir) if isinstance(package_dir, dict) else {}
+    for line in setup_cfg.get("options", "package_dir", fallback="").splitlines():
+        name, _, folder = line.partition("=")
+        if folder.strip():
+            mapping.setdefault(name.strip(), folder.strip())
+    for name, folder in mapping.items():
+        if not isinstance(folder, str) or "." in name:  # subpackages come with their parent
+            continue
+        if name:
+            dirs.append((name, _clean(folder)))
+        else:
+            roots.append(_clean(folder))
+    roots += [_clean(w) for w in _strings(_get(tool, "setuptools", "packages", "find", "where"))]
+    roots += [_clean(w) for w in _cfg_list(setup_cfg, "options.packages.find", "where")]
+    # hatch (and scikit-build-core): packages = ["src/pkg"]; sources = ["src"] or a mapping
+    for table in (_get(tool, "hatch", "build"), _get(tool, "hatch", "build", "targets", "wheel"),
+                  _get(tool, "scikit-build", "wheel")):
+        for folder in _strings(_get(table, "packages")):
+            folder = _clean(folder)
+            dirs.append((posixpath.basename(folder), folder))
+        sources = _get(table, "sources")
+        roots += [_clean(s) for s in _strings(sources)]
+        for prefix, target in (sources.items() if isinstance(sources, dict) else ()):
+            if isinstance(target, str) and "/" not in target.strip("/"):
+                if target.strip("/"):
+                    dirs.append((target.strip("/"), _clean(prefix)))
+                else:
+                    roots.append(_clean(prefix))
+    # poetry: packages = [{include = "pkg", from = "lib"}]; pdm: package-dir; maturin
+    poetry = _get(tool, "poetry", "packages")
+    for entry in poetry if isinstance(poetry, list) else ():
+        include, source = _get(entry, "include"), _get(entry, "from")
+        if isinstance(include, str) and isinstance(source, str) and "*" not in include:
+            dirs.append((include.split("/")[0], _join(_clean(source), include.split("/")[0])))
+    roots += [_clean(r) for r in _strings(_get(tool, "pdm", "build", "package-dir"))]
+    roots += [_clean(r) for r in _strings(_get(tool, "maturin", "python-source"))]
+    return tuple(dirs), tuple(dict.fromkeys(r for r in roots if r not in ("", ".")))
+
+
+def _readme(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser) -> tuple[str, ...]:
+    readme = _get(pyproject, "project", "readme")
+    if isinstance(readme, dict):
+        readme = readme.get("file")
+    found = list(_strings(readme))
+    found += _strings(_get(pyproject, "tool", "setuptools", "dynamic", "readme", "file"))
+    found += _strings(_get(pyproject, "tool", "poetry", "readme"))
+    found += _strings(_get(pyproject, "tool", "flit", "metadata", "description-file"))
+    long_description = setup_cfg.get("metadata", "long_description", fallback="")
+    if long_description.strip().startswith("file:"):
+        found += _cfg_list(setup_cfg, "metadata", "long_description")
+    return tuple(dict.fromkeys(_clean(f) for f in found))
+
+
+def _licenses(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser
+              ) -> tuple[str, ...]:
+    found = list(_strings(_get(pyproject, "project", "license-files")))
+    found += _strings(_get(pyproject, "project", "license", "file"))
+    found += _strings(_get(pyproject, "tool", "setuptools", "license-files"))
+    found += _cfg_list(setup_cfg, "metadata", "license_files")
+    found += _cfg_list(setup_cfg, "metadata", "license_file")
+    return tuple(dict.fromkeys(_clean(f) for f in found))
+
+
+def _rewritten(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser,
+               backend: str) -> tuple[str, ...]:
+    found: list[str] = []
+    name = backend.partition(".")[0].partition(":")[0]
+    if name in ("", "setuptools"):
+        found.append("setup.cfg")  # setuptools adds its [egg_info] section to the sdist's copy
+    if name in ("pdm", "maturin"):
+        found.append("pyproject.toml")  # pdm-backend writes its resolved configuration
+    if name == "maturin":
+        found += ["Cargo.toml", "**/Cargo.toml", "Cargo.lock"]  # workspace settings inlined
+    if _get(pyproject, "tool", "hatch", "build", "targets", "sdist", "support-legacy") is True:
+        found.append("setup.py")
+    if _get(pyproject, "tool", "poetry", "build", "generate-setup-file") is True:
+        found.append("setup.py")
+    for keys, key in _VERSION_FILES:
+        found += _strings(_get(pyproject, *keys, key))
+    found += _cfg_list(setup_cfg, "versioneer", "versionfile_source")
+    pdv = _get(pyproject, "tool", "poetry-dynamic-versioning")
+    if isinstance(pdv, dict) and pdv.get("enable") is True:
+        files = _strings(_get(pdv, "substitution", "files")) or _PDV_FILES
+        found += ["pyproject.toml", *files, *(f"src/{f}" for f in files)]
+    pdm_write = _strings(_get(pyproject, "tool", "pdm", "version", "write_to"))
+    found += [f"src/{f}" for f in pdm_write]  # relative to the package folder, src/ or not
+    return tuple(dict.fromkeys(_clean(f) for f in _nonempty(found)))
+
+
+def _nonempty(paths: Iterable[str]) -> Iterable[str]:
+    return (p for p in paths if p.strip())
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob as PEP 639 and .gitignore write them: ``*`` and ``?`` stay inside one folder,
+    ``**`` spans any number of folders, ``[...]`` is a character class."""
+    parts = []
+    segments = pattern.strip("/").split("/")
+    for n, segment in enumerate(segments):
+        last = n == len(segments) - 1
+        if segment == "**":
+            parts.append(".*" if last else "(?:[^/]+/)*")
+            continue
+        parts.append(_segment(segment))
+        if not last:
+            parts.append("/")
+    return re.compile("".join(parts))
+
+
+def _segment(segment: str) -> str:
+    out = []
+    i = 0
+    while i < len(segment):
+        char = segment[i]
+        end = segment.find("]", i + 2) if char == "[" else -1
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif end != -1:
+            body = segment[i + 1:end]
+            negate = body.startswith("!")
+            body = "".join(c if c == "-" else re.escape(c) for c in body[negate:])
+            out.append(f"[{'^' if negate else ''}{body}]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    """``path`` (relative, with ``/``) matches ``pattern`` as a whole."""
+    return _glob_regex(pattern).fullmatch(path) is not None
+
+
+def excluded(path: str, patterns: Iterable[str]) -> bool:
+    """Whether a pattern excludes ``path`` the way .gitignore would: a pattern without a
+    ``/`` matches a name at any depth, one with a ``/`` the path from the top; a pattern
+    that matches a folder excludes everything inside it."""
+    parts = path.split("/")
+    prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    for pattern in patterns:
+        if "/" in pattern.strip("/"):
+            if any(glob_match(prefix, pattern) for prefix in prefixes):
+                return True
+        elif any(glob_match(part, pattern) for part in parts):
+            return True
+    return False

@@ -1,0 +1,196 @@
+"""The smoke script (publish_checks/release/smoke.py) run for real: a real Python imports the
+modules of a real installed distribution (a site folder on PYTHONPATH, its .dist-info
+included) and loads its entry points; the failures come back as structured data."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from publish_checks.frontend.standalone import StandaloneRunner
+from publish_checks.release import smoke
+from publish_checks.release.smoke import Failure, Smoke, importable_modules, smoke_test
+
+CORE = "def main() -> None:\n    print('demo ran')\n"
+ENTRY_POINTS = "[console_scripts]\ndemo = demo_pkg.cli:main\n"
+
+
+def site(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POINTS) -> Path:
+    """A folder laid out as site-packages: the files and demo-pkg 1.2.0's .dist-info."""
+    root = tmp_path / "site"
+    dist_info = {"demo_pkg-1.2.0.dist-info/METADATA":
+                 "Metadata-Version: 2.4\nName: demo-pkg\nVersion: 1.2.0\n",
+                 "demo_pkg-1.2.0.dist-info/entry_points.txt": entry_points}
+    for name, text in {**files, **dist_info}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return root
+
+
+def run(tmp_path: Path, root: Path, *, skip: tuple[str, ...] = (),
+        commands: tuple[tuple[str, ...], ...] = ()) -> Smoke:
+    """The smoke test of what ``root`` holds, with this Python and ``root`` on its path."""
+    files = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(root)}
+    runner = StandaloneRunner(env, out=io.StringIO(), err=io.StringIO())
+    work = tmp_path / "work"
+    work.mkdir(parents=True)
+    return smoke_test(runner, Path(sys.executable), project="demo-pkg",
+                      modules=importable_modules(files, skip), commands=commands, env=env,
+                      work=work)
+
+
+def test_a_correct_package_imports_and_its_entry_point_loads(tmp_path: Path) -> None:
+    """Every module imports and the console script loads: nothing failed, and it says so."""
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE})
+    result = run(tmp_path, root)
+    assert result.failures == ()
+    assert result.tried == "2 modules imported, 1 entry point loaded"
+    assert result.problem == "" and result.tail == ""
+
+
+def test_a_module_that_fails_at_import_is_named_with_its_error_and_where(tmp_path: Path) -> None:
+    """A package reading a template that is not there: its import is named with the error's
+    last line, the tail shows the line that raised; its submodules and entry points are not
+    tried (that one failure is the one to read)."""
+    root = site(tmp_path, {
+        "demo_pkg/__init__.py": "from pathlib import Path\n"
+                                "PAGE = (Path(__file__).parent / 'templates' / 'page.html')"
+                                ".read_text()\n",
+        "demo_pkg/cli.py": CORE, "other/__init__.py": ""})
+    result = run(tmp_path, root)
+    page = root / "demo_pkg" / "templates" / "page.html"
+    error = f"FileNotFoundError: [Errno 2] No such file or directory: '{page}'"
+    (failure,) = result.failures
+    assert failure == Failure("import demo_pkg", error, failure.tail)
+    assert result.problem == f"the smoke test failed: import demo_pkg failed: {error}"
+    assert result.tried == "2 modules imported, 0 entry points loaded"  # demo_pkg, other
+    assert result.tail.splitlines()[-1] == error and "read_text()" in result.tail
+    assert f'File "{root / "demo_pkg" / "__init__.py"}", line 2, in <module>' in result.tail
+
+
+def test_an_entry_point_naming_a_missing_function_fails_when_loaded(tmp_path: Path) -> None:
+    """[project.scripts] naming a function the module does not define: the module imports,
+    loading the entry point fails and names it."""
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE},
+                entry_points="[console_scripts]\ndemo = demo_pkg.cli:run\n"
+                             "[gui_scripts]\ndemo-gui = demo_pkg.cli:main\n")
+    result = run(tmp_path, root)
+    (failure,) = result.failures
+    assert failure.what == "entry point demo = demo_pkg.cli:run"
+    assert failure.error == "AttributeError: module 'demo_pkg.cli' has no attribute 'run'"
+    assert result.tried == "2 modules imported, 2 entry points loaded"
+
+
+def test_a_lazily_imported_module_that_is_missing_fails_when_every_module_is_imported(
+        tmp_path: Path) -> None:
+    """The package imports, but a module importing a sibling the wheel left out fails."""
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                           "demo_pkg/views.py": "from demo_pkg import templating\n"})
+    result = run(tmp_path, root)
+    (failure,) = result.failures
+    assert failure.what == "import demo_pkg.views"
+    assert failure.error == ("ImportError: cannot import name 'templating' from 'demo_pkg' "
+                             f"({root / 'demo_pkg' / '__init__.py'})")
+
+
+def test_skipped_modules_are_not_imported(tmp_path: Path) -> None:
+    """smoke-skip-modules keeps an optional backend out of the smoke test."""
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                           "demo_pkg/qt.py": "import PyQt6\n"})
+    assert run(tmp_path, root, skip=("demo_pkg.qt",)).failures == ()
+    assert [f.what for f in run(tmp_path / "again", root).failures] == ["import demo_pkg.qt"]
+
+
+def test_a_module_that_exits_at_import_is_a_failure(tmp_path: Path) -> None:
+    """sys.exit() at import time is reported like any exception, and the run goes on."""
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                           "demo_pkg/bye.py": "import sys\nsys.exit(3)\n"})
+    result = run(tmp_path, root)
+    assert [(f.what, f.error) for f in result.failures] == [("import demo_pkg.bye",
+                                                             "SystemExit: 3")]
+    assert result.tried == "3 modules imported, 1 entry point loaded"
+
+
+def test_a_run_cut_short_names_the_module_it_was_importing(tmp_path: Path) -> None:
+    """A module that kills the interpreter: the script ended early, and the module is named."""
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                           "demo_pkg/kill.py": "import os\nos._exit(7)\n"})
+    result = run(tmp_path, root)
+    (failure,) = result.failures
+    assert failure == Failure("the import script",
+                              "it ended early (exit status 7) while trying to import "
+                              "demo_pkg.kill", "")
+
+
+def test_a_module_that_hangs_is_stopped_and_named(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the smoke test's time limit the script is stopped; the module it hung in is named."""
+    monkeypatch.setattr(smoke, "SMOKE_TIMEOUT", 2.0)
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                           "demo_pkg/slow.py": "import time\ntime.sleep(60)\n"})
+    result = run(tmp_path, root)
+    (failure,) = result.failures
+    assert (failure.what, failure.error) == (
+        "the import script", "it stopped after 2 s while trying to import demo_pkg.slow")
+
+
+def test_the_distribution_must_be_installed_for_its_entry_points(tmp_path: Path) -> None:
+    """No installed distribution of that name: said, not silently passed over."""
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE})
+    (root / "demo_pkg-1.2.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.4\nName: other-pkg\nVersion: 1.2.0\n", "utf-8")
+    (failure,) = run(tmp_path, root).failures
+    assert failure.headline == ("finding the distribution demo-pkg failed: "
+                                "PackageNotFoundError: not installed")
+
+
+def test_configured_commands_run_after_the_imports_and_a_failing_one_is_named(
+        tmp_path: Path) -> None:
+    """Each smoke-test command runs; its output is kept and a non-zero exit is a failure."""
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE})
+    result = run(tmp_path, root, commands=(
+        (sys.executable, "-c", "print('version 1.2.0')"),
+        (sys.executable, "-c", "import sys; sys.exit('no such option')")))
+    assert result.output == "version 1.2.0\nno such option"
+    (failure,) = result.failures
+    assert failure.what.endswith("""-c 'import sys; sys.exit('"'"'no such option'"'"')'`""")
+    assert failure.error == "exit status 1" and failure.tail == "no such option\n"
+    assert result.tried == "2 modules imported, 1 entry point loaded, 2 commands run"
+
+
+def test_a_thread_an_import_leaves_running_does_not_hold_the_smoke_test(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module starting a thread that never ends: everything imports and the script ends
+    (it would be stopped at the time limit otherwise, and that is a failure)."""
+    monkeypatch.setattr(smoke, "SMOKE_TIMEOUT", 10.0)
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                           "demo_pkg/worker.py": "import threading, time\n"
+                           "threading.Thread(target=time.sleep, args=(600,)).start()\n"})
+    result = run(tmp_path, root)
+    assert result.failures == ()
+    assert result.tried == "3 modules imported, 1 entry point loaded"
+
+
+@pytest.mark.parametrize("layout", ["lib/python3.11/site-packages", "Lib/site-packages"])
+def test_an_installed_sdist_lists_its_modules_in_its_record(tmp_path: Path, layout: str) -> None:
+    """Installed from an sdist (no wheel fits), the modules come from the RECORD the installer
+    wrote, found by the project's normalized name; another project's RECORD is not it."""
+    site_packages = tmp_path / "venv" / layout
+    for name, rows in (("demo_pkg-1.2.0", "demo_pkg/__init__.py,sha256=x,0\n"
+                                          "demo_pkg/core.py,sha256=y,1\n"
+                                          "../../../bin/demo,sha256=z,2\n"
+                                          "demo_pkg-1.2.0.dist-info/RECORD,,\n"),
+                       ("other-2.0", "other/__init__.py,sha256=x,0\n")):
+        record = site_packages / f"{name}.dist-info" / "RECORD"
+        record.parent.mkdir(parents=True)
+        record.write_text(rows, "utf-8")
+    paths = smoke.installed_paths(tmp_path / "venv", "demo-pkg")
+    assert paths is not None
+    assert importable_modules(paths) == ["demo_pkg", "demo_pkg.core"]
+    assert smoke.installed_paths(tmp_path / "venv", "missing") is None
