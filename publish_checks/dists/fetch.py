@@ -95,7 +95,9 @@ def _shut(sock: socket.socket) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
-class _Connection(http.client.HTTPConnection):
+class _Watched(http.client.HTTPConnection):
+    """A connection whose socket the watchdog shuts when the deadline passes."""
+
     def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.watchdog = watchdog
@@ -105,14 +107,8 @@ class _Connection(http.client.HTTPConnection):
         self.watchdog.watch(self.sock)
 
 
-class _TLSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.watchdog = watchdog
-
-    def connect(self) -> None:
-        super().connect()
-        self.watchdog.watch(self.sock)
+class _TLSConnection(_Watched, http.client.HTTPSConnection):
+    pass
 
 
 class _Handler(urllib.request.HTTPHandler):
@@ -121,7 +117,7 @@ class _Handler(urllib.request.HTTPHandler):
         self.watchdog = watchdog
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_Connection, watchdog=self.watchdog), req)
+        return self.do_open(functools.partial(_Watched, watchdog=self.watchdog), req)
 
 
 class _TLSHandler(urllib.request.HTTPSHandler):
