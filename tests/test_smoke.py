@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from publish_checks.checks import dists
+from publish_checks.checks.context import InstallTrial
+from publish_checks.checks.report import Status
 from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.release import smoke
 from publish_checks.release.smoke import Failure, Smoke, importable_modules, smoke_test
+from tests.builders import SampleProject
+from tests.distbuilders import make_release
 
 CORE = "def main() -> None:\n    print('demo ran')\n"
 ENTRY_POINTS = "[console_scripts]\ndemo = demo_pkg.cli:main\n"
@@ -103,8 +108,11 @@ def test_skipped_modules_are_not_imported(tmp_path: Path) -> None:
     """smoke-skip-modules keeps an optional backend out of the smoke test."""
     root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
                            "demo_pkg/qt.py": "import PyQt6\n"})
-    assert run(tmp_path, root, skip=("demo_pkg.qt",)).failures == ()
-    assert [f.what for f in run(tmp_path / "again", root).failures] == ["import demo_pkg.qt"]
+    skipped = run(tmp_path, root, skip=("demo_pkg.qt",))
+    assert (skipped.failures, skipped.optional) == ((), ())
+    tried = run(tmp_path / "again", root)
+    assert tried.failures == ()
+    assert tried.optional == ("import demo_pkg.qt (needs PyQt6)",)
 
 
 def test_a_module_that_exits_at_import_is_a_failure(tmp_path: Path) -> None:
@@ -194,3 +202,59 @@ def test_an_installed_sdist_lists_its_modules_in_its_record(tmp_path: Path, layo
     assert paths is not None
     assert importable_modules(paths) == ["demo_pkg", "demo_pkg.core"]
     assert smoke.installed_paths(tmp_path / "venv", "missing") is None
+
+
+DOTENV_LIKE = {
+    "demo_pkg/__init__.py": "",
+    # python-dotenv's cli: exits when its extra (click) is not installed
+    "demo_pkg/cli.py": "import sys\ntry:\n    import click_absent_here\nexcept ImportError:\n"
+                       "    sys.exit(1)\n\ndef main() -> None:\n    pass\n",
+    # an integration with a tool the release does not depend on
+    "demo_pkg/ipython.py": "import IPython_absent_here\n",
+}
+
+
+def test_what_needs_an_uninstalled_module_is_reported_not_failed(tmp_path: Path) -> None:
+    """A submodule or an entry point that needs a module neither the release nor its
+    required dependencies provide (an extra, an optional integration) is listed apart; the
+    release works without it (python-dotenv's cli and ipython modules)."""
+    result = run(tmp_path, site(tmp_path, DOTENV_LIKE))
+    assert result.failures == ()
+    assert result.optional == ("import demo_pkg.cli (needs click_absent_here)",
+                               "import demo_pkg.ipython (needs IPython_absent_here)",
+                               "entry point demo = demo_pkg.cli:main (needs click_absent_here)")
+
+
+@pytest.mark.parametrize(("files", "failed"), [
+    ({"demo_pkg/__init__.py": "import yaml_absent_here\n"}, "import demo_pkg"),
+    ({"demo_pkg/__init__.py": "", "demo_pkg/views.py": "from demo_pkg import lazy_absent\n"},
+     "import demo_pkg.views"),
+    ({"demo_pkg/__init__.py": "", "demo_pkg/views.py": "import demo_pkg.lazy_absent\n"},
+     "import demo_pkg.views"),
+], ids=["top-level needs a dependency", "own module missing (from)", "own module missing"])
+def test_a_missing_dependency_or_own_module_still_fails(tmp_path: Path, files: dict[str, str],
+                                                        failed: str) -> None:
+    """The twins: the top-level package needing an undeclared dependency, or a module of the
+    release's own packages that is missing, are failures."""
+    result = run(tmp_path, site(tmp_path, {**files, "demo_pkg/cli.py": CORE}))
+    assert [f.what for f in result.failures] == [failed]
+    assert result.optional == ()
+
+
+def test_dists_install_warns_for_what_needs_an_extra(project: SampleProject) -> None:
+    """dists-install turns what needs an uninstalled module into a warning naming it, with
+    the fix; a release whose smoke test found nothing else still counts as working."""
+    make_release(project.root / "dist")
+    ctx = project.context()
+    ctx.install_release = True
+    ctx.installer = lambda files: InstallTrial(
+        "demo_pkg-1.2.0-py3-none-any.whl", installed=True,
+        tried="3 modules imported, 1 entry point loaded",
+        optional=("import demo_pkg.cli (needs click)",))
+    finding = dists.dists_install(ctx)
+    assert finding.status is Status.WARN
+    assert finding.summary == ("demo_pkg-1.2.0-py3-none-any.whl installs into a fresh "
+                               "virtualenv: 3 modules imported, 1 entry point loaded; 1 thing "
+                               "needs what it does not install: import demo_pkg.cli (needs "
+                               "click)")
+    assert "smoke-skip-modules" in finding.hint

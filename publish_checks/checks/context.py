@@ -40,6 +40,8 @@ class InstallTrial:
     tail: str = ""  # the last lines of that failure's error
     tried: str = ""  # what the smoke test did ("3 modules imported, 1 entry point loaded")
     output: str = ""  # what the configured smoke-test commands printed
+    # What needs a module the release does not install (an extra, an integration): a warning.
+    optional: tuple[str, ...] = ()
 
 
 #: Installs release files (the one that fits) into a fresh virtualenv and smoke-tests them.

@@ -12,6 +12,7 @@ from publish_checks.checks.report import (
     from_problems,
     passed,
     skipped,
+    warned,
 )
 from publish_checks.dists import (
     archive_rules,
@@ -283,6 +284,15 @@ def dists_install(ctx: Context) -> Finding:
         return skipped("this run cannot make virtualenvs (the nox sessions and the "
                        "publish-checks command can)")
     trial = ctx.installer([d.path for d in ctx.release_dists()])
+    if not trial.problem and trial.optional:
+        things = "1 thing needs" if len(trial.optional) == 1 else \
+            f"{len(trial.optional)} things need"
+        return warned(f"{trial.file} installs into a fresh virtualenv: {trial.tried}; "
+                      f"{things} what it does not install: "
+                      f"{listing(list(trial.optional))}",
+                      "if these need an extra, that is fine (pip install 'name[extra]'); "
+                      "otherwise declare the dependency, or list the module in "
+                      "smoke-skip-modules")
     if not trial.problem:
         return passed(f"{trial.file} installs into a fresh virtualenv: {trial.tried}")
     ending = "".join(f"\n  {line}" for line in trial.tail.splitlines())

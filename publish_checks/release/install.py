@@ -128,7 +128,7 @@ def try_release(runner: Runner, ctx: Context, files: Sequence[Path],
                            modules=importable_modules(paths, ctx.config.smoke_skip_modules),
                            commands=ctx.config.smoke_tests, env=env, work=work)
     return InstallTrial(file.name, installed=True, problem=smoke.problem, tail=smoke.tail,
-                        tried=smoke.tried, output=smoke.output)
+                        tried=smoke.tried, output=smoke.output, optional=smoke.optional)
 
 
 def prove_installable(runner: Runner, ctx: Context, files: Sequence[Path], label: str) -> str:
@@ -139,6 +139,9 @@ def prove_installable(runner: Runner, ctx: Context, files: Sequence[Path], label
         raise ReleaseError(trial.problem + (f"\n{trial.tail}" if trial.tail else ""),
                            FIX_RELEASED)
     runner.log(f"Smoke test: {trial.tried}")
+    if trial.optional:
+        runner.log(f"Not tried, they need what the release does not install: "
+                   f"{', '.join(trial.optional)}")
     return trial.output
 
 

@@ -29,9 +29,14 @@ _SHOWN_FAILURES = 3
 
 #: Run by the fresh virtualenv's Python as ``python -c SCRIPT PLAN REPORT``. PLAN is JSON
 #: {"project": normalized name, "modules": [...]}; REPORT receives one JSON array per line
-#: as it goes — ["start", kind, name], ["fail", kind, name, error, tail], ["done"] — so that
-#: a run cut short by its time limit still says what it was doing. Python 3.8 syntax: the
-#: release may support an old interpreter.
+#: as it goes — ["start", kind, name], ["fail", kind, name, error, tail], ["optional", kind,
+#: name, missing module], ["done"] — so that a run cut short by its time limit still says
+#: what it was doing. Python 3.8 syntax: the release may support an old interpreter.
+#:
+#: "optional": a submodule or an entry point that needs a module neither the release nor
+#: its required dependencies provide (an extra such as python-dotenv[cli], an integration
+#: such as dotenv.ipython): the release works without it, so it is reported, not failed.
+#: A top-level package that needs one is a missing dependency, and fails.
 SMOKE_SCRIPT = """\
 import importlib, json, os, re, sys, sysconfig, traceback
 from importlib import metadata
@@ -50,6 +55,17 @@ def note(*event):
     report.write(json.dumps(event) + "\\n")
     report.flush()
 
+TOPS = {m.split(".")[0] for m in plan["modules"]}
+
+def missing_module(error):  # the module whose absence caused error, if that is the cause
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, ModuleNotFoundError) and error.name:
+            return error.name
+        error = error.__cause__ or error.__context__
+    return None
+
 def attempt(kind, name, action):
     note("start", kind, name)
     try:
@@ -57,24 +73,30 @@ def attempt(kind, name, action):
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # SystemExit at import time is a failure too
+        missing = missing_module(error)
+        top_level = kind == "module" and "." not in name
+        if missing and missing.split(".")[0] not in TOPS and not top_level:
+            note("optional", kind, name, missing)
+            return missing
         frames = [f for f in traceback.extract_tb(error.__traceback__) if ours(f.filename)]
         lines = traceback.format_list(frames) + traceback.format_exception_only(type(error),
                                                                                 error)
         first = (str(error).strip().splitlines() or [""])[0]
         note("fail", kind, name, type(error).__name__ + (": " + first if first else ""),
              "".join(lines).rstrip())
-        return False
-    return True
+        return ""
+    return None
 
-failed = []
+failed = {}  # module → the missing module it needs ('' when it failed otherwise)
 
 def under_failed(module):  # its package failed to import: that failure is the one to read
-    return any(module == f or module.startswith(f + ".") for f in failed)
+    return next((failed[f] for f in failed if module == f or module.startswith(f + ".")), None)
 
 for module in plan["modules"]:
-    if not under_failed(module) and not attempt(
-            "module", module, lambda: importlib.import_module(module)):
-        failed.append(module)
+    if under_failed(module) is None:
+        outcome = attempt("module", module, lambda: importlib.import_module(module))
+        if outcome is not None:
+            failed[module] = outcome
 
 def canonical(name):
     return re.sub(r"[-_.]+", "-", name or "").lower()
@@ -86,8 +108,13 @@ if not found:
 else:
     for ep in found[0].entry_points:
         module = ep.value.split(":")[0].strip()
-        if ep.group in ("console_scripts", "gui_scripts") and not under_failed(module):
+        if ep.group not in ("console_scripts", "gui_scripts"):
+            continue
+        needs = under_failed(module)
+        if needs is None:
             attempt("entry point", ep.name + " = " + ep.value, ep.load)
+        elif needs:  # its module needs what is not installed: so does the entry point
+            note("optional", "entry point", ep.name + " = " + ep.value, needs)
 note("done")
 # Threads or exit handlers an import started must not hold the interpreter open.
 sys.stdout.flush()
@@ -117,6 +144,9 @@ class Smoke:
     failures: tuple[Failure, ...]
     tried: str  # "3 modules imported, 1 entry point loaded, 1 command run"
     output: str = ""  # what the configured commands printed
+    # What needs a module the release does not install ("import dotenv.cli (needs click)"):
+    # an extra or an optional integration, so a warning, not a failure.
+    optional: tuple[str, ...] = ()
 
     @property
     def problem(self) -> str:
@@ -215,7 +245,7 @@ def smoke_test(runner: Runner, python: Path, *, project: str, modules: Sequence[
     tried = (f"{_count(report.started['module'], 'module')} imported, "
              f"{_count(report.started['entry point'], 'entry point')} loaded"
              + (f", {_count(len(commands), 'command')} run" if commands else ""))
-    return Smoke(tuple(failures), tried, "\n".join(outputs))
+    return Smoke(tuple(failures), tried, "\n".join(outputs), tuple(report.optional))
 
 
 def _count(n: int, what: str) -> str:
@@ -225,6 +255,7 @@ def _count(n: int, what: str) -> str:
 @dataclass
 class _Report:
     failures: list[Failure] = field(default_factory=list)
+    optional: list[str] = field(default_factory=list)
     started: Counter[str] = field(default_factory=Counter)  # attempts, by kind
     pending: str = ""  # the last attempt that has no answer: where a cut-short run was
     finished: bool = False
@@ -256,6 +287,10 @@ def _read_report(answer: Path) -> _Report:
             kind, name, error, trace = event[1:]
             what = f"{_WHAT.get(kind, (kind, ''))[0]} {name}"
             report.failures.append(Failure(what, error, trace))
+            report.pending = ""
+        elif event[0] == "optional" and len(event) == 4:
+            kind, name, missing = event[1:]
+            report.optional.append(f"{_WHAT.get(kind, (kind, ''))[0]} {name} (needs {missing})")
             report.pending = ""
         elif event[0] == "done":
             report.finished = True
