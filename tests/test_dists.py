@@ -501,6 +501,24 @@ def test_size_passes_under_the_limit_with_sizes(project: SampleProject) -> None:
     assert "all under the 100 MiB limit" in finding.summary
 
 
+@pytest.mark.parametrize(("limit", "status", "summary"), [
+    ('"200 MiB"', Status.PASS, "all under the 200 MiB limit"),
+    ('"50 MiB"', Status.FAIL, "demo_pkg-1.2.0-py3-none-any.whl is 105.9 MB: over upload-limit "
+                              "50 MiB limit"),
+])
+def test_size_follows_a_raised_upload_limit(tmp_path: Path, limit: str, status: Status,
+                                            summary: str) -> None:
+    """upload-limit in [tool.publish-checks] (a limit PyPI raised for the project) replaces
+    the index's default, both ways."""
+    project = SampleProject.create(tmp_path / "demo", extra_config=(
+        f"\n[tool.publish-checks]\nupload-limit = {limit}\n"))
+    make_sdist(project.root / "dist")
+    _sparse_wheel(project.root / "dist", 101 * 1024 * 1024)
+    finding = run(project, dists.dists_size)
+    assert finding.status is status
+    assert summary in finding.summary
+
+
 @pytest.mark.parametrize("repository", ["https://pypi.example.invalid/legacy/", "local"])
 def test_size_passes_for_indexes_without_a_known_limit(
         project: SampleProject, repository: str) -> None:
