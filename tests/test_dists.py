@@ -569,3 +569,15 @@ def test_a_correct_release_passes_every_dist_check_in_the_report(project: Sample
                                         "dists-archive", "dists-contents", "dists-secrets",
                                         "dists-size")},
         "dists-install": Status.SKIP}  # a plain verify installs nothing (no --install)
+
+
+def test_an_archive_of_too_many_members_is_refused_not_listed(
+        project: SampleProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_MEMBERS (a megabyte of gzip can hold millions of empty members), an archive
+    is refused with a clear message instead of a member list that grows without bound."""
+    monkeypatch.setattr(_archives, "MAX_MEMBERS", 2)
+    release(project)
+    finding = run(project, dists.dists_contents)
+    assert finding.status is Status.FAIL
+    assert "demo_pkg-1.2.0-py3-none-any.whl has more than 2 members: no release needs that " \
+           "many, so it was not read further" in finding.summary

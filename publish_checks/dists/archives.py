@@ -107,13 +107,20 @@ class Entry:
                     yield block
 
 
+#: More members than any real dist has: past this, an archive is refused before the list
+#: of its members can grow without bound (a megabyte of gzip can hold millions).
+MAX_MEMBERS = 250_000
+
+
 def walk(path: Path) -> Iterator[Entry]:
     """Every member, in archive order, duplicates included; raises ArchiveError."""
     with _translated(path):
-        if archive_kind(path) == "zip":
-            yield from _walk_zip(path)
-        else:
-            yield from _walk_tar(path)
+        entries = _walk_zip(path) if archive_kind(path) == "zip" else _walk_tar(path)
+        for count, entry in enumerate(entries, 1):
+            if count > MAX_MEMBERS:
+                raise ArchiveError(f"{path.name} has more than {MAX_MEMBERS:,} members: "
+                                   "no release needs that many, so it was not read further")
+            yield entry
 
 
 def _walk_zip(path: Path) -> Iterator[Entry]:
@@ -142,8 +149,10 @@ def _walk_tar(path: Path) -> Iterator[Entry]:
             return
         raw.seek(0)
         with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
-            # A large buffer: tarfile reads the stream in bufsize pieces (10 kB by default).
-            with tarfile.open(fileobj=gz, mode="r|", bufsize=CHUNK) as tf:
+            # "r:" on the GzipFile: members are read straight from it, without tarfile's
+            # stream buffer copying every byte again. Reading goes forward only (each
+            # header is read where the previous member ended), so gzip never rewinds.
+            with tarfile.open(fileobj=gz, mode="r:") as tf:
                 yield from _tar_entries(path, tf)
             # tarfile stops at the end-of-archive block; read on to the gzip trailer so
             # its CRC check sees every byte and damaged data cannot pass for good.
@@ -152,7 +161,9 @@ def _walk_tar(path: Path) -> Iterator[Entry]:
 
 
 def _tar_entries(path: Path, tf: tarfile.TarFile) -> Iterator[Entry]:
-    for info in tf:
+    while (info := tf.next()) is not None:
+        # tarfile keeps every header it read (an attribute typeshed leaves out); one is enough.
+        tf.members.clear()  # type: ignore[attr-defined]
         if info.isreg():
 
             def opener(info: tarfile.TarInfo = info) -> IO[bytes] | None:

@@ -135,10 +135,13 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
                 raise ArchiveError(f"{path.name}: {member.shown} is larger than "
                                    f"{KEEP_LIMIT // CHUNK} MB")
         if len(found) < len(wanted):
-            window = tail + block
+            # The block itself, then the seam with the one before: a match that straddles
+            # them is found as long as some match fits in overlap + 1 bytes. No copy of
+            # the whole block is made.
+            seam = tail + block[:overlap]
             found.update(i for i, p in enumerate(wanted)
-                         if i not in found and p.regex.search(window))
-            tail = window[-overlap:]
+                         if i not in found and (p.regex.search(block) or p.regex.search(seam)))
+            tail = (tail + block[-overlap:])[-overlap:]
     if keep is not None:
         kept[member.name] = bytes(keep)
     named = credential_file(member.basename)
