@@ -37,7 +37,7 @@ def main() -> None:
 
         def publish() -> None:
             with local_index(sys.executable, username="__token__") as index:
-                env = {**os.environ, "PYPI_API_KEY": index.password}
+                env = {**os.environ, "TWINE_PASSWORD": index.password}
                 result = subprocess.run(
                     [sys.executable, "-m", "nox", "-R", "-s", "publish", "--",
                      "--repository", index.url, "--yes"],
