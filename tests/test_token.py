@@ -23,6 +23,7 @@ from tests.tokens import caveat_bytes, make_macaroon, make_token
 
 NOW = int(time.time())
 HOUR = 3600
+DAY = 24 * HOUR
 DEMO = [1, ["demo-pkg"]]
 
 
@@ -225,8 +226,16 @@ def test_token_checks_skip_without_a_pypi_token(
 
 @pytest.mark.parametrize(("repository", "location", "caveats", "status", "fragments"), [
     (None, "pypi.org", [DEMO], Status.PASS, ["scoped to project demo-pkg on pypi.org"]),
-    (None, "pypi.org", [[1, ["Demo_Pkg"]], [2, ["id"]], [0, NOW + HOUR, NOW - HOUR]],
+    (None, "pypi.org", [[1, ["Demo_Pkg"]], [2, ["id"]], [0, NOW + 30 * DAY, NOW - HOUR]],
      Status.PASS, ["scoped to project demo-pkg", "until "]),
+    (None, "pypi.org", [DEMO, [0, NOW + 15 * DAY, NOW - HOUR]], Status.PASS, ["until "]),
+    (None, "pypi.org", [DEMO, [0, NOW + 13 * DAY + HOUR, NOW - HOUR]], Status.WARN,
+     ["scoped to project demo-pkg on pypi.org, until ",
+      " (in 13 days); it expires within 14 days, and a release after that is refused"]),
+    (None, "pypi.org", [DEMO, [0, NOW + HOUR, NOW - HOUR]], Status.WARN,
+     [" (today); it expires within 14 days"]),
+    (None, "pypi.org", [[3, "user-id"], [0, NOW + 2 * DAY + HOUR, NOW]], Status.WARN,
+     ["account-wide", " (in 2 days)"]),
     (None, "pypi.org", [{"version": 1, "permissions": {"projects": ["demo.pkg"]}}],
      Status.PASS, ["demo-pkg"]),
     ("testpypi", "test.pypi.org", [DEMO], Status.PASS, ["on test.pypi.org"]),

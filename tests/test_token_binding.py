@@ -346,7 +346,12 @@ def test_a_password_written_into_pyproject_is_caught_in_the_sdist(
     with pytest.raises(ChecksFailed):
         publish(runner, ctx, Flags(yes=True))
     ((report, _, _),) = runner.reports
-    assert [r.id for r in report.checks if r.status is Status.FAIL] == ["dists-secrets"]
+    # The committed pyproject.toml also puts it in git history (credentials-file-untracked).
+    assert [r.id for r in report.checks if r.status is Status.FAIL] == [
+        "credentials-file-untracked", "dists-secrets"]
+    leaked = report.get("credentials-file-untracked").summary
+    assert leaked.startswith("the secret for 127.0.0.1 is in git history: commit ")
+    assert leaked.endswith(" holds it in pyproject.toml")
     assert own not in report.get("dists-secrets").summary
     assert index.received == []
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -15,12 +13,14 @@ from packaging.version import Version
 
 from publish_checks._text import NOX_STEPS, Steps, shown
 from publish_checks.dists import scan as dist_scan
-from publish_checks.dists.inventory import Inventory, take
+from publish_checks.dists.fetch import Login
+from publish_checks.dists.inventory import Inventory, take_all
+from publish_checks.dists.login import index_login
 from publish_checks.dists.readme import RstRenderer
-from publish_checks.dists.secrets import PATTERNS, SecretPattern, exact
+from publish_checks.dists.secrets import Secret
 from publish_checks.project.binding import find_secret, pypi_token_elsewhere
 from publish_checks.project.config import Config, load_config
-from publish_checks.project.credentials import Token, TokenLookup
+from publish_checks.project.credentials import Token, TokenLookup, read_env_file
 from publish_checks.project.git import Git
 from publish_checks.project.layout import Layout, load_layout
 from publish_checks.project.repository import Target, choose_repository, resolve_target
@@ -73,6 +73,8 @@ class Context:
     steps: Steps = NOX_STEPS
     # The time now, in UTC: index-version judges PyPI's 14-day window by it (tests set it).
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    # How long credentials-file-untracked may search git history for the token (tests set it).
+    history_seconds: float = 5.0
     _inventories: dict[Path, Inventory] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
@@ -109,6 +111,12 @@ class Context:
         return find_secret(self.target, self.credentials_path, self.environ, self.root)
 
     @cached_property
+    def index_login(self) -> Login | None:
+        """What reads the target's simple index and its files: the same secret the upload
+        gets, sent to that index only; None (anonymous) for PyPI and TestPyPI."""
+        return index_login(self.target, self.token_lookup.token)
+
+    @cached_property
     def pypi_token_elsewhere(self) -> Token | None:
         """A PyPI token that exists while the target is a private index: never sent there."""
         return pypi_token_elsewhere(self.target, self.config.token_variable,
@@ -127,26 +135,28 @@ class Context:
         return dist_scan.scan(self.dist_dir or self.root / "dist")
 
     @cached_property
-    def secret_patterns(self) -> tuple[SecretPattern, ...]:
-        """What dists-secrets looks for: every known shape, and this run's own secret."""
+    def known_secrets(self) -> tuple[tuple[str, Secret], ...]:
+        """The secret values dists-secrets looks for exactly, besides the known shapes:
+        this run's own secret, and the credentials file's other values."""
         token = self.token_lookup.token
-        own = exact(token.value) if token is not None else None
-        return (*PATTERNS, *([own] if own is not None else []))
+        values, _ = (read_env_file(self.credentials_path) if self.credentials_path.is_file()
+                     else ({}, ""))
+        others = [(v, Secret.CREDENTIALS_VALUE) for v in dict.fromkeys(values.values())
+                  if token is None or v != token.value]
+        return (*([(token.value, Secret.UPLOAD_TOKEN)] if token is not None else []), *others)
 
     def inventory(self, dist: dist_scan.Dist) -> Inventory:
         """The one pass over ``dist`` that every dist check reads from (made once).
 
-        The first call reads every file of the release at once, each on its own thread:
-        inflating and hashing release the GIL, so a wheel and an sdist take the time of the
-        larger one on two cores. Each pass still streams; memory stays flat.
+        The first call reads every file of the release at once, each in its own worker
+        (dists/inventory.py ``take_all``): a wheel and an sdist take the time of the larger
+        one on two cores. Each pass still streams; memory stays flat.
         """
         if dist.path not in self._inventories:
             wanted = [d for d in {dist, *self.release_dists()}
                       if d.path not in self._inventories]
-            with ThreadPoolExecutor(max_workers=min(len(wanted), os.cpu_count() or 1)) as pool:
-                passes = pool.map(lambda d: take(d.path, self.secret_patterns,
-                                                 blobs=d.kind == "sdist"), wanted)
-                self._inventories.update(zip((d.path for d in wanted), passes, strict=True))
+            passes = take_all([(d.path, d.kind == "sdist") for d in wanted], self.known_secrets)
+            self._inventories.update(zip((d.path for d in wanted), passes, strict=True))
         return self._inventories[dist.path]
 
     @cached_property

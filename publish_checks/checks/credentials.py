@@ -10,6 +10,7 @@ from publish_checks.checks.context import Context
 from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project.binding import own_secret_hint
+from publish_checks.project.history import MAX_BLOB, search_history
 
 # What twine's `id` exchanges for a PyPI token (trusted publishing). GitHub: the job may
 # request an OIDC token. GitLab: an `id_tokens` entry named after the index's audience,
@@ -108,7 +109,10 @@ def credentials_file_permissions(ctx: Context) -> Finding:
     path = ctx.credentials_path
     shown = ctx.shown(path)
     if path.is_symlink():
-        shown = f"{shown} (a link to {path.resolve()})"
+        try:
+            shown = f"{shown} (a link to {path.resolve()})"
+        except (OSError, RuntimeError):  # a loop of links: stat() below says so
+            shown = f"{shown} (a link that loops)"
     try:
         st = path.stat()
     except OSError as e:
@@ -169,4 +173,33 @@ def credentials_file_untracked(ctx: Context) -> Finding:
         return failed(f"{shown} was committed before (commit {commit}) and is in git history",
                       f"{revoke}; then remove it from history: "
                       f"git filter-repo --invert-paths --path {shown}")
-    return passed(f"{shown} is not tracked and was never committed")
+    return _token_in_history(ctx, f"{shown} is not tracked and was never committed", revoke)
+
+
+def _token_in_history(ctx: Context, clean: str, revoke: str) -> Finding:
+    """The token's value in any committed file on any ref, whatever the file's name."""
+    token = ctx.token_lookup.token
+    if token is None:
+        return passed(f"{clean}; no token in use, so history was not searched for one")
+    found = search_history(ctx.git, token.value.encode(), seconds=ctx.history_seconds)
+    if found.hit is not None:
+        commit = f"commit {found.hit.commit}" if found.hit.commit else "a commit"
+        what = "token"
+        if ctx.target.token_host is None:  # a private index's password, not a PyPI token
+            what, revoke = f"secret for {ctx.target.host}", f"change it on {ctx.target.host}"
+        return failed(f"the {what} is in git history: {commit} holds it in {found.hit.path}",
+                      f"{revoke}; then remove it from history: put it on one line of a "
+                      "file outside the repository and run git filter-repo --replace-text "
+                      "<that file>")
+    unread = (f" ({found.too_large} over {MAX_BLOB // (1024 * 1024)} MiB not read)"
+              if found.too_large else "")
+    if not found.finished:
+        variable = token.variable if token.variable.isidentifier() else "SECRET"
+        of = f"{found.total:,}" if found.counted else f"at least {found.total:,}"
+        return warned(f"{clean}, but the search of history for the token stopped after "
+                      f"{ctx.history_seconds:g} s: scanned {found.scanned:,} of {of} "
+                      f"committed files{unread}",
+                      f'search the rest by hand: git log --all --oneline -S"${variable}"'
+                      + ("" if variable == token.variable else f" (with {variable} set to it)"))
+    return passed(f"{clean}, and the token is in none of the {found.total:,} committed files "
+                  f"on any ref{unread}")

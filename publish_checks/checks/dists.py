@@ -25,6 +25,7 @@ from publish_checks.dists import (
 from publish_checks.dists import metadata as pypi
 from publish_checks.dists.archive_rules import Fix
 from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems
+from publish_checks.dists.secrets import Secret
 
 
 def _rebuild(ctx: Context) -> str:
@@ -226,12 +227,19 @@ def dists_contents(ctx: Context) -> Finding:
     return from_problems(problems, "; ".join(done))
 
 
+def _secret_label(ctx: Context, what: Secret) -> str:
+    if what is Secret.CREDENTIALS_VALUE:
+        return f"a value from {ctx.config.credentials_file}"
+    return str(what.value)
+
+
 def dists_secrets(ctx: Context) -> Finding:
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
     problems = Problems()
     release = ctx.release_dists()
     leaked = False
+    keys: set[Secret] = set()
     for dist in release:
         inventory = ctx.inventory(dist)
         if inventory.error:
@@ -242,14 +250,18 @@ def dists_secrets(ctx: Context) -> Finding:
                  if item.secrets]
         if found:
             leaked |= any(what.is_token for _, what in found)
+            keys |= {what for _, what in found if what.is_key}
             problems.add(f"{dist.filename}: "
-                         f"{', '.join(f'{m} ({what.value})' for m, what in found)}",
+                         f"{', '.join(f'{m} ({_secret_label(ctx, what)})' for m, what in found)}",
                          "keep them out of the dists (exclude them in MANIFEST.in or the build "
                          f"backend's settings, or delete them), then {ctx.steps.build}")
     if leaked:
         host = ctx.target.token_host or "pypi.org"
         problems.hints.append(f"revoke that token at https://{host}/manage/account/token/ "
                               "if these files ever left this machine")
+    if keys:
+        problems.hints.append(f"rotate {', '.join(sorted(k.value for k in keys))} where it "
+                              "was issued if these files ever left this machine")
     return from_problems(problems, f"no credential files or tokens in {len(release)} dists")
 
 

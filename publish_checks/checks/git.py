@@ -10,7 +10,18 @@ from publish_checks.checks.report import Finding, failed, passed, skipped, warne
 def not_a_repo(ctx: Context) -> Finding | None:
     """The skip for checks that need a git repository, saying which is missing."""
     if not ctx.is_git_repo:
-        return skipped("not a git repository" if ctx.git.available else "git is not installed")
+        if not ctx.git.available:
+            return skipped("git is not installed")
+        # git also says "not a repository" when it refuses one (another user's: "dubious
+        # ownership"; a .git file naming a missing folder): that is no reason to skip.
+        result = ctx.git.run("rev-parse", "--is-inside-work-tree")
+        fatal = next((line.removeprefix("fatal:").strip() for line in result.stderr.splitlines()
+                      if line.startswith("fatal:")), "")
+        if not fatal or "(or any of the parent directories)" in fatal:
+            return skipped("not a git repository")
+        hint = (f"if you trust it: git config --global --add safe.directory {ctx.root}"
+                if "dubious ownership" in fatal else "run git status to see why")
+        return failed(f"git refuses to read this repository: {fatal}", hint)
     return None
 
 
@@ -66,7 +77,15 @@ def git_tag(ctx: Context) -> Finding:
     tag = f"v{ctx.version}"
     tagged = ctx.git.tag_commit(tag)
     if tagged is None:
-        return passed(f"tag {tag} does not exist yet")
+        # A tag that names a tree or a blob does not peel to a commit, but it exists: the
+        # push of a new tag of that name would be refused.
+        target = ctx.git.run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{}}")
+        if target.returncode != 0 or not target.stdout.strip():
+            return passed(f"tag {tag} does not exist yet")
+        kind = ctx.git.run("cat-file", "-t", target.stdout.strip()).stdout.strip() or "object"
+        return failed(f"tag {tag} already exists and points at a {kind}, not a commit",
+                      f"if the tag is a mistake: git tag -d {tag}; "
+                      f"else bump the version ({ctx.steps('bump', 'patch')})")
     head = ctx.git.head() if ctx.git.has_commits() else None
     if tagged == head:
         return passed(f"tag {tag} points at HEAD")

@@ -79,7 +79,7 @@ def index_version(ctx: Context) -> Finding:
     listing: dict[str, IndexFile] = {}
     try:
         for name in sorted({d.name for d in dists}):
-            listing.update(project_listing(index, name))
+            listing.update(project_listing(index, name, login=ctx.index_login))
     except IndexQueryError as e:
         return failed(e.message, e.hint)
     total = len(dists)

@@ -116,12 +116,14 @@ def token_scope(ctx: Context) -> Finding:
         unknown = ", ".join(scope.unknown)
         return warned(f"the token has caveats publish-checks cannot read ({unknown}), so its "
                       "scope is not fully known", "update publish-checks")
+    renew = f"create a new token at {manage} and set {variable} to it before then"
     if scope.project_names is not None:
-        return passed(f"scoped to project {name} on {host}{expiry}")
+        return _unless_expiring(f"scoped to project {name} on {host}{expiry}", scope, renew)
     if scope.project_ids is not None:
         origin = "minted by trusted publishing, " if scope.publisher else ""
-        return passed(f"{origin}scoped to {len(scope.project_ids)} project id(s) on {host}{expiry} "
-                      "(ids cannot be matched to names offline; the upload will tell)")
+        return _unless_expiring(f"{origin}scoped to {len(scope.project_ids)} project id(s) on "
+                                f"{host}{expiry} (ids cannot be matched to names offline; the "
+                                "upload will tell)", scope, renew)
     if scope.user:
         return warned(f"account-wide token: it can upload to every project of your {host} "
                       f"account{expiry}", scoped_hint)
@@ -146,6 +148,30 @@ def _refused(scope: Scope, host: str) -> str | None:
     return None
 
 
+#: SPEC §4: a token that stops working within this many days is a warning.
+EXPIRY_WARNING_DAYS = 14
+
+
+def _expires_soon(scope: Scope) -> str | None:
+    """When a token expiring within EXPIRY_WARNING_DAYS stops working ("in 3 days"), else
+    None. A token minted by trusted publishing lives minutes by design, and is exempt."""
+    if scope.expires_at is None or scope.publisher:
+        return None
+    left = scope.expires_at - time.time()
+    if left >= EXPIRY_WARNING_DAYS * 86400:
+        return None
+    days = int(left // 86400)
+    return "today" if days == 0 else f"in {days} day{'s' if days > 1 else ''}"
+
+
+def _unless_expiring(summary: str, scope: Scope, hint: str) -> Finding:
+    """A pass, or a warning when the token expires within EXPIRY_WARNING_DAYS (SPEC §4)."""
+    if _expires_soon(scope) is None:
+        return passed(summary)
+    return warned(f"{summary}; it expires within {EXPIRY_WARNING_DAYS} days, and a release "
+                  "after that is refused", hint)
+
+
 def _when(timestamp: int) -> str:
     try:
         return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -154,7 +180,10 @@ def _when(timestamp: int) -> str:
 
 
 def _expiry(scope: Scope) -> str:
-    return f", until {_when(scope.expires_at)}" if scope.expires_at is not None else ""
+    if scope.expires_at is None:
+        return ""
+    soon = _expires_soon(scope)
+    return f", until {_when(scope.expires_at)}" + (f" ({soon})" if soon else "")
 
 
 def _names(names: frozenset[str]) -> str:

@@ -313,6 +313,8 @@ def unpackable(dist: Dist, inventory: Inventory) -> list[Refusal]:
 def _unpack_refusal(item: Item) -> str:
     if _escapes(item.name.lstrip("/")):
         return "its path leaves the folder it is unpacked into"
+    if ".." in item.name.split("/"):  # "top/..": the folder itself, or a link replacing it
+        return "a '..' in its path, which names a folder it does not own"
     if item.kind == "other":
         return f"a {item.tar_type or 'special file'}"
     if item.kind != "link":

@@ -1,9 +1,12 @@
-"""Anonymous GETs to an index, bounded: one deadline for the whole exchange (headers and
-body), no proxy for loopback, no redirect to another host. Nothing here sends credentials.
+"""GETs to an index, bounded: one deadline for the whole exchange (headers and body), no
+proxy for loopback, no redirect to another host. Anonymous unless given a :class:`Login`,
+whose Authorization header goes only to the login's own origin (scheme, host and port) and
+is never carried across a redirect anywhere else.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import http.client
@@ -12,6 +15,7 @@ import ssl
 import threading
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -37,19 +41,72 @@ class OtherHost(Exception):
     """The index redirected to another host instead of answering."""
 
 
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def origin(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of ``url``, the port filled in from the scheme."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a port that is no number: an origin nothing matches
+        port = -1
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
+
+
+@dataclass(frozen=True)
+class Login:
+    """HTTP Basic credentials for one index, sent to its ``origin`` only. ``source`` says
+    where the secret came from (a variable, a file), never what it is; the secret is kept
+    out of the repr, so no message or traceback can show it."""
+
+    origin: tuple[str, str, int]
+    username: str
+    source: str
+    password: str = field(repr=False)
+
+    @property
+    def host(self) -> str:
+        return self.origin[1]
+
+    def covers(self, url: str) -> bool:
+        """Whether ``url`` is on this login's own origin (same scheme, host and port)."""
+        return origin(url) == self.origin
+
+    def header(self) -> str:
+        pair = f"{self.username}:{self.password}".encode()
+        return "Basic " + base64.b64encode(pair).decode("ascii")
+
+
+def login_for(index_url: str, username: str, password: str, source: str) -> Login | None:
+    """A Login for ``index_url``, or None where a secret must not go: anything but https://,
+    save plain http:// to this machine."""
+    scheme, host, port = origin(index_url)
+    if not password or not (scheme == "https" or (scheme == "http" and host in _LOOPBACK)):
+        return None
+    return Login((scheme, host, port), username, source, password)
+
+
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     # pypiserver redirects a project it does not have to PyPI (its default "fallback"):
     # PyPI's files are not on this index, so such a redirect means "not here".
+    def __init__(self, login: Login | None) -> None:
+        super().__init__()
+        self.login = login
+
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int,
                          msg: str, headers: http.client.HTTPMessage,
                          newurl: str) -> urllib.request.Request | None:
         if urlsplit(newurl).netloc.lower() != urlsplit(req.full_url).netloc.lower():
             fp.close()
             raise OtherHost(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        # The Authorization header is "unredirected": urllib never copies it; it is given
+        # again only when the new URL is the login's own origin (not http:// after https://).
+        if new is not None and self.login is not None and self.login.covers(new.full_url):
+            new.add_unredirected_header("Authorization", self.login.header())
+        return new
 
 
 class _Watchdog:
@@ -130,16 +187,18 @@ class _TLSHandler(urllib.request.HTTPSHandler):
                             context=ssl.create_default_context())
 
 
-def _open(url: str, accept: str, timeout: float,
-          watchdog: _Watchdog) -> http.client.HTTPResponse:
+def _open(url: str, accept: str, timeout: float, watchdog: _Watchdog,
+          login: Login | None) -> http.client.HTTPResponse:
     """A response from ``url`` (http(s) only; a proxy never for loopback), its connections
-    under ``watchdog``."""
+    under ``watchdog``; ``login`` is sent when ``url`` is on its origin."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise IndexQueryError(f"index URL {url} is not http(s)", "pass an http:// or https:// URL")
     # S310: the scheme is checked just above, so no file:// or custom scheme gets opened.
     request = urllib.request.Request(url, headers={"Accept": accept})  # noqa: S310
+    if login is not None and login.covers(url):
+        request.add_unredirected_header("Authorization", login.header())
     handlers: list[urllib.request.BaseHandler] = [
-        _SameHostRedirects(), _Handler(watchdog), _TLSHandler(watchdog)]
+        _SameHostRedirects(login), _Handler(watchdog), _TLSHandler(watchdog)]
     if urlsplit(url).hostname in _LOOPBACK:
         # An http_proxy meant for the internet must not swallow the rehearsal's index.
         handlers.append(urllib.request.ProxyHandler({}))
@@ -149,15 +208,16 @@ def _open(url: str, accept: str, timeout: float,
 
 
 @contextlib.contextmanager
-def get(url: str, accept: str, *, timeout: float,
-        deadline: float) -> Iterator[http.client.HTTPResponse]:
-    """The response to a GET of ``url``. ``timeout`` bounds each network read, ``deadline``
+def get(url: str, accept: str, *, timeout: float, deadline: float,
+        login: Login | None = None) -> Iterator[http.client.HTTPResponse]:
+    """The response to a GET of ``url``, with ``login``'s Authorization when ``url`` is on
+    its origin. ``timeout`` bounds each network read, ``deadline``
     the whole exchange: past it, whatever a read raised (or a body that seemed to end)
     becomes an IndexQueryError saying so. HTTP errors, redirects to another host
     (OtherHost) and failed connections are raised as they come."""
     watchdog = _Watchdog(deadline)
     try:
-        with watchdog, _open(url, accept, timeout, watchdog) as response:
+        with watchdog, _open(url, accept, timeout, watchdog, login) as response:
             yield response
     except (OSError, http.client.HTTPException):
         if watchdog.expired:

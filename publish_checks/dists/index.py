@@ -1,6 +1,7 @@
 """Ask a simple index (PEP 691 JSON, else PEP 503 HTML) which files of a project it serves.
 
-Reads are anonymous: no credentials are ever sent. Used by ``index-version`` before an
+Reads are anonymous unless given the target's :class:`~publish_checks.dists.fetch.Login`
+(dists/login.py decides), sent only to the index's own origin. Used by ``index-version`` before an
 upload and by publish to resume a broken upload and to confirm the index serves the files.
 """
 
@@ -22,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from packaging.utils import canonicalize_name
 
 from publish_checks._text import printable
-from publish_checks.dists.fetch import STATUS_PAGE, OtherHost, get, hint
+from publish_checks.dists.fetch import STATUS_PAGE, Login, OtherHost, get, hint
 from publish_checks.dists.fetch import IndexQueryError as IndexQueryError  # re-exported
 
 ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
@@ -142,14 +143,33 @@ def _from_json(url: str, body: bytes) -> dict[str, IndexFile]:
                           "the index does not speak the simple API; check the repository URL")
 
 
-def project_files(index_url: str, project: str, *, timeout: float = 10) -> dict[str, str | None]:
+def project_files(index_url: str, project: str, *, timeout: float = 10,
+                  login: Login | None = None) -> dict[str, str | None]:
     """Filename → sha256 (None when the index gives no hash) of every file of ``project``.
 
     An empty dict when the index does not know the project. IndexQueryError when it
     cannot be asked or answers something else.
     """
-    return {name: f.sha256 for name, f in project_listing(index_url, project,
-                                                          timeout=timeout).items()}
+    return {name: f.sha256 for name, f in project_listing(index_url, project, timeout=timeout,
+                                                          login=login).items()}
+
+
+def _refused(url: str, code: int, login: Login | None) -> IndexQueryError:
+    """A 401 or 403: the login was refused, or the index wants one and none was sent."""
+    host = printable(urlsplit(url).hostname or url)
+    if login is not None:
+        return IndexQueryError(
+            f"{url} answered HTTP {code}: {host} refused the credentials (user "
+            f"{printable(login.username)}, the secret from {printable(login.source)})",
+            f"check the username (TWINE_USERNAME or the username of its ~/.pypirc section) "
+            f"and the secret for {host}: one that {host} accepts, allowed to read the index")
+    return IndexQueryError(
+        f"{url} answered HTTP {code}: {host} needs a login to list and download files, and "
+        "none was sent",
+        f"give {host} its own secret (TWINE_USERNAME and TWINE_PASSWORD, a password in its "
+        "~/.pypirc section or its URL, or token-variable under "
+        "[tool.publish-checks.repositories.NAME]), over https:// (plain http:// only to "
+        "this machine); it is sent to that index only")
 
 
 def _read_listing(response: http.client.HTTPResponse, url: str) -> bytes:
@@ -170,15 +190,16 @@ def _read_listing(response: http.client.HTTPResponse, url: str) -> bytes:
 
 
 def project_listing(index_url: str, project: str, *, timeout: float = 10,
-                    deadline: float = DEADLINE) -> dict[str, IndexFile]:
+                    deadline: float = DEADLINE,
+                    login: Login | None = None) -> dict[str, IndexFile]:
     """Every file the index lists for ``project``, by filename (see :func:`project_files`).
 
     ``timeout`` bounds each network read, ``deadline`` the whole answer; a page over
-    LISTING_LIMIT is refused.
+    LISTING_LIMIT is refused. ``login`` is sent to the index's own origin only.
     """
     url = f"{index_url.rstrip('/')}/{canonicalize_name(project)}/"
     try:
-        with get(url, ACCEPT, timeout=timeout, deadline=deadline) as response:
+        with get(url, ACCEPT, timeout=timeout, deadline=deadline, login=login) as response:
             body = _read_listing(response, url)
             content_type: str = response.headers.get_content_type()
             charset: str = response.headers.get_content_charset() or "utf-8"
@@ -188,12 +209,11 @@ def project_listing(index_url: str, project: str, *, timeout: float = 10,
         e.close()  # it holds the connection
         if e.code == 404:
             return {}
+        if e.code in (401, 403):
+            raise _refused(url, e.code, login) from None
         fix = hint(url)
         if e.code >= 500:
             fix = f"the index failed on its side: retry in a while ({STATUS_PAGE} for PyPI)"
-        elif e.code in (401, 403):
-            fix = ("this index needs credentials to list files, and publish-checks reads "
-                   "anonymously: allow anonymous listing, or pass --skip index-version")
         raise IndexQueryError(f"{url} answered HTTP {e.code} {printable(str(e.reason))}",
                               fix) from None
     except urllib.error.URLError as e:
@@ -212,17 +232,18 @@ def project_listing(index_url: str, project: str, *, timeout: float = 10,
 
 
 def download(file: IndexFile, dest: Path, *, expected_sha256: str, size_limit: int,
-             timeout: float = 60) -> Path:
+             timeout: float = 60, login: Login | None = None) -> Path:
     """Fetch ``file`` from its index into ``dest`` (a folder), streaming, at most
     ``size_limit`` bytes and ``timeout`` seconds in all; its sha256 must be the expected one.
-    IndexQueryError otherwise, and nothing is left behind."""
+    IndexQueryError otherwise, and nothing is left behind. ``login`` goes with the request
+    only when the file is on the login's own origin."""
     path = dest / Path(file.filename).name
     url = printable(file.url)  # the index chose it: shown escaped
     digest = hashlib.sha256()
     size = 0
     try:
-        with get(file.url, "*/*", timeout=timeout, deadline=timeout) as response, \
-                path.open("wb") as out:
+        with get(file.url, "*/*", timeout=timeout, deadline=timeout,
+                 login=login) as response, path.open("wb") as out:
             while block := response.read(_BLOCK):
                 size += len(block)
                 if size > size_limit:
@@ -238,6 +259,13 @@ def download(file: IndexFile, dest: Path, *, expected_sha256: str, size_limit: i
         path.unlink(missing_ok=True)
         raise IndexQueryError(f"{url} redirected to another host ({printable(str(e))})",
                               "the files must come from the index they were uploaded to") from None
+    except urllib.error.HTTPError as e:
+        e.close()
+        path.unlink(missing_ok=True)
+        if e.code in (401, 403):
+            raise _refused(url, e.code, login) from None
+        raise IndexQueryError(f"cannot download {url}: HTTP {e.code} "
+                              f"{printable(str(e.reason))}", hint(file.url)) from None
     except (OSError, http.client.HTTPException) as e:  # URLError is an OSError
         path.unlink(missing_ok=True)
         raise IndexQueryError(f"cannot download {url}: {printable(str(e))}",
@@ -254,7 +282,8 @@ def wait_for_files(index_url: str, project: str, expected: Mapping[str, str], *,
                    attempts: int = 8, first_delay: float = 1.0, max_delay: float = 15.0,
                    timeout: float = 10,
                    sleep: Callable[[float], None] = time.sleep,
-                   bump_hint: str = "bump the version and rebuild") -> dict[str, str | None]:
+                   bump_hint: str = "bump the version and rebuild",
+                   login: Login | None = None) -> dict[str, str | None]:
     """Poll until the index lists every expected filename with its sha256; return the listing.
 
     Waits ``first_delay`` seconds after the first look, doubling up to ``max_delay``, for at
@@ -266,7 +295,7 @@ def wait_for_files(index_url: str, project: str, expected: Mapping[str, str], *,
         if attempt:
             sleep(min(first_delay * 2 ** (attempt - 1), max_delay))
         try:
-            files = project_files(index_url, project, timeout=timeout)
+            files = project_files(index_url, project, timeout=timeout, login=login)
         except IndexQueryError as e:  # an index may stumble right after an upload: retry
             problem, hint = e.message, e.hint
             continue

@@ -11,14 +11,25 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import multiprocessing
+import os
+import re
 from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from publish_checks.dists import archives
 from publish_checks.dists.archives import CHUNK, ArchiveError, MemberKind, TarType
-from publish_checks.dists.secrets import OVERLAP, Secret, SecretPattern, credential_file
+from publish_checks.dists.secrets import (
+    OVERLAP,
+    PATTERNS,
+    Secret,
+    SecretPattern,
+    credential_file,
+    exact,
+)
 
 # Core metadata and RECORD are read whole; anything this large is not a real one.
 KEEP_LIMIT = 32 * 1024 * 1024
@@ -107,6 +118,37 @@ def take(path: Path, patterns: Sequence[SecretPattern], *, blobs: bool = False) 
     return inventory
 
 
+#: From this many bytes of archives on, they are read in worker processes rather than
+#: threads: the secret search holds the GIL, so threads would take turns at it, and a
+#: worker's start (tenths of a second) is small against reading this much.
+PROCESS_FROM = 64 * 1024 * 1024
+
+
+def take_all(jobs: Sequence[tuple[Path, bool]],
+             known: Sequence[tuple[str, Secret]] = ()) -> list[Inventory]:
+    """:func:`take` of each ``(path, blobs)`` at once, one worker per archive (up to the
+    cores), looking for every shape in PATTERNS and for the ``known`` secret values.
+
+    Inflating and hashing release the GIL, so small releases use threads; large ones use
+    worker processes (spawned: no fork of a process that may run threads), which get the
+    known values through the pool's pipe, never argv or the environment.
+    """
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        return [_take_known(path, blobs, known) for path, blobs in jobs]
+    total = sum(path.stat().st_size for path, _ in jobs if path.is_file())
+    pool: Executor = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+                      if total >= PROCESS_FROM else ThreadPoolExecutor(workers))
+    with pool:
+        return list(pool.map(_take_known, *zip(*jobs, strict=True),
+                             [tuple(known)] * len(jobs)))
+
+
+def _take_known(path: Path, blobs: bool, known: Sequence[tuple[str, Secret]]) -> Inventory:
+    patterns = (*PATTERNS, *(p for value, kind in known if (p := exact(value, kind))))
+    return take(path, patterns, blobs=blobs)
+
+
 def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], blobs: bool,
           kept: dict[str, bytes]) -> Item:
     member = entry.member
@@ -115,7 +157,7 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
     # git hashes "blob <size>\0" and the bytes; the size is the header's, checked after.
     blob = hashlib.sha1(f"blob {member.size}\0".encode()) if blobs else None  # noqa: S324
     keep = bytearray() if _kept(member.name) else None
-    wanted = [p for p in patterns if p.applies_to(member.basename)]
+    wanted = [p for p in patterns if p.applies_to(member.name)]
     overlap = max([OVERLAP, *(len(p.regex.pattern) for p in wanted)])
     found: set[int] = set()
     tail = b""
@@ -140,7 +182,7 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
             # the whole block is made.
             seam = tail + block[:overlap]
             found.update(i for i, p in enumerate(wanted)
-                         if i not in found and (p.regex.search(block) or p.regex.search(seam)))
+                         if i not in found and (p.search(block) or p.search(seam)))
             tail = (tail + block[-overlap:])[-overlap:]
     if keep is not None:
         kept[member.name] = bytes(keep)
@@ -161,6 +203,11 @@ def _scanned(name: str, size: int) -> bool:
     return PurePosixPath(name).suffix.lower() in SCANNED_SUFFIXES and size <= SCAN_LIMIT
 
 
+# What every mark of each obfuscator holds; a compiled literal searches faster than `in`.
+_PYARMOR_HOOK = re.compile(re.escape(_PYARMOR))
+_PYE_LINE = re.compile(re.escape(_PYE))
+
+
 class _Marks:
     """The obfuscators' marks seen so far in one member, fed block by block."""
 
@@ -174,7 +221,7 @@ class _Marks:
         # The block, and the seam with the previous one; the common parts of the marks
         # are looked for first, so ordinary source is searched twice, not seven times.
         for window in (self.tail + block[:self.overlap], block):
-            if b"__pyarmor" in window or b"PYE FILE---" in window:
+            if _PYARMOR_HOOK.search(window) or _PYE_LINE.search(window):
                 self.seen.update(m for m in (*PYARMOR_MARKS, *SOURCEDEFENDER_MARKS)
                                  if m in window)
         self.tail = (self.tail + block[-self.overlap:])[-self.overlap:]

@@ -101,6 +101,8 @@ class Upload:
             return getattr(self.metadata, field), None
         except InvalidMetadata as e:
             return None, str(e)
+        except ValueError:  # int() of a 5,000-digit version component, say
+            return None, f"{field} holds a number too long to read"
 
     @property
     def metadata_version(self) -> str | None:

@@ -139,11 +139,19 @@ def parse_record(data: bytes) -> tuple[list[RecordRow], list[str]]:
     """A wheel's RECORD rows and the lines that are not ``path,hash,size``."""
     rows, bad = [], []
     text = data.decode("utf-8", errors="replace")
-    for line in csv.reader(io.StringIO(text, newline="")):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            line = next(reader, None)
+        except csv.Error as e:  # a field over csv's limit, a NUL: the rest is unreadable
+            bad.append(f"(unreadable: {e})")
+            break
+        if line is None:
+            break
         if not line:
             continue
         if len(line) != 3:
-            bad.append(",".join(line))
+            bad.append(",".join(line)[:200])
             continue
         rows.append(RecordRow(*line))
     return rows, bad

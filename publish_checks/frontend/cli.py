@@ -14,7 +14,7 @@ from pathlib import Path
 
 from publish_checks import __version__
 from publish_checks._errors import PublishChecksError, UsageError
-from publish_checks._text import CLI_STEPS
+from publish_checks._text import CLI_STEPS, printable
 from publish_checks.checks import validate_skip
 from publish_checks.frontend.options import (
     Options,
@@ -71,9 +71,9 @@ def error_boundary() -> Iterator[list[int]]:
     try:
         yield code
     except PublishChecksError as e:  # redacted: a token may have been typed into an option
-        write_text(sys.stderr, f"error: {redact(e.message)}\n")
+        write_text(sys.stderr, f"error: {printable(redact(e.message))}\n")
         if e.hint:
-            write_text(sys.stderr, f"  fix: {redact(e.hint)}\n")
+            write_text(sys.stderr, f"  fix: {printable(redact(e.hint))}\n")
         code[0] = e.exit_code
     except KeyboardInterrupt:
         write_text(sys.stderr, "interrupted\n")

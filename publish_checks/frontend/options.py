@@ -64,8 +64,16 @@ def add_checks(parser: argparse.ArgumentParser) -> None:
                         help="skip this check (repeatable)")
 
 
+def _repository(value: str) -> str:
+    """An empty --repository is a slip (an unset shell variable), never "the default"."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("it is empty: give pypi, testpypi, local, a .pypirc "
+                                         "section or an upload URL")
+    return value
+
+
 def add_target(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--repository", "-r", metavar="NAME|URL",
+    parser.add_argument("--repository", "-r", metavar="NAME|URL", type=_repository,
                         help="pypi, testpypi, local, a .pypirc section or an upload URL "
                              "(default: [tool.publish-checks] repository, else pypi)")
     parser.add_argument("--offline", action="store_true",

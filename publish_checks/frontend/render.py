@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
+from publish_checks._text import printable
 from publish_checks.checks.report import MARKS, Report, Status
 
 _COLOURS = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP: "2"}
@@ -35,12 +36,14 @@ def render_text(report: Report, *, colour: bool = False,
     """One line per check, an indented ``fix:`` for each fail/warn, a closing count line."""
     width = max((len(r.id) for r in report.checks), default=0)
     head = f"{report.project or '(unknown project)'} {report.version or '(unknown version)'}"
-    lines = [f"{title} · {head} → {report.repository}", ""]
+    # Names and values come from files and servers: an escape sequence in them is shown
+    # escaped, never sent to the terminal.
+    lines = [printable(f"{title} · {head} → {report.repository}"), ""]
     for r in report.checks:
         mark = paint(MARKS[r.status], _COLOURS[r.status], colour)
-        lines.append(f"{mark} {r.id:<{width}}  {r.summary}")
+        lines.append(f"{mark} {r.id:<{width}}  {printable(r.summary)}")
         if r.status in (Status.FAIL, Status.WARN) and r.hint:
-            lines.extend(f"    fix: {line}" if i == 0 else f"         {line}"
+            lines.extend(f"    fix: {printable(line)}" if i == 0 else f"         {printable(line)}"
                          for i, line in enumerate(r.hint.splitlines()))
     counts = report.counts()
     tally = ", ".join([

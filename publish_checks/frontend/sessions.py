@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nox
 
-from publish_checks._errors import PublishChecksError
+from publish_checks._errors import PublishChecksError, UsageError
 from publish_checks._text import NOX_STEPS
 from publish_checks.frontend.console import Console
 from publish_checks.frontend.options import Options, parse_session_args, session_parser
@@ -47,14 +47,20 @@ def message(error: PublishChecksError) -> str:
 
 
 @contextlib.contextmanager
-def _release(session: nox.Session) -> Iterator[tuple[Options, SessionRunner, dict[str, str]]]:
-    """The parsed posargs, a runner and the environment; our errors end the session."""
+def _release(session: nox.Session, *, positional: bool = False,
+             ) -> Iterator[tuple[Options, SessionRunner, dict[str, str]]]:
+    """The parsed posargs, a runner and the environment; our errors end the session. Only
+    bump takes a positional argument: elsewhere one is a slip (a pasted token, say)."""
     if {"-h", "--help"} & set(session.posargs):
         write_text(sys.stdout, session_parser().format_help())
         session.skip("printed the options every session takes")
     environ = dict(os.environ)
     try:
         options = parse_session_args(session.posargs)
+        if options.target is not None and not positional:
+            raise UsageError(f"unrecognized arguments: {options.target}",
+                             f"only bump takes a positional argument; see "
+                             f"'nox -s {session.name} -- --help'")
         yield options, SessionRunner(session, environ, options.json), environ
     except PublishChecksError as e:
         session.error(message(e))
@@ -96,6 +102,6 @@ def rehearse(session: nox.Session) -> None:
 
 def bump(session: nox.Session) -> None:
     """Set the next version (patch|minor|major|dev|X.Y.Z) and date the changelog."""
-    with _release(session) as (options, _, _):
+    with _release(session, positional=True) as (options, _, _):
         session.log(bump_project(Path(options.project), options.target, pre=options.pre,
                                  commit=options.commit))

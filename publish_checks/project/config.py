@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from publish_checks._errors import ConfigError
-from publish_checks._text import TextError, read_bytes, suggest
+from publish_checks._text import TextError, printable, read_bytes, suggest
 from publish_checks.project.urls import EXAMPLE, UrlError, parse_url
 
 if sys.version_info >= (3, 11):
@@ -82,7 +82,16 @@ def _string(table: dict[str, Any], key: str, where: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         msg = f"{where}.{key} must be a non-empty string, not {value!r}"
         raise ConfigError(msg, f'write it as {key} = "..." in pyproject.toml')
+    _no_control(value, f"{where}.{key}")
     return value
+
+
+def _no_control(value: str, where: str) -> None:
+    """A NUL or an escape sequence in a path, branch or URL is a typo or an attack, never
+    meant: refuse it, shown escaped."""
+    if not value.isprintable():
+        raise ConfigError(f"{where} holds a control character: '{printable(value)}'",
+                          "remove it from pyproject.toml")
 
 
 def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | None:
@@ -94,6 +103,8 @@ def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | N
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         msg = f"{where}.{key} must be a list of strings, not {value!r}"
         raise ConfigError(msg, f'write it as {key} = ["..."] in pyproject.toml')
+    for item in value:
+        _no_control(item, f"{where}.{key}")
     return tuple(value)
 
 
@@ -201,6 +212,9 @@ def read_toml(path: Path) -> dict[str, Any] | None:
         raise ConfigError(f"{path} is not UTF-8 text", "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"cannot parse {path}: {e}", "fix the TOML syntax at that line") from None
+    except RecursionError:
+        raise ConfigError(f"cannot parse {path}: its arrays or tables nest too deeply",
+                          "flatten the nesting") from None
 
 
 def load_config(root: Path) -> Config:
@@ -218,6 +232,14 @@ def load_config(root: Path) -> Config:
     project = pyproject.get("project", {})
     if not isinstance(project, dict):
         raise ConfigError("[project] in pyproject.toml must be a table", "see PEP 621")
+    for key in ("name", "version"):
+        if key in project:
+            value = project[key]
+            if not isinstance(value, str):
+                raise ConfigError(f"[project] {key} in pyproject.toml must be a string, not "
+                                  f"{printable(repr(value))[:80]}",
+                                  f'write it as {key} = "..." (PEP 621)')
+            _no_control(value, f"[project] {key}")
     tools = pyproject.get("tool", {})
     if not isinstance(tools, dict):
         raise ConfigError("[tool] in pyproject.toml must be a table", "write it as [tool.NAME]")

@@ -68,7 +68,7 @@ def fetch_from_index(ctx: Context, plan: Plan, dest: Path) -> list[Path]:
     find-links) never gets a say in which files these are."""
     index_url = ctx.target.index_url or ""
     try:
-        listed = project_listing(index_url, plan.project)
+        listed = project_listing(index_url, plan.project, login=ctx.index_login)
         fetched = []
         for planned in plan.files:
             entry = listed.get(planned.dist.filename)
@@ -76,7 +76,7 @@ def fetch_from_index(ctx: Context, plan: Plan, dest: Path) -> list[Path]:
                 raise ReleaseError(f"{index_url} does not list {planned.dist.filename}",
                                    "look at the index in a minute and publish again")
             fetched.append(download(entry, dest, expected_sha256=planned.sha256,
-                                    size_limit=planned.size))
+                                    size_limit=planned.size, login=ctx.index_login))
     except IndexQueryError as e:
         raise ReleaseError(e.message, e.hint) from None
     return fetched

@@ -191,7 +191,7 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
              password: str | None) -> None:
     index_url, project = ctx.target.index_url or "", ctx.project_name or ""
     try:
-        plan = make_plan(ctx, project_files(index_url, project))
+        plan = make_plan(ctx, project_files(index_url, project, login=ctx.index_login))
     except IndexQueryError as e:
         raise ReleaseError(e.message, e.hint) from None
     outcome.plan = plan
@@ -211,7 +211,7 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
     try:
         wait_for_files(index_url, project, {f.dist.filename: f.sha256 for f in plan.files},
                        bump_hint=f"bump the version with `{ctx.steps('bump', 'patch')}` and "
-                       f"rebuild with `{ctx.steps.build}`")
+                       f"rebuild with `{ctx.steps.build}`", login=ctx.index_login)
     except IndexQueryError as e:
         raise ReleaseError(e.message, e.hint) from None
     outcome.served = True

@@ -75,6 +75,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], deadline: float,
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own http://127.0.0.1 URL)
                 return
+        except urllib.error.HTTPError as e:  # it answers (401 when listing needs a login)
+            e.close()
+            return
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     raise ReleaseError(f"pypiserver did not answer at {url} within {START_TIMEOUT:.0f} s; "
@@ -93,10 +96,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def local_index(python: Path | str, *, username: str = USERNAME, password: str | None = None,
-                fallback: bool = False) -> Iterator[LocalIndex]:
+                fallback: bool = False, authenticate: str = "update") -> Iterator[LocalIndex]:
     """Start pypiserver with ``python`` (a virtualenv that has ``pypiserver[passlib]``).
 
     ``password`` is generated unless given (tests give a canary to prove it never leaks).
+    ``authenticate``: pypiserver's actions that need the login (tests of a private index
+    pass "list,download,update").
     """
     workdir = Path(tempfile.mkdtemp(prefix="publish-checks-rehearse-"))
     process: subprocess.Popen[bytes] | None = None
@@ -108,7 +113,7 @@ def local_index(python: Path | str, *, username: str = USERNAME, password: str |
         htpasswd.chmod(0o600)
         port = free_port()
         argv = [str(python), "-m", "pypiserver", "run", "-i", "127.0.0.1", "--port", str(port),
-                "--passwords", str(htpasswd), "-a", "update", "--hash-algo", "sha256",
+                "--passwords", str(htpasswd), "-a", authenticate, "--hash-algo", "sha256",
                 # simple-dir: list the folder on every request, never a stale cache
                 "--backend", "simple-dir", "--server", "wsgiref"]
         if not fallback:
