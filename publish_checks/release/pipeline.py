@@ -1,6 +1,6 @@
 """The release pipeline: build → checks → plan → confirm → upload → the index serves it →
 install proof → tag/push → summary. It runs through a :class:`Runner` and imports nothing
-from nox; the nox sessions and the ``publish-checks`` command are its two front ends."""
+of nox's; the nox sessions and the ``publish-checks`` command are its two front ends."""
 
 from __future__ import annotations
 
