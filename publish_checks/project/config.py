@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from publish_checks._errors import ConfigError
-from publish_checks._text import TextError, printable, read_bytes, suggest
+from publish_checks._text import TextError, decode_text, printable, read_bytes, suggest
 from publish_checks.project.urls import EXAMPLE, UrlError, parse_url
 
 if sys.version_info >= (3, 11):
@@ -215,6 +216,24 @@ def read_toml(path: Path) -> dict[str, Any] | None:
     except RecursionError:
         raise ConfigError(f"cannot parse {path}: its arrays or tables nest too deeply",
                           "flatten the nesting") from None
+
+
+def read_setup_cfg(root: Path) -> tuple[str | None, configparser.ConfigParser | None, str]:
+    """(text, parsed, problem) for setup.cfg, parsed as setuptools parses it; (None, None, "")
+    when there is none. The text keeps a byte-order mark: bump writes it back."""
+    path = root / "setup.cfg"
+    if not path.exists() and not path.is_symlink():
+        return None, None, ""
+    try:
+        text = decode_text(read_bytes(path), keep_bom=True)
+    except TextError as e:
+        return None, None, e.problem
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text.removeprefix("\ufeff"), source="setup.cfg")
+    except configparser.Error as e:
+        return text, None, f"cannot be parsed: {str(e).splitlines()[0]}"
+    return text, parser, ""
 
 
 def load_config(root: Path) -> Config:

@@ -10,7 +10,6 @@ fail more.
 from __future__ import annotations
 
 import configparser
-import contextlib
 import functools
 import posixpath
 import re
@@ -20,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from publish_checks._errors import ConfigError
-from publish_checks._text import TextError, read_text
-from publish_checks.project.config import read_pyproject
+from publish_checks.project.config import read_pyproject, read_setup_cfg
 
 # What each versioning plugin writes, and where it keeps the path: (table keys, key).
 _VERSION_FILES = (
@@ -60,7 +58,7 @@ def load_layout(root: Path) -> Layout:
         pyproject = read_pyproject(root) or {}
     except ConfigError:
         pyproject = {}
-    setup_cfg = _setup_cfg(root / "setup.cfg")
+    setup_cfg = _setup_cfg(root)
     backend = _get(pyproject, "build-system", "build-backend")
     backend = backend if isinstance(backend, str) else ""
     dirs, roots = _packages(pyproject, setup_cfg)
@@ -70,12 +68,9 @@ def load_layout(root: Path) -> Layout:
                   rewritten=_rewritten(pyproject, setup_cfg, backend))
 
 
-def _setup_cfg(path: Path) -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
+def _setup_cfg(root: Path) -> configparser.ConfigParser:
     # None, or one setuptools itself would refuse: nothing to learn from it.
-    with contextlib.suppress(TextError, configparser.Error):
-        parser.read_string(read_text(path))
-    return parser
+    return read_setup_cfg(root)[1] or configparser.ConfigParser(interpolation=None)
 
 
 def _get(table: Any, *keys: str) -> Any:

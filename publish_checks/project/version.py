@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import configparser
 import enum
 import re
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from packaging.version import Version
 
 from publish_checks._errors import ConfigError
 from publish_checks._text import TextError, decode_text, read_bytes, read_text, shown
-from publish_checks.project.config import Config, read_pyproject, read_toml
+from publish_checks.project.config import Config, read_pyproject, read_setup_cfg, read_toml
 
 # hatchling's regex source, verbatim: __version__ or VERSION, any case, an optional 'v'.
 _HATCH_PATTERN = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
@@ -163,7 +162,7 @@ def declared_name(config: Config) -> str | None:
         name = _table(pyproject, "tool", "poetry").get("name")
         return name if isinstance(name, str) else None
     if backend.startswith("setuptools"):
-        parser = _read_setup_cfg(config.root)[1]
+        parser = read_setup_cfg(config.root)[1]
         name = parser.get("metadata", "name", fallback="") if parser is not None else ""
         return name.strip() or None
     return None
@@ -398,26 +397,9 @@ def _attr(root: Path, attr: str, bases: list[Path]) -> VersionSource:
     return _from_dists(f"attr: {attr.strip()}")
 
 
-def _read_setup_cfg(root: Path) -> tuple[str | None, configparser.ConfigParser | None, str]:
-    """(text, parsed, problem) for setup.cfg, parsed as setuptools parses it; (None, None, "")
-    when there is none."""
-    path = root / "setup.cfg"
-    if not path.exists() and not path.is_symlink():
-        return None, None, ""
-    _, text, problem = _read_text(root, path)
-    if text is None:
-        return None, None, problem
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text.removeprefix("\ufeff"), source="setup.cfg")
-    except configparser.Error as e:
-        return text, None, f"cannot be parsed: {str(e).splitlines()[0]}"
-    return text, parser, ""
-
-
 def _setup_cfg(root: Path, dynamic: bool) -> VersionSource | None:
     """setuptools' ``[metadata] version`` in setup.cfg: a literal, ``attr:`` or ``file:``."""
-    text, parser, problem = _read_setup_cfg(root)
+    text, parser, problem = read_setup_cfg(root)
     if problem:  # setuptools cannot build either
         return VersionSource("setup.cfg", root / "setup.cfg", None, problem,
                              kind=SourceKind.CONFIG, flaw=Flaw.UNREADABLE,
