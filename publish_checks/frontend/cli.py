@@ -25,6 +25,7 @@ from publish_checks.frontend.options import (
     add_install,
     add_project,
     add_release,
+    add_verbose,
 )
 from publish_checks.frontend.render import write_text
 from publish_checks.frontend.standalone import StandaloneRunner
@@ -45,14 +46,17 @@ def build_parser() -> _Parser:
                                 "then check them")
     add_project(build)
     add_checks(build)
+    add_verbose(build)
     publish = commands.add_parser("publish", help="verify, confirm, upload, then prove the "
                                   "release installs from the index")
     add_common(publish)
     add_release(publish)
+    add_verbose(publish)
     rehearse = commands.add_parser("rehearse", help="the whole release against a throwaway "
                                    "local index")
     add_project(rehearse)
     add_checks(rehearse)
+    add_verbose(rehearse)
     bump = commands.add_parser("bump", help="set the next version and date the changelog")
     add_project(bump)
     add_bump(bump)

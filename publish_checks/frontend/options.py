@@ -25,6 +25,9 @@ class Options(argparse.Namespace):
     tag: bool = False
     push: bool = False
     install: bool = False
+    github_release: bool = False
+    verbose: bool = False
+    no_attestations: bool = False
     commit: bool = False
     pre: str | None = None
     target: str | None = None
@@ -37,7 +40,9 @@ class Options(argparse.Namespace):
     def flags(self) -> Flags:
         """What the release pipeline needs of these options."""
         return Flags(skip=tuple(self.skip), yes=self.yes, dry_run=self.dry_run, tag=self.tag,
-                     push=self.push, install=self.install)
+                     push=self.push, install=self.install,
+                     github_release=self.github_release, verbose=self.verbose,
+                     attestations=not self.no_attestations)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,7 +105,19 @@ def add_release(parser: argparse.ArgumentParser) -> None:
                         help="do everything but upload, including asking the index")
     parser.add_argument("--tag", action="store_true",
                         help="after a verified publish, create the annotated tag v<version>")
-    parser.add_argument("--push", action="store_true", help="with --tag, also push the tag")
+    parser.add_argument("--push", action="store_true",
+                        help="after a verified publish, tag and push the release branch and "
+                             "the tag together (git push --atomic)")
+    parser.add_argument("--github-release", action="store_true",
+                        help="after the push, create the GitHub release (gh) with the "
+                             "changelog's notes and the dists attached")
+    parser.add_argument("--no-attestations", action="store_true",
+                        help="do not sign the dists (PEP 740) in trusted-publishing CI")
+
+
+def add_verbose(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="pass --verbose to build and twine")
 
 
 def add_bump(parser: argparse.ArgumentParser) -> None:
@@ -118,6 +135,7 @@ def session_parser(prog: str = "nox -s <session> --") -> argparse.ArgumentParser
     add_common(parser)
     add_install(parser)
     add_release(parser)
+    add_verbose(parser)
     add_bump(parser)
     return parser
 

@@ -60,6 +60,9 @@ class Flags:
     tag: bool = False
     push: bool = False
     install: bool = False  # verify --install: dists-install runs in verify too
+    github_release: bool = False  # after the push: gh release create with the notes
+    verbose: bool = False  # passed on to twine and build
+    attestations: bool = True  # sign in trusted-publishing CI (--no-attestations: don't)
 
 
 class ChecksFailed(ReleaseError):
