@@ -112,11 +112,15 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def shown(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` with forward slashes (``../x`` when beside it)."""
+    """``path`` relative to ``root`` with forward slashes when it is inside; absolute when
+    it is not (``../../../tmp/x`` says less than ``/tmp/x``)."""
     try:
-        return Path(os.path.relpath(path, root)).as_posix()
+        relative = Path(os.path.relpath(path, root))
     except ValueError:  # another drive on Windows: no relative form exists
-        return str(path)
+        return str(Path(path).absolute())
+    if relative.parts[:1] == (os.pardir,):  # '..' taken out, symlinks left as named
+        return os.path.normpath(Path(path).absolute())
+    return relative.as_posix()
 
 
 def listing(items: list[str], limit: int = 3) -> str:
@@ -149,15 +153,22 @@ class Steps:
     command names the one this user types (``nox -s build`` or ``publish-checks build``)."""
 
     nox: bool = True
+    #: (step, session name) for the sessions a noxfile registered under other names
+    #: (``publish_checks.nox.register({"publish": "release"})``).
+    renamed: tuple[tuple[str, str], ...] = ()
 
     def __call__(self, step: str, *args: str) -> str:
         if self.nox:
-            return f"nox -s {step}" + (f" -- {' '.join(args)}" if args else "")
+            return f"nox -s {self.session(step)}" + (f" -- {' '.join(args)}" if args else "")
         return " ".join(["publish-checks", step, *args])
 
     @property
     def build(self) -> str:
         return self("build")
+
+    def session(self, step: str) -> str:
+        """The name of the nox session that runs ``step``."""
+        return dict(self.renamed).get(step, step)
 
 
 NOX_STEPS = Steps(nox=True)

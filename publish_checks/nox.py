@@ -1,21 +1,28 @@
 """The nox sessions: ``import publish_checks.nox`` in a noxfile registers them.
 
 Sessions stay thin: they parse posargs with the one shared parser and call the package.
+``[tool.publish-checks] gates`` that name sessions become the build session's
+``requires=``: nox runs them first, and a failing one stops the build.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 import nox
 
+from publish_checks._errors import PublishChecksError
+from publish_checks._text import Steps
 from publish_checks.frontend import sessions
+from publish_checks.project.config import load_config
 
 SessionFunc = Callable[[nox.Session], None]
 
-#: name → session function; its docstring is what ``nox -l`` shows.
-SESSIONS: dict[str, SessionFunc] = {
+#: step → session body; its docstring is what ``nox -l`` shows.
+SESSIONS: dict[str, Callable[[nox.Session, Steps], None]] = {
     "verify": sessions.verify,
     "build": sessions.build,
     "publish": sessions.publish,
@@ -23,41 +30,114 @@ SESSIONS: dict[str, SessionFunc] = {
     "bump": sessions.bump,
 }
 
+#: session name → step, of the sessions this module put into nox's registry.
+_registered: dict[str, str] = {}
+#: The gates that name sessions, for the stand-ins of those the noxfile lacks.
+_gates: tuple[str, ...] = ()
+
 
 def register(names: Sequence[str] | Mapping[str, str] | None = None) -> None:
-    """Register the release sessions with nox; idempotent.
+    """Register the release sessions with nox, replacing those registered before.
 
     ``names`` picks which sessions and, as a mapping, renames them
-    (``register({"verify": "release-verify"})``). Default: all five, under their own names.
+    (``register({"publish": "release"})`` offers publish alone, as ``release``). Default:
+    all five, under their own names. The gates of the pyproject.toml beside the noxfile
+    (nox runs in the noxfile's folder) are the build session's ``requires=``.
     """
-    chosen = dict(names) if isinstance(names, Mapping) else {n: n for n in (names or SESSIONS)}
-    for original, name in chosen.items():
-        if original not in SESSIONS:
-            msg = (f"publish_checks.nox.register: unknown session {original!r} "
-                   f"(have {list(SESSIONS)})")
+    if isinstance(names, Mapping):
+        chosen = dict(names)
+    else:
+        chosen = {n: n for n in (SESSIONS if names is None else names)}
+    for step in chosen:
+        if step not in SESSIONS:
+            msg = f"publish_checks.nox.register: unknown session {step!r} (have {list(SESSIONS)})"
             raise ValueError(msg)
-        func = SESSIONS[original]
+    registry = nox.registry._REGISTRY
+    for name in _registered:
+        if getattr(registry.get(name), sessions.STEP_ATTRIBUTE, None) is not None:
+            del registry[name]
+    _registered.clear()
+    global _gates
+    _gates = _session_gates() if "build" in chosen else ()
+    steps = Steps(nox=True, renamed=tuple((s, n) for s, n in chosen.items() if s != n))
+    for step, name in chosen.items():
         nox.session(name=name, venv_backend="uv|virtualenv", reuse_venv=True, tags=["release"],
-                    default=False)(func)
+                    default=False, requires=list(_gates) if step == "build" else None,
+                    )(_session(step, name, steps))
+        _registered[name] = step
 
 
-def _forget_on_reset() -> None:
-    """nox clears its registry and re-executes the noxfile on every run in one process, but a
-    noxfile's ``import publish_checks.nox`` finds this module cached and registers nothing.
-    So when nox resets, drop this module from sys.modules: the next import runs it again."""
-    reset = nox.registry.reset
-    if getattr(reset, "_publish_checks", False):
+def _session(step: str, name: str, steps: Steps) -> SessionFunc:
+    """The session function nox registers: the step's body, told the noxfile's names."""
+    body = SESSIONS[step]
+
+    def session(session: nox.Session) -> None:
+        body(session, steps)
+
+    session.__name__ = session.__qualname__ = name
+    session.__doc__ = body.__doc__
+    setattr(session, sessions.STEP_ATTRIBUTE, step)
+    return session
+
+
+def _session_gates() -> tuple[str, ...]:
+    """The gates that name sessions, from the pyproject.toml in the current folder: nox
+    changes into the noxfile's folder before it loads the noxfile. A configuration that
+    cannot be read gives none: the build session reports the error and builds nothing."""
+    try:
+        gates = load_config(Path.cwd()).gates
+    except PublishChecksError:
+        return ()
+    return tuple(gate for gate in gates if isinstance(gate, str))
+
+
+def _stand_in_for_missing_gates() -> None:
+    """A gate that names no session of the noxfile gets a session that fails saying so
+    (nox alone would say "Session not found", without naming the gates). Called when nox
+    reads its registry, after the whole noxfile has run."""
+    defined = set(nox.registry._REGISTRY)
+    for gate in _gates:
+        if gate in defined or any(gate.startswith((f"{n}-", f"{n}(")) for n in defined):
+            continue  # itself, or a parametrized one (tests-3.12, tests(django='5.0'))
+
+        def missing(session: nox.Session, gate: str = gate) -> None:
+            session.error(f"usage error: [tool.publish-checks] gates names '{gate}', but the "
+                          f"noxfile has no session '{gate}' — define it there, or remove it "
+                          "from gates in pyproject.toml")
+
+        missing.__doc__ = "Missing: named in [tool.publish-checks] gates, but no session here."
+        nox.session(name=gate, venv_backend="none", default=False)(missing)
+
+
+def _hook_registry() -> None:
+    """Two hooks into nox's registry, installed once per process.
+
+    - nox clears its registry and re-executes the noxfile on every run in one process, but a
+      noxfile's ``import publish_checks.nox`` finds this module cached and registers nothing.
+      So when nox resets, drop this module from sys.modules: the next import runs it again.
+    - When nox reads the registry (after the noxfile ran), stand in for missing gates.
+    """
+    registry = nox.registry
+    if getattr(registry.reset, "_publish_checks", False):
         return
+    reset, get = registry.reset, registry.get
 
     def reset_and_forget() -> None:
         reset()
         sys.modules.pop(__name__, None)
 
+    def get_with_gates() -> dict[str, Any]:
+        plugin = sys.modules.get(__name__)
+        if plugin is not None:
+            plugin._stand_in_for_missing_gates()
+        return get()
+
     reset_and_forget._publish_checks = True  # type: ignore[attr-defined]
-    nox.registry.reset = reset_and_forget
+    registry.reset = reset_and_forget
+    registry.get = get_with_gates
 
 
-_forget_on_reset()
+_hook_registry()
 register()
 
 __all__ = ["SESSIONS", "register"]

@@ -12,6 +12,8 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from packaging.tags import parse_tag
+
 from tests.builders import PYPROJECT
 
 Files = Mapping[str, str | bytes] | Sequence[tuple[str, str | bytes]]
@@ -55,22 +57,25 @@ def record_line(path: str, data: bytes) -> str:
 def make_wheel(directory: Path, name: str = "demo-pkg", version: str = "1.2.0",
                files: Files | None = None, metadata_extra: str = "", *,
                metadata: str | None = None, record: Mapping[str, str | None] | None = None,
-               filename: str | None = None) -> Path:
+               filename: str | None = None, tag: str = "py3-none-any") -> Path:
     """A wheel whose RECORD matches its files, except that ``record`` maps a path to the
-    line that replaces its own (None drops it; new paths are added). Duplicates allowed."""
+    line that replaces its own (None drops it; new paths are added). Duplicates allowed.
+    ``tag`` (compressed, as the filename spells it) gives WHEEL its Tag lines."""
     stem = f"{escaped(name)}-{version}"
     dist_info = f"{stem}.dist-info"
     members = _items(default_files(name, version) if files is None else files)
     members.append((f"{dist_info}/METADATA",
                     (metadata or metadata_text(name, version, extra=metadata_extra)).encode()))
-    members.append((f"{dist_info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: distbuilders\n"
-                                          b"Root-Is-Purelib: true\nTag: py3-none-any\n"))
+    purelib = "true" if tag.endswith("-none-any") else "false"
+    tags = "".join(f"Tag: {t}\n" for t in sorted(str(t) for t in parse_tag(tag)))
+    members.append((f"{dist_info}/WHEEL", f"Wheel-Version: 1.0\nGenerator: distbuilders\n"
+                                          f"Root-Is-Purelib: {purelib}\n{tags}".encode()))
     lines: dict[str, str | None] = {n: record_line(n, d) for n, d in members}
     lines[f"{dist_info}/RECORD"] = f"{dist_info}/RECORD,,"
     lines.update(record or {})
     text = "".join(f"{line}\n" for line in lines.values() if line is not None)
     members.append((f"{dist_info}/RECORD", text.encode()))
-    path = directory / (filename or f"{stem}-py3-none-any.whl")
+    path = directory / (filename or f"{stem}-{tag}.whl")
     directory.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns about the duplicates tests ask for

@@ -132,8 +132,15 @@ def sample(tmp_path: Path, changelog: str = CHANGELOG) -> SampleProject:
     ("1.3.0.dev1", None, "rc", "1.3.0rc1"),
     ("1.3.0rc2.dev1", None, "rc", "1.3.0rc2"),
     ("1.2.3.dev1", "dev", None, "1.2.3.dev2"),
-    ("1.2.3", "dev", None, "1.2.4.dev1"),
-    ("1.3.0rc1", "dev", None, "1.3.0rc2.dev1"),
+    ("1.2.3", "dev", None, "1.2.4.dev0"),
+    ("1.2.4.dev0", "dev", None, "1.2.4.dev1"),
+    ("1.2.3.post1", "dev", None, "1.2.4.dev0"),
+    ("1.3.0rc1", "dev", None, "1.3.0rc2.dev0"),
+    ("1.2.3", "post", None, "1.2.3.post1"),
+    ("1.2.3.post1", "post", None, "1.2.3.post2"),
+    ("1.2.3.post1.dev0", "post", None, "1.2.3.post1"),
+    ("1.3.0rc1", "post", None, "1.3.0rc1.post1"),
+    ("1!1.0", "post", None, "1!1.0.post1"),
     ("1.2.3", "2.0.0", None, "2.0.0"),
     ("1.2.3", "1.3.0rc1", None, "1.3.0rc1"),
 ])
@@ -152,6 +159,9 @@ def test_next_version(current: str, target: str | None, pre: str | None, expecte
     ("1.2.3", None, None, "say what to bump"),
     ("1.2.3", None, "rc", "1.2.3 is a final release"),
     ("1.2.3", "dev", "rc", "dev and --pre do not combine"),
+    ("1.2.3", "post", "rc", "post and --pre do not combine"),
+    ("1.2.4.dev0", "post", None, "1.2.4.dev0 leads up to 1.2.4, which is not released yet"),
+    ("1.2.3", "pots", None, "unknown version part 'pots'"),
     ("1.2.3", "1.3.0", "rc", "--pre goes with patch, minor or major"),
 ])
 def test_next_version_refuses(current: str, target: str | None, pre: str | None,
@@ -689,3 +699,142 @@ def test_the_backend_builds_the_version_read_and_then_the_one_bumped(tmp_path: P
     assert report.version == "0.6.0"
     assert report.get("version-consistent").status is Status.PASS
     assert "dist/" in report.get("version-consistent").summary
+
+
+# After a release: dev opens the next cycle, post re-releases (issue 10) -------------------
+
+AFTER_RELEASE = """\
+# Changelog
+
+## [1.2.0] - 2026-01-01
+
+### Added
+
+- The first feature.
+
+[1.2.0]: https://github.com/o/r/compare/v1.1.0...v1.2.0
+[1.1.0]: https://github.com/o/r/releases/tag/v1.1.0
+"""
+
+
+def test_dev_after_a_release_opens_an_empty_unreleased_section(tmp_path: Path) -> None:
+    """With no Unreleased section, bump dev gives X.Y.(Z+1).dev0 and adds an empty
+    '## [Unreleased]' above the release, with its compare link; nothing is dated."""
+    project = sample(tmp_path, AFTER_RELEASE)
+    summary = bump(project.root, "dev", today=TODAY)
+    assert summary.splitlines() == [
+        "1.2.0 → 1.2.1.dev0: wrote VERSION, demo_pkg/__init__.py, CHANGELOG.md",
+        "opened an empty Unreleased section in CHANGELOG.md", "next:",
+        "  git commit -m 'Development version 1.2.1.dev0' -- VERSION demo_pkg/__init__.py "
+        "CHANGELOG.md",
+        "  list what changes under Unreleased; to release 1.2.1: nox -s bump -- patch"]
+    assert (project.root / "VERSION").read_text() == "1.2.1.dev0\n"
+    assert (project.root / "CHANGELOG.md").read_text() == AFTER_RELEASE.replace(
+        "## [1.2.0]", "## [Unreleased]\n\n## [1.2.0]").replace(
+        "[1.2.0]: ", "[Unreleased]: https://github.com/o/r/compare/v1.2.0...HEAD\n[1.2.0]: ")
+    assert "2026-05-04" not in (project.root / "CHANGELOG.md").read_text()
+
+
+def test_dev_keeps_an_open_unreleased_section_as_it_is(tmp_path: Path) -> None:
+    """An empty Unreleased section (the sample's, just after 1.2.0) is what a dev bump keeps:
+    the changelog is not written, where patch refuses to release nothing."""
+    project = SampleProject.create(tmp_path / "demo")
+    changelog = (project.root / "CHANGELOG.md").read_bytes()
+    with pytest.raises(PublishChecksError, match="is empty: there is nothing to release"):
+        bump(project.root, "patch", today=TODAY)
+    summary = bump(project.root, "dev", today=TODAY)
+    assert summary.splitlines()[0] == "1.2.0 → 1.2.1.dev0: wrote VERSION, demo_pkg/__init__.py"
+    assert (project.root / "CHANGELOG.md").read_bytes() == changelog
+    summary = bump(project.root, "dev", today=TODAY)
+    assert summary.splitlines()[0] == (
+        "1.2.1.dev0 → 1.2.1.dev1: wrote VERSION, demo_pkg/__init__.py")
+    assert (project.root / "CHANGELOG.md").read_bytes() == changelog
+
+
+@pytest.mark.parametrize("target", ["dev", "1.3.0.dev0"])
+def test_a_dev_version_never_dates_the_unreleased_entries(tmp_path: Path, target: str) -> None:
+    """Entries under Unreleased stay there for the release to come, whether the dev version
+    is asked for as a part or written out."""
+    project = sample(tmp_path)
+    bump(project.root, target, today=TODAY)
+    assert (project.root / "CHANGELOG.md").read_text() == CHANGELOG
+
+
+@pytest.mark.parametrize(("name", "text", "opened"), [
+    ("CHANGELOG.md", "# Changes\n\n## 1.2.0 - 2026-01-01\n\n- x\n",
+     "# Changes\n\n## Unreleased\n\n## 1.2.0 - 2026-01-01\n\n- x\n"),
+    ("CHANGELOG.md", "## [1.2.0] - 2026-01-01\n\n- x\n\n"
+     "[1.2.0]: https://github.com/o/r/releases/tag/v1.2.0\n",
+     "## [Unreleased]\n\n## [1.2.0] - 2026-01-01\n\n- x\n\n"
+     "[Unreleased]: https://github.com/o/r/compare/v1.2.0...HEAD\n"
+     "[1.2.0]: https://github.com/o/r/releases/tag/v1.2.0\n"),
+    ("CHANGES.rst", "Changes\n=======\n\n1.2.0 (2026-01-01)\n------------------\n\n- First.\n",
+     "Changes\n=======\n\nUnreleased\n----------\n\n1.2.0 (2026-01-01)\n------------------\n\n"
+     "- First.\n"),
+    ("CHANGES.rst", "~~~~~~~~~~~~~~~~~~\n1.2.0 (2026-01-01)\n~~~~~~~~~~~~~~~~~~\n\n- First.\n",
+     "~~~~~~~~~~\nUnreleased\n~~~~~~~~~~\n\n~~~~~~~~~~~~~~~~~~\n1.2.0 (2026-01-01)\n"
+     "~~~~~~~~~~~~~~~~~~\n\n- First.\n"),
+], ids=["plain-markdown", "release-tag-link", "rest", "rest-overlined"])
+def test_dev_opens_unreleased_the_way_the_release_heading_is_written(
+        tmp_path: Path, name: str, text: str, opened: str) -> None:
+    """The new Unreleased heading copies the latest release's level, brackets and reST
+    adornment, and changelog-entry still finds that release."""
+    project = sample(tmp_path)
+    (project.root / "CHANGELOG.md").unlink()
+    project.write(name, text)
+    bump(project.root, "dev", today=TODAY)
+    assert (project.root / name).read_text() == opened
+    project.write("VERSION", "1.2.0\n")
+    project.write("demo_pkg/__init__.py", '"""Demo."""\n\n__version__ = "1.2.0"\n')
+    project.commit()
+    assert project.verify().get("changelog-entry").status is Status.PASS
+
+
+def test_dev_without_a_release_heading_leaves_the_changelog_and_says_so(tmp_path: Path) -> None:
+    """A changelog with no release heading gets no guessed section: the summary says to add
+    one."""
+    project = sample(tmp_path, "# Changelog\n\nNothing yet.\n")
+    summary = bump(project.root, "dev", today=TODAY)
+    assert summary.splitlines()[1] == ("CHANGELOG.md has no release heading to open an "
+                                       "Unreleased section above: add one at its top")
+    assert (project.root / "CHANGELOG.md").read_text() == "# Changelog\n\nNothing yet.\n"
+
+
+def test_post_release_dates_the_unreleased_section_like_patch(tmp_path: Path) -> None:
+    """bump post releases 1.2.0.post1: its Unreleased entries become a dated section, the
+    compare links move on, and the version checks pass."""
+    project = sample(tmp_path)
+    summary = bump(project.root, "post", today=TODAY)
+    assert summary.splitlines()[0] == (
+        "1.2.0 → 1.2.0.post1: wrote VERSION, demo_pkg/__init__.py, CHANGELOG.md")
+    assert "git commit -m 'Release 1.2.0.post1'" in summary
+    assert (project.root / "CHANGELOG.md").read_text() == RELEASED.replace(
+        "1.3.0", "1.2.0.post1")
+    project.commit()
+    report = project.verify()
+    for check in ("version-file", "version-consistent", "changelog-entry"):
+        assert report.get(check).status is Status.PASS, report.get(check).summary
+    with pytest.raises(PublishChecksError, match="is empty: there is nothing to release"):
+        bump(project.root, "post", today=TODAY)
+
+
+def test_dev_commit_uses_a_development_message(tmp_path: Path) -> None:
+    """bump dev --commit commits VERSION and __version__ as a development version, not a
+    release."""
+    project = SampleProject.create(tmp_path / "demo")
+    project.commit("1.2.0")
+    summary = bump(project.root, "dev", commit=True, today=TODAY)
+    assert project.git("log", "-1", "--format=%s") == "Development version 1.2.1.dev0"
+    assert project.git("show", "--name-only", "--format=", "HEAD").split() == [
+        "VERSION", "demo_pkg/__init__.py"]
+    assert "committed " in summary
+
+
+def test_every_part_is_in_the_help_and_the_session_docstring(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """publish-checks bump --help and nox -l list dev and post beside the other parts."""
+    assert _cli.main(["bump", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "patch|minor|major|dev|post|X.Y.Z" in text
+    assert "1.2.3 → 1.2.4.dev0" in text and "1.2.3 → 1.2.3.post1" in text
+    assert "patch|minor|major|dev|post|X.Y.Z, --pre" in (_sessions.bump.__doc__ or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -14,7 +15,7 @@ import pytest
 from publish_checks import __version__
 from publish_checks.checks import CHECK_IDS
 from publish_checks.frontend.cli import build_parser, main
-from publish_checks.frontend.options import Options, parse_session_args
+from publish_checks.frontend.options import TAKES, Options, parse_session_args
 from tests.builders import SampleProject
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -269,3 +270,61 @@ def test_verify_install_asks_for_dists_install_in_both_front_ends(given: bool) -
     assert command.flags().install is given
     assert parse_session_args(argv).flags().install is given
 
+
+
+def test_each_command_takes_exactly_the_options_of_the_one_table() -> None:
+    """The command's subparsers and options.TAKES (what each nox session uses) agree."""
+    commands = next(a for a in build_parser()._actions
+                    if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(commands) == set(TAKES)
+    for name, parser in commands.items():
+        takes = {max(a.option_strings, key=len, default=a.dest) for a in parser._actions
+                 if not isinstance(a, argparse._HelpAction)}
+        assert takes == set(TAKES[name]), name
+
+
+@pytest.mark.parametrize(("argv", "hint"), [
+    (["build", "--tag", "--dry-run"],
+     "see 'publish-checks build --help' (--tag applies to publish; --dry-run applies to "
+     "publish)"),
+    (["build", "-r", "testpypi"],
+     "see 'publish-checks build --help' (--repository applies to verify and publish)"),
+    (["rehearse", "--install"], "see 'publish-checks rehearse --help' (--install applies to "
+                                "verify)"),
+    (["bump", "minor", "--yes"], "see 'publish-checks bump --help' (--yes applies to publish)"),
+    (["verify", "--commit"], "see 'publish-checks verify --help' (--commit applies to bump)"),
+], ids=["build-tag", "build-repository", "rehearse-install", "bump-yes", "verify-commit"])
+def test_an_option_of_another_command_is_refused_saying_where_it_applies(
+        capsys: pytest.CaptureFixture[str], project: SampleProject,
+        monkeypatch: pytest.MonkeyPatch, argv: list[str], hint: str) -> None:
+    """What a nox session only notes, the command refuses: exit 2, nothing done."""
+    monkeypatch.chdir(project.root)
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[1] == f"  fix: {hint}"
+    assert not (project.root / "dist").exists()
+    assert project.git("status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("argv", [["verify"], ["build"], ["publish", "--yes"], ["rehearse"],
+                                  ["notes"], ["bump", "patch"]])
+def test_every_command_outside_a_project_is_a_usage_error(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        argv: list[str]) -> None:
+    """A folder with no pyproject.toml or setup.py: exit 2 naming it and --project."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err == (f"error: no pyproject.toml or setup.py in {tmp_path.resolve()}\n"
+                   "  fix: run it in the project's folder, or pass --project DIR\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_setup_py_alone_is_a_project(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    """The compliant twin: setup.py without pyproject.toml opens, and verify reports."""
+    (tmp_path / "setup.py").write_text("from setuptools import setup\nsetup(name='x')\n",
+                                       encoding="utf-8")
+    code, out, err = run(capsys, "verify", "--project", str(tmp_path), "--offline")
+    assert code == 1 and "error:" not in err
+    assert "✗ dists-present" in out

@@ -146,7 +146,13 @@ def test_rehearse_releases_the_sample_project(cli: Standalone, project: SamplePr
     assert ("This was a rehearsal: the embedded index is gone now.\n"
             "To release for real: publish-checks build, then publish-checks publish\n") \
         in run.stdout
-    assert "Rehearsal passed: the same steps will work against the real index" in run.stderr
+    assert ("Rehearsal passed: built, uploaded, installed and smoke-tested on the embedded "
+            "index") in run.stderr
+    # PYPI_API_KEY holds the canary, which is no PyPI token: the last lines say so, not that
+    # the same steps will work.
+    assert "the same steps will work" not in run.output
+    assert ("\nA real publish to pypi still lacks:\n  - PYPI_API_KEY from the environment "
+            "does not start with 'pypi-'") in run.stdout
     assert files_in(keep.parent) == {"keep.txt": b"left alone\n"}
 
 

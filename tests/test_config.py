@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from publish_checks import ConfigError, Context, Status
+from publish_checks import ConfigError, Context, Status, UsageError
 from publish_checks.checks import load_context
 from publish_checks.project.config import RepositoryConfig, load_config
 from tests.builders import SampleProject
@@ -202,12 +202,12 @@ def test_setup_py_only_project_has_a_default_config(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("make", ["missing", "file"])
-def test_project_that_is_not_a_directory_is_a_config_error(tmp_path: Path, make: str) -> None:
+def test_project_that_is_not_a_directory_is_a_usage_error(tmp_path: Path, make: str) -> None:
     """--project pointing at nothing, or at a file, is a usage mistake: exit 2."""
     path = tmp_path / "demo"
     if make == "file":
         path.write_text("", encoding="utf-8")
-    with pytest.raises(ConfigError) as raised:
+    with pytest.raises(UsageError) as raised:
         Context.load(path, None, environ={})
     assert raised.value.exit_code == 2
     what = "is not a directory" if make == "file" else "does not exist"

@@ -1,13 +1,17 @@
-"""git-clean, git-branch and git-tag against real git repositories."""
+"""git-clean, git-branch, git-upstream and git-tag against real git repositories."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from publish_checks import Status
+from publish_checks.frontend.cli import main
+from publish_checks.release.rehearse import free_port
 from tests.builders import SampleProject
 
 # git-clean --------------------------------------------------------------------------------
@@ -90,7 +94,7 @@ def test_changes_outside_the_project_folder_do_not_count(tmp_path: Path) -> None
     assert "README.md" in result.summary
 
 
-@pytest.mark.parametrize("check_id", ["git-clean", "git-branch", "git-tag"])
+@pytest.mark.parametrize("check_id", ["git-clean", "git-branch", "git-upstream", "git-tag"])
 def test_git_checks_skip_outside_a_repository(project: SampleProject, check_id: str) -> None:
     """Without a repository each git check skips and says why."""
     shutil.rmtree(project.root / ".git")
@@ -148,6 +152,135 @@ def test_unborn_branch_is_still_a_branch(tmp_path: Path) -> None:
     assert project.verify().get("git-branch").status is Status.PASS
 
 
+# git-upstream -----------------------------------------------------------------------------
+
+
+def published(project: SampleProject, tmp_path: Path) -> Path:
+    """A bare remote 'origin' holding main, which tracks it (git push -u)."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    project.git("remote", "add", "origin", str(remote))
+    project.git("push", "-q", "-u", "origin", "main")
+    return remote
+
+
+def unreachable(project: SampleProject) -> None:
+    """Point origin at a port nothing listens on: a check that asked the remote would fail."""
+    project.git("remote", "set-url", "origin", f"http://127.0.0.1:{free_port()}/demo.git")
+
+
+def test_even_with_upstream_passes(project: SampleProject, tmp_path: Path) -> None:
+    """HEAD equal to origin/main passes, saying so as of the last fetch."""
+    published(project, tmp_path)
+    result = project.verify().get("git-upstream")
+    assert (result.status, result.summary) == (
+        Status.PASS, "up to date with origin/main (as of the last fetch)")
+
+
+@pytest.mark.parametrize(("commits", "summary"), [
+    (1, "1 commit ahead of origin/main: --push will send it"),
+    (2, "2 commits ahead of origin/main: --push will send them"),
+])
+def test_ahead_passes_and_says_what_push_sends(project: SampleProject, tmp_path: Path,
+                                                commits: int, summary: str) -> None:
+    """Local commits the remote lacks pass: --push sends them with the tag."""
+    published(project, tmp_path)
+    for n in range(commits):
+        project.commit(f"release commit {n}")
+    result = project.verify().get("git-upstream")
+    assert (result.status, result.summary) == (Status.PASS, summary)
+
+
+def test_behind_fails_with_pull_first(project: SampleProject, tmp_path: Path) -> None:
+    """origin/main has 2 commits HEAD lacks: fail, pull first (fast-forward) and rebuild."""
+    published(project, tmp_path)
+    project.commit("one")
+    project.commit("two")
+    project.git("push", "-q")
+    project.git("reset", "-q", "--hard", "HEAD~2")
+    result = project.verify().get("git-upstream")
+    assert (result.status, result.summary) == (Status.FAIL,
+                                               "HEAD is 2 commits behind origin/main")
+    assert result.hint == "pull first: git pull --ff-only, then rebuild (nox -s build)"
+
+
+def test_diverged_fails_with_both_counts(project: SampleProject, tmp_path: Path) -> None:
+    """HEAD and origin/main each with commits of their own: fail, rebase or merge."""
+    published(project, tmp_path)
+    project.commit("theirs")
+    project.git("push", "-q")
+    project.git("reset", "-q", "--hard", "HEAD~1")
+    project.commit("mine 1")
+    project.commit("mine 2")
+    result = project.verify().get("git-upstream")
+    assert (result.status, result.summary) == (
+        Status.FAIL, "HEAD and origin/main have diverged: 2 commits ahead, 1 commit behind")
+    assert "git pull --rebase" in result.hint and "git pull --no-rebase" in result.hint
+
+
+def test_behind_is_found_offline_from_local_refs_alone(
+        project: SampleProject, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With the remote unreachable, verify --offline still sees what the last fetch
+    brought: the check reads local refs only."""
+    published(project, tmp_path)
+    project.commit("pushed")
+    project.git("push", "-q")
+    project.git("reset", "-q", "--hard", "HEAD~1")
+    unreachable(project)
+    code = main(["verify", "--project", str(project.root), "--offline", "--json"])
+    checks = {c["id"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+    assert code == 1
+    assert (checks["git-upstream"]["status"], checks["git-upstream"]["summary"]) == (
+        "fail", "HEAD is 1 commit behind origin/main")
+
+
+def test_without_upstream_warns_with_the_fix(project: SampleProject, tmp_path: Path) -> None:
+    """A remote but no upstream for main: warn, with git push -u or --set-upstream-to."""
+    published(project, tmp_path)
+    project.git("branch", "--unset-upstream")
+    result = project.verify().get("git-upstream")
+    assert (result.status, result.summary) == (
+        Status.WARN, "branch main has no upstream: nothing says whether origin has commits "
+                     "you lack")
+    assert result.hint == ("git push -u origin main, or git branch --set-upstream-to "
+                           "origin/main")
+
+
+def test_without_any_remote_warns(project: SampleProject) -> None:
+    """No remote at all: warn, and the fix adds one."""
+    result = project.verify().get("git-upstream")
+    assert (result.status, result.summary) == (
+        Status.WARN, "branch main has no upstream, and the repository no remote")
+    assert result.hint == ("add one and push: git remote add origin URL && "
+                           "git push -u origin main")
+
+
+def test_upstream_never_fetched_warns(project: SampleProject, tmp_path: Path) -> None:
+    """An upstream configured but never fetched: warn, fetch it."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    project.git("remote", "add", "origin", str(remote))
+    project.git("config", "branch.main.remote", "origin")
+    project.git("config", "branch.main.merge", "refs/heads/main")
+    result = project.verify().get("git-upstream")
+    assert (result.status, result.summary) == (
+        Status.WARN, "branch main tracks origin/main, which was never fetched")
+    assert result.hint == "git fetch origin"
+
+
+def test_upstream_skips_on_a_detached_head_and_without_commits(
+        project: SampleProject, tmp_path: Path) -> None:
+    """A detached HEAD has no upstream, a repository without commits nothing to compare."""
+    published(project, tmp_path)
+    project.git("switch", "-q", "--detach", "HEAD")
+    result = project.verify().get("git-upstream")
+    assert (result.status, result.summary) == (
+        Status.SKIP, "HEAD is detached: no branch, so no upstream (see git-branch)")
+    empty = SampleProject.create(tmp_path / "empty")
+    result = empty.verify().get("git-upstream")
+    assert (result.status, result.summary) == (Status.SKIP, "no commits yet")
+
+
 # git-tag ----------------------------------------------------------------------------------
 
 
@@ -203,7 +336,7 @@ def test_without_git_on_path_git_checks_skip_and_tools_fails(
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     report = project.verify()
-    for check_id in ("git-clean", "git-branch", "git-tag"):
+    for check_id in ("git-clean", "git-branch", "git-upstream", "git-tag"):
         assert report.get(check_id).summary == "git is not installed"
     assert report.get("credentials-file-untracked").status is Status.SKIP
     tools = report.get("tools")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import nox
 import nox.__main__
 import pytest
 
+from publish_checks._text import NOX_STEPS, Steps
+from publish_checks.frontend.options import given, parse_session_args
+from publish_checks.frontend.sessions import ignored_note
 from publish_checks.release.rehearse import LocalIndex, local_index
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, run_nox
@@ -64,18 +68,42 @@ def test_sessions_are_listed_with_docstrings_under_the_release_tag(
     assert sum(f" {name} [release] -> " in listing for name in SESSIONS) == 5
 
 
-def test_register_picks_and_renames_sessions(
+def listed(listing: str) -> list[str]:
+    """The session names of a ``nox -l`` listing, in order."""
+    return [line[2:].split(" ")[0] for line in listing.splitlines() if line[:2] in ("* ", "- ")]
+
+
+@pytest.mark.parametrize(("call", "expected"), [
+    ("register(['verify', 'build'])", ["verify", "build"]),
+    ("register({'publish': 'release'})", ["release"]),
+    ("register(['build']); publish_checks.nox.register({'verify': 'preflight', "
+     "'build': 'package'})", ["preflight", "package"]),
+], ids=["pick", "rename", "again"])
+def test_register_replaces_the_default_sessions(
         demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    """register({"verify": "preflight"}) offers just that session under the new name."""
-    demo.write("noxfile.py", NOXFILE.replace(
-        "import publish_checks.nox\n",
-        "import nox\nnox.registry.reset()\nimport publish_checks.nox\n"
-        "nox.registry.reset()\npublish_checks.nox.register({'verify': 'preflight'})\n"))
-    assert nox_in_process(monkeypatch, demo.root, "-l") == 0
+        capsys: pytest.CaptureFixture[str], call: str, expected: list[str]) -> None:
+    """A noxfile's register() leaves exactly the sessions it names, under the names it
+    gives (nox warns of no session registered twice); the project's own sessions stay."""
+    demo.write("noxfile.py", NOXFILE + f"publish_checks.nox.{call}\nimport nox\n\n"
+               "@nox.session(venv_backend='none')\ndef tests(session):\n    pass\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        assert nox_in_process(monkeypatch, demo.root, "-l") == 0
     listing = capsys.readouterr().out
-    assert " preflight [release] -> Pre-flight" in listing
-    assert " verify [" not in listing and " publish [" not in listing
+    assert listed(listing) == [*expected, "tests"], listing
+
+
+def test_a_renamed_build_keeps_the_gates(demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """The gates are the prerequisites of build under whatever name it was given."""
+    demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text("utf-8")
+               + '\n[tool.publish-checks]\ngates = ["tests"]\n')
+    demo.write("noxfile.py", NOXFILE + "publish_checks.nox.register({'build': 'package'})\n"
+               "import nox\n\n@nox.session(venv_backend='none')\n"
+               "def tests(session):\n    pass\n")
+    assert nox_in_process(monkeypatch, demo.root, "-l") == 0
+    capsys.readouterr()
+    assert nox.registry.get()["package"].requires == ["tests"]
 
 
 def test_register_rejects_an_unknown_session() -> None:
@@ -192,3 +220,53 @@ def test_a_usage_error_inside_nox_says_it_is_one(demo: SampleProject, tmp_path: 
     assert run.code == 1
     assert "Session verify aborted: usage error: " in run.output, run.output
     assert "Traceback" not in run.output
+
+
+@pytest.mark.parametrize(("step", "args", "note"), [
+    ("build", ["--tag", "--dry-run"], "--tag and --dry-run apply to publish; build ignores them"),
+    ("build", ["--yes", "-r", "testpypi", "--install"],
+     "--yes applies to publish; --repository applies to verify and publish; --install applies "
+     "to verify; build ignores them"),
+    ("bump", ["minor", "--skip", "git-tag"],
+     "--skip applies to verify, build, publish and rehearse; bump ignores it"),
+    ("publish", ["--yes", "--tag", "--skip", "git-tag", "-v"], None),
+    ("verify", ["--install", "--offline", "--json"], None),
+], ids=["two", "places", "bump", "publish-takes-them", "verify-takes-them"])
+def test_a_session_names_the_options_it_ignores(step: str, args: list[str],
+                                                 note: str | None) -> None:
+    """One line says which options the session ignores and where each applies (options.TAKES)."""
+    options = parse_session_args(args)
+    assert ignored_note(step, step, given(args, options), NOX_STEPS) == note
+
+
+def test_the_note_and_the_hints_use_the_noxfile_s_names() -> None:
+    """After register({"publish": "release"}), hints and notes say `release`."""
+    steps = Steps(nox=True, renamed=(("publish", "release"),))
+    assert steps("publish") == "nox -s release"
+    assert steps("bump", "minor") == "nox -s bump -- minor"
+    assert ignored_note("build", "package", ["--tag"], steps) == (
+        "--tag applies to release; package ignores it")
+
+
+def test_an_ignored_option_is_logged_by_the_session(demo: SampleProject, tmp_path: Path) -> None:
+    """`nox -s verify -- --tag` says verify ignores --tag, then verifies."""
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offline", "--tag")
+    assert "nox > --tag applies to publish; verify ignores it\n" in run.output
+    assert "✓ version-file" in run.output
+
+
+@pytest.mark.parametrize("where", ["empty", "missing"])
+def test_a_session_outside_a_project_is_a_usage_error(tmp_path: Path, where: str) -> None:
+    """No pyproject.toml or setup.py (or no folder) where the session looks: 'usage error:'
+    naming the folder and --project, nothing else done."""
+    root = tmp_path / "here"
+    root.mkdir()
+    (root / "noxfile.py").write_text(NOXFILE, encoding="utf-8")
+    args = ["--project", str(tmp_path / "nowhere")] if where == "missing" else []
+    run = run_nox(root, tmp_path / "envs", "-s", "build", "--", *args)
+    assert run.code == 1
+    problem = (f"project directory {tmp_path / 'nowhere'} does not exist" if args
+               else f"no pyproject.toml or setup.py in {root}")
+    assert (f"Session build aborted: usage error: {problem} — run it in the project's folder, "
+            "or pass --project DIR.") in run.output, run.output
+    assert not (root / "dist").exists()

@@ -41,6 +41,7 @@ from publish_checks.release.process import STEP_TIMEOUT, Completed, venv_python
 from publish_checks.release.smoke import SMOKE_SCRIPT, SMOKE_TIMEOUT
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_sdist, make_wheel
+from tests.linkserver import link_server
 from tests.pypiserver import PypiServer
 
 # Not token-shaped on purpose: only never passing it on, not redaction, keeps it hidden.
@@ -93,6 +94,7 @@ class FakeRunner:
                  install: Completed | None = None, smoke: Completed | None = None,
                  broken: Mapping[str, str] | None = None, hang: str = "") -> None:
         self.interactive = interactive
+        self.terminal = False  # echoed output goes to a log, as in CI
         self.tools = tools
         self.index = index
         self.answer = answer
@@ -209,14 +211,40 @@ def tags(project: SampleProject) -> str:
     return project.git("tag", "-l")
 
 
-def closing_lines(index: PypiServer, sdist: Path, wheel: Path, *todo: str) -> str:
+TAG_BY_HAND = "git tag -a v1.2.0 -m 'Release 1.2.0'"
+PUSH_BY_HAND = "git push --atomic origin HEAD:refs/heads/main refs/tags/v1.2.0"
+NO_REMOTE_BY_HAND = f"add a remote (git remote add origin URL), then {PUSH_BY_HAND}"
+
+
+def closing_lines(index: PypiServer, sdist: Path, wheel: Path, *todo: str, done: str = "",
+                  warnings: Sequence[str] = ()) -> str:
     return "\n".join([
         f"\nReleased demo-pkg 1.2.0 to {index.url}:",
         f"  {WHEEL}  sha256 {sha256(wheel)}",
         f"  {SDIST:<{len(WHEEL)}}  sha256 {sha256(sdist)}",
-        f"  {index.index_url}demo-pkg/", "", "Next steps:",
+        f"  {index.index_url}demo-pkg/", "",
+        f"Install it with: pip install --index-url {index.index_url} demo-pkg==1.2.0",
+        *(f"Warning: {w}" for w in warnings),
+        *(["", f"Done: {done}"] if done else []), "", "Next steps:",
         *(f"  {step}" for step in todo),
         "  announce it: the release notes are in your changelog"])
+
+
+def with_remote(project: SampleProject, tmp_path: Path) -> Path:
+    """A bare remote 'origin' that main was pushed to and tracks; then a release commit that
+    only the local branch has."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    project.git("remote", "add", "origin", str(remote))
+    project.git("push", "-q", "-u", "origin", "main")
+    project.commit("release 1.2.0")
+    return remote
+
+
+def remote_refs(remote: Path) -> dict[str, str]:
+    out = subprocess.run(["git", "ls-remote", str(remote)], check=True, capture_output=True,
+                         text=True).stdout
+    return {ref: sha for sha, ref in (line.split("\t") for line in out.splitlines())}
 
 
 # The plan, resuming, conflicts.
@@ -238,9 +266,8 @@ def test_publish_uploads_every_planned_file_and_proves_the_release(
     assert all(line.endswith(f"sha256 {sha256(p)}  to upload")
                for line, p in zip(plan[1:], (wheel, sdist), strict=True))
     assert [c.kind for c in runner.calls] == ["upload", "venv", "install", "smoke"]
-    assert runner.shown[1:] == [closing_lines(
-        pypiserver, sdist, wheel, "git tag -a v1.2.0 -m 'Release 1.2.0'",
-        "git push origin v1.2.0")]
+    assert runner.shown[1:] == [closing_lines(pypiserver, sdist, wheel, TAG_BY_HAND,
+                                              NO_REMOTE_BY_HAND)]
     assert runner.reports == [(outcome.report, "publish-checks verify", True)]
     assert runner.questions == []
 
@@ -618,6 +645,7 @@ def test_a_failed_install_proof_tags_nothing_but_says_what_is_left(
         message: str) -> None:
     """The files are out, so the closing lines show; but no tag is made without the proof."""
     sdist, wheel = released(project)
+    remote = with_remote(project, tmp_path)
     failure = Completed(1, message.splitlines()[-1] + "\n")
     runner = fake(tmp_path, pypiserver, install=failure if step == "install" else None,
                   broken={"demo_pkg.core": message.splitlines()[-1]} if step == "smoke" else None)
@@ -625,9 +653,8 @@ def test_a_failed_install_proof_tags_nothing_but_says_what_is_left(
         publish(runner, context(project, pypiserver), Flags(yes=True, tag=True, push=True))
     assert (raised.value.message, raised.value.hint) == (message, FIX_RELEASED)
     assert tags(project) == ""
-    assert runner.shown[-1] == closing_lines(
-        pypiserver, sdist, wheel, "git tag -a v1.2.0 -m 'Release 1.2.0'",
-        "git push origin v1.2.0")
+    assert "refs/tags/v1.2.0" not in remote_refs(remote)
+    assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, TAG_BY_HAND, PUSH_BY_HAND)
 
 
 # Tag and push.
@@ -644,39 +671,246 @@ def test_tag_is_made_only_after_the_verified_publish(
     assert project.git("cat-file", "-t", "v1.2.0") == "tag"
     assert runner.logs.index("Tagged HEAD as v1.2.0") > runner.logs.index(
         "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs")
-    assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, "git push origin v1.2.0")
+    assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, NO_REMOTE_BY_HAND,
+                                             done="tagged HEAD as v1.2.0")
 
 
-def test_push_sends_the_tag_to_the_remote(project: SampleProject, pypiserver: PypiServer,
-                                          tmp_path: Path) -> None:
-    """--push (which implies --tag) pushes v1.2.0 to a real bare remote."""
+def test_push_sends_the_branch_and_the_tag_together(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """--push (which implies --tag) sends the release commit on main and the annotated
+    v1.2.0 to a real bare remote, in one atomic push after the smoke test."""
     sdist, wheel = released(project)
+    remote = with_remote(project, tmp_path)
+    runner = fake(tmp_path, pypiserver)
+    outcome = publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
+    assert outcome.tagged and outcome.pushed and not outcome.released
+    assert remote_refs(remote) == {"refs/heads/main": project.git("rev-parse", "HEAD"),
+                                   "refs/tags/v1.2.0": project.git("rev-parse", "v1.2.0"),
+                                   "refs/tags/v1.2.0^{}": project.git("rev-parse", "HEAD")}
+    assert runner.logs[-2:] == ["Tagged HEAD as v1.2.0",
+                                "Pushed main and v1.2.0 to origin (git push --atomic)"]
+    assert runner.shown[-1] == closing_lines(
+        pypiserver, sdist, wheel, done="tagged HEAD as v1.2.0; pushed main and v1.2.0 to origin")
+
+
+def test_push_goes_to_the_upstreams_branch_name(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """A main that tracks origin/stable is pushed to stable (HEAD:refs/heads/stable), not to a
+    new main on the remote."""
+    released(project)
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
     project.git("remote", "add", "origin", str(remote))
+    project.git("push", "-q", "-u", "origin", "main:stable")
+    project.commit("release 1.2.0")
     runner = fake(tmp_path, pypiserver)
-    outcome = publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
-    assert outcome.tagged and outcome.pushed
-    tag_object = project.git("rev-parse", "v1.2.0")
-    assert project.git("ls-remote", "--tags", "--refs", str(remote)) == (
-        f"{tag_object}\trefs/tags/v1.2.0")
-    assert runner.logs[-2:] == ["Tagged HEAD as v1.2.0", "Pushed v1.2.0"]
-    assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel)
+    publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
+    refs = remote_refs(remote)
+    assert refs["refs/heads/stable"] == project.git("rev-parse", "HEAD")
+    assert "refs/heads/main" not in refs and "refs/tags/v1.2.0" in refs
+    assert "Pushed stable and v1.2.0 to origin (git push --atomic)" in runner.logs
 
 
-def test_push_without_a_remote_fails_but_prints_what_is_left(
+def test_push_on_a_detached_head_is_refused_before_the_upload(
         project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
-    """No remote: a ReleaseError with the fix, the tag made, the closing lines still shown."""
-    sdist, wheel = released(project)
+    """A detached HEAD has no branch to push: refused before anything is uploaded, with the
+    tag-only alternative."""
+    released(project)
+    with_remote(project, tmp_path)
+    head = project.git("rev-parse", "--short", "HEAD")
+    project.git("switch", "-q", "--detach", "HEAD")
     runner = fake(tmp_path, pypiserver)
     with pytest.raises(ReleaseError) as raised:
         publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
     assert (raised.value.message, raised.value.hint) == (
-        "cannot push the tag: this repository has no remote",
-        "add one (git remote add origin URL), then git push origin v1.2.0")
-    assert tags(project) == "v1.2.0"
-    assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, "git push origin v1.2.0")
+        f"--push sends the release branch with the tag, but HEAD is detached at {head}; "
+        "nothing was uploaded",
+        "switch to the release branch first (git switch main), or use --tag and push the tag "
+        "alone: git push origin refs/tags/v1.2.0")
+    assert runner.calls == [] and on_index(pypiserver) == {} and tags(project) == ""
+
+
+def test_on_a_tag_checkout_push_sends_the_tag_alone_and_the_github_release_follows(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """A CI tag checkout (detached HEAD, v1.2.0 already at HEAD): --github-release pushes the
+    tag alone (no branch to send) and creates the release."""
+    released(project)
+    remote = with_remote(project, tmp_path)
+    project.git("tag", "-a", "v1.2.0", "-m", "Release 1.2.0")
+    project.git("switch", "-q", "--detach", "v1.2.0")
+    gh = gh_on_path(tmp_path)
+    runner = fake(tmp_path, pypiserver)
+    outcome = publish(runner, context(project, pypiserver, PATH=str(gh)),
+                      Flags(yes=True, github_release=True))
+    assert outcome.pushed and outcome.released
+    refs = remote_refs(remote)
+    assert refs["refs/tags/v1.2.0"] == project.git("rev-parse", "v1.2.0")
+    assert refs["refs/heads/main"] != project.git("rev-parse", "HEAD"), "no branch was pushed"
+    assert "Pushed v1.2.0 to origin (HEAD is detached at the tag: the tag alone)" in runner.logs
+    assert [c.argv[1:4] for c in runner.of_kind("command")] == [("release", "create", "v1.2.0")]
+
+
+def test_push_without_a_remote_is_refused_before_the_upload(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """No remote to push to: refused before anything is uploaded (--tag alone goes ahead)."""
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, tag=True, push=True))
+    assert (raised.value.message, raised.value.hint) == (
+        "--push needs a remote to push to: this repository has none; nothing was uploaded",
+        "add one (git remote add origin URL), or use --tag and push later")
+    assert runner.calls == [] and on_index(pypiserver) == {} and tags(project) == ""
+
+
+def test_a_rejected_push_sends_nothing_and_gives_the_command(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """The remote's main moved on since the last fetch: the atomic push is refused whole (no
+    tag there either), the error gives the command, the closing lines what is left."""
+    sdist, wheel = released(project)
+    remote = with_remote(project, tmp_path)
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "-q", "-b", "main", str(remote), str(other)], check=True)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "theirs"], cwd=other,
+                   check=True)
+    subprocess.run(["git", "push", "-q"], cwd=other, check=True)
+    theirs = remote_refs(remote)["refs/heads/main"]
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
+    assert raised.value.message.startswith(f"{PUSH_BY_HAND} failed: ")
+    assert "rejected" in raised.value.message
+    assert raised.value.hint == ("origin has commits you lack: merge them (git pull --no-rebase "
+                                 f"keeps the released commit), then {PUSH_BY_HAND}")
+    assert remote_refs(remote)["refs/heads/main"] == theirs
+    assert "refs/tags/v1.2.0" not in remote_refs(remote)
+    assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, PUSH_BY_HAND,
+                                             done="tagged HEAD as v1.2.0")
+
+
+# The GitHub release.
+
+NOTES = "### Added\n\n- The first feature.\n"
+GH_BY_HAND = ("publish-checks notes 1.2.0 | gh release create v1.2.0 --verify-tag --title 1.2.0 "
+              f"--notes-file - dist/{WHEEL} dist/{SDIST}")
+
+
+def gh_on_path(tmp_path: Path) -> Path:
+    """A folder holding an executable named gh (never run: the fake runner records it)."""
+    folder = tmp_path / "gh-bin"
+    folder.mkdir()
+    (folder / "gh").write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    (folder / "gh").chmod(0o755)
+    return folder
+
+
+def test_github_release_creates_the_release_after_the_push(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """--github-release (which implies --push) runs gh release create v1.2.0 --verify-tag in
+    the project, after the push, with the changelog's 1.2.0 section as the notes file, both
+    dists attached and the token only in its environment."""
+    sdist, wheel = released(project)
+    remote = with_remote(project, tmp_path)
+    gh = gh_on_path(tmp_path) / "gh"
+    runner = fake(tmp_path, pypiserver)
+    ctx = context(project, pypiserver, PATH=f"{gh.parent}{os.pathsep}{os.environ['PATH']}",
+                  GH_TOKEN=TOKEN + "-gh")
+    outcome = publish(runner, ctx, Flags(yes=True, github_release=True))
+    assert outcome.pushed and outcome.released
+    assert "refs/tags/v1.2.0" in remote_refs(remote)
+    (call,) = [c for c in runner.of_kind("command") if c.argv[0] == str(gh)]
+    notes_file = call.argv[8]
+    assert call.argv == (str(gh), "release", "create", "v1.2.0", "--verify-tag", "--title",
+                         "1.2.0", "--notes-file", notes_file, str(wheel), str(sdist))
+    assert call.files[notes_file] == hashlib.sha256(NOTES.encode()).hexdigest()
+    assert not Path(notes_file).exists(), "the notes file is temporary"
+    assert call.cwd == project.root and call.env["GH_TOKEN"] == TOKEN + "-gh"
+    assert TOKEN + "-gh" in call.secrets and call.echo
+    assert runner.logs[-2:] == ["Pushed main and v1.2.0 to origin (git push --atomic)",
+                                "Creating the GitHub release v1.2.0"]
+    assert runner.shown[-1] == closing_lines(
+        pypiserver, sdist, wheel, done="tagged HEAD as v1.2.0; pushed main and v1.2.0 to "
+                                       "origin; created the GitHub release v1.2.0")
+
+
+def test_without_gh_the_release_goes_out_and_the_step_fails_with_the_command(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """No gh on PATH: a warning before the upload, the upload, tag and push happen, then the
+    GitHub release step fails with the command to run by hand, also in the closing lines."""
+    sdist, wheel = released(project)
+    remote = with_remote(project, tmp_path)
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver, PATH=str(empty)),
+                Flags(yes=True, github_release=True))
+    assert raised.value.exit_code == 1
+    assert (raised.value.message, raised.value.hint) == (
+        "cannot create the GitHub release: gh (the GitHub CLI) is not on PATH",
+        f"install it (https://cli.github.com), then: {GH_BY_HAND}")
+    warning = next(line for line in runner.logs if line.startswith("Warning: gh"))
+    assert runner.logs.index(warning) < runner.logs.index(
+        "Uploading 2 file(s) to " + pypiserver.url + " with twine")
+    assert warning.startswith("Warning: gh (the GitHub CLI) is not on PATH: the upload goes "
+                              "ahead")
     assert set(on_index(pypiserver)) == {WHEEL, SDIST}
+    assert "refs/tags/v1.2.0" in remote_refs(remote)
+    assert runner.shown[-1] == closing_lines(
+        pypiserver, sdist, wheel, f"create the GitHub release: {GH_BY_HAND}",
+        done="tagged HEAD as v1.2.0; pushed main and v1.2.0 to origin")
+
+
+def test_a_failing_gh_fails_the_step_with_its_words(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """gh answering an error (bad credentials) fails the step with gh's last lines and the
+    command to run once logged in."""
+    released(project)
+    with_remote(project, tmp_path)
+    gh = gh_on_path(tmp_path)
+    runner = fake(tmp_path, pypiserver, smoke=Completed(1, "HTTP 401: Bad credentials\n"))
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver, PATH=str(gh)),
+                Flags(yes=True, github_release=True))
+    assert (raised.value.message, raised.value.hint) == (
+        "gh release create failed (exit status 1): HTTP 401: Bad credentials",
+        f"check gh auth status (or GH_TOKEN/GITLAB_TOKEN), then: {GH_BY_HAND}")
+
+
+def test_github_release_without_release_notes_is_refused_before_the_upload(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """No changelog section to use as notes: refused before anything is uploaded."""
+    released(project)
+    project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n")
+    with_remote(project, tmp_path)
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver, PATH=str(gh_on_path(tmp_path))),
+                Flags(yes=True, github_release=True, skip=("changelog-entry",)))
+    assert raised.value.message == ("--github-release needs the release notes, but "
+                                    "CHANGELOG.md has no section for 1.2.0; nothing was "
+                                    "uploaded")
+    assert runner.calls == [] and on_index(pypiserver) == {}
+
+
+# The closing lines: the release's links.
+
+
+def test_a_project_url_that_does_not_answer_is_a_warning_in_the_closing_lines(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """A Project-URL answering 404 is a warning line; the publish still succeeds; one that
+    answers 200 is not mentioned."""
+    with link_server() as base:
+        extra = (f"Project-URL: Homepage, {base}/ok\n"
+                 f"Project-URL: Documentation, {base}/missing\n")
+        sdist = make_sdist(project.root / "dist")
+        wheel = make_wheel(project.root / "dist", metadata_extra=extra)
+        runner = fake(tmp_path, pypiserver)
+        outcome = publish(runner, context(project, pypiserver), Flags(yes=True))
+    assert outcome.served
+    assert runner.shown[-1] == closing_lines(
+        pypiserver, sdist, wheel, TAG_BY_HAND, NO_REMOTE_BY_HAND,
+        warnings=[f"Project-URL 'Documentation' {base}/missing answered 404"])
 
 
 # dists-install: the release works before it is uploaded.

@@ -187,7 +187,8 @@ def test_next_steps_print_only_what_was_not_done(project: SampleProject) -> None
     ctx = project.context("pypi")
     plan = make_plan(ctx, {})
     todo = next_steps(ctx, plan, tagged=False, pushed=False)
-    assert "git tag -a v1.2.0" in todo and "git push origin v1.2.0" in todo
+    assert "git tag -a v1.2.0" in todo
+    assert "git push --atomic origin HEAD:refs/heads/main refs/tags/v1.2.0" in todo
     assert "https://pypi.org/project/demo-pkg/1.2.0/" in todo
     done = next_steps(ctx, plan, tagged=True, pushed=True)
     assert "git tag" not in done and "git push" not in done

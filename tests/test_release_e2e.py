@@ -64,10 +64,13 @@ def test_rehearse_releases_the_sample_project(demo: SampleProject, envdir: Path)
     assert run.code == 0, run.output
     assert "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs" in run.output
     assert "to upload" in run.output and "This was a rehearsal" in run.output
+    # The canary in PYPI_API_KEY is no PyPI token: a real publish still lacks one.
+    assert "A real publish to pypi still lacks:" in run.output
+    assert "(token-format)" in run.output and "the same steps will work" not in run.output
     match = re.search(r"Building demo-pkg into (\S+)/dist", run.output)
     assert match is not None, run.output
     workdir = Path(match.group(1))
-    assert workdir.name.startswith("publish-checks-rehearse-")
+    assert workdir.is_absolute() and workdir.name.startswith("publish-checks-rehearse-")
     assert not workdir.exists(), "the embedded index's folder must be removed"
     assert not (demo.root / "dist").exists(), "a rehearsal must leave the real dist/ alone"
 
@@ -315,18 +318,17 @@ def test_publish_tag_and_push_only_after_a_verified_publish(
     assert run.output.index("Smoke test passed") < run.output.index("Tagged HEAD as v1.2.0")
 
 
-def test_push_without_a_remote_still_prints_what_is_left(demo: SampleProject, envdir: Path,
-                                                          index: LocalIndex) -> None:
-    """--push implies --tag; when the push fails the released files are listed with the
-    exact command still to run."""
+def test_push_without_a_remote_is_refused_before_the_upload(demo: SampleProject, envdir: Path,
+                                                             index: LocalIndex) -> None:
+    """--push with nowhere to push to is refused before anything is uploaded or tagged."""
     build(demo, envdir)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
                   "--push")
     assert run.code != 0
-    assert demo.git("tag", "-l") == "v1.2.0"
-    assert "cannot push the tag: this repository has no remote" in run.output
-    assert "git push origin v1.2.0" in run.output and "git tag -a" not in run.output
-    assert on_index(index) == {WHEEL, SDIST}
+    assert demo.git("tag", "-l") == ""
+    assert ("--push needs a remote to push to: this repository has none; nothing was "
+            "uploaded") in run.output
+    assert on_index(index) == set()
 
 
 def test_failed_publish_never_tags(demo: SampleProject, envdir: Path, index: LocalIndex) -> None:

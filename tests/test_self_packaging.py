@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SDIST_PATTERNS = ("publish_checks/*", "tests/*.py", "docs/*.md", "CHANGELOG.md", "LICENSE",
+SDIST_PATTERNS = ("publish_checks/*", "tests/*.py", "docs/*.md", "docs/workflows/*.yml",
+                  "CHANGELOG.md", "LICENSE",
                   "MANIFEST.in", "README.md", "VERSION", "noxfile.py", "pyproject.toml")
 GENERATED = {"PKG-INFO", "setup.cfg", *(f"publish_checks.egg-info/{name}" for name in (
     "PKG-INFO", "SOURCES.txt", "dependency_links.txt", "entry_points.txt", "requires.txt",

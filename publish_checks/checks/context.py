@@ -69,6 +69,9 @@ class Context:
     # verify --install do, a plain verify does not.
     installer: Installer | None = None
     install_release: bool = False
+    # Whether this run signs the dists (PEP 740) in trusted-publishing CI and uploads
+    # attestations at all: --no-attestations turns both off (dists-attestations, publish).
+    attestations: bool = True
     # How the user runs each step (nox -s build / publish-checks build), for every hint.
     steps: Steps = NOX_STEPS
     # The time now, in UTC: index-version judges PyPI's 14-day window by it (tests set it).

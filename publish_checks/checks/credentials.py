@@ -4,37 +4,20 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
 
 from publish_checks.checks.context import Context
 from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project.binding import own_secret_hint
 from publish_checks.project.history import MAX_BLOB, search_history
-
-# What twine's `id` exchanges for a PyPI token (trusted publishing). GitHub: the job may
-# request an OIDC token. GitLab: an `id_tokens` entry named after the index's audience,
-# <AUDIENCE>_ID_TOKEN ("pypi" for pypi.org, "testpypi" for test.pypi.org), so a TestPyPI
-# token publishes nowhere else. CircleCI: its OIDC token. (BUILDKITE_AGENT_ACCESS_TOKEN is
-# in every Buildkite job and proves nothing.)
-_AUDIENCES = {"pypi.org": "pypi", "test.pypi.org": "testpypi"}
-
-
-def gitlab_id_token_variable(token_host: str) -> str:
-    """The variable `id` reads a GitLab ID token from: the audience, upper-cased."""
-    return f"{_AUDIENCES.get(token_host, 'pypi').upper()}_ID_TOKEN"
-
-
-def trusted_publishing_provider(environ: Mapping[str, str], token_host: str) -> str | None:
-    """The CI system that can mint a token for ``token_host`` in this job, if any."""
-    # What twine's `id` needs to mint: GitHub gives both only with `id-token: write`.
-    github = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
-    if all(environ.get(name) for name in github):
-        return "GitHub Actions"
-    if environ.get("GITLAB_CI") and environ.get(gitlab_id_token_variable(token_host)):
-        return "GitLab CI"
-    # CircleCI can mint OIDC tokens, but PyPI does not accept it as a trusted publisher.
-    return None
+from publish_checks.project.trusted import (
+    AUDIENCES,
+    GITHUB,
+    gitlab_id_token_variable,
+    publisher_identity,
+    refused_event,
+    trusted_publishing_provider,
+)
 
 
 def credentials_source(ctx: Context) -> Finding:
@@ -58,7 +41,7 @@ def credentials_source(ctx: Context) -> Finding:
         return _private_without_secret(ctx)
     host = target.token_host
     if host and (provider := trusted_publishing_provider(ctx.environ, host)):
-        return passed(f"no token: {provider} trusted publishing will mint one at upload time")
+        return _trusted_publishing(ctx, provider, host)
     if ctx.environ.get("GITHUB_ACTIONS") == "true" and host:
         return failed("GitHub Actions job without a token and without an OIDC token for "
                       "trusted publishing",
@@ -68,7 +51,7 @@ def credentials_source(ctx: Context) -> Finding:
         id_token = gitlab_id_token_variable(host)
         return failed(f"GitLab CI job without a token and without {id_token} for trusted "
                       f"publishing to {host}",
-                      f"add 'id_tokens: {id_token}: aud: {_AUDIENCES[host]}' to the job and "
+                      f"add 'id_tokens: {id_token}: aud: {AUDIENCES[host]}' to the job and "
                       f"register it as a trusted publisher on {host}, or pass {variable} as a "
                       "CI/CD variable")
     where = lookup.problem or f"{shown} does not exist"
@@ -77,6 +60,20 @@ def credentials_source(ctx: Context) -> Finding:
         hint = (f"move the {shown} directory away, then put {variable}=pypi-… in a {shown} "
                 f"file (git-ignored, chmod 600), or export {variable}")
     return failed(summary, hint)
+
+
+def _trusted_publishing(ctx: Context, provider: str, host: str) -> Finding:
+    """Trusted publishing is the source: say who PyPI will see, so that an
+    ``invalid-publisher`` answer can be fixed from the report alone."""
+    if provider == GITHUB and (event := refused_event(ctx.environ)):
+        return failed(f"this GitHub Actions run was triggered by {event}: {host} refuses "
+                      f"trusted publishing from {event} runs (since March 2026), so no "
+                      "token can be minted",
+                      "publish from a workflow run on push (of a tag), release or "
+                      f"workflow_dispatch, never on {event}")
+    return passed(f"no token: {provider} trusted publishing will mint one at upload time; "
+                  f"{host} must know this publisher: "
+                  f"{publisher_identity(ctx.environ, provider)}")
 
 
 def _private_without_secret(ctx: Context) -> Finding:

@@ -16,6 +16,7 @@ from publish_checks.checks.report import (
 )
 from publish_checks.dists import (
     archive_rules,
+    attestations,
     completeness,
     contents,
     entrypoints,
@@ -24,8 +25,9 @@ from publish_checks.dists import (
 )
 from publish_checks.dists import metadata as pypi
 from publish_checks.dists.archive_rules import Fix
-from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems
+from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, is_attestation
 from publish_checks.dists.secrets import Secret
+from publish_checks.project.trusted import plan_signing
 
 
 def _rebuild(ctx: Context) -> str:
@@ -62,8 +64,9 @@ def dists_present(ctx: Context) -> Finding:
         return failed(f"{shown}/ holds {what} of {_label(ctx)}: a release needs one sdist "
                       "and at least one wheel",
                       f"{ctx.steps.build} (it cleans {shown}/ and builds both)")
+    # A matrix of platform wheels can be dozens: the upload plan lists every file.
     return passed(f"sdist {sdists[0]} and {len(wheels)} wheel{'s' if len(wheels) > 1 else ''}: "
-                  f"{', '.join(wheels)}")
+                  f"{listing(wheels, 8)}")
 
 
 def dists_stale(ctx: Context) -> Finding:
@@ -74,7 +77,7 @@ def dists_stale(ctx: Context) -> Finding:
                       f"build the dists: {ctx.steps.build}")
     ours = {d.filename for d in ctx.release_dists()}
     stale = [d.path for d in scan.dists if d.filename not in ours] + list(scan.others)
-    stale += [c for c in scan.companions if _companion_of(c.name) not in ours]
+    stale += [c for c in scan.companions if _companion_of(c.name, ours) not in ours]
     if stale:
         names = ", ".join(printable(p.name) for p in sorted(stale))
         rm = " ".join(shlex.quote(ctx.shown(p)) for p in sorted(stale))
@@ -98,7 +101,11 @@ def dists_stale(ctx: Context) -> Finding:
     return passed(f"{shown}/ holds only {_label(ctx)} ({len(ours)} files{extra}){said}")
 
 
-def _companion_of(name: str) -> str:
+def _companion_of(name: str, ours: set[str]) -> str:
+    """The dist a signature or attestation goes with (twine pairs an attestation of any
+    kind with each dist its name starts with)."""
+    if is_attestation(name):
+        return next((dist for dist in ours if name.startswith(dist + ".")), name)
     for suffix in COMPANION_SUFFIXES:
         if name.endswith(suffix):
             return name.removesuffix(suffix)
@@ -185,6 +192,63 @@ def _archive_fix(ctx: Context, fix: archive_rules.Fix) -> str:
     }[fix]
 
 
+def dists_attestations(ctx: Context) -> Finding:
+    found = [p for p in ctx.dists.companions if is_attestation(p.name)]
+    where = ctx.shown(ctx.dists.directory)
+    if not ctx.attestations:
+        kept = (f"; the {len(found)} attestation file(s) in {where}/ are not uploaded"
+                if found else "")
+        return skipped(f"--no-attestations: nothing is signed{kept}")
+    token = ctx.token_lookup.token
+    signing = plan_signing(ctx.environ, ctx.target.token_host, token=token is not None,
+                           enabled=True)
+    if not found and not signing.will_sign:
+        return skipped(f"no attestations in {where}/, and none will be made: {signing.reason}")
+    if (absent := _nothing_to_look_at(ctx)) is not None:
+        return absent
+    release = ctx.release_dists()
+    paired, unpaired = attestations.pair(found, ctx.dists.dists)
+    problems = Problems()
+    for path in unpaired:
+        problems.add(f"{printable(path.name)} names no dist in {where}/: twine would upload it "
+                     "with no file", f"delete it: rm {shlex.quote(ctx.shown(path))}")
+    for dist in release:  # the sha256 the upload plan uses too (hashed once per run)
+        for problem in attestations.refusals(dist, paired[dist.filename],
+                                             ctx.dists.sha256(dist.path)):
+            problems.add(problem, "delete the attestations that do not belong to these files "
+                         "and sign again: publish signs in trusted-publishing CI, and "
+                         "pypi-attestations sign <file> writes <file>.publish.attestation")
+    bare = [d.filename for d in release if not paired[d.filename]]
+    if found and bare and not signing.will_sign:
+        problems.add(f"{listing(bare, 5)} {'have' if len(bare) > 1 else 'has'} no attestation "
+                     f"while other files do: twine refuses that upload (\"Upload with "
+                     f"attestations requested, but {bare[0]} has no associated "
+                     "attestations\")",
+                     "sign every file (publish does in trusted-publishing CI), or delete the "
+                     f"attestations ({where}/*.attestation) or pass --no-attestations")
+    if found and token is not None and ctx.target.token_host:
+        problems.add(f"{len(found)} attestation(s) would go with an API token "
+                     f"({token.variable} from {token.origin}): PyPI accepts attestations "
+                     "only with Trusted Publishing (\"Attestations are only supported when "
+                     "using Trusted Publishing\")",
+                     f"in CI drop {token.variable} and publish with trusted publishing; else "
+                     f"delete the attestations ({where}/*.attestation) or pass "
+                     "--no-attestations")
+    if found and ctx.target.token_host is None:
+        problems.warn(f"{ctx.target.host} is not PyPI: twine sends the {len(found)} "
+                      "attestation(s) there, but \"Only PyPI and TestPyPI support "
+                      "attestations\" (twine)",
+                      "pass --no-attestations if the index refuses them")
+    signs = (f"; publish signs {len(bare)} file(s) in {signing.provider} (pypi-attestations) "
+             "and uploads every attestation with --attestations"
+             if signing.will_sign and bare else "")
+    what = (f"{len(found)} attestation(s) cover {len(release) - len(bare)} of {len(release)} "
+            "files, each naming its file and sha256 (structure and statement checked; the "
+            "Sigstore signature is verified by the index on upload)" if found
+            else f"no attestations in {where}/ yet")
+    return from_problems(problems, what + signs)
+
+
 def dists_contents(ctx: Context) -> Finding:
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
@@ -193,7 +257,7 @@ def dists_contents(ctx: Context) -> Finding:
     build, exclude = ctx.steps.build, ctx.config.wheel_exclude
     tracked = completeness.tracked_files(ctx.git) if ctx.is_git_repo else None
     packages: set[str] = set()
-    done: list[str] = []
+    wheels: dict[str, str] = {}  # file name → what was found, without the name
     for wheel in (d for d in release if d.kind == "wheel"):
         inventory = ctx.inventory(wheel)
         if inventory.error:
@@ -202,7 +266,7 @@ def dists_contents(ctx: Context) -> Finding:
         tops = contents.top_level_packages(inventory.names, wheel.stem)
         packages |= tops
         contents.check_wheel(wheel, inventory, problems, build)
-        said = f"{wheel.filename} matches its RECORD"
+        said = "matches its RECORD"
         if tracked is not None:
             count = completeness.check_wheel_files(wheel, inventory.names, tops, tracked,
                                                    ctx.layout, exclude, problems, build)
@@ -210,7 +274,12 @@ def dists_contents(ctx: Context) -> Finding:
         points = entrypoints.check_entry_points(
             wheel, inventory, contents.library_roots(wheel.stem), problems, build)
         plural = "s" if points > 1 else ""
-        done.append(said + (f", checked {points} entry point{plural}" if points else ""))
+        wheels[wheel.filename] = said + (f", checked {points} entry point{plural}"
+                                         if points else "")
+    # A matrix of platform wheels usually says the same of each: once, not once per wheel.
+    done = ([f"each of the {len(wheels)} wheels {next(iter(wheels.values()))}"]
+            if len(wheels) > 1 and len(set(wheels.values())) == 1
+            else [f"{name} {said}" for name, said in wheels.items()])
     for sdist in (d for d in release if d.kind == "sdist"):
         inventory = ctx.inventory(sdist)
         if inventory.error:

@@ -1,4 +1,5 @@
-"""git-clean, git-branch, git-tag: the release is exactly a commit on the release branch."""
+"""git-clean, git-branch, git-upstream, git-tag: the release is exactly a commit on the
+release branch, and nothing the remote has is missing from it."""
 
 from __future__ import annotations
 
@@ -67,6 +68,52 @@ def git_branch(ctx: Context) -> Finding:
                       f"git switch {allowed[0]}, or set release-branch = \"{branch}\" "
                       "in [tool.publish-checks]")
     return passed(f"on the release branch {branch}")
+
+
+def _commits(count: int) -> str:
+    return f"{count} commit{'s' if count != 1 else ''}"
+
+
+def git_upstream(ctx: Context) -> Finding:
+    """Local refs only (as of the last fetch): it never asks the remote, so works offline."""
+    if (skip := not_a_repo(ctx)) is not None:
+        return skip
+    if not ctx.git.has_commits():
+        return skipped("no commits yet")
+    branch = ctx.git.branch()
+    if branch is None:
+        return skipped("HEAD is detached: no branch, so no upstream (see git-branch)")
+    upstream = ctx.git.upstream()
+    if upstream is None:
+        remote = ctx.git.config(f"branch.{branch}.remote")
+        merge = ctx.git.config(f"branch.{branch}.merge")
+        if remote and merge:  # configured, but its remote-tracking branch was never fetched
+            name = merge.removeprefix("refs/heads/")
+            return warned(f"branch {branch} tracks {remote}/{name}, which was never fetched",
+                          f"git fetch {remote}")
+        remote = ctx.git.push_remote()
+        if remote is None:
+            return warned(f"branch {branch} has no upstream, and the repository no remote",
+                          f"add one and push: git remote add origin URL && "
+                          f"git push -u origin {branch}")
+        return warned(f"branch {branch} has no upstream: nothing says whether {remote} has "
+                      "commits you lack",
+                      f"git push -u {remote} {branch}, or git branch --set-upstream-to "
+                      f"{remote}/{branch}")
+    ahead, behind = ctx.git.ahead_behind()
+    rebuild = f"then rebuild ({ctx.steps.build})"
+    if behind and ahead:
+        return failed(f"HEAD and {upstream} have diverged: {_commits(ahead)} ahead, "
+                      f"{_commits(behind)} behind",
+                      f"bring in {upstream}'s commits: git pull --rebase (or merge: git pull "
+                      f"--no-rebase), {rebuild}")
+    if behind:
+        return failed(f"HEAD is {_commits(behind)} behind {upstream}",
+                      f"pull first: git pull --ff-only, {rebuild}")
+    if ahead:
+        return passed(f"{_commits(ahead)} ahead of {upstream}: --push will send "
+                      f"{'it' if ahead == 1 else 'them'}")
+    return passed(f"up to date with {upstream} (as of the last fetch)")
 
 
 def git_tag(ctx: Context) -> Finding:

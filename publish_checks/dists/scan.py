@@ -7,6 +7,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +22,13 @@ from packaging.version import Version
 
 # Files twine accepts next to a distribution and uploads with it; not distributions themselves.
 COMPANION_SUFFIXES = (".asc", ".publish.attestation")
+# twine's own pattern for attestations (commands._split_inputs): any kind, not only
+# gh-action-pypi-publish's .publish.attestation; each goes with the dists its name starts with.
+ATTESTATION_PATTERN = "*.*.attestation"
+
+
+def is_attestation(name: str) -> bool:
+    return fnmatchcase(name, ATTESTATION_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ def scan(directory: Path) -> DistScan:
     for path in sorted(directory.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
-        if path.name.endswith(COMPANION_SUFFIXES):
+        if path.name.endswith(COMPANION_SUFFIXES) or is_attestation(path.name):
             companions.append(path)
         elif (dist := classify(path)) is not None:
             dists.append(dist)

@@ -16,6 +16,7 @@ from publish_checks import __version__
 from publish_checks._errors import PublishChecksError, UsageError
 from publish_checks._text import CLI_STEPS, printable
 from publish_checks.checks import validate_skip
+from publish_checks.frontend.gates import run_gates
 from publish_checks.frontend.options import (
     Options,
     _Parser,
@@ -26,12 +27,18 @@ from publish_checks.frontend.options import (
     add_project,
     add_release,
     add_verbose,
+    applies_to,
+    joined,
+    session_parser,
 )
 from publish_checks.frontend.render import write_text
 from publish_checks.frontend.standalone import StandaloneRunner
+from publish_checks.project.config import check_project_folder
 from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
+from publish_checks.release.build import secret_names
 from publish_checks.release.bump import bump as bump_project
+from publish_checks.release.process import without
 
 
 def build_parser() -> _Parser:
@@ -90,6 +97,7 @@ def run(options: Options, environ: dict[str, str]) -> int:
     """One command; the exit status (PublishChecksError carries its own)."""
     runner = StandaloneRunner(environ, as_json=options.json)
     root = Path(options.project)
+    check_project_folder(root.resolve())
     flags = options.flags()
     if options.command == "bump":
         print(bump_project(root, options.target, pre=options.pre, commit=options.commit,
@@ -109,11 +117,25 @@ def run(options: Options, environ: dict[str, str]) -> int:
     if options.command == "verify":
         return 0 if pipeline.verify(runner, ctx, flags).ok else 1
     if options.command == "build":
+        run_gates(ctx.config.gates, ctx.root, without(environ, secret_names(ctx)),
+                  runner.stream(), runner.log)
         pipeline.build(runner, ctx, flags)
         return 0
     pipeline.refuse_offline_publish(False, ctx.target.is_local, CLI_STEPS)
     pipeline.publish(runner, ctx, flags)
     return 0
+
+
+def _elsewhere(extra: Sequence[str]) -> str:
+    """Where the options another command takes apply: ' (--tag applies to publish)'."""
+    known = session_parser()._option_string_actions
+    notes = []
+    for arg in extra:
+        action = known.get(arg.split("=", 1)[0])
+        if action is not None:
+            option = max(action.option_strings, key=len)
+            notes.append(f"{option} applies to {joined(applies_to(option))}")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if extra:  # named with the command's own help, which lists what it takes
             where = f"publish-checks {options.command}" if options.command else "publish-checks"
             raise UsageError(f"unrecognized arguments: {' '.join(extra)}",
-                             f"see '{where} --help'")
+                             f"see '{where} --help'{_elsewhere(extra)}")
         if options.command is None:
             parser.print_help(sys.stderr)
             code[0] = 2

@@ -35,6 +35,14 @@ class Console:
     def stream(self) -> TextIO:
         return self.err if self.as_json else self.out
 
+    @property
+    def terminal(self) -> bool:
+        """Whether echoed output lands on a terminal (the stream in use, looked up now)."""
+        try:
+            return self.stream().isatty()
+        except (AttributeError, ValueError):  # a replaced or closed stream: not a terminal
+            return False
+
     def run(self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None,
             secrets: Sequence[str] = (), echo: bool = False,
             timeout: float = STEP_TIMEOUT) -> Completed:

@@ -109,8 +109,9 @@ def add_release(parser: argparse.ArgumentParser) -> None:
                         help="after a verified publish, tag and push the release branch and "
                              "the tag together (git push --atomic)")
     parser.add_argument("--github-release", action="store_true",
-                        help="after the push, create the GitHub release (gh) with the "
-                             "changelog's notes and the dists attached")
+                        help="after the push (implies --push), create the GitHub release (gh; "
+                             "glab for a GitLab remote) with the changelog's notes and the "
+                             "dists attached")
     parser.add_argument("--no-attestations", action="store_true",
                         help="do not sign the dists (PEP 740) in trusted-publishing CI")
 
@@ -121,12 +122,55 @@ def add_verbose(parser: argparse.ArgumentParser) -> None:
 
 
 def add_bump(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("target", nargs="?", metavar="patch|minor|major|dev|X.Y.Z",
-                        help="the part to increase, or the new version")
+    parser.add_argument("target", nargs="?", metavar="patch|minor|major|dev|post|X.Y.Z",
+                        help="the part to increase, or the new version: dev opens the next "
+                             "development version (1.2.3 → 1.2.4.dev0, .devN → .devN+1) and "
+                             "dates nothing; post makes a post release (1.2.3 → 1.2.3.post1, "
+                             ".postN → .postN+1)")
     parser.add_argument("--pre", choices=("a", "b", "rc"),
                         help="make it (or move it to) a pre-release: alpha, beta or rc")
     parser.add_argument("--commit", action="store_true",
                         help="commit VERSION and the changelog after bumping")
+
+
+#: The options each command takes — and so each nox session uses, since one parser reads
+#: every session's posargs (SPEC §1): a session names those it ignores. The command's
+#: subparsers take exactly these (tests/test_cli.py holds them to it).
+TAKES: dict[str, tuple[str, ...]] = {
+    "verify": ("--project", "--repository", "--offline", "--json", "--skip", "--install"),
+    "build": ("--project", "--json", "--skip", "--verbose"),
+    "publish": ("--project", "--repository", "--offline", "--json", "--skip", "--yes",
+                "--dry-run", "--tag", "--push", "--github-release", "--no-attestations",
+                "--verbose"),
+    "rehearse": ("--project", "--json", "--skip", "--verbose"),
+    "bump": ("--project", "target", "--pre", "--commit"),
+    "notes": ("--project", "version"),
+}
+
+
+def given(args: Sequence[str], options: Options) -> list[str]:
+    """The options ``args`` set (as TAKES names them: the long spelling), in typed order."""
+    parser = session_parser()
+    typed: dict[str, int] = {}
+    for n, arg in enumerate(args):
+        action = parser._option_string_actions.get(arg.split("=", 1)[0])
+        if action is not None:
+            typed.setdefault(action.dest, n)
+    defaults = Options()
+    found = [(typed.get(a.dest, len(args)), max(a.option_strings, key=len, default=a.dest))
+             for a in parser._actions
+             if getattr(options, a.dest) != getattr(defaults, a.dest)]
+    return [name for _, name in sorted(found)]
+
+
+def applies_to(option: str) -> list[str]:
+    """The commands that take ``option``, in TAKES order."""
+    return [command for command, options in TAKES.items() if option in options]
+
+
+def joined(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def session_parser(prog: str = "nox -s <session> --") -> argparse.ArgumentParser:

@@ -1,24 +1,40 @@
 """The nox front end's session bodies, and the runner that adapts a nox session to the
-release pipeline. Each body is a few lines that call the pipeline."""
+release pipeline. Each body is a few lines that call the pipeline; ``steps`` is how this
+noxfile names the sessions (``publish_checks.nox.register`` may rename them)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import nox
+from nox.command import CommandFailed
 
-from publish_checks._errors import PublishChecksError, UsageError
-from publish_checks._text import NOX_STEPS
+from publish_checks._errors import PublishChecksError, ReleaseError, UsageError
+from publish_checks._text import NOX_STEPS, Steps
+from publish_checks.checks.context import Context
 from publish_checks.frontend.console import Console
-from publish_checks.frontend.options import Options, parse_session_args, session_parser
+from publish_checks.frontend.options import (
+    TAKES,
+    Options,
+    applies_to,
+    given,
+    joined,
+    parse_session_args,
+    session_parser,
+)
 from publish_checks.frontend.render import write_text
+from publish_checks.project.config import check_project_folder
 from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
 from publish_checks.release.bump import bump as bump_project
+
+#: The attribute that marks a session function as one of ours, naming its step.
+STEP_ATTRIBUTE = "publish_checks_step"
 
 
 class SessionRunner(Console):
@@ -46,8 +62,23 @@ def message(error: PublishChecksError) -> str:
     return f"usage error: {text}" if error.exit_code == 2 else text
 
 
+def ignored_note(step: str, name: str, options: Sequence[str], steps: Steps) -> str | None:
+    """One line naming the options this session ignores and where each applies: one parser
+    serves a chain (``nox -s build publish -- --tag``), so a session cannot refuse them."""
+    ignored = [option for option in options if option not in TAKES[step]]
+    if not ignored:
+        return None
+    by_place: dict[tuple[str, ...], list[str]] = {}
+    for option in ignored:
+        places = tuple(steps.session(p) for p in applies_to(option))
+        by_place.setdefault(places, []).append(option)
+    parts = [f"{joined(group)} {'applies' if len(group) == 1 else 'apply'} to {joined(places)}"
+             for places, group in by_place.items()]
+    return f"{'; '.join(parts)}; {name} ignores {'it' if len(ignored) == 1 else 'them'}"
+
+
 @contextlib.contextmanager
-def _release(session: nox.Session, *, positional: bool = False,
+def _release(session: nox.Session, step: str, steps: Steps,
              ) -> Iterator[tuple[Options, SessionRunner, dict[str, str]]]:
     """The parsed posargs, a runner and the environment; our errors end the session. Only
     bump takes a positional argument: elsewhere one is a slip (a pasted token, say)."""
@@ -57,51 +88,99 @@ def _release(session: nox.Session, *, positional: bool = False,
     environ = dict(os.environ)
     try:
         options = parse_session_args(session.posargs)
-        if options.target is not None and not positional:
+        if options.target is not None and step != "bump":
             raise UsageError(f"unrecognized arguments: {options.target}",
                              f"only bump takes a positional argument; see "
-                             f"'nox -s {session.name} -- --help'")
+                             f"'{steps(step)} -- --help'")
+        note = ignored_note(step, steps.session(step), given(session.posargs, options), steps)
+        if note:
+            session.log(note)
+        check_project_folder(Path(options.project).resolve())
         yield options, SessionRunner(session, environ, options.json), environ
     except PublishChecksError as e:
         session.error(message(e))
 
 
-def verify(session: nox.Session) -> None:
+def _open(runner: SessionRunner, options: Options, environ: dict[str, str], steps: Steps, *,
+          offline: bool) -> Context:
+    return pipeline.open_project(runner, Path(options.project), options.repository,
+                                 environ=environ, offline=offline, steps=steps)
+
+
+def verify(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
     """Pre-flight: every release check, one report (read-only)."""
-    with _release(session) as (options, runner, environ):
-        ctx = pipeline.open_project(runner, Path(options.project), options.repository,
-                                    environ=environ, offline=options.offline)
+    with _release(session, "verify", steps) as (options, runner, environ):
+        ctx = _open(runner, options, environ, steps, offline=options.offline)
         if not pipeline.verify(runner, ctx, options.flags()).ok:
-            session.error("verify failed: fix what is marked ✗ above, then run nox -s verify "
-                          "again")
+            session.error(f"verify failed: fix what is marked ✗ above, then run "
+                          f"{steps('verify')} again")
 
 
-def build(session: nox.Session) -> None:
+def _command_gates(session: nox.Session, ctx: Context) -> None:
+    """The gates written as commands, in the project folder. nox itself runs the gates that
+    name sessions, before this session (``requires=``)."""
+    for gate in ctx.config.gates:
+        if isinstance(gate, str):
+            continue
+        shown = shlex.join(gate)
+        try:
+            with session.chdir(ctx.root):
+                session.run(*gate, external=True)
+        except CommandFailed:
+            raise ReleaseError(f"gate {shown} failed: nothing was built",
+                               "fix what it reports above, then build again") from None
+
+
+def build(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
     """Build sdist and wheel into a clean dist/, then check them."""
-    with _release(session) as (options, runner, environ):
-        ctx = pipeline.open_project(runner, Path(options.project), options.repository,
-                                    environ=environ, offline=True)
+    with _release(session, "build", steps) as (options, runner, environ):
+        ctx = _open(runner, options, environ, steps, offline=True)
+        _command_gates(session, ctx)
         pipeline.build(runner, ctx, options.flags())
 
 
-def publish(session: nox.Session) -> None:
+def _unsuccessful_build(session: nox.Session) -> str | None:
+    """Why this nox run's build session did not succeed, if it ran before this session.
+
+    nox goes on with a chain after a failed or aborted session (unless ``-x``): after a
+    failed gate, ``nox -s build publish`` would publish the files an earlier build left in
+    dist/. nox gives a session no public view of the run, so this reads its manifest; a nox
+    that keeps it elsewhere leaves only the build's own marker in dist/ to stop a publish.
+    """
+    manifest = getattr(getattr(session, "_runner", None), "manifest", None)
+    if manifest is None:
+        return None
+    for other, _ in manifest.list_all_sessions():
+        result = getattr(other, "result", None)
+        if getattr(other.func, STEP_ATTRIBUTE, None) == "build" and result is not None \
+                and not result:
+            return f"{other.friendly_name}: {result.reason or result.status.name.lower()}"
+    return None
+
+
+def publish(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
     """Verify, confirm, upload to the index, then prove the release installs."""
-    with _release(session) as (options, runner, environ):
-        pipeline.refuse_offline_publish(options.offline, False, NOX_STEPS)
-        ctx = pipeline.open_project(runner, Path(options.project), options.repository,
-                                    environ=environ)
-        pipeline.refuse_offline_publish(False, ctx.target.is_local, NOX_STEPS)
+    with _release(session, "publish", steps) as (options, runner, environ):
+        unbuilt = _unsuccessful_build(session)
+        if unbuilt is not None:
+            raise ReleaseError(f"the build of this run did not succeed ({unbuilt}), so "
+                               "nothing was uploaded",
+                               f"fix it, then run {steps('build')} {steps.session('publish')} "
+                               "again")
+        pipeline.refuse_offline_publish(options.offline, False, steps)
+        ctx = _open(runner, options, environ, steps, offline=False)
+        pipeline.refuse_offline_publish(False, ctx.target.is_local, steps)
         pipeline.publish(runner, ctx, options.flags())
 
 
-def rehearse(session: nox.Session) -> None:
+def rehearse(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
     """The whole release against a throwaway local index: no account needed."""
-    with _release(session) as (options, runner, environ):
-        pipeline.rehearse(runner, Path(options.project), options.flags(), environ)
+    with _release(session, "rehearse", steps) as (options, runner, environ):
+        pipeline.rehearse(runner, Path(options.project), options.flags(), environ, steps)
 
 
-def bump(session: nox.Session) -> None:
-    """Set the next version (patch|minor|major|dev|X.Y.Z) and date the changelog."""
-    with _release(session, positional=True) as (options, _, _):
+def bump(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
+    """Next version (patch|minor|major|dev|post|X.Y.Z, --pre a|b|rc); dates the changelog."""
+    with _release(session, "bump", steps) as (options, _, _):
         session.log(bump_project(Path(options.project), options.target, pre=options.pre,
-                                 commit=options.commit))
+                                 commit=options.commit, steps=steps))

@@ -348,3 +348,57 @@ def release_unreleased(lines: list[str], shown: str, new: Version, date: str,
         raise PublishChecksError(f"bump could not rewrite {shown} safely; nothing was written",
                                  f"rename the Unreleased heading to {new} by hand")
     return lines, notes
+
+
+def _unreleased_link(lines: list[str], label: str) -> tuple[int, str] | None:
+    """Where the latest release's link definition is, and the ``[Unreleased]`` compare link
+    that follows from it (``…/compare/v1.1.0...v1.2.0`` or ``…/releases/tag/v1.2.0`` →
+    ``…/compare/v1.2.0...HEAD``); None when it has no link of those shapes."""
+    for i, line in enumerate(lines):
+        if not line.startswith(f"[{label}]:"):
+            continue
+        words = line[len(label) + 3:].split()
+        url = words[0] if len(words) == 1 else ""
+        if (cut := url.rfind("/compare/")) >= 0 and "..." in url[cut:]:
+            tag = url[cut:].rsplit("...", 1)[1]
+            return i, f"{url[:cut]}/compare/{tag}...HEAD"
+        if (cut := url.rfind("/releases/tag/")) >= 0 and url[cut + 14:]:
+            return i, f"{url[:cut]}/compare/{url[cut + 14:]}...HEAD"
+        return None
+    return None
+
+
+def open_unreleased(lines: list[str], shown: str,
+                    name: str | None = None) -> tuple[list[str], list[str]]:
+    """Keep an Unreleased section open at the top, for a development version (which is no
+    release: nothing is dated). One that exists, empty or not, is left as it is; otherwise
+    an empty one goes above the latest release, written as that heading is (its level,
+    brackets, reST adornment), with a Keep a Changelog ``[Unreleased]`` compare link when
+    that release has a link to start from. ``lines`` keep their line endings.
+
+    Returns the lines and notes for the user.
+    """
+    heads = sections("".join(lines))
+    if any(is_unreleased(s.title) for s in heads):
+        return lines, []
+    latest = next((s for s in heads if title_version(s.title, name) is not None), None)
+    if latest is None:
+        return lines, [f"{shown} has no release heading to open an Unreleased section above: "
+                       "add one at its top"]
+    head = lines[latest.start:latest.body_start]
+    eol = _eol(head[-1]) or "\n"
+    bracketed = latest.title.startswith("[")
+    if len(head) == 1:  # '## [1.2.0] - 2026-01-01' → '## [Unreleased]'
+        hashes = head[0][:len(head[0]) - len(head[0].lstrip("#"))]
+        opened = [f"{hashes} {'[Unreleased]' if bracketed else 'Unreleased'}{eol}"]
+    else:  # an underlined (or over- and underlined) reST title
+        rule = head[-1].strip()[0] * len("Unreleased") + eol
+        opened = [rule, "Unreleased" + eol, rule] if len(head) == 3 else ["Unreleased" + eol,
+                                                                         rule]
+    result = [*lines[:latest.start], *opened, eol, *lines[latest.start:]]
+    label = latest.title[1:].split("]", 1)[0].strip()
+    has_link = any(line.lower().startswith("[unreleased]:") for line in lines)
+    if bracketed and not has_link and (link := _unreleased_link(result, label)) is not None:
+        at, url = link
+        result.insert(at, f"[Unreleased]: {url}{_eol(result[at]) or eol}")
+    return result, [f"opened an empty Unreleased section in {shown}"]

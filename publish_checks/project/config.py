@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish_checks._errors import ConfigError
+from publish_checks._errors import ConfigError, UsageError
 from publish_checks._text import TextError, decode_text, printable, read_bytes, suggest
 from publish_checks.project.urls import EXAMPLE, UrlError, parse_url
 
@@ -22,8 +22,13 @@ else:  # Python 3.10: the same parser, as the tomli backport (a dependency there
 
 KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
         "version-file", "smoke-test", "smoke-skip-modules", "wheel-exclude", "upload-limit",
-        "skip", "repositories")
+        "gates", "skip", "repositories")
 REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
+
+
+#: A quality gate: the name of one of the project's own nox sessions ("tests", "tests-3.12"),
+#: or a command to run in the project folder (("pytest", "-q")).
+Gate = str | tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Config:
     smoke_skip_modules: tuple[str, ...] = ()
     wheel_exclude: tuple[str, ...] = ()  # globs of tracked files meant to stay out of the wheel
     upload_limit: int | None = None  # bytes: an index's raised per-project limit
+    gates: tuple[Gate, ...] = ()  # must pass before build (SPEC §3)
     skip: tuple[str, ...] = ()
     repositories: dict[str, RepositoryConfig] = field(default_factory=dict)
 
@@ -154,6 +160,28 @@ def _size(table: dict[str, Any], key: str, where: str) -> int | None:
                       f'write it as {key} = "200 MiB"')
 
 
+def _gates(table: dict[str, Any], key: str, where: str) -> tuple[Gate, ...]:
+    """Session names, or commands as lists of strings: ``["lint", ["pytest", "-q"]]``."""
+    value = table.get(key)
+    if value is None:
+        return ()
+    fix = f'write it as {key} = ["lint", "tests"] (nox sessions) or {key} = [["pytest", "-q"]]'
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}.{key} must be a list of nox session names or commands, "
+                          f"not {printable(repr(value))[:80]}", fix)
+    gates: list[Gate] = []
+    for n, entry in enumerate(value):
+        here = f"{where}.{key}[{n}]"
+        parts = entry if isinstance(entry, list) else [entry]
+        if not parts or not all(isinstance(p, str) and p.strip() for p in parts):
+            raise ConfigError(f"{here} must be a session name or a command (a list of "
+                              f"non-empty strings), not {printable(repr(entry))[:80]}", fix)
+        for part in parts:
+            _no_control(part, here)
+        gates.append(tuple(entry) if isinstance(entry, list) else entry)
+    return tuple(gates)
+
+
 def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
     if table is None:
         return {}
@@ -236,15 +264,24 @@ def read_setup_cfg(root: Path) -> tuple[str | None, configparser.ConfigParser | 
     return text, parser, ""
 
 
+def check_project_folder(root: Path) -> None:
+    """A folder that holds a project (pyproject.toml or setup.py, as pip requires), or a
+    UsageError naming it: the command ran in the wrong place, or --project is wrong."""
+    fix = "run it in the project's folder, or pass --project DIR"
+    if not root.is_dir():
+        what = "is not a directory" if root.exists() else "does not exist"
+        raise UsageError(f"project directory {root} {what}", fix)
+    if not any((root / name).exists() for name in ("pyproject.toml", "setup.py")):
+        raise UsageError(f"no pyproject.toml or setup.py in {root}", fix)
+
+
 def load_config(root: Path) -> Config:
-    """Read and validate the project's configuration; raise ConfigError naming the problem.
+    """Read and validate the project's configuration; raise ConfigError naming the problem
+    (UsageError when ``root`` holds no project).
 
     ``skip`` holds check ids: the check registry validates them (checks.validate_skip).
     """
-    if not root.is_dir():
-        what = "is not a directory" if root.exists() else "does not exist"
-        raise ConfigError(f"project directory {root} {what}",
-                          "pass --project DIR with the folder holding pyproject.toml or setup.py")
+    check_project_folder(root)
     pyproject = read_pyproject(root)
     if pyproject is None:
         return Config(root=root)
@@ -284,6 +321,7 @@ def load_config(root: Path) -> Config:
         smoke_skip_modules=_strings(tool, "smoke-skip-modules", where) or (),
         wheel_exclude=_strings(tool, "wheel-exclude", where) or (),
         upload_limit=_size(tool, "upload-limit", where),
+        gates=_gates(tool, "gates", where),
         skip=skip,
         repositories=_repositories(tool.get("repositories"), where),
     )

@@ -88,6 +88,41 @@ class Git:
         remotes = self.run("remote").stdout.split()
         return "origin" if "origin" in remotes else (remotes[0] if remotes else None)
 
+    def config(self, key: str) -> str | None:
+        """One git configuration value, or None when it is unset."""
+        result = self.run("config", "--get", key)
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
+
+    def upstream(self) -> str | None:
+        """HEAD's upstream as git names it (``origin/main``), from local refs only; None
+        without one, or when its remote-tracking branch was never fetched."""
+        result = self.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
+
+    def ahead_behind(self) -> tuple[int, int]:
+        """How many commits HEAD has that its upstream lacks, and the other way round, as
+        of the last fetch (local refs only: no network)."""
+        counts = self.out("rev-list", "--left-right", "--count", "HEAD...@{upstream}").split()
+        return int(counts[0]), int(counts[1])
+
+    def branch_destination(self, branch: str) -> tuple[str | None, str]:
+        """Where a push of ``branch`` goes, as ``git push`` decides it: the remote
+        (branch.<b>.pushRemote, remote.pushDefault, the upstream's remote, else origin or the
+        first remote) and the branch name there (the upstream's, when it is on that remote)."""
+        upstream_remote = self.config(f"branch.{branch}.remote")
+        if upstream_remote == ".":  # the upstream is a local branch: nothing to push to
+            upstream_remote = None
+        remote = (self.config(f"branch.{branch}.pushRemote") or self.config("remote.pushDefault")
+                  or upstream_remote or self.push_remote())
+        merge = self.config(f"branch.{branch}.merge") or ""
+        if remote is not None and remote == upstream_remote and merge.startswith("refs/heads/"):
+            return remote, merge.removeprefix("refs/heads/")
+        return remote, branch
+
+    def remote_url(self, remote: str) -> str | None:
+        result = self.run("remote", "get-url", remote)
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
+
     def first_commit_with(self, blob: str) -> str | None:
         """The oldest commit, on any ref, that adds or changes a file to ``blob`` (short id)."""
         result = self.run("log", "--all", "--reverse", "--format=%h", f"--find-object={blob}")

@@ -7,6 +7,7 @@ import dataclasses
 import gzip
 import os
 import shutil
+import stat
 import tarfile
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -76,6 +77,9 @@ def normalize_sdist(path: Path, epoch: int) -> None:
                                       if k not in _PAX_TIMES}
                 data = source.extractfile(member) if member.isfile() else None
                 target.addfile(member, data)
+        # mkstemp made the copy 0600: give it the mode build wrote (0644 under umask 022),
+        # or a world-readable release would come out private.
+        tmp.chmod(stat.S_IMODE(path.stat().st_mode))
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -99,8 +103,10 @@ def secret_names(ctx: Context) -> list[str]:
     return sorted(name for name in names if name)
 
 
-def build_dists(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str] = ()) -> Context:
-    """Clean outputs, build with ``build`` in a tool environment, run the dist checks.
+def build_dists(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str] = (), *,
+                verbose: bool = False) -> Context:
+    """Clean outputs, build with ``build`` in a tool environment (``--verbose`` passed on),
+    run the dist checks.
 
     Returns a Context that sees the freshly built files. If anything fails, a marker stays
     in ``outdir`` so that a chained publish refuses those files whatever it skips.
@@ -109,14 +115,15 @@ def build_dists(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str] 
     if removed:
         runner.log(f"Removed {', '.join(removed)}")
     try:
-        return _build(runner, ctx, outdir, skip)
+        return _build(runner, ctx, outdir, skip, verbose)
     except BaseException:
         outdir.mkdir(parents=True, exist_ok=True)
         (outdir / BUILD_FAILED).write_text("the last build failed\n", "utf-8")
         raise
 
 
-def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str]) -> Context:
+def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str],
+           verbose: bool) -> Context:
     uv = find_uv() is not None
     bindir = runner.provide(["build[uv]>=1.2" if uv else BUILD])
     epoch = source_date_epoch(ctx.git)
@@ -125,9 +132,11 @@ def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str]) -> C
         env = {**env, "SOURCE_DATE_EPOCH": str(epoch)}
     runner.log(f"Building {ctx.project_name or ctx.root.name} into {ctx.shown(outdir)}"
                + (f" (SOURCE_DATE_EPOCH={epoch}, from the last commit)" if epoch else ""))
+    # --verbose: build says more, and its output is shown as it comes, not only on failure.
     done = runner.run([bin_path(bindir, "python"), "-m", "build",
-                       *(["--installer", "uv"] if uv else []),
-                       "--outdir", str(outdir), str(ctx.root)], env=env, cwd=ctx.root)
+                       *(["--installer", "uv"] if uv else []), *(["--verbose"] if verbose else []),
+                       "--outdir", str(outdir), str(ctx.root)], env=env, cwd=ctx.root,
+                      echo=verbose)
     if done.code != 0:
         raise ReleaseError(f"the build failed (exit status {done.code}):\n{tail(done.output)}",
                            "fix the build, then build again")

@@ -31,7 +31,7 @@ from publish_checks.project.version import (
 )
 from publish_checks.release.atomic import write_all
 
-PARTS = ("patch", "minor", "major", "dev")
+PARTS = ("patch", "minor", "major", "dev", "post")
 _DUNDER = re.compile(r"""^__version__\s*(?::[^=]*)?=\s*(["'])(?P<value>[^"'\\]*)\1""")
 # What hatchling's default pattern reads in a [tool.hatch.version] path file, too.
 _ASSIGNMENT = re.compile(
@@ -80,9 +80,20 @@ def _next_pre(current: Version, phase: str) -> Version:
 def _next_dev(current: Version) -> Version:
     if current.dev is not None:
         return _make(current, current.release, current.pre, current.post, current.dev + 1)
-    if current.pre is not None:  # 1.3.0rc1 → 1.3.0rc2.dev1
-        return _make(current, current.release, (current.pre[0], current.pre[1] + 1), dev=1)
-    return _make(current, _bump_release(current, "patch"), dev=1)  # 1.2.3 → 1.2.4.dev1
+    if current.pre is not None:  # 1.3.0rc1 → 1.3.0rc2.dev0
+        return _make(current, current.release, (current.pre[0], current.pre[1] + 1), dev=0)
+    return _make(current, _bump_release(current, "patch"), dev=0)  # 1.2.3 → 1.2.4.dev0
+
+
+def _next_post(current: Version) -> Version:
+    if current.dev is not None and current.post is not None:  # 1.2.3.post1.dev0 → 1.2.3.post1
+        return _make(current, current.release, current.pre, current.post)
+    if current.dev is not None:
+        release = _make(current, current.release, current.pre)
+        raise UsageError(f"{current} leads up to {release}, which is not released yet: a post "
+                         "release follows a release", f"bump patch releases {release}")
+    post = 1 if current.post is None else current.post + 1  # 1.2.3 → 1.2.3.post1 (PEP 440's)
+    return _make(current, current.release, current.pre, post)
 
 
 def next_version(current: Version, target: str | None, pre: str | None = None) -> Version:
@@ -95,15 +106,19 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
       --pre rc`` → 1.3.0rc1.
     - ``--pre X`` alone moves a pre-release on: 1.3.0rc1 → 1.3.0rc2, 1.3.0b2 → 1.3.0rc1,
       1.3.0.dev1 → 1.3.0rc1. From a final release it needs a part.
-    - ``dev``: the next .devN, numbered from 1: 1.2.3.dev1 → 1.2.3.dev2, 1.2.3 →
-      1.2.4.dev1, 1.3.0rc1 → 1.3.0rc2.dev1.
+    - ``dev``: the next .devN, numbered from 0 (as pip and numpy open a cycle): 1.2.3 →
+      1.2.4.dev0, 1.2.4.dev0 → 1.2.4.dev1, 1.3.0rc1 → 1.3.0rc2.dev0.
+    - ``post``: a post release of the current release, numbered from 1 (PEP 440's own
+      example): 1.2.3 → 1.2.3.post1, 1.2.3.post1 → 1.2.3.post2; 1.2.3.post1.dev0 →
+      1.2.3.post1. A dev version of an unreleased version has no release to follow.
     - an explicit version, which must be canonical PEP 440 and have no local part.
 
     Raises UsageError for anything else; the caller refuses results not above ``current``.
     """
     if target is None:
         if pre is None:
-            raise UsageError("say what to bump: patch, minor, major, dev or a version X.Y.Z",
+            raise UsageError("say what to bump: patch, minor, major, dev, post or a version "
+                             "X.Y.Z",
                              "e.g. nox -s bump -- minor (or publish-checks bump minor)")
         return _next_pre(current, pre)
     if re.match(r"[vV]?\d", target):
@@ -124,11 +139,12 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
         close = suggest(target, PARTS)
         raise UsageError(f"unknown version part '{target}'",
                          (f"{close} " if close else "")
-                         + "use patch, minor, major, dev or a version such as 1.3.0")
-    if target == "dev":
+                         + "use patch, minor, major, dev, post or a version such as 1.3.0")
+    if target in ("dev", "post"):
         if pre is not None:
-            raise UsageError("dev and --pre do not combine", "bump dev, or bump patch --pre rc")
-        return _next_dev(current)
+            raise UsageError(f"{target} and --pre do not combine",
+                             f"bump {target}, or bump patch --pre rc")
+        return _next_dev(current) if target == "dev" else _next_post(current)
     return _make(current, _bump_release(current, target), (pre, 1) if pre else None)
 
 
@@ -204,8 +220,13 @@ def _write_at(path: Path, shown: str, read: tuple[bytes, bool, str], span: tuple
 
 def _changelog(path: Path, shown: str, new: Version, date: str,
                name: str | None) -> tuple[Edit, list[str]]:
+    """A release takes the Unreleased section and dates it; a dev version is no release, so
+    it dates nothing and only keeps an (empty) Unreleased section open for what comes."""
     data, bom, lines = _lines(path, shown)
-    lines, notes = cl.release_unreleased(lines, shown, new, date, name)
+    if new.is_devrelease:
+        lines, notes = cl.open_unreleased(lines, shown, name)
+    else:
+        lines, notes = cl.release_unreleased(lines, shown, new, date, name)
     return (path, data, _encode(bom, lines)), notes
 
 
@@ -265,7 +286,8 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     else:
         date = (today or datetime.date.today()).isoformat()
         edit, notes = _changelog(changelog, shown_path(changelog, root), new, date, name)
-        edits.append(edit)
+        if edit[1] != edit[2]:  # a dev bump leaves an open Unreleased section as it is
+            edits.append(edit)
     shown = [shown_path(path, root) for path, _, _ in edits]
     git = Git(root)
     if commit:
@@ -276,7 +298,7 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
         raise ReleaseError(f"could not write {e.filename or 'a file'}: {e.strerror or e}; "
                            "nothing was changed", "fix the cause and bump again") from None
     summary = [f"{current} → {new}: wrote {', '.join(shown)}", *notes, "next:"]
-    message = f"Release {new}"
+    message = f"Development version {new}" if new.is_devrelease else f"Release {new}"
     if commit:
         for args in (("add", "--", *shown), ("commit", "-q", "-m", message, "--", *shown)):
             result = git.run(*args)
@@ -288,5 +310,9 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
         summary[-1:] = [f"committed {git.head()[:12]} '{message}'", "next:"]
     else:
         summary.append(f"  git commit -m '{message}' -- {' '.join(shown)}")
+    if new.is_devrelease:  # work goes on: the release comes from the next bump
+        part = "patch" if new.post is None else "post"
+        return "\n".join([*summary, f"  list what changes under Unreleased; to release "
+                                     f"{next_version(new, part)}: {steps('bump', part)}"])
     return "\n".join([*summary, f"  {steps.build}", f"  {steps('publish')}"])
 

@@ -49,16 +49,24 @@ def identity(path: Path) -> tuple[NormalizedName, str]:
 
 
 def installable(files: Sequence[Path]) -> list[Path]:
-    """What to install on this interpreter: the best-fitting wheel, else the sdist."""
+    """What to install on this interpreter: of a matrix of platform wheels, the one whose
+    best tag comes first in ``sys_tags()`` (most specific first, as pip ranks them), else
+    the sdist."""
     ranking = {tag: i for i, tag in enumerate(sys_tags())}
-    best: tuple[int, Path] | None = None
+    best: tuple[int, str, Path] | None = None
     for path in files:
-        if path.name.endswith(".whl"):
-            ranks = [ranking[t] for t in parse_wheel_filename(path.name)[3] if t in ranking]
-            if ranks and (best is None or min(ranks) < best[0]):
-                best = (min(ranks), path)
+        if not path.name.endswith(".whl"):
+            continue
+        try:
+            tags = parse_wheel_filename(path.name)[3]
+        except InvalidWheelFilename:
+            continue
+        ranks = [ranking[t] for t in tags if t in ranking]
+        # Ties (the same best tag) go to the name: the choice never depends on listing order.
+        if ranks and (best is None or (min(ranks), path.name) < best[:2]):
+            best = (min(ranks), path.name, path)
     if best is not None:
-        return [best[1]]
+        return [best[2]]
     return [p for p in files if p.name.endswith((".tar.gz", ".zip"))][:1]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from publish_checks._errors import ConfigError, ReleaseError, UsageError
+from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
 from publish_checks._text import NOX_STEPS, Steps, TextError, read_text
 from publish_checks.checks import load_context, run_checks
 from publish_checks.checks.context import Context
@@ -26,11 +26,13 @@ from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
 from publish_checks.release import tag as tagging
 from publish_checks.release.build import BUILD_FAILED, build_dists, secret_names
+from publish_checks.release.forge import create_release, find_tool, forge_of
 from publish_checks.release.install import (
     fetch_from_index,
     prove_installable,
     release_installer,
 )
+from publish_checks.release.links import dead_links, release_links
 from publish_checks.release.plan import (
     Plan,
     explain_upload_failure,
@@ -39,8 +41,9 @@ from publish_checks.release.plan import (
     twine_env,
 )
 from publish_checks.release.process import tail, without
-from publish_checks.release.rehearse import local_index
+from publish_checks.release.rehearse import local_index, real_publish_gaps
 from publish_checks.release.runner import Runner, bin_path
+from publish_checks.release.sign import sign, signing, without_attestations
 from publish_checks.release.summary import next_steps, write_step_summary
 
 # twine for the upload: 7 is the first that takes Metadata-Version 2.5 (and mints
@@ -79,6 +82,7 @@ class Outcome:
     served: bool = False
     tagged: bool = False
     pushed: bool = False
+    released: bool = False  # the GitHub (GitLab) release was created
 
 
 def open_project(runner: Runner, root: Path, repository: str | None, *,
@@ -95,7 +99,8 @@ def open_project(runner: Runner, root: Path, repository: str | None, *,
 def verify(runner: Runner, ctx: Context, flags: Flags) -> Report:
     """Every check, one report (and the CI step summary); the caller decides the exit.
     dists-install runs only with ``--install``."""
-    report = run_checks(dataclasses.replace(ctx, install_release=flags.install), skip=flags.skip)
+    report = run_checks(dataclasses.replace(ctx, install_release=flags.install,
+                                            attestations=flags.attestations), skip=flags.skip)
     runner.report(report, "publish-checks verify", primary=True)
     write_step_summary(ctx, report, None)
     return report
@@ -154,7 +159,7 @@ def notes(ctx: Context, version: str | None) -> str:
 
 def build(runner: Runner, ctx: Context, flags: Flags) -> Context:
     """Build sdist and wheel into a clean ``dist/`` and check them."""
-    return build_dists(runner, ctx, ctx.root / "dist", flags.skip)
+    return build_dists(runner, ctx, ctx.root / "dist", flags.skip, verbose=flags.verbose)
 
 
 def publish(runner: Runner, ctx: Context, flags: Flags, *,
@@ -164,7 +169,8 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
     ``password`` is the rehearsal's generated one. Raises ChecksFailed or ReleaseError; the
     closing lines are shown whenever the release reached the index.
     """
-    ctx = dataclasses.replace(ctx, install_release=True)  # a broken wheel is never uploaded
+    # A broken wheel is never uploaded; --no-attestations: nothing is signed nor attached.
+    ctx = dataclasses.replace(ctx, install_release=True, attestations=flags.attestations)
     if (ctx.dists.directory / BUILD_FAILED).exists():
         raise ReleaseError(f"the last build into {ctx.shown(ctx.dists.directory)} failed, so "
                            "nothing was uploaded", "fix the build and build again")
@@ -180,35 +186,56 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
         _publish(runner, ctx, flags, outcome, password)
     except ReleaseError as e:
         if outcome.served and outcome.plan is not None:  # it is out: say what is left to do
-            runner.show("\n" + next_steps(ctx, outcome.plan, tagged=outcome.tagged,
-                                          pushed=outcome.pushed))
+            runner.show("\n" + closing_lines(ctx, outcome.plan, outcome, flags))
         raise ReleaseError(redact(e.message, secrets), redact(e.hint, secrets)) from None
-    if outcome.plan is not None and outcome.served:
-        runner.show("\n" + next_steps(ctx, outcome.plan, tagged=outcome.tagged,
-                                      pushed=outcome.pushed))
+    if outcome.served and outcome.plan is not None:
+        runner.show("\n" + closing_lines(ctx, outcome.plan, outcome, flags))
     write_step_summary(ctx, report, outcome.plan)
     return outcome
+
+
+def closing_lines(ctx: Context, plan: Plan, outcome: Outcome, flags: Flags) -> str:
+    """What went out, the links of its metadata that do not answer (not for a rehearsal's
+    throwaway index), and what is left to do."""
+    warnings = [] if ctx.target.is_local else link_warnings(ctx, plan)
+    return next_steps(ctx, plan, tagged=outcome.tagged, pushed=outcome.pushed,
+                      released=outcome.released, release_wanted=flags.github_release,
+                      warnings=warnings)
+
+
+def link_warnings(ctx: Context, plan: Plan) -> list[str]:
+    """One line per Home-page / Project-URL of the release's metadata that does not answer."""
+    dist = plan.files[0].dist
+    metadata = ctx.inventory(dist).kept.get(dist.metadata_member)
+    return dead_links(release_links(metadata)) if metadata else []
 
 
 def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
              password: str | None) -> None:
     index_url, project = ctx.target.index_url or "", ctx.project_name or ""
+    release_notes = _refuse_what_cannot_follow(runner, ctx, flags)
     try:
         plan = make_plan(ctx, project_files(index_url, project, login=ctx.index_login))
     except IndexQueryError as e:
         raise ReleaseError(e.message, e.hint) from None
+    if not flags.attestations:
+        plan = without_attestations(plan)
     outcome.plan = plan
     runner.show(plan.render())
     if not plan.files:
         raise ReleaseError("there are no files of this release to upload", "build them first")
     if flags.dry_run:
+        for warning in link_warnings(ctx, plan):
+            runner.log(f"Warning: {warning}")
         runner.log("Dry run: stopping before the upload; nothing was uploaded")
         return
     if not plan.to_upload:
         runner.log("Every file is already on the index: nothing to upload")
     else:
         confirm(runner, ctx, flags, plan)
-        upload(runner, ctx, plan, password)
+        if (signer := signing(ctx).provider) is not None:  # PEP 740, in trusted-publishing CI
+            plan = outcome.plan = sign(runner, ctx, plan, signer)
+        upload(runner, ctx, plan, password, verbose=flags.verbose)
         outcome.uploaded = tuple(f.dist.filename for f in plan.to_upload)
     runner.log("Waiting for the index to serve every file with the right sha256")
     try:
@@ -225,14 +252,55 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
         runner.show(output)
     runner.log(f"Smoke test passed: {plan.project} {plan.version} installs from the index "
                "and runs")
-    if flags.tag or flags.push:  # pushing a tag implies making it
+    push = flags.push or flags.github_release  # the release needs the pushed tag
+    if flags.tag or push:  # pushing a tag implies making it
         tagging.create_tag(ctx.git, plan.version)
         outcome.tagged = True
         runner.log(f"Tagged HEAD as v{plan.version}")
-        if flags.push:
-            tagging.push_tag(ctx.git, plan.version)
-            outcome.pushed = True
-            runner.log(f"Pushed v{plan.version}")
+    if not push:
+        return
+    sent = tagging.push_release(ctx.git, plan.version)
+    outcome.pushed = True
+    runner.log(f"Pushed {sent.what}" + (" (git push --atomic)" if sent.branch else
+                                        " (HEAD is detached at the tag: the tag alone)"))
+    if release_notes is not None:
+        forge, _ = forge_of(ctx.git, sent.remote)
+        runner.log(f"Creating the {forge.name} release v{plan.version}")
+        files = [f.dist.path for f in plan.files]
+        create_release(runner, forge, root=ctx.root, version=plan.version,
+                       notes=release_notes, files=files, environ=ctx.environ,
+                       by_hand=forge.command(plan.version, [ctx.shown(f) for f in files],
+                                             f"publish-checks notes {plan.version}"))
+        outcome.released = True
+
+
+def _refuse_what_cannot_follow(runner: Runner, ctx: Context, flags: Flags) -> str | None:
+    """Before anything is uploaded: refuse a --tag, --push or --github-release that could not
+    be done (no repository, a detached HEAD, no remote, no release notes); warn when the
+    forge's CLI is missing (the release goes out, that one step is left to do by hand).
+    Returns the release notes when a GitHub release is wanted."""
+    version = ctx.version or ""
+    problem = (tagging.push_problem(ctx.git, version) if flags.push or flags.github_release
+               else tagging.tag_problem(ctx.git) if flags.tag else None)
+    if problem is not None:
+        raise ReleaseError(f"{problem[0]}; nothing was uploaded", problem[1])
+    if not flags.github_release:
+        return None
+    try:
+        release_notes = notes(ctx, version)
+    except PublishChecksError as e:
+        raise ReleaseError(f"--github-release needs the release notes, but {e.message}; "
+                           "nothing was uploaded", e.hint) from None
+    push = tagging.planned_push(ctx.git, version)
+    forge, known = forge_of(ctx.git, push.remote if push else None)
+    if find_tool(forge, ctx.environ) is None:
+        runner.log(f"Warning: {forge.tool} (the {forge.name} CLI) is not on PATH: the upload "
+                   f"goes ahead, and the {forge.name} release is left to you (the closing "
+                   "lines give the command)")
+    elif not known:
+        runner.log(f"The push remote is not on github.com: {forge.tool} picks the repository "
+                   "of the release itself (GH_HOST, gh repo set-default)")
+    return release_notes
 
 
 def confirm(runner: Runner, ctx: Context, flags: Flags, plan: Plan) -> None:
@@ -246,8 +314,10 @@ def confirm(runner: Runner, ctx: Context, flags: Flags, plan: Plan) -> None:
         raise ReleaseError("not confirmed: nothing was uploaded")
 
 
-def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None) -> None:
-    """``twine upload`` of exactly the planned files; credentials only in its environment."""
+def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None, *,
+           verbose: bool = False) -> None:
+    """``twine upload`` of exactly the planned files; credentials only in its environment.
+    Its progress bar shows on a terminal, never in CI or a log."""
     credentials = twine_env(ctx, password)  # refuses a secret that is not this index's own
     bindir = runner.provide([TWINE])
     runner.log(f"Uploading {len(plan.to_upload)} file(s) to {plan.upload_url} with twine")
@@ -259,8 +329,9 @@ def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None) -> No
     if not secrets:
         runner.log("No token given: twine will use trusted publishing (OIDC in CI), its "
                    "keyring or ~/.pypirc")
-    done = runner.run(twine_argv(plan, bin_path(bindir, "twine")), env=env, secrets=secrets,
-                      echo=True)
+    progress = runner.terminal and not ctx.environ.get("CI")
+    done = runner.run(twine_argv(plan, bin_path(bindir, "twine"), verbose=verbose,
+                                 progress=progress), env=env, secrets=secrets, echo=True)
     if done.code != 0:
         what, fix = explain_upload_failure(done.output, ctx)
         raise ReleaseError(f"upload failed: {what}",
@@ -278,10 +349,16 @@ def rehearse(runner: Runner, root: Path, flags: Flags, environ: Mapping[str, str
         ctx = open_project(runner, root, "local",
                            environ={**environ, LOCAL_URL_VARIABLE: index.url}, steps=steps)
         # Build into the throwaway folder: a rehearsal leaves the real dist/ alone.
-        ctx = build_dists(runner, ctx, index.workdir / "dist", flags.skip)
+        ctx = build_dists(runner, ctx, index.workdir / "dist", flags.skip,
+                          verbose=flags.verbose)
         # Nothing leaves this machine: no confirmation to ask for.
-        outcome = publish(runner, ctx, Flags(skip=flags.skip, yes=True), password=index.password)
-        runner.log("Rehearsal passed: the same steps will work against the real index")
+        outcome = publish(runner, ctx, Flags(skip=flags.skip, yes=True, verbose=flags.verbose),
+                          password=index.password)
+        runner.log("Rehearsal passed: built, uploaded, installed and smoke-tested on the "
+                   "embedded index")
+        # What the throwaway index could not try: the real one's credentials, and the rest.
+        runner.show("\n" + real_publish_gaps(root, environ, steps, skip=flags.skip,
+                                              dist_dir=ctx.dists.directory))
         return outcome
 
 

@@ -11,9 +11,14 @@ from urllib.parse import urlsplit
 
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context
-from publish_checks.dists.scan import Dist
+from publish_checks.dists.scan import Dist, is_attestation
 from publish_checks.project.binding import refusal
 from publish_checks.project.credentials import Token
+from publish_checks.project.trusted import (
+    publisher_identity,
+    publishing_settings,
+    trusted_publishing_provider,
+)
 from publish_checks.release.build import file_table
 
 NULL_KEYRING = "keyring.backends.null.Keyring"
@@ -41,7 +46,7 @@ class Plan:
 
     @property
     def attestations(self) -> bool:
-        return any(p.name.endswith(".publish.attestation") for p in self.companions)
+        return any(is_attestation(p.name) for p in self.companions)
 
     def render(self) -> str:
         rows = [(f.dist.filename, f.size, f.sha256,
@@ -76,10 +81,16 @@ def make_plan(ctx: Context, on_index: Mapping[str, str | None]) -> Plan:
     return Plan(ctx.project_name, ctx.version, ctx.target.upload_url, tuple(files), companions)
 
 
-def twine_argv(plan: Plan, twine: str = "twine") -> list[str]:
-    """Explicit paths, never a glob; no credential ever goes on this line."""
-    argv = [twine, "--no-color", "upload", "--non-interactive", "--disable-progress-bar",
-            "--repository-url", plan.upload_url]
+def twine_argv(plan: Plan, twine: str = "twine", *, verbose: bool = False,
+               progress: bool = False) -> list[str]:
+    """Explicit paths, never a glob; no credential ever goes on this line.
+
+    ``progress``: twine's progress bar, only for a terminal. twine tells rich to draw as if
+    on one wherever its output goes, so in a log every redraw would be one more line.
+    """
+    argv = [twine, "--no-color", "upload", "--non-interactive",
+            *([] if progress else ["--disable-progress-bar"]),
+            *(["--verbose"] if verbose else []), "--repository-url", plan.upload_url]
     if plan.attestations:
         argv.append("--attestations")
     argv += [str(f.dist.path) for f in plan.to_upload]
@@ -146,6 +157,8 @@ def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
     """Turn twine's output into (what went wrong, the fix)."""
     host = ctx.target.token_host or ctx.target.host
     netloc = urlsplit(ctx.target.upload_url or "").netloc or host
+    if (trusted := _trusted_publishing_failure(output, ctx)) is not None:
+        return trusted
     values = {
         "variable": (ctx.token_lookup.token.variable if ctx.token_lookup.token
                      else ctx.target.token_variable or "the token variable"),
@@ -164,7 +177,41 @@ def explain_upload_failure(output: str, ctx: Context) -> tuple[str, str]:
                 user = (token.username if token else None) or ctx.target.username
                 source = (f"{token.variable} from {token.origin}" if token is not None
                           else "twine's keyring")
-                return (what.format(**values),
-                        f"check the username ({user}) and password for {netloc} ({source})")
-            return what.format(**values), fix.format(**values)
-    return "twine upload failed", "read twine's message above; run the same command again to resume"
+                return (what.format(**values), f"check the username ({user}) and password "
+                        f"for {netloc} ({source})" + _more(output, ctx))
+            return what.format(**values), fix.format(**values) + _more(output, ctx)
+    return ("twine upload failed",
+            "read twine's message above; run the same command again to resume" + _more(output, ctx))
+
+
+def _trusted_publishing_failure(output: str, ctx: Context) -> tuple[str, str] | None:
+    """PyPI's answers about trusted publishing and attestations, fixed with the identity
+    this job shows (the one credentials-source reported)."""
+    host = ctx.target.token_host or "pypi.org"
+    provider = trusted_publishing_provider(ctx.environ, host)
+    if "invalid-publisher" in output:
+        who = (publisher_identity(ctx.environ, provider) if provider is not None
+               else "the repository, workflow file and environment of this job")
+        return (f"{host} has no trusted publisher that matches this job (\"invalid-publisher: "
+                "valid token, but no corresponding publisher\")",
+                "register this publisher at "
+                f"{publishing_settings(host, ctx.normalized_name or '<project>')} (a project "
+                f"not yet on {host}: as a pending publisher at https://{host}/manage/account/"
+                f"publishing/), exactly: {who}")
+    if "Invalid attestations supplied during upload" in output:
+        fix = ("read the index's reason above: an attestation must be signed in the workflow "
+               "registered as the trusted publisher (a reusable workflow cannot sign for its "
+               "caller)")
+        if "only supported when using Trusted Publishing" in output:
+            fix = "attestations need trusted publishing: drop the API token in CI"
+        return (f"{host} refused the attestations (\"Invalid attestations supplied during "
+                "upload\")", f"{fix}; or publish without them: --no-attestations")
+    return None
+
+
+def _more(output: str, ctx: Context) -> str:
+    """twine ends a failure with "Retry with the --verbose option": say how to, here."""
+    if not re.search(r"Retry with (the )?--verbose", output):
+        return ""
+    return (f"; for twine's whole answer, run again with --verbose "
+            f"({ctx.steps('publish', '--verbose')})")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +17,8 @@ from typing import TextIO
 from publish_checks.project.credentials import redact
 
 STEP_TIMEOUT = 900.0  # seconds for one build, upload, install or smoke command
+# A terminal control sequence (CSI): what a progress bar moves the cursor and clears with.
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 @dataclass(frozen=True)
@@ -30,13 +34,17 @@ def run_redacted(argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | Non
                  secrets: Sequence[str] = (), echo: TextIO | None = None,
                  timeout: float = STEP_TIMEOUT) -> Completed:
     """Run ``argv`` with no stdin; its output is redacted line by line and, with ``echo``,
-    written there as it comes. A command past ``timeout`` seconds is killed."""
+    written there as it comes. A command past ``timeout`` seconds is killed.
+
+    A line ended by a lone carriage return is a progress bar redrawing itself: echoed as it
+    is (so a terminal redraws it in place), kept out of the output returned, which holds no
+    terminal control sequences either.
+    """
     lines: list[str] = []
     hidden = tuple(s for s in secrets if s)
     try:
         child = subprocess.Popen(list(argv), env=dict(env), cwd=cwd, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                 text=True, encoding="utf-8", errors="replace")
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     except OSError as e:
         return Completed(127, f"{argv[0]}: cannot be run: {e.strerror or e}\n")
     expired = threading.Event()
@@ -49,12 +57,18 @@ def run_redacted(argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | Non
     timer.start()
     try:
         with child:
-            for line in child.stdout or ():
+            # newline="": lines end at \n, \r\n or a lone \r, and keep which it was.
+            output = io.TextIOWrapper(child.stdout, "utf-8", "replace", newline="") \
+                if child.stdout is not None else ()
+            for line in output:
                 safe = redact(line, hidden)
-                lines.append(safe)
+                if safe.endswith("\r\n"):
+                    safe = safe[:-2] + "\n"
                 if echo is not None:
                     echo.write(safe)
                     echo.flush()
+                if not safe.endswith("\r"):
+                    lines.append(_CONTROL.sub("", safe))
     finally:
         timer.cancel()
     if expired.is_set():

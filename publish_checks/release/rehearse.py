@@ -1,12 +1,14 @@
-"""The embedded throwaway index of a rehearsal: pypiserver on 127.0.0.1.
+"""The embedded throwaway index of a rehearsal: pypiserver on 127.0.0.1, and what the
+rehearsal cannot prove for the real index.
 
-It runs on a free port, from a temporary folder, with a user and password generated for
-this one rehearsal, and is always stopped and removed — on success, failure or Ctrl-C.
+The index runs on a free port, from a temporary folder, with a user and password generated
+for this one rehearsal, and is always stopped and removed — on success, failure or Ctrl-C.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import secrets
 import shutil
@@ -16,15 +18,24 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish_checks._errors import ReleaseError
+from publish_checks._errors import PublishChecksError, ReleaseError
+from publish_checks._text import Steps
+from publish_checks.checks import CHECK_IDS, load_context, run_checks
+from publish_checks.checks.report import Result, Status
 
 USERNAME = "publish-checks"
 START_TIMEOUT = 30.0  # seconds for pypiserver to answer
+
+#: What a rehearsal cannot try for the real index, checked offline once it has passed: the
+#: credentials and token, the version and changelog, git. Not the dists (the rehearsal just
+#: proved them), nor the index (only a real publish asks it), nor the tools (they ran).
+REAL_TARGET_CHECKS = tuple(cid for cid in CHECK_IDS if not cid.startswith("dists-")
+                           and cid not in ("index-version", "tools"))
 
 
 @dataclass(frozen=True)
@@ -130,3 +141,37 @@ def local_index(python: Path | str, *, username: str = USERNAME, password: str |
         if process is not None:
             _stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _items(results: list[Result]) -> list[str]:
+    return [f"  - {r.summary} ({r.id})" + (f": {r.hint}" if r.hint else "") for r in results]
+
+
+def real_publish_gaps(root: Path, environ: Mapping[str, str], steps: Steps, *,
+                      skip: Sequence[str] = (), dist_dir: Path | None = None) -> str:
+    """The closing lines of a rehearsal that passed: what a real publish to the configured
+    index (default pypi) still lacks, from :data:`REAL_TARGET_CHECKS` run offline against it
+    (``dist_dir``: the rehearsal's own build, which a dynamic version is read from) — or
+    that nothing does. No network, no build."""
+    try:
+        ctx = load_context(root, None, environ=environ, offline=True, steps=steps)
+    except PublishChecksError as e:  # the configured repository cannot be used as it is
+        return "\n".join(["A real publish still lacks an index it can use:",
+                          f"  - {e.message}" + (f": {e.hint}" if e.hint else "")])
+    if ctx.target.is_local:
+        return ("A real publish still lacks a real index: the configured repository is "
+                "local, the rehearsal's own\n  - set repository in [tool.publish-checks] to "
+                "pypi, testpypi, a .pypirc section or an upload URL")
+    report = run_checks(dataclasses.replace(ctx, dist_dir=dist_dir), skip=skip,
+                        only=REAL_TARGET_CHECKS)
+    failed = [r for r in report.checks if r.status is Status.FAIL]
+    warned = [r for r in report.checks if r.status is Status.WARN]
+    real = f"A real publish to {ctx.target.name}"
+    lines = [f"{real} still lacks:", *_items(failed)] if failed else []
+    if warned:
+        lines += [f"{'It would also warn' if failed else real + ' would warn'}:",
+                  *_items(warned)]
+    if not failed:
+        lines.append(f"Nothing else stands between this and a real publish: {steps.build} "
+                     f"then {steps('publish')}")
+    return "\n".join(lines)

@@ -24,6 +24,11 @@ class Runner(Protocol):
     #: Whether a person can answer :meth:`confirm` (a terminal on stdin).
     interactive: bool
 
+    @property
+    def terminal(self) -> bool:
+        """Whether what :meth:`run` echoes lands on a terminal, where a progress bar can
+        redraw its line (in a log or a pipe, each redraw would be one more line)."""
+
     def provide(self, requirements: Sequence[str]) -> Path:
         """The ``bin`` folder of an isolated environment that has ``requirements``."""
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import shlex
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import MARKS, Report, Result
+from publish_checks.project.repository import PYPI_INDEXES
+from publish_checks.release import tag as tagging
+from publish_checks.release.forge import forge_of
 from publish_checks.release.plan import Plan
 
 
-def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool) -> str:
+def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool, released: bool = False,
+               release_wanted: bool = False, warnings: Sequence[str] = ()) -> str:
+    """The closing lines: what went out, how to install it, the links that do not answer
+    (``warnings``), what was done after the upload and the exact commands for what was not
+    (the GitHub release when it was asked for, or when the push remote is a known forge)."""
     version, tag = plan.version, f"v{plan.version}"
     lines = [f"Released {plan.project} {version} to {ctx.target.name}:"]
     width = max(len(f.dist.filename) for f in plan.files)
@@ -21,14 +29,36 @@ def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool) -> str:
                            f"{ctx.steps('publish')}"])
     if (url := ctx.target.project_url(plan.project, version)) is not None:
         lines.append(f"  {url}")
+    lines += ["", f"Install it with: {install_command(ctx, plan)}"]
+    lines += [f"Warning: {warning}" for warning in warnings]
+    push = tagging.planned_push(ctx.git, version)
+    forge, known = forge_of(ctx.git, push.remote if push else None)
+    done = ([f"tagged HEAD as {tag}"] if tagged else []) + (
+        [f"pushed {push.what}" if push else f"pushed {tag}"] if pushed else []) + (
+        [f"created the {forge.name} release {tag}"] if released else [])
+    if done:
+        lines += ["", "Done: " + "; ".join(done)]
     todo = []
     if not tagged:
         todo.append(f"git tag -a {tag} -m 'Release {version}'")
     if not pushed:
-        todo.append(f"git push {ctx.git.push_remote() or 'origin'} {tag}")
+        todo.append(push.command if push else
+                    f"add a remote (git remote add origin URL), then git push --atomic origin "
+                    f"HEAD:refs/heads/{ctx.git.branch() or 'main'} refs/tags/{tag}")
+    if not released and (release_wanted or known):
+        todo.append(f"create the {forge.name} release: " + forge.command(
+            version, [ctx.shown(f.dist.path) for f in plan.files],
+            f"publish-checks notes {version}"))
     todo.append("announce it: the release notes are in your changelog")
     lines += ["", "Next steps:"] + [f"  {step}" for step in todo]
     return "\n".join(lines)
+
+
+def install_command(ctx: Context, plan: Plan) -> str:
+    """pip's command for this release; from another index than PyPI, with its index URL."""
+    index, pypi = ctx.target.index_url, PYPI_INDEXES["pypi"][0]
+    where = [] if ctx.target.token_host == pypi or not index else ["--index-url", index]
+    return shlex.join(["pip", "install", *where, f"{plan.project}=={plan.version}"])
 
 
 def render_markdown(results: Iterable[Result]) -> str:

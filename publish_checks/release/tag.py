@@ -1,9 +1,97 @@
-"""After a verified publish: the annotated tag, and pushing it."""
+"""After a verified publish: the annotated tag, and pushing it with the release branch.
+
+``--push`` sends the branch HEAD is on and the tag in one ``git push --atomic``: the remote
+gets both or neither, so a tag never names a commit the branch there lacks. What a push
+needs (a repository, a branch, a remote) is checked before anything is uploaded.
+"""
 
 from __future__ import annotations
 
+import shlex
+from dataclasses import dataclass
+
 from publish_checks._errors import ReleaseError
 from publish_checks.project.git import Git
+
+NO_REMOTE_FIX = "add one (git remote add origin URL)"
+
+
+@dataclass(frozen=True)
+class Push:
+    """One ``git push``: the release branch (None: the tag alone) and the tag, to a remote."""
+
+    remote: str
+    tag: str
+    branch: str | None = None  # the local branch HEAD is on
+    remote_branch: str | None = None  # its name on the remote (the upstream's)
+
+    @property
+    def refspecs(self) -> list[str]:
+        tag = f"refs/tags/{self.tag}"
+        return [f"HEAD:refs/heads/{self.remote_branch}", tag] if self.remote_branch else [tag]
+
+    @property
+    def argv(self) -> list[str]:
+        atomic = ["--atomic"] if self.remote_branch else []
+        return ["push", *atomic, self.remote, *self.refspecs]
+
+    @property
+    def command(self) -> str:
+        """What to type to do this push by hand."""
+        return shlex.join(["git", *self.argv])
+
+    @property
+    def what(self) -> str:
+        """What it sends, in words: 'main and v1.2.0 to origin'."""
+        sent = f"{self.remote_branch} and {self.tag}" if self.remote_branch else self.tag
+        return f"{sent} to {self.remote}"
+
+
+def planned_push(git: Git, version: str) -> Push | None:
+    """The push ``--push`` makes for ``version``: the current branch to where git pushes it,
+    with the tag; on a detached HEAD the tag alone. None without a remote or a repository."""
+    tag = f"v{version}"
+    if not git.is_repo():
+        return None
+    branch = git.branch()
+    if branch is None:
+        remote = git.push_remote()
+        return Push(remote, tag) if remote else None
+    remote, remote_branch = git.branch_destination(branch)
+    return Push(remote, tag, branch, remote_branch) if remote else None
+
+
+def push_problem(git: Git, version: str) -> tuple[str, str] | None:
+    """Why ``--push`` could not push the release branch and ``v<version>`` (message, fix),
+    told before anything is uploaded; None when it can."""
+    tag = f"v{version}"
+    if not git.is_repo():
+        return ("--push needs a git repository: this project is not in one (or git is "
+                "missing)", "drop --push, or publish from a clone of the repository")
+    if not git.has_commits():
+        return "--push needs a commit to tag: this repository has none", "commit the release"
+    if git.branch() is None and git.tag_commit(tag) != git.head():
+        # A CI tag checkout (the tag already at HEAD) pushes the tag alone; any other
+        # detached HEAD has no branch to push the release with.
+        where = git.run("rev-parse", "--short", "HEAD").stdout.strip()
+        remote = git.push_remote() or "origin"
+        return (f"--push sends the release branch with the tag, but HEAD is detached at "
+                f"{where}", f"switch to the release branch first (git switch main), or use "
+                f"--tag and push the tag alone: git push {remote} refs/tags/{tag}")
+    if planned_push(git, version) is None:
+        return ("--push needs a remote to push to: this repository has none",
+                f"{NO_REMOTE_FIX}, or use --tag and push later")
+    return None
+
+
+def tag_problem(git: Git) -> tuple[str, str] | None:
+    """Why ``--tag`` could not tag HEAD (message, fix), told before anything is uploaded."""
+    if not git.is_repo():
+        return ("--tag needs a git repository: this project is not in one (or git is "
+                "missing)", "drop --tag, or publish from a clone of the repository")
+    if not git.has_commits():
+        return "--tag needs a commit to tag: this repository has none", "commit the release"
+    return None
 
 
 def create_tag(git: Git, version: str) -> None:
@@ -17,12 +105,22 @@ def create_tag(git: Git, version: str) -> None:
                            f"create it by hand: git tag -a {tag} -m 'Release {version}'")
 
 
-def push_tag(git: Git, version: str) -> None:
-    remote = git.push_remote()
-    if remote is None:
-        raise ReleaseError("cannot push the tag: this repository has no remote",
-                           f"add one (git remote add origin URL), then git push origin v{version}")
-    result = git.run("push", remote, f"refs/tags/v{version}")
+def push_release(git: Git, version: str) -> Push:
+    """Push the release branch and the tag together (``git push --atomic``)."""
+    push = planned_push(git, version)
+    if push is None:
+        raise ReleaseError("cannot push the release: this repository has no remote",
+                           f"{NO_REMOTE_FIX}, then git push --atomic origin HEAD:refs/heads/"
+                           f"<branch> refs/tags/v{version}")
+    result = git.run(*push.argv)
     if result.returncode != 0:
-        raise ReleaseError(f"git push {remote} v{version} failed: {result.stderr.strip()}",
-                           f"push it by hand: git push {remote} v{version}")
+        error = result.stderr.strip()
+        fix = f"push them by hand: {push.command}"
+        if "atomic" in error and "support" in error:  # a server without atomic pushes
+            fix = "this remote cannot push atomically; push one after the other: " + " && ".join(
+                f"git push {push.remote} {refspec}" for refspec in push.refspecs)
+        elif "rejected" in error:
+            fix = (f"{push.remote} has commits you lack: merge them (git pull --no-rebase "
+                   f"keeps the released commit), then {push.command}")
+        raise ReleaseError(f"{push.command} failed: {error}", fix)
+    return push

@@ -1,0 +1,90 @@
+"""The quality gates of ``publish-checks build``: ``[tool.publish-checks] gates`` run in the
+project folder before anything is built, and the first that fails stops the build with
+dist/ untouched. A name runs that nox session (``nox -s NAME``), a list runs that command.
+Under nox, nox runs the session gates itself (``requires=`` of the build session)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TextIO
+
+from publish_checks._errors import ConfigError, ReleaseError
+from publish_checks.project.config import Gate
+
+FIX_GATES = "fix tool.publish-checks.gates in pyproject.toml"
+
+
+def nox_argv(environ: Mapping[str, str]) -> list[str]:
+    """nox beside publish-checks (``python -m nox``: its noxfile's ``import
+    publish_checks.nox`` then works), else nox on PATH; a ReleaseError with the fix if
+    neither."""
+    if importlib.util.find_spec("nox") is not None:
+        return [sys.executable, "-m", "nox"]
+    found = shutil.which("nox", path=environ.get("PATH"))
+    if found is not None:
+        return [found]
+    raise ReleaseError("gates names nox sessions, but nox is not installed here: nothing was "
+                       "built", "install nox (pipx install nox, or uv tool install nox), or "
+                       'write the gates as commands: gates = [["pytest", "-q"]]')
+
+
+def gate_argv(gate: Gate, root: Path, environ: Mapping[str, str]) -> list[str]:
+    """The command that runs ``gate`` in ``root``."""
+    if not isinstance(gate, str):
+        return list(gate)
+    if not (root / "noxfile.py").is_file():
+        raise ConfigError(f"gates names the nox session '{gate}', but {root} has no "
+                          "noxfile.py", f"add that session to a noxfile.py, or {FIX_GATES}")
+    return [*nox_argv(environ), "-s", gate]
+
+
+def run_gates(gates: tuple[Gate, ...], root: Path, environ: Mapping[str, str],
+              out: TextIO, log: Callable[[str], None]) -> None:
+    """Run each gate in ``root``, its output streaming to ``out``; ReleaseError naming the
+    first that fails."""
+    for gate in gates:
+        shown = gate if isinstance(gate, str) else shlex.join(gate)
+        argv = gate_argv(gate, root, environ)
+        log(f"Gate {shown}: {shlex.join(argv)}")
+        try:
+            code = _run(argv, root, environ, out)
+        except OSError as e:
+            raise ConfigError(f"gate {shown} cannot be run: {e.strerror or e}",
+                              f"install {argv[0]}, or {FIX_GATES}") from None
+        if code != 0:
+            raise ReleaseError(f"gate {shown} failed (exit status {code}): nothing was built",
+                               "fix what it reports above, then build again")
+
+
+def _stdin_is_a_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def _run(argv: list[str], cwd: Path, environ: Mapping[str, str], out: TextIO) -> int:
+    """Run a gate with no time limit (test suites take what they take). stdin is the
+    terminal's when there is one, else nothing; the output goes straight to ``out`` when it
+    is a file, else through a pipe."""
+    stdin = None if _stdin_is_a_terminal() else subprocess.DEVNULL
+    out.flush()
+    try:
+        descriptor: int | None = out.fileno()
+    except (AttributeError, OSError, ValueError):  # a test's captured stream
+        descriptor = None
+    if descriptor is not None:
+        return subprocess.run(argv, cwd=cwd, env=dict(environ), stdin=stdin,
+                              stdout=descriptor, check=False).returncode
+    with subprocess.Popen(argv, cwd=cwd, env=dict(environ), stdin=stdin, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          encoding="utf-8", errors="replace") as child:
+        for line in child.stdout or ():
+            out.write(line)
+    return child.returncode
