@@ -222,14 +222,15 @@ def test_chained_build_publish_with_a_failing_build_uploads_nothing(
                   "--yes")
     assert run.code != 0
     assert "* build: aborted" in run.output
-    assert "the last build into dist failed, so nothing was uploaded" in run.output
+    assert "the build of this run did not succeed (build: " in run.output
+    assert "so nothing was uploaded" in run.output
     assert on_index(index) == set()
 
 
 def test_a_failed_build_stops_publish_even_when_its_checks_are_skipped(
         demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
-    """Skipping every check that would notice cannot let a chained publish past a failed build:
-    the build's marker alone stops it."""
+    """Skipping every check that would notice cannot let a publish past a failed build, even
+    run on its own after it: the build's marker alone stops it."""
     build(demo, envdir)
     # The build backend fails after a good build: dist/ is cleaned, the marker is left.
     demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text()
@@ -239,7 +240,8 @@ def test_a_failed_build_stops_publish_even_when_its_checks_are_skipped(
                          "dists-contents", "dists-secrets", "dists-size", "version-consistent",
                          "index-version")
              for a in ("--skip", i)]
-    run = run_nox(demo.root, envdir, "-s", "build", "publish", "--", "--repository", index.url,
+    assert run_nox(demo.root, envdir, "-s", "build").code != 0
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url,
                   "--yes", *skips)
     assert run.code != 0
     assert "the last build into dist failed, so nothing was uploaded" in run.output
