@@ -12,27 +12,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.version import Version
-
-from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
-from publish_checks._text import NOX_STEPS, Steps, TextError, read_text
+from publish_checks._errors import ReleaseError, UsageError
+from publish_checks._text import NOX_STEPS, Steps
 from publish_checks.checks import load_context, run_checks
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
 from publish_checks.dists.index import IndexQueryError, project_files, wait_for_files
 from publish_checks.dists.readme import RENDER_SCRIPT, RenderError, RstRenderer
-from publish_checks.project.changelog import find_changelog, find_section, has_content
 from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
-from publish_checks.release import tag as tagging
 from publish_checks.release.build import BUILD_FAILED, build_dists, secret_names
-from publish_checks.release.forge import create_release, find_tool, forge_of
+from publish_checks.release.finish import (
+    Outcome,
+    closing_lines,
+    finish,
+    link_warnings,
+    notes,
+    refuse_what_cannot_follow,
+)
 from publish_checks.release.install import (
     fetch_from_index,
     prove_installable,
     release_installer,
 )
-from publish_checks.release.links import dead_links, release_links
 from publish_checks.release.plan import (
     Plan,
     explain_upload_failure,
@@ -44,7 +46,7 @@ from publish_checks.release.process import tail, without
 from publish_checks.release.rehearse import local_index, real_publish_gaps
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.sign import sign, signing, without_attestations
-from publish_checks.release.summary import next_steps, write_step_summary
+from publish_checks.release.summary import write_step_summary
 
 # twine for the upload: 7 is the first that takes Metadata-Version 2.5 (and mints
 # trusted-publishing tokens itself, as 6.1 did).
@@ -70,19 +72,6 @@ class Flags:
 
 class ChecksFailed(ReleaseError):
     """A check failed, so nothing was uploaded (exit status 1)."""
-
-
-@dataclass
-class Outcome:
-    """How far a publish got: what the closing lines and the step summary say."""
-
-    report: Report
-    plan: Plan | None = None
-    uploaded: tuple[str, ...] = ()
-    served: bool = False
-    tagged: bool = False
-    pushed: bool = False
-    released: bool = False  # the GitHub (GitLab) release was created
 
 
 def open_project(runner: Runner, root: Path, repository: str | None, *,
@@ -129,34 +118,6 @@ def rst_renderer(runner: Runner, environ: Mapping[str, str]) -> RstRenderer:
     return render
 
 
-def notes(ctx: Context, version: str | None) -> str:
-    """The changelog section of ``version`` (default: the version being released)."""
-    wanted = version or ctx.version
-    if wanted is None:
-        raise UsageError("no version to look up: the project's version is unknown",
-                         "name one: publish-checks notes 1.2.0")
-    try:
-        Version(wanted)
-    except ValueError:  # InvalidVersion, or a number past int's digit limit
-        raise UsageError(f"{wanted!r} is not a version", "e.g. publish-checks notes 1.2.0") \
-            from None
-    path = find_changelog(ctx.root, ctx.config.changelog)
-    if path is None:
-        raise ConfigError("no changelog found (CHANGELOG.md, CHANGES.rst, HISTORY, NEWS …)",
-                          "add one, or set changelog = \"…\" in [tool.publish-checks]")
-    try:
-        text = read_text(path)
-    except TextError as e:
-        raise ConfigError(f"the changelog {ctx.shown(path)} {e.problem}",
-                          "make it a UTF-8 text file") from None
-    section, lines = find_section(text, wanted, ctx.project_name)
-    if section is None or not has_content(section.body(lines)):
-        what = "no section" if section is None else "an empty section"
-        raise ReleaseError(f"{ctx.shown(path)} has {what} for {wanted}",
-                           "write what changed under a heading for that version")
-    return "\n".join(section.body(lines)).strip("\n") + "\n"
-
-
 def build(runner: Runner, ctx: Context, flags: Flags) -> Context:
     """Build sdist and wheel into a clean ``dist/`` and check them."""
     return build_dists(runner, ctx, ctx.root / "dist", flags.skip, verbose=flags.verbose)
@@ -186,34 +147,20 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
         _publish(runner, ctx, flags, outcome, password)
     except ReleaseError as e:
         if outcome.served and outcome.plan is not None:  # it is out: say what is left to do
-            runner.show("\n" + closing_lines(ctx, outcome.plan, outcome, flags))
+            runner.show("\n" + closing_lines(ctx, outcome.plan, outcome, flags.github_release))
         raise ReleaseError(redact(e.message, secrets), redact(e.hint, secrets)) from None
     if outcome.served and outcome.plan is not None:
-        runner.show("\n" + closing_lines(ctx, outcome.plan, outcome, flags))
+        runner.show("\n" + closing_lines(ctx, outcome.plan, outcome, flags.github_release))
     write_step_summary(ctx, report, outcome.plan)
     return outcome
-
-
-def closing_lines(ctx: Context, plan: Plan, outcome: Outcome, flags: Flags) -> str:
-    """What went out, the links of its metadata that do not answer (not for a rehearsal's
-    throwaway index), and what is left to do."""
-    warnings = [] if ctx.target.is_local else link_warnings(ctx, plan)
-    return next_steps(ctx, plan, tagged=outcome.tagged, pushed=outcome.pushed,
-                      released=outcome.released, release_wanted=flags.github_release,
-                      warnings=warnings)
-
-
-def link_warnings(ctx: Context, plan: Plan) -> list[str]:
-    """One line per Home-page / Project-URL of the release's metadata that does not answer."""
-    dist = plan.files[0].dist
-    metadata = ctx.inventory(dist).kept.get(dist.metadata_member)
-    return dead_links(release_links(metadata)) if metadata else []
 
 
 def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
              password: str | None) -> None:
     index_url, project = ctx.target.index_url or "", ctx.project_name or ""
-    release_notes = _refuse_what_cannot_follow(runner, ctx, flags)
+    release_notes = refuse_what_cannot_follow(runner, ctx, tag=flags.tag,
+                                              push=flags.push or flags.github_release,
+                                              github_release=flags.github_release)
     try:
         plan = make_plan(ctx, project_files(index_url, project, login=ctx.index_login))
     except IndexQueryError as e:
@@ -252,55 +199,8 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
         runner.show(output)
     runner.log(f"Smoke test passed: {plan.project} {plan.version} installs from the index "
                "and runs")
-    push = flags.push or flags.github_release  # the release needs the pushed tag
-    if flags.tag or push:  # pushing a tag implies making it
-        tagging.create_tag(ctx.git, plan.version)
-        outcome.tagged = True
-        runner.log(f"Tagged HEAD as v{plan.version}")
-    if not push:
-        return
-    sent = tagging.push_release(ctx.git, plan.version)
-    outcome.pushed = True
-    runner.log(f"Pushed {sent.what}" + (" (git push --atomic)" if sent.branch else
-                                        " (HEAD is detached at the tag: the tag alone)"))
-    if release_notes is not None:
-        forge, _ = forge_of(ctx.git, sent.remote)
-        runner.log(f"Creating the {forge.name} release v{plan.version}")
-        files = [f.dist.path for f in plan.files]
-        create_release(runner, forge, root=ctx.root, version=plan.version,
-                       notes=release_notes, files=files, environ=ctx.environ,
-                       by_hand=forge.command(plan.version, [ctx.shown(f) for f in files],
-                                             f"publish-checks notes {plan.version}"))
-        outcome.released = True
-
-
-def _refuse_what_cannot_follow(runner: Runner, ctx: Context, flags: Flags) -> str | None:
-    """Before anything is uploaded: refuse a --tag, --push or --github-release that could not
-    be done (no repository, a detached HEAD, no remote, no release notes); warn when the
-    forge's CLI is missing (the release goes out, that one step is left to do by hand).
-    Returns the release notes when a GitHub release is wanted."""
-    version = ctx.version or ""
-    problem = (tagging.push_problem(ctx.git, version) if flags.push or flags.github_release
-               else tagging.tag_problem(ctx.git) if flags.tag else None)
-    if problem is not None:
-        raise ReleaseError(f"{problem[0]}; nothing was uploaded", problem[1])
-    if not flags.github_release:
-        return None
-    try:
-        release_notes = notes(ctx, version)
-    except PublishChecksError as e:
-        raise ReleaseError(f"--github-release needs the release notes, but {e.message}; "
-                           "nothing was uploaded", e.hint) from None
-    push = tagging.planned_push(ctx.git, version)
-    forge, known = forge_of(ctx.git, push.remote if push else None)
-    if find_tool(forge, ctx.environ) is None:
-        runner.log(f"Warning: {forge.tool} (the {forge.name} CLI) is not on PATH: the upload "
-                   f"goes ahead, and the {forge.name} release is left to you (the closing "
-                   "lines give the command)")
-    elif not known:
-        runner.log(f"The push remote is not on github.com: {forge.tool} picks the repository "
-                   "of the release itself (GH_HOST, gh repo set-default)")
-    return release_notes
+    finish(runner, ctx, plan, outcome, tag=flags.tag, push=flags.push or flags.github_release,
+           release_notes=release_notes)
 
 
 def confirm(runner: Runner, ctx: Context, flags: Flags, plan: Plan) -> None:

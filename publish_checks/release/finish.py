@@ -1,0 +1,136 @@
+"""How a publish ends: what it must be able to do after the upload (checked before it), the
+tag, the push and the GitHub/GitLab release after the install proof, and the closing lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packaging.version import Version
+
+from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
+from publish_checks._text import TextError, read_text
+from publish_checks.checks.context import Context
+from publish_checks.checks.report import Report
+from publish_checks.project.changelog import find_changelog, find_section, has_content
+from publish_checks.release import tag as tagging
+from publish_checks.release.forge import create_release, find_tool, forge_of
+from publish_checks.release.links import dead_links, release_links
+from publish_checks.release.plan import Plan
+from publish_checks.release.runner import Runner
+from publish_checks.release.summary import next_steps
+
+
+@dataclass
+class Outcome:
+    """How far a publish got: what the closing lines and the step summary say."""
+
+    report: Report
+    plan: Plan | None = None
+    uploaded: tuple[str, ...] = ()
+    served: bool = False
+    tagged: bool = False
+    pushed: bool = False
+    released: bool = False  # the GitHub (GitLab) release was created
+
+
+def notes(ctx: Context, version: str | None) -> str:
+    """The changelog section of ``version`` (default: the version being released)."""
+    wanted = version or ctx.version
+    if wanted is None:
+        raise UsageError("no version to look up: the project's version is unknown",
+                         "name one: publish-checks notes 1.2.0")
+    try:
+        Version(wanted)
+    except ValueError:  # InvalidVersion, or a number past int's digit limit
+        raise UsageError(f"{wanted!r} is not a version", "e.g. publish-checks notes 1.2.0") \
+            from None
+    path = find_changelog(ctx.root, ctx.config.changelog)
+    if path is None:
+        raise ConfigError("no changelog found (CHANGELOG.md, CHANGES.rst, HISTORY, NEWS …)",
+                          "add one, or set changelog = \"…\" in [tool.publish-checks]")
+    try:
+        text = read_text(path)
+    except TextError as e:
+        raise ConfigError(f"the changelog {ctx.shown(path)} {e.problem}",
+                          "make it a UTF-8 text file") from None
+    section, lines = find_section(text, wanted, ctx.project_name)
+    if section is None or not has_content(section.body(lines)):
+        what = "no section" if section is None else "an empty section"
+        raise ReleaseError(f"{ctx.shown(path)} has {what} for {wanted}",
+                           "write what changed under a heading for that version")
+    return "\n".join(section.body(lines)).strip("\n") + "\n"
+
+
+def refuse_what_cannot_follow(runner: Runner, ctx: Context, *, tag: bool, push: bool,
+                              github_release: bool) -> str | None:
+    """Before anything is uploaded: refuse a --tag, --push or --github-release that could not
+    be done (no repository, a detached HEAD, no remote, no release notes); warn when the
+    forge's CLI is missing (the release goes out, that one step is left to do by hand).
+    Returns the release notes when a GitHub release is wanted."""
+    version = ctx.version or ""
+    problem = (tagging.push_problem(ctx.git, version) if push
+               else tagging.tag_problem(ctx.git) if tag else None)
+    if problem is not None:
+        raise ReleaseError(f"{problem[0]}; nothing was uploaded", problem[1])
+    if not github_release:
+        return None
+    try:
+        release_notes = notes(ctx, version)
+    except PublishChecksError as e:
+        raise ReleaseError(f"--github-release needs the release notes, but {e.message}; "
+                           "nothing was uploaded", e.hint) from None
+    planned = tagging.planned_push(ctx.git, version)
+    forge, known = forge_of(ctx.git, planned.remote if planned else None)
+    if find_tool(forge, ctx.environ) is None:
+        runner.log(f"Warning: {forge.tool} (the {forge.name} CLI) is not on PATH: the upload "
+                   f"goes ahead, and the {forge.name} release is left to you (the closing "
+                   "lines give the command)")
+    elif not known:
+        runner.log(f"The push remote is not on github.com: {forge.tool} picks the repository "
+                   "of the release itself (GH_HOST, gh repo set-default)")
+    return release_notes
+
+
+def finish(runner: Runner, ctx: Context, plan: Plan, outcome: Outcome, *, tag: bool,
+           push: bool, release_notes: str | None) -> None:
+    """After the install proof: the annotated tag, the atomic push of the branch and the
+    tag, then the GitHub (GitLab) release when its notes were gathered before the upload."""
+    if tag or push:  # pushing a tag implies making it
+        tagging.create_tag(ctx.git, plan.version)
+        outcome.tagged = True
+        runner.log(f"Tagged HEAD as v{plan.version}")
+    if not push:
+        return
+    sent = tagging.push_release(ctx.git, plan.version)
+    outcome.pushed = True
+    runner.log(f"Pushed {sent.what}" + (" (git push --atomic)" if sent.branch else
+                                        " (HEAD is detached at the tag: the tag alone)"))
+    if release_notes is not None:
+        forge, _ = forge_of(ctx.git, sent.remote)
+        runner.log(f"Creating the {forge.name} release v{plan.version}")
+        files = [f.dist.path for f in plan.files]
+        create_release(runner, forge, root=ctx.root, version=plan.version,
+                       notes=release_notes, files=files, environ=ctx.environ,
+                       by_hand=forge.command(plan.version, [ctx.shown(f) for f in files],
+                                             f"publish-checks notes {plan.version}"))
+        outcome.released = True
+
+
+def closing_lines(ctx: Context, plan: Plan, outcome: Outcome, github_release: bool) -> str:
+    """What went out, the links of its metadata that do not answer (not for a rehearsal's
+    throwaway index), and what is left to do."""
+    warnings = [] if ctx.target.is_local else link_warnings(ctx, plan)
+    return next_steps(ctx, plan, tagged=outcome.tagged, pushed=outcome.pushed,
+                      released=outcome.released, release_wanted=github_release,
+                      warnings=warnings)
+
+
+def link_warnings(ctx: Context, plan: Plan) -> list[str]:
+    """One line per Home-page / Project-URL of the release's metadata that does not answer."""
+    dist = plan.files[0].dist
+    metadata = ctx.inventory(dist).kept.get(dist.metadata_member)
+    return dead_links(release_links(metadata)) if metadata else []
+
+
+__all__ = ["Outcome", "closing_lines", "finish", "link_warnings", "notes",
+           "refuse_what_cannot_follow"]
