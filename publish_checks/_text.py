@@ -156,9 +156,12 @@ class Steps:
     #: (step, session name) for the sessions a noxfile registered under other names
     #: (``publish_checks.nox.register({"publish": "release"})``).
     renamed: tuple[tuple[str, str], ...] = ()
+    #: The steps a noxfile registered no session for (``register(["verify", "build"])``):
+    #: their hints name the ``publish-checks`` command, never a session nox cannot find.
+    missing: tuple[str, ...] = ()
 
     def __call__(self, step: str, *args: str) -> str:
-        if self.nox:
+        if self.nox and step not in self.missing:
             return f"nox -s {self.session(step)}" + (f" -- {' '.join(args)}" if args else "")
         return " ".join(["publish-checks", step, *args])
 
@@ -167,7 +170,10 @@ class Steps:
         return self("build")
 
     def session(self, step: str) -> str:
-        """The name of the nox session that runs ``step``."""
+        """The name of the nox session that runs ``step`` (``publish-checks STEP`` when the
+        noxfile has none)."""
+        if step in self.missing:
+            return f"publish-checks {step}"
         return dict(self.renamed).get(step, step)
 
 

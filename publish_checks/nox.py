@@ -59,7 +59,8 @@ def register(names: Sequence[str] | Mapping[str, str] | None = None) -> None:
     _registered.clear()
     global _gates
     _gates = _session_gates() if "build" in chosen else ()
-    steps = Steps(nox=True, renamed=tuple((s, n) for s, n in chosen.items() if s != n))
+    steps = Steps(nox=True, renamed=tuple((s, n) for s, n in chosen.items() if s != n),
+                  missing=tuple(s for s in SESSIONS if s not in chosen))
     for step, name in chosen.items():
         nox.session(name=name, venv_backend="uv|virtualenv", reuse_venv=True, tags=["release"],
                     default=False, requires=list(_gates) if step == "build" else None,

@@ -195,6 +195,17 @@ MALFORMED = {
         'statement (must be exactly one)")'),
     "no-digest": (broken({**statement(WHEEL, "0" * 64), "subject": [{"name": WHEEL}]}),
                   "the statement's subject has no sha256 digest"),
+    "digest-algorithm": (broken({**statement(WHEEL, "0" * 64), "subject": [
+        {"name": WHEEL, "digest": {"sha256": "0" * 64, "md5": "0" * 32}}]}),
+        "the statement's subject digest \"md5\" is not one of sha256, sha384, sha512, "
+        "sha3_256, sha3_384, sha3_512 with a text value (PyPI: \"Verification failed: "
+        "invalid statement: …\")"),
+    "predicate": (broken({**statement(WHEEL, "0" * 64), "predicate": "signed"}),
+                  "the statement's predicate is a JSON string, not an object (PyPI: "
+                  "\"Verification failed: invalid statement: …\")"),
+    "log-entry": (with_field(verification_material__transparency_entries=[1]),
+                  "a verification_material.transparency_entries item is a JSON number, not an "
+                  "object"),
 }
 
 
@@ -220,8 +231,37 @@ def test_an_unknown_predicate_type_fails_with_pypis_words(project: SampleProject
     finding = check(project)
     assert finding.status is Status.FAIL
     assert finding.summary == (f"{WHEEL}.publish.attestation: its predicateType is "
-                               "https://example.com/custom/v1 (PyPI: \"Attestation with "
-                               "unsupported predicate type: https://example.com/custom/v1\")")
+                               "https://example.com/custom/v1 (PyPI: \"Verification failed: "
+                               "unknown attestation type: https://example.com/custom/v1\")")
+
+
+def test_a_subject_that_is_no_dist_filename_fails_with_pypis_words(
+        project: SampleProject) -> None:
+    """A subject named like no wheel or sdist is refused in pypi-attestations' words."""
+    sdist, wheel = released(project)
+    write_attestation(sdist)
+    write_attestation(wheel, name="demo_pkg-1.2.0.txt")
+    finding = check(project)
+    assert finding.status is Status.FAIL
+    assert finding.summary == (f"{WHEEL}.publish.attestation: it names 'demo_pkg-1.2.0.txt', "
+                               "which is no wheel or sdist filename (PyPI: \"Verification "
+                               "failed: invalid subject: unknown distribution format: "
+                               "demo_pkg-1.2.0.txt\")")
+
+
+def test_a_sha256_in_capitals_fails_and_says_so(project: SampleProject) -> None:
+    """PyPI compares the digest as written: the file's sha256 in capitals is refused, and the
+    summary says that capitals are the difference."""
+    sdist, wheel = released(project)
+    write_attestation(sdist)
+    write_attestation(wheel, sha256=sha256(wheel).upper())
+    finding = check(project)
+    assert finding.status is Status.FAIL
+    assert finding.summary == (
+        f"{WHEEL}.publish.attestation: it names sha256 {sha256(wheel)[:16].upper()}…, but "
+        f"{WHEEL} has sha256 {sha256(wheel)[:16]}… (in capitals: PyPI compares lowercase hex "
+        "as written) (PyPI: \"Verification failed: subject does not match distribution "
+        "digest\")")
 
 
 def test_a_statement_naming_another_file_fails(project: SampleProject) -> None:
@@ -260,16 +300,18 @@ def test_a_file_changed_after_signing_fails_on_its_sha256(project: SampleProject
         "distribution digest\")")
 
 
-def test_an_attestation_of_no_dist_in_dist_fails(project: SampleProject) -> None:
-    """An attestation whose dist is not in dist/ would go with no file."""
+def test_an_attestation_of_no_dist_in_dist_warns(project: SampleProject) -> None:
+    """An attestation whose dist is not in dist/ goes with no file: twine drops it, so it is
+    a warning here (dists-stale fails on the stray file) and not a refusal."""
     attest_all(*released(project))
     orphan = project.root / "dist" / "demo_pkg-1.1.0.tar.gz.publish.attestation"
     orphan.write_text("{}")
     finding = check(project)
-    assert finding.status is Status.FAIL
+    assert finding.status is Status.WARN
     assert finding.summary == ("demo_pkg-1.1.0.tar.gz.publish.attestation names no dist in "
-                               "dist/: twine would upload it with no file")
+                               "dist/: it goes with no file and is not uploaded")
     assert finding.hint == "delete it: rm dist/demo_pkg-1.1.0.tar.gz.publish.attestation"
+    assert str(orphan) not in twine_argv(make_plan(project.context("testpypi"), {}))
 
 
 def test_attestations_that_leave_a_file_out_fail_naming_it(project: SampleProject) -> None:
@@ -395,6 +437,10 @@ mode = (here / "mode").read_text().strip() if (here / "mode").exists() else "sig
 if mode == "fail":
     print("Failed to detect identity: GitHub: missing or insufficient OIDC token permissions")
     sys.exit(1)
+if mode == "leak":  # a signer that prints the job's identity tokens as it fails
+    print("Failed to sign:", *(os.environ.get(name, "") for name in (
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SIGSTORE_ID_TOKEN", "TESTPYPI_ID_TOKEN")))
+    sys.exit(1)
 if sys.argv[1:2] != ["sign"]:
     sys.exit(2)
 for name in sys.argv[2:]:
@@ -501,6 +547,30 @@ def test_a_failing_signer_stops_the_publish_before_the_upload(
         "uploaded")
     assert "'permissions: id-token: write'" in raised.value.hint
     assert raised.value.hint.endswith("--no-attestations")
+
+
+@pytest.mark.parametrize("env", [
+    {},  # GitHub Actions: the request token
+    {"GITHUB_ACTIONS": "", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "", "GITLAB_CI": "true",
+     "TESTPYPI_ID_TOKEN": "eyJwdWJsaXNo.eyJhdWQiOiJ0ZXN0cHlwaSJ9.c2ln",
+     "SIGSTORE_ID_TOKEN": "eyJzaWduaW5n.eyJhdWQiOiJzaWdzdG9yZSJ9.c2ln"},
+], ids=["github", "gitlab"])
+def test_the_jobs_identity_tokens_never_show_in_the_signers_output(
+        project: SampleProject, tmp_path: Path, env: dict[str, str]) -> None:
+    """Should the signer print the job's identity tokens, neither the log nor the error
+    shows them; the rest of its line does."""
+    released(project)
+    ctx = ci_context(project, **env)
+    provider = signing(ctx).provider
+    assert provider == ("GitLab CI" if env else "GitHub Actions")
+    runner = SignerRunner(ctx.environ, tmp_path / "signer")
+    (runner.bindir / "mode").write_text("leak")
+    with pytest.raises(ReleaseError) as raised:
+        sign(runner, ctx, make_plan(ctx, {}), provider)
+    shown = raised.value.message + str(runner.out.getvalue()) + str(runner.err.getvalue())
+    assert "Failed to sign:" in raised.value.message
+    for secret in ("request-token", *(v for k, v in env.items() if k.endswith("_ID_TOKEN"))):
+        assert secret not in shown
 
 
 def test_a_signer_that_names_the_wrong_digest_stops_the_publish(

@@ -17,6 +17,7 @@ from packaging.version import Version
 
 from publish_checks import Status
 from publish_checks._errors import PublishChecksError, ReleaseError, UsageError
+from publish_checks._text import CLI_STEPS, NOX_STEPS
 from publish_checks.frontend import cli as _cli
 from publish_checks.frontend import sessions as _sessions
 from publish_checks.release.bump import bump, next_version
@@ -171,6 +172,24 @@ def test_next_version_refuses(current: str, target: str | None, pre: str | None,
         next_version(Version(current), target, pre)
     assert message in caught.value.message
     assert caught.value.hint
+
+
+@pytest.mark.parametrize(("current", "target", "pre", "nox", "cli"), [
+    ("1.2.4.dev0", "post", None, "release 1.2.4 first: nox -s bump -- patch",
+     "release 1.2.4 first: publish-checks bump patch"),
+    ("1.2.3", None, "rc", "name the part too, e.g. nox -s bump -- minor --pre rc",
+     "name the part too, e.g. publish-checks bump minor --pre rc"),
+    ("1.2.3", "1.3.0+local", None, "nox -s bump -- 1.3.0", "publish-checks bump 1.3.0"),
+    ("1.2.3", "dev", "rc", "nox -s bump -- dev, or nox -s bump -- patch --pre rc",
+     "publish-checks bump dev, or publish-checks bump patch --pre rc"),
+], ids=["post-of-dev", "pre-of-final", "local", "dev-and-pre"])
+def test_a_refusals_hint_is_the_command_to_type(current: str, target: str | None,
+                                                pre: str | None, nox: str, cli: str) -> None:
+    """The fix of a refused bump is a command the user can type, in the front end in use."""
+    for steps, hint in ((NOX_STEPS, nox), (CLI_STEPS, cli)):
+        with pytest.raises(UsageError) as caught:
+            next_version(Version(current), target, pre, steps)
+        assert caught.value.hint == hint
 
 
 def test_unknown_word_suggests_the_part(tmp_path: Path) -> None:

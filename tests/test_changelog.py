@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from publish_checks import Status
+from publish_checks._errors import ReleaseError
 from publish_checks.project.changelog import find_changelog, find_section, has_content, sections
 from publish_checks.release.pipeline import notes
 from tests.builders import SampleProject
@@ -182,7 +183,9 @@ def test_missing_section_with_unreleased_entries_fails_with_rename_hint(
     assert result.status is Status.FAIL
     assert "Unreleased section has entries" in result.summary
     assert "rename '## [Unreleased]' to '## [1.2.0] - " in result.hint
-    assert "nox -s bump" in result.hint
+    assert result.hint.endswith("or put the previous version back and run nox -s bump -- "
+                                "patch (or minor, major): it sets the version and dates the "
+                                "section")
 
 
 def test_missing_section_suggests_a_heading_in_the_files_style(project: SampleProject) -> None:
@@ -192,6 +195,46 @@ def test_missing_section_suggests_a_heading_in_the_files_style(project: SamplePr
     assert result.status is Status.FAIL
     assert result.summary == "CHANGES.rst has no section for 1.2.0"
     assert result.hint.startswith("add a section headed '1.2.0 (")
+
+
+DEV_CHANGELOG = "# Changelog\n\n## [Unreleased]\n{entries}\n## [1.2.0] - 2026-01-01\n\n" + OLDER
+
+
+@pytest.mark.parametrize(("entries", "status", "summary"), [
+    ("\n### Added\n\n- Work in progress.\n", Status.PASS,
+     "CHANGELOG.md lists the changes of development version 1.2.1.dev0 under Unreleased "
+     "(line 3)"),
+    ("", Status.WARN,
+     "CHANGELOG.md has nothing for development version 1.2.1.dev0: its Unreleased section "
+     "is empty"),
+], ids=["entries", "empty"])
+def test_a_development_versions_changes_are_under_unreleased(
+        tmp_path: Path, entries: str, status: Status, summary: str) -> None:
+    """After bump dev (1.2.0 → 1.2.1.dev0, nothing dated) the Unreleased section is the dev
+    version's: its entries pass, and an empty one warns instead of asking for a dated
+    section of a version that is no release; the notes are that section."""
+    dev = SampleProject.create(tmp_path / "dev", version="1.2.1.dev0")
+    dev.write("CHANGELOG.md", DEV_CHANGELOG.format(entries=entries))
+    dev.commit("development version")
+    result = dev.verify().get("changelog-entry")
+    assert (result.status, result.summary) == (status, summary)
+    if entries:
+        assert notes(dev.context(), None) == "### Added\n\n- Work in progress.\n"
+    else:
+        with pytest.raises(ReleaseError, match=r"lists nothing under Unreleased for "
+                           r"development version 1\.2\.1\.dev0"):
+            notes(dev.context(), None)
+
+
+def test_a_final_version_is_not_satisfied_by_unreleased(project: SampleProject) -> None:
+    """The twin: for the final 1.2.0, entries under Unreleased are no section of it."""
+    with_changelog(project, "CHANGELOG.md", DEV_CHANGELOG.replace("## [1.2.0] - 2026-01-01",
+                                                                  "## [1.1.0] - 2025-01-01")
+                   .format(entries="\n- Work in progress.\n"))
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert result.summary == ("CHANGELOG.md has no section for 1.2.0; its Unreleased section "
+                              "has entries")
 
 
 def test_prerelease_heading_is_not_the_release(project: SampleProject) -> None:

@@ -129,7 +129,7 @@ def test_force_color_paints_and_no_color_wins(capsys: pytest.CaptureFixture[str]
      "did you mean 'git-tag'?"),
     (["verify", "--skip"], "error: argument --skip: expected one argument", "--help"),
     (["frobnicate"], "error: argument COMMAND: invalid choice: 'frobnicate'", "--help"),
-    (["verify", "--project", "does/not/exist"], "does not exist", "--project DIR"),
+    (["verify", "--project", "does/not/exist"], "does not exist", "pass --project the folder"),
     (["verify", "--repository", "prod"], "error: unknown repository 'prod'", "declare it"),
 ], ids=["unknown-flag", "unknown-skip", "skip-without-id", "unknown-command",
         "missing-project", "unknown-repository"])
@@ -318,6 +318,27 @@ def test_every_command_outside_a_project_is_a_usage_error(
     assert err == (f"error: no pyproject.toml or setup.py in {tmp_path.resolve()}\n"
                    "  fix: run it in the project's folder, or pass --project DIR\n")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("given", ["missing", "file", "empty"])
+def test_a_project_option_naming_no_project_says_to_correct_it(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        given: str) -> None:
+    """--project naming no folder, a file or a folder without a project: exit 2, and the fix
+    is the --project the user gave, not a --project to add."""
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / given
+    if given == "file":
+        target.write_text("", "utf-8")
+    elif given == "empty":
+        target.mkdir()
+    code, out, err = run(capsys, "build", "--project", str(target))
+    problem = {"missing": f"project directory {target} does not exist",
+               "file": f"project directory {target} is not a directory",
+               "empty": f"no pyproject.toml or setup.py in {target}"}[given]
+    assert (code, out) == (2, "")
+    assert err == (f"error: {problem}\n  fix: pass --project the folder that holds the "
+                   "project's pyproject.toml or setup.py\n")
 
 
 def test_a_setup_py_alone_is_a_project(capsys: pytest.CaptureFixture[str],

@@ -212,7 +212,8 @@ def test_project_that_is_not_a_directory_is_a_usage_error(tmp_path: Path, make: 
     assert raised.value.exit_code == 2
     what = "is not a directory" if make == "file" else "does not exist"
     assert raised.value.message == f"project directory {path} {what}"
-    assert "--project DIR" in raised.value.hint
+    assert raised.value.hint == ("pass --project the folder that holds the project's "
+                                 "pyproject.toml or setup.py")
 
 
 def test_smoke_test_takes_one_command_or_a_list_of_commands(tmp_path: Path) -> None:

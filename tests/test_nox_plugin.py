@@ -248,11 +248,46 @@ def test_the_note_and_the_hints_use_the_noxfile_s_names() -> None:
         "--tag applies to release; package ignores it")
 
 
+def test_hints_name_the_command_for_a_step_the_noxfile_has_no_session_for() -> None:
+    """After register({"publish": "release"}) there is no build or rehearse session: hints
+    name `publish-checks build`, never `nox -s build`, which nox cannot find."""
+    steps = Steps(nox=True, renamed=(("publish", "release"),),
+                  missing=("verify", "build", "rehearse", "bump"))
+    assert steps.build == "publish-checks build"
+    assert steps("bump", "patch") == "publish-checks bump patch"
+    assert steps("publish", "--yes") == "nox -s release -- --yes"
+    assert ignored_note("publish", "release", ["--install"], steps) == (
+        "--install applies to publish-checks verify; release ignores it")
+
+
+def test_a_session_registered_alone_gives_hints_for_the_steps_it_lacks(
+        demo: SampleProject, tmp_path: Path) -> None:
+    """`nox -s release` of a noxfile that registered publish alone: the hint of a refusal
+    names `publish-checks rehearse`, the command that exists."""
+    demo.write("noxfile.py", NOXFILE + "publish_checks.nox.register({'publish': 'release'})\n")
+    demo.commit("publish alone")
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "release", "--", "--repository", "local")
+    assert run.code == 1
+    assert ("usage error: --repository local is the embedded index of a rehearsal, which "
+            "exists only while it runs — use publish-checks rehearse.") in run.output, run.output
+
+
 def test_an_ignored_option_is_logged_by_the_session(demo: SampleProject, tmp_path: Path) -> None:
     """`nox -s verify -- --tag` says verify ignores --tag, then verifies."""
     run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offline", "--tag")
     assert "nox > --tag applies to publish; verify ignores it\n" in run.output
     assert "✓ version-file" in run.output
+
+
+def test_build_ignores_repository_as_it_says(demo: SampleProject, tmp_path: Path) -> None:
+    """`nox -s build -- --repository URL` says build ignores it, and does: its dist checks
+    are for the configured index (pypi), as `publish-checks build`'s are."""
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "build", "--", "--repository",
+                  "https://pkgs.example.org/")
+    assert run.code == 0, run.output
+    assert "nox > --repository applies to verify and publish; build ignores it\n" in run.output
+    assert "publish-checks build: dist checks · demo-pkg 1.2.0 → pypi\n" in run.output
+    assert "pkgs.example.org" not in run.output.split("build ignores it")[1]
 
 
 @pytest.mark.parametrize("where", ["empty", "missing"])
@@ -265,8 +300,9 @@ def test_a_session_outside_a_project_is_a_usage_error(tmp_path: Path, where: str
     args = ["--project", str(tmp_path / "nowhere")] if where == "missing" else []
     run = run_nox(root, tmp_path / "envs", "-s", "build", "--", *args)
     assert run.code == 1
-    problem = (f"project directory {tmp_path / 'nowhere'} does not exist" if args
-               else f"no pyproject.toml or setup.py in {root}")
-    assert (f"Session build aborted: usage error: {problem} — run it in the project's folder, "
-            "or pass --project DIR.") in run.output, run.output
+    problem = (f"project directory {tmp_path / 'nowhere'} does not exist — pass --project "
+               "the folder that holds the project's pyproject.toml or setup.py" if args
+               else f"no pyproject.toml or setup.py in {root} — run it in the project's "
+               "folder, or pass --project DIR")
+    assert f"Session build aborted: usage error: {problem}." in run.output, run.output
     assert not (root / "dist").exists()

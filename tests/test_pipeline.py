@@ -137,6 +137,8 @@ class FakeRunner:
             return Completed(0, "Successfully built\n")
         if kind == "smoke":
             return self._smoke(Path(args[-2]), Path(args[-1]), timeout)
+        if args[1:3] == ("release", "view"):  # gh's answer for a release not made yet
+            return Completed(1, "release not found\n")
         return self.smoke_result
 
     def _smoke(self, plan: Path, report: Path, timeout: float) -> Completed:
@@ -747,7 +749,8 @@ def test_on_a_tag_checkout_push_sends_the_tag_alone_and_the_github_release_follo
     assert refs["refs/tags/v1.2.0"] == project.git("rev-parse", "v1.2.0")
     assert refs["refs/heads/main"] != project.git("rev-parse", "HEAD"), "no branch was pushed"
     assert "Pushed v1.2.0 to origin (HEAD is detached at the tag: the tag alone)" in runner.logs
-    assert [c.argv[1:4] for c in runner.of_kind("command")] == [("release", "create", "v1.2.0")]
+    assert [c.argv[1:4] for c in runner.of_kind("command")] == [("release", "view", "v1.2.0"),
+                                                                ("release", "create", "v1.2.0")]
 
 
 def test_push_without_a_remote_is_refused_before_the_upload(
@@ -781,7 +784,9 @@ def test_a_rejected_push_sends_nothing_and_gives_the_command(
     assert raised.value.message.startswith(f"{PUSH_BY_HAND} failed: ")
     assert "rejected" in raised.value.message
     assert raised.value.hint == ("origin has commits you lack: merge them (git pull --no-rebase "
-                                 f"keeps the released commit), then {PUSH_BY_HAND}")
+                                 f"keeps the released commit), then {PUSH_BY_HAND}; do what else "
+                                 "the next steps above list by hand too (publish run again "
+                                 "would rebuild from the merge, and stop)")
     assert remote_refs(remote)["refs/heads/main"] == theirs
     assert "refs/tags/v1.2.0" not in remote_refs(remote)
     assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, PUSH_BY_HAND,
@@ -818,7 +823,8 @@ def test_github_release_creates_the_release_after_the_push(
     outcome = publish(runner, ctx, Flags(yes=True, github_release=True))
     assert outcome.pushed and outcome.released
     assert "refs/tags/v1.2.0" in remote_refs(remote)
-    (call,) = [c for c in runner.of_kind("command") if c.argv[0] == str(gh)]
+    (view, call) = [c for c in runner.of_kind("command") if c.argv[0] == str(gh)]
+    assert view.argv == (str(gh), "release", "view", "v1.2.0")
     notes_file = call.argv[8]
     assert call.argv == (str(gh), "release", "create", "v1.2.0", "--verify-tag", "--title",
                          "1.2.0", "--notes-file", notes_file, str(wheel), str(sdist))

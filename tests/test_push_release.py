@@ -8,6 +8,7 @@ it was given the token.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.project.git import Git
-from publish_checks.release.forge import GITHUB, forge_of, remote_location
+from publish_checks.release.forge import GITHUB, create_release, forge_of, remote_location
 from publish_checks.release.links import answer, dead_links, release_links
 from publish_checks.release.plan import make_plan
 from publish_checks.release.rehearse import LocalIndex, free_port, local_index
@@ -57,7 +59,9 @@ with open(args[args.index("--notes-file") + 1], encoding="utf-8") as notes:
     text = notes.read()
 with open({record!r}, "w", encoding="utf-8") as record:
     json.dump({{"argv": args, "notes": text, "cwd": os.getcwd(),
-               "token": os.environ.get("GH_TOKEN") == {token!r}}}, record)
+               "token": os.environ.get("GH_TOKEN") == {token!r},
+               "upload_secrets": [name for name in ("PYPI_API_KEY", "TWINE_PASSWORD")
+                                  if name in os.environ]}}, record)
 # A careless CLI that echoes its token: the release runner must redact it.
 print("https://github.com/example/demo-pkg/releases/tag/v1.2.0", os.environ.get("GH_TOKEN"))
 """
@@ -125,6 +129,36 @@ def test_a_pre_release_is_marked_as_one_on_github() -> None:
     assert "--prerelease" not in GITHUB.argv("1.2.0", "N", [])
 
 
+GH_WITH_RELEASES = """\
+#!{python}
+import sys
+with open({calls!r}, "a", encoding="utf-8") as calls:
+    calls.write(" ".join(sys.argv[1:3]) + "\\n")
+# view: 0 for a release that exists (here v1.2.0), 1 (gh's "release not found") otherwise
+sys.exit(1 if sys.argv[1:3] == ["release", "view"] and sys.argv[3] != "v1.2.0" else 0)
+"""
+
+
+@pytest.mark.parametrize(("version", "calls", "created"), [
+    ("1.2.0", ["release view"], False),
+    ("1.3.0", ["release view", "release create"], True),
+], ids=["exists", "new"])
+def test_a_release_that_exists_already_is_left_as_it_is(
+        tmp_path: Path, version: str, calls: list[str], created: bool) -> None:
+    """A publish run again after it finished finds its GitHub release and creates none (gh
+    would fail: already exists); a new version's release is created."""
+    record = tmp_path / "calls.txt"
+    gh = tmp_path / "bin" / "gh"
+    gh.parent.mkdir()
+    gh.write_text(GH_WITH_RELEASES.format(python=sys.executable, calls=str(record)), "utf-8")
+    gh.chmod(0o755)
+    env = {"PATH": str(gh.parent)}
+    runner = StandaloneRunner(env, out=io.StringIO(), err=io.StringIO())
+    assert create_release(runner, GITHUB, root=tmp_path, version=version, notes="- x\n",
+                          files=[], environ=env, by_hand="gh release create …") is created
+    assert record.read_text("utf-8").splitlines() == calls
+
+
 # The install command of the closing lines.
 
 
@@ -180,6 +214,19 @@ def test_a_closed_port_and_a_silent_server_did_not_answer() -> None:
     assert lines[1] == f"Project-URL 'Slow' {base}/silent did not answer: timeout"
 
 
+def test_a_url_urllib_cannot_split_is_a_warning_not_a_crash() -> None:
+    """A Project-URL PyPI takes but urllib cannot split (an unclosed IPv6 host) is a link
+    that did not answer, beside a well-formed one that did."""
+    text = metadata_text(extra="Project-URL: Broken, http://[::1\n"
+                               "Project-URL: Home, {base}/ok\n")
+    with link_server() as base:
+        links = release_links(text.replace("{base}", base).encode())
+        assert links == [("Project-URL 'Broken'", "http://[::1"),
+                         ("Project-URL 'Home'", f"{base}/ok")]
+        assert dead_links(links) == [
+            "Project-URL 'Broken' http://[::1 did not answer: Invalid IPv6 URL"]
+
+
 def test_the_whole_link_check_is_bounded() -> None:
     """Links still unanswered when the budget runs out are reported, without waiting."""
     with link_server() as base:
@@ -221,7 +268,8 @@ def test_build_publish_tag_push_and_github_release(project: SampleProject, tmp_p
                                                    envdir: Path, index: LocalIndex) -> None:
     """nox -s build publish -- --yes --tag --push --github-release: the release commit and
     the annotated tag reach the remote together, gh release create v1.2.0 gets exactly the
-    1.2.0 changelog section and the two dists (and the token only in its environment), and
+    1.2.0 changelog section and the two dists (and its token only in its environment, the
+    upload's not at all), and
     the closing lines give the install command, what was done, and a warning for the
     Project-URL that answers 404."""
     remote = cloned_with_upstream(project, tmp_path)
@@ -249,6 +297,7 @@ def test_build_publish_tag_push_and_github_release(project: SampleProject, tmp_p
                             str(dist / SDIST)]
     assert call["notes"] == NOTES
     assert call["token"] is True and Path(call["cwd"]) == project.root
+    assert call["upload_secrets"] == [], "gh needs its own token, never the upload's"
     out = run.output
     assert (out.index("Smoke test passed") < out.index("Pushed main and v1.2.0 to origin")
             < out.index("Creating the GitHub release v1.2.0"))

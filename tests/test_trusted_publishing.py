@@ -49,7 +49,9 @@ def test_pull_request_target_runs_fail_naming_the_event(project: SampleProject,
     assert result.status is Status.FAIL
     assert result.summary == (f"this GitHub Actions run was triggered by pull_request_target: "
                               f"{host} refuses trusted publishing from pull_request_target "
-                              "runs (since March 2026), so no token can be minted")
+                              "runs (since March 2026), so no token can be minted (PyPI: "
+                              "\"Publishing from a workflow invoked via 'pull_request_target' "
+                              "is not supported.\")")
     assert result.hint == ("publish from a workflow run on push (of a tag), release or "
                            "workflow_dispatch, never on pull_request_target")
 
@@ -131,6 +133,42 @@ def test_invalid_publisher_on_testpypi_points_at_testpypi(project: SampleProject
     _, fix = explain_upload_failure(INVALID_PUBLISHER, project.context("testpypi", env=OIDC))
     assert fix.startswith("register this publisher at "
                           "https://test.pypi.org/manage/project/demo-pkg/settings/publishing/")
+
+
+def test_a_refused_trigger_is_not_taken_for_a_missing_registration(
+        project: SampleProject) -> None:
+    """PyPI's invalid-publisher answer for a pull_request_target run names the trigger to
+    change, never a registration (none would help)."""
+    output = ("TrustedPublishingFailure: The token request failed; the index server gave the "
+              "following reasons:\n\n* `invalid-publisher`: valid token, but no corresponding "
+              "publisher (Publishing from a workflow invoked via 'pull_request_target' is not "
+              "supported.)\n")
+    what, fix = explain_upload_failure(output, project.context("pypi", env=OIDC))
+    assert what == ("pypi.org refuses trusted publishing from pull_request_target runs "
+                    "(\"invalid-publisher: valid token, but no corresponding publisher "
+                    "(Publishing from a workflow invoked via 'pull_request_target' is not "
+                    "supported.)\")")
+    assert fix == ("publish from a workflow run on push (of a tag), release or "
+                   "workflow_dispatch, never on pull_request_target")
+    # Its twin: invalid-publisher for any other reason is the registration to make.
+    assert explain_upload_failure(INVALID_PUBLISHER, project.context("pypi", env=OIDC))[
+        1].startswith("register this publisher at ")
+
+
+def test_github_oidc_variables_without_github_actions_are_no_identity(
+        project: SampleProject) -> None:
+    """`id` looks for GitHub's OIDC request variables only where GITHUB_ACTIONS is set:
+    without it they are no trusted-publishing source and nothing is signed (pypi-attestations
+    would fall back to a browser login)."""
+    bare = {k: v for k, v in OIDC.items() if k != "GITHUB_ACTIONS"}
+    result = project.verify(env=bare).get("credentials-source")
+    assert result.status is Status.FAIL
+    assert result.summary.startswith("no token: PYPI_API_KEY is not set")
+    decided = plan_signing(bare, "pypi.org", token=False, enabled=True)
+    assert (decided.provider, decided.reason) == (None, "this is no trusted-publishing CI job "
+                                                        "(GitHub Actions, GitLab CI, Google "
+                                                        "Cloud)")
+    assert plan_signing(OIDC, "pypi.org", token=False, enabled=True).provider == "GitHub Actions"
 
 
 def test_other_failures_are_not_taken_for_invalid_publisher(project: SampleProject) -> None:

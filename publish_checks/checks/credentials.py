@@ -16,6 +16,8 @@ from publish_checks.project.trusted import (
     gitlab_id_token_variable,
     publisher_identity,
     refused_event,
+    refused_event_fix,
+    refused_event_words,
     trusted_publishing_provider,
 )
 
@@ -68,9 +70,8 @@ def _trusted_publishing(ctx: Context, provider: str, host: str) -> Finding:
     if provider == GITHUB and (event := refused_event(ctx.environ)):
         return failed(f"this GitHub Actions run was triggered by {event}: {host} refuses "
                       f"trusted publishing from {event} runs (since March 2026), so no "
-                      "token can be minted",
-                      "publish from a workflow run on push (of a tag), release or "
-                      f"workflow_dispatch, never on {event}")
+                      f"token can be minted (PyPI: \"{refused_event_words(event)}\")",
+                      refused_event_fix(event))
     return passed(f"no token: {provider} trusted publishing will mint one at upload time; "
                   f"{host} must know this publisher: "
                   f"{publisher_identity(ctx.environ, provider)}")

@@ -14,6 +14,7 @@ from publish_checks.checks.report import (
     skipped,
     warned,
 )
+from publish_checks.checks.version import untagged
 from publish_checks.dists import (
     archive_rules,
     attestations,
@@ -124,12 +125,16 @@ def dists_metadata(ctx: Context) -> Finding:
         for refusal in pypi.refusals(dist, upload, ctx.project_name or dist.name,
                                      ctx.version or dist.version):
             refused.setdefault(refusal, []).append(dist.filename)
+    no_release = untagged(ctx)  # a version from git tags: the fix is a tag, not an edit
     for refusal, files in refused.items():
         named = len(files) == 1 and files[0] in refusal.message
+        hint = refusal.hint.replace(pypi.BUILD, ctx.steps.build)
+        if refusal.hint == pypi.PUBLIC_VERSION and no_release is not None:
+            hint = f"{no_release[0]}; {no_release[1]}"
         # Metadata and names come from anyone: control characters are shown escaped.
         problems.add(printable(refusal.message if named
                                else f"{', '.join(files)}: {refusal.message}"),
-                     printable(refusal.hint.replace(pypi.BUILD, ctx.steps.build)))
+                     printable(hint))
     pending = [rst for dist, upload in uploads if upload is not None
                and (rst := readme.description_problems(dist, upload.raw, upload.metadata,
                                                        problems, ctx.steps.build))]
@@ -209,9 +214,9 @@ def dists_attestations(ctx: Context) -> Finding:
     release = ctx.release_dists()
     paired, unpaired = attestations.pair(found, ctx.dists.dists)
     problems = Problems()
-    for path in unpaired:
-        problems.add(f"{printable(path.name)} names no dist in {where}/: twine would upload it "
-                     "with no file", f"delete it: rm {shlex.quote(ctx.shown(path))}")
+    for path in unpaired:  # twine pairs it with no file and drops it; dists-stale fails on it
+        problems.warn(f"{printable(path.name)} names no dist in {where}/: it goes with no "
+                      "file and is not uploaded", f"delete it: rm {shlex.quote(ctx.shown(path))}")
     for dist in release:  # the sha256 the upload plan uses too (hashed once per run)
         for problem in attestations.refusals(dist, paired[dist.filename],
                                              ctx.dists.sha256(dist.path)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from publish_checks._text import listing
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.project.version import SourceKind
 
 
 def not_a_repo(ctx: Context) -> Finding | None:
@@ -136,8 +137,17 @@ def git_tag(ctx: Context) -> Finding:
     head = ctx.git.head() if ctx.git.has_commits() else None
     if tagged == head:
         return passed(f"tag {tag} points at HEAD")
-    return failed(f"tag {tag} already exists at {tagged[:12]}, not at HEAD"
-                  f"{f' ({head[:12]})' if head else ''}: this version was released from "
-                  "another commit",
+    where = f"tag {tag} already exists at {tagged[:12]}, not at HEAD" + (
+        f" ({head[:12]})" if head else "")
+    source = ctx.version_source
+    if source.from_dists:  # the version is dist/'s, which may be older than HEAD
+        fix = (f"the version comes from git tags: to release HEAD, tag it first (git tag -a "
+               f"vX.Y.Z -m 'Release X.Y.Z'), then rebuild: {ctx.steps.build}"
+               if source.kind is SourceKind.VCS else
+               f"rebuild ({ctx.steps.build}) to read HEAD's version; if it is still "
+               f"{ctx.version}, raise it where the build reads it")
+        return failed(f"{where}: the version is {source.label}, read from dist/, which holds "
+                      "a release of another commit", fix)
+    return failed(f"{where}: this version was released from another commit",
                   f"bump the version ({ctx.steps('bump', 'patch')}); "
                   f"if the tag is a mistake: git tag -d {tag}")

@@ -13,8 +13,9 @@ from publish_checks.project.changelog import (
     find_changelog,
     find_section,
     has_content,
-    is_unreleased,
     sections,
+    title_version,
+    unreleased_section,
 )
 from publish_checks.project.version import (
     Flaw,
@@ -78,6 +79,10 @@ def version_consistent(ctx: Context) -> Finding:
     if wrong:
         details = "; ".join(f"{label} says {value}" for label, value in wrong)
         labels = [label for label, _ in wrong]
+        if ctx.version_source.from_dists:  # dist/ may be older than the sources: build first
+            return failed(f"{sources[0][0]}, read from dist/, says {ctx.version}, but {details}",
+                          f"rebuild ({ctx.steps.build}); if they still disagree, make "
+                          f"{' and '.join(labels)} say what the build says")
         fix = (f"rebuild: {ctx.steps.build}" if labels == ["dist/"]
                else f"make them say {ctx.version} ({ctx.steps('bump')} updates every source "
                "it knows)")
@@ -86,6 +91,43 @@ def version_consistent(ctx: Context) -> Finding:
         return passed(f"only {sources[0][0]} declares a version ({ctx.version})")
     names = ", ".join(label for label, _ in sources)
     return passed(f"{names} agree on {ctx.version}")
+
+
+def untagged(ctx: Context) -> tuple[str, str] | None:
+    """(why, fix) when a version computed from git tags is no release: setuptools-scm and
+    hatch-vcs make ``X.Y.Z.devN+gHASH`` (or ``X.Y.Z.devN`` without a local part) on a commit
+    past the last release tag, and add ``+dDATE`` for uncommitted changes. The fix names the
+    tag to make: the changelog's newest section above this version, else the version without
+    its .devN and local parts. None for any other version, or outside a git repository."""
+    source, version = ctx.version_source, ctx.parsed_version
+    if (source.kind is not SourceKind.VCS or version is None or not ctx.is_git_repo
+            or (version.dev is None and version.local is None)):
+        return None
+    if ctx.git.run("tag", "--points-at", "HEAD").stdout.strip():
+        return (f"the version is {source.label}, and {version} is no release: dist/ was built "
+                "before HEAD was tagged, or with uncommitted changes",
+                f"commit your changes, if any (git-clean lists them), then rebuild: "
+                f"{ctx.steps.build}")
+    release = _next_release(ctx, version)
+    return (f"the version is {source.label}, and HEAD has no release tag: the build made "
+            f"the development version {version}",
+            f"tag the release commit first: git tag -a v{release} -m 'Release {release}', "
+            f"then {ctx.steps.build} (publish --tag keeps a tag already on HEAD, --push sends "
+            "it)")
+
+
+def _next_release(ctx: Context, version: Version) -> str:
+    """The release a development version leads to: the changelog's newest section above it
+    (written before tagging), else the version without its .devN and local parts."""
+    path = find_changelog(ctx.root, ctx.config.changelog)
+    try:
+        text = read_text(path) if path is not None else ""
+    except TextError:
+        text = ""
+    ahead = [found for s in sections(text)
+             if (found := title_version(s.title, ctx.project_name)) is not None
+             and found > version and not found.is_devrelease and found.local is None]
+    return str(max(ahead)) if ahead else version.base_version
 
 
 def _suggested_heading(path_suffix: str, version: str) -> str:
@@ -115,13 +157,26 @@ def changelog_entry(ctx: Context) -> Finding:
         return failed(f"the changelog {shown} {e.problem}", fix)
     section, lines = find_section(text, ctx.version, ctx.project_name)
     heading = _suggested_heading(path.suffix, ctx.version)
+    unreleased = unreleased_section(text)
+    if section is None and (no_release := untagged(ctx)) is not None:  # tag it, not a section
+        return failed(f"{shown} has no section for {ctx.version}: {no_release[0]}",
+                      no_release[1])
+    if section is None and Version(ctx.version).is_devrelease:  # no release: nothing dated
+        if unreleased is not None and has_content(unreleased.body(lines)):
+            return passed(f"{shown} lists the changes of development version {ctx.version} "
+                          f"under Unreleased (line {unreleased.start + 1})")
+        what = "is empty" if unreleased is not None else "is missing"
+        return warned(f"{shown} has nothing for development version {ctx.version}: its "
+                      f"Unreleased section {what}",
+                      "list what changed under an Unreleased heading at the top")
     if section is None:
-        unreleased = next((s for s in sections(text) if is_unreleased(s.title)), None)
         if unreleased is not None and has_content(unreleased.body(lines)):
             return failed(f"{shown} has no section for {ctx.version}; its Unreleased section "
                           "has entries",
                           f"rename '{lines[unreleased.start]}' to '{heading}' and add an empty "
-                          f"Unreleased section above it, or run {ctx.steps('bump')}")
+                          "Unreleased section above it, or put the previous version back and "
+                          f"run {ctx.steps('bump', 'patch')} (or minor, major): it sets the "
+                          "version and dates the section")
         return failed(f"{shown} has no section for {ctx.version}",
                       f"add a section headed '{heading.splitlines()[0]}' listing what changed")
     if not has_content(section.body(lines)):

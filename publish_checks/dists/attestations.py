@@ -34,6 +34,10 @@ SLSA_PREDICATE = "https://slsa.dev/provenance/v1"
 PREDICATES = (PUBLISH_PREDICATE, SLSA_PREDICATE)
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PUBLISH_SUFFIX = ".publish.attestation"
+# The digests sigstore's in-toto statement model (sigstore.dsse.DigestSet) reads; PyPI
+# refuses a statement whose subject names any other.
+DIGESTS = ("sha256", "sha384", "sha512", "sha3_256", "sha3_384", "sha3_512")
+INVALID_STATEMENT = 'PyPI: "Verification failed: invalid statement: …"'
 # A signed attestation is a few kilobytes (a certificate, one log entry, a statement).
 SIZE_LIMIT = 1024 * 1024
 
@@ -83,6 +87,8 @@ def parse_attestation(data: bytes) -> Statement:
     entries = material.get("transparency_entries")
     if not isinstance(entries, list) or not entries:
         raise AttestationError("no verification_material.transparency_entries")
+    for entry in entries:
+        _object(entry, "a verification_material.transparency_entries item")
     envelope = _object(document.get("envelope"), "envelope")
     _base64(envelope.get("signature"), "envelope.signature")
     raw = _base64(envelope.get("statement"), "envelope.statement")
@@ -111,12 +117,21 @@ def _statement(statement: dict[str, Any]) -> Statement:
     if not isinstance(name, str) or not name:
         raise AttestationError("the statement's subject has no name (PyPI: \"Verification "
                                "failed: invalid subject: missing name\")")
-    sha256 = digest.get("sha256") if isinstance(digest, dict) else None
-    if not isinstance(sha256, str):
+    if not isinstance(digest, dict) or not isinstance(digest.get("sha256"), str):
         raise AttestationError("the statement's subject has no sha256 digest")
+    sha256: str = digest["sha256"]
+    for algorithm, value in digest.items():
+        if algorithm not in DIGESTS or not isinstance(value, str):
+            raise AttestationError(f"the statement's subject digest {_shown(algorithm)} is "
+                                   f"not one of {', '.join(DIGESTS)} with a text value "
+                                   f"({INVALID_STATEMENT})")
     predicate_type = statement.get("predicateType")
     if not isinstance(predicate_type, str):
         raise AttestationError("the statement has no predicateType")
+    predicate = statement.get("predicate")
+    if predicate is not None and not isinstance(predicate, dict):
+        raise AttestationError(f"the statement's predicate is a JSON {_json_type(predicate)}, "
+                               f"not an object ({INVALID_STATEMENT})")
     return Statement(name, sha256, predicate_type)
 
 
@@ -164,12 +179,15 @@ def subject_problem(statement: Statement, filename: str, sha256: str) -> str | N
                 f'subject does not match distribution name: {statement.subject} != '
                 f'{filename}")')
     if statement.sha256 != sha256:
+        # PyPI compares the text as written: the same digest in capitals is another one.
+        case = (" (in capitals: PyPI compares lowercase hex as written)"
+                if statement.sha256.lower() == sha256 else "")
         return (f"it names sha256 {statement.sha256[:16]}…, but {filename} has sha256 "
-                f'{sha256[:16]}… (PyPI: "{failed}: subject does not match distribution '
+                f'{sha256[:16]}…{case} (PyPI: "{failed}: subject does not match distribution '
                 'digest")')
-    if statement.predicate_type not in PREDICATES:
-        return (f"its predicateType is {statement.predicate_type} (PyPI: \"Attestation with "
-                f'unsupported predicate type: {statement.predicate_type}")')
+    if statement.predicate_type not in PREDICATES:  # pypi-attestations' check, before PyPI's
+        return (f"its predicateType is {statement.predicate_type} (PyPI: \"{failed}: unknown "
+                f'attestation type: {statement.predicate_type}")')
     return None
 
 
@@ -182,7 +200,7 @@ def _parsed(filename: str) -> object:
             return parse_sdist_filename(filename)
     except (InvalidWheelFilename, InvalidSdistFilename) as e:
         raise ValueError(str(e)) from None
-    raise ValueError(f"{filename} is not a wheel or sdist filename")
+    raise ValueError(f"unknown distribution format: {filename}")  # pypi-attestations' words
 
 
 def pair(paths: Iterable[Path], dists: Sequence[Dist]) -> tuple[dict[str, list[Path]],

@@ -29,6 +29,8 @@ from publish_checks.dists.scan import Dist, escaped_name, normalized_stem
 
 BUILD = "{build}"
 REBUILD = f"rebuild with a current build backend: {BUILD}"
+#: The fix for a version PyPI refuses (invalid, or with a local part).
+PUBLIC_VERSION = f"set a public version (no '+…' local part) in your project, then {BUILD}"
 # What PyPI takes as Metadata-Version (warehouse's SUPPORTED_METADATA_VERSIONS): not 2.0.
 PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5")
 # The Metadata-Version that introduced each field PyPI knows, by header name.
@@ -233,7 +235,7 @@ def name_and_version(upload: Upload) -> list[Refusal]:
     if problem := upload.value("name")[1]:
         found.append(Refusal(problem, f"fix [project] name in pyproject.toml, then {BUILD}"))
     version, problem = upload.value("version")
-    hint = f"set a public version (no '+…' local part) in your project, then {BUILD}"
+    hint = PUBLIC_VERSION
     if problem:
         found.append(Refusal(problem, hint))
     elif version.local:

@@ -134,7 +134,10 @@ def _command_gates(session: nox.Session, ctx: Context) -> None:
 def build(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
     """Build sdist and wheel into a clean dist/, then check them."""
     with _release(session, "build", steps) as (options, runner, environ):
-        ctx = _open(runner, options, environ, steps, offline=True)
+        # The configured index, as publish-checks build: build ignores --repository (a
+        # chain's publish takes it), and says so.
+        ctx = pipeline.open_project(runner, Path(options.project), None, environ=environ,
+                                    offline=True, steps=steps)
         _command_gates(session, ctx)
         pipeline.build(runner, ctx, options.flags())
 

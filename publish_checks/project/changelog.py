@@ -254,6 +254,12 @@ def is_unreleased(title: str) -> bool:
     return title.strip().strip("[]").lower().startswith("unreleased")
 
 
+def unreleased_section(text: str) -> Section | None:
+    """The first Unreleased section: where a development version's changes are listed
+    (``bump dev`` dates nothing and keeps it open)."""
+    return next((s for s in sections(text) if is_unreleased(s.title)), None)
+
+
 def _eol(line: str) -> str:
     return line[len(line.rstrip("\r\n")):]
 
@@ -308,9 +314,16 @@ def release_unreleased(lines: list[str], shown: str, new: Version, date: str,
     heads = sections(text)
     unreleased = next((s for s in heads if is_unreleased(s.title)), None)
     if unreleased is None:
+        latest = next((s for s in heads if title_version(s.title, name) is not None), None)
+        heading = "## [Unreleased]" if latest is None else "\n".join(
+            _unreleased_heading(plain, latest))
+        rules = heading.splitlines()
+        what = (f"a '{heading}' heading" if len(rules) == 1 else
+                f"an 'Unreleased' title {'over- and ' if len(rules) == 3 else ''}underlined "
+                f"with '{rules[-1]}'")
         raise PublishChecksError(f"{shown} has no Unreleased section to turn into {new}",
-                                 "add a '## [Unreleased]' heading above the latest release "
-                                 "and list the changes under it")
+                                 f"add {what} above the latest release and list the changes "
+                                 "under it")
     if not has_content(unreleased.body(plain)):
         raise PublishChecksError(f"the Unreleased section of {shown} (line {unreleased.start + 1})"
                                  " is empty: there is nothing to release",
@@ -368,6 +381,17 @@ def _unreleased_link(lines: list[str], label: str) -> tuple[int, str] | None:
     return None
 
 
+def _unreleased_heading(lines: list[str], latest: Section) -> list[str]:
+    """An Unreleased heading written as the release heading ``latest`` is (its level,
+    brackets, reST adornment), as lines without their endings."""
+    head = [line.rstrip("\r\n") for line in lines[latest.start:latest.body_start]]
+    if len(head) == 1:  # '## [1.2.0] - 2026-01-01' → '## [Unreleased]'
+        hashes = head[0][:len(head[0]) - len(head[0].lstrip("#"))]
+        return [f"{hashes} {'[Unreleased]' if latest.title.startswith('[') else 'Unreleased'}"]
+    rule = head[-1].strip()[0] * len("Unreleased")  # an underlined (or overlined) reST title
+    return [rule, "Unreleased", rule] if len(head) == 3 else ["Unreleased", rule]
+
+
 def open_unreleased(lines: list[str], shown: str,
                     name: str | None = None) -> tuple[list[str], list[str]]:
     """Keep an Unreleased section open at the top, for a development version (which is no
@@ -385,16 +409,9 @@ def open_unreleased(lines: list[str], shown: str,
     if latest is None:
         return lines, [f"{shown} has no release heading to open an Unreleased section above: "
                        "add one at its top"]
-    head = lines[latest.start:latest.body_start]
-    eol = _eol(head[-1]) or "\n"
+    eol = _eol(lines[latest.body_start - 1]) or "\n"
     bracketed = latest.title.startswith("[")
-    if len(head) == 1:  # '## [1.2.0] - 2026-01-01' → '## [Unreleased]'
-        hashes = head[0][:len(head[0]) - len(head[0].lstrip("#"))]
-        opened = [f"{hashes} {'[Unreleased]' if bracketed else 'Unreleased'}{eol}"]
-    else:  # an underlined (or over- and underlined) reST title
-        rule = head[-1].strip()[0] * len("Unreleased") + eol
-        opened = [rule, "Unreleased" + eol, rule] if len(head) == 3 else ["Unreleased" + eol,
-                                                                         rule]
+    opened = [line + eol for line in _unreleased_heading(lines, latest)]
     result = [*lines[:latest.start], *opened, eol, *lines[latest.start:]]
     label = latest.title[1:].split("]", 1)[0].strip()
     has_link = any(line.lower().startswith("[unreleased]:") for line in lines)

@@ -268,6 +268,8 @@ def check_project_folder(root: Path) -> None:
     """A folder that holds a project (pyproject.toml or setup.py, as pip requires), or a
     UsageError naming it: the command ran in the wrong place, or --project is wrong."""
     fix = "run it in the project's folder, or pass --project DIR"
+    if root != Path.cwd().resolve():  # --project named it: that is what to correct
+        fix = "pass --project the folder that holds the project's pyproject.toml or setup.py"
     if not root.is_dir():
         what = "is not a directory" if root.exists() else "does not exist"
         raise UsageError(f"project directory {root} {what}", fix)

@@ -42,7 +42,9 @@ def gitlab_id_token_variable(token_host: str) -> str:
 
 def trusted_publishing_provider(environ: Mapping[str, str], token_host: str) -> str | None:
     """The CI system that can mint a token for ``token_host`` in this job, if any."""
-    if all(environ.get(name) for name in GITHUB_OIDC):
+    # As `id` detects GitHub (and for Sigstore pypi-attestations, which without an ambient
+    # identity would start a browser login): GITHUB_ACTIONS first, then the request pair.
+    if environ.get("GITHUB_ACTIONS") and all(environ.get(name) for name in GITHUB_OIDC):
         return GITHUB
     if environ.get("GITLAB_CI") and environ.get(gitlab_id_token_variable(token_host)):
         return GITLAB
@@ -57,6 +59,18 @@ def refused_event(environ: Mapping[str, str]) -> str | None:
     """The GitHub event of this run when PyPI refuses trusted publishing from it."""
     event = environ.get("GITHUB_EVENT_NAME", "")
     return event if environ.get("GITHUB_ACTIONS") and event in REFUSED_EVENTS else None
+
+
+def refused_event_words(event: str) -> str:
+    """PyPI's reason for refusing the token exchange of a run of ``event`` (warehouse
+    oidc/models/github.py), inside its ``invalid-publisher`` answer."""
+    return f"Publishing from a workflow invoked via '{event}' is not supported."
+
+
+def refused_event_fix(event: str) -> str:
+    """What to do about a run whose trigger PyPI refuses: no registration helps."""
+    return ("publish from a workflow run on push (of a tag), release or workflow_dispatch, "
+            f"never on {event}")
 
 
 def github_workflow_file(workflow_ref: str) -> str | None:

@@ -63,10 +63,10 @@ def _bump_release(current: Version, part: str) -> tuple[int, int, int]:
     return (major, minor + 1, 0) if part == "minor" else (major, minor, micro + 1)
 
 
-def _next_pre(current: Version, phase: str) -> Version:
+def _next_pre(current: Version, phase: str, steps: Steps) -> Version:
     if not _unfinished(current):
         raise UsageError(f"--pre alone moves a pre-release on, and {current} is a final release",
-                         f"name the part too, e.g. bump minor --pre {phase}")
+                         f"name the part too, e.g. {steps('bump', 'minor', '--pre', phase)}")
     if current.pre is None:  # 1.3.0.dev2 → 1.3.0rc1
         return _make(current, current.release, (phase, 1))
     have, number = current.pre
@@ -85,18 +85,20 @@ def _next_dev(current: Version) -> Version:
     return _make(current, _bump_release(current, "patch"), dev=0)  # 1.2.3 → 1.2.4.dev0
 
 
-def _next_post(current: Version) -> Version:
+def _next_post(current: Version, steps: Steps) -> Version:
     if current.dev is not None and current.post is not None:  # 1.2.3.post1.dev0 → 1.2.3.post1
         return _make(current, current.release, current.pre, current.post)
     if current.dev is not None:
         release = _make(current, current.release, current.pre)
         raise UsageError(f"{current} leads up to {release}, which is not released yet: a post "
-                         "release follows a release", f"bump patch releases {release}")
+                         "release follows a release",
+                         f"release {release} first: {steps('bump', 'patch')}")
     post = 1 if current.post is None else current.post + 1  # 1.2.3 → 1.2.3.post1 (PEP 440's)
     return _make(current, current.release, current.pre, post)
 
 
-def next_version(current: Version, target: str | None, pre: str | None = None) -> Version:
+def next_version(current: Version, target: str | None, pre: str | None = None,
+                 steps: Steps = NOX_STEPS) -> Version:
     """The version after ``current`` for ``target`` and ``pre``.
 
     - ``patch``/``minor``/``major``: 1.2.3 → 1.2.4 / 1.3.0 / 2.0.0. From a pre-release the
@@ -113,27 +115,28 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
       1.2.3.post1. A dev version of an unreleased version has no release to follow.
     - an explicit version, which must be canonical PEP 440 and have no local part.
 
-    Raises UsageError for anything else; the caller refuses results not above ``current``.
+    Raises UsageError for anything else (its hint names the command as ``steps`` types
+    it); the caller refuses results not above ``current``.
     """
     if target is None:
         if pre is None:
             raise UsageError("say what to bump: patch, minor, major, dev, post or a version "
                              "X.Y.Z",
-                             "e.g. nox -s bump -- minor (or publish-checks bump minor)")
-        return _next_pre(current, pre)
+                             f"e.g. {steps('bump', 'minor')}")
+        return _next_pre(current, pre, steps)
     if re.match(r"[vV]?\d", target):
         if pre is not None:
             raise UsageError("--pre goes with patch, minor or major, not an explicit version",
                              f"write the pre-release into the version, e.g. {target}rc1")
         if problem := version_problem(target):
             try:
-                fix = f"bump {Version(target)}"
+                fix = steps("bump", str(Version(target)))
             except ValueError:  # InvalidVersion, or a number past int's digit limit
                 fix = "use a version such as 1.3.0, 1.3.0rc1 or 1.3.0.post1"
             raise UsageError(problem, fix)
         if Version(target).local is not None:
             raise UsageError(f"{target} has a local part (+…), which indexes refuse",
-                             f"bump {Version(target).public}")
+                             steps("bump", Version(target).public))
         return Version(target)
     if target not in PARTS:
         close = suggest(target, PARTS)
@@ -143,8 +146,8 @@ def next_version(current: Version, target: str | None, pre: str | None = None) -
     if target in ("dev", "post"):
         if pre is not None:
             raise UsageError(f"{target} and --pre do not combine",
-                             f"bump {target}, or bump patch --pre rc")
-        return _next_dev(current) if target == "dev" else _next_post(current)
+                             f"{steps('bump', target)}, or {steps('bump', 'patch', '--pre', 'rc')}")
+        return _next_dev(current) if target == "dev" else _next_post(current, steps)
     return _make(current, _bump_release(current, target), (pre, 1) if pre else None)
 
 
@@ -252,9 +255,16 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     """Bump the project at ``root``; return what was done and the next steps."""
     root = root.resolve()
     config = load_config(root)
+    tags = declared_version(config)
+    if target == "dev" and pre is None and tags.kind is SourceKind.VCS and tags.raw is None:
+        return "\n".join([  # the backend makes X.Y.Z.devN of every commit past a release tag
+            f"nothing to bump: the version is {tags.label}, and every commit after a release "
+            "tag already builds as the next development version (X.Y.Z.devN)", "next:",
+            f"  to release: git tag -a vX.Y.Z -m 'Release X.Y.Z', then {steps.build} and "
+            f"{steps('publish')}"])
     source, path, current = _current(config)
     label, name = source.label, declared_name(config)
-    new = next_version(current, target, pre)
+    new = next_version(current, target, pre, steps)
     if new <= current:
         raise UsageError(f"{new} is not greater than the current version {current}",
                          f"pick a version above {current}, e.g. "
@@ -313,6 +323,7 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     if new.is_devrelease:  # work goes on: the release comes from the next bump
         part = "patch" if new.post is None else "post"
         return "\n".join([*summary, f"  list what changes under Unreleased; to release "
-                                     f"{next_version(new, part)}: {steps('bump', part)}"])
+                                     f"{next_version(new, part, steps=steps)}: "
+                                     f"{steps('bump', part)}"])
     return "\n".join([*summary, f"  {steps.build}", f"  {steps('publish')}"])
 

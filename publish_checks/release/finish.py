@@ -11,11 +11,18 @@ from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError
 from publish_checks._text import TextError, read_text
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report
-from publish_checks.project.changelog import find_changelog, find_section, has_content
+from publish_checks.project.changelog import (
+    find_changelog,
+    find_section,
+    has_content,
+    unreleased_section,
+)
 from publish_checks.release import tag as tagging
+from publish_checks.release.build import secret_names
 from publish_checks.release.forge import create_release, find_tool, forge_of
 from publish_checks.release.links import dead_links, release_links
 from publish_checks.release.plan import Plan
+from publish_checks.release.process import without
 from publish_checks.release.runner import Runner
 from publish_checks.release.summary import next_steps
 
@@ -54,6 +61,12 @@ def notes(ctx: Context, version: str | None) -> str:
         raise ConfigError(f"the changelog {ctx.shown(path)} {e.problem}",
                           "make it a UTF-8 text file") from None
     section, lines = find_section(text, wanted, ctx.project_name)
+    if section is None and Version(wanted).is_devrelease:  # its changes are under Unreleased
+        section = unreleased_section(text)
+        if section is None or not has_content(section.body(lines)):
+            raise ReleaseError(f"{ctx.shown(path)} lists nothing under Unreleased for "
+                               f"development version {wanted}",
+                               "list what changed under an Unreleased heading at the top")
     if section is None or not has_content(section.body(lines)):
         what = "no section" if section is None else "an empty section"
         raise ReleaseError(f"{ctx.shown(path)} has {what} for {wanted}",
@@ -96,9 +109,10 @@ def finish(runner: Runner, ctx: Context, plan: Plan, outcome: Outcome, *, tag: b
     """After the install proof: the annotated tag, the atomic push of the branch and the
     tag, then the GitHub (GitLab) release when its notes were gathered before the upload."""
     if tag or push:  # pushing a tag implies making it
-        tagging.create_tag(ctx.git, plan.version)
+        made = tagging.create_tag(ctx.git, plan.version)
         outcome.tagged = True
-        runner.log(f"Tagged HEAD as v{plan.version}")
+        runner.log(f"Tagged HEAD as v{plan.version}" if made
+                   else f"v{plan.version} already tags HEAD")
     if not push:
         return
     sent = tagging.push_release(ctx.git, plan.version)
@@ -109,10 +123,15 @@ def finish(runner: Runner, ctx: Context, plan: Plan, outcome: Outcome, *, tag: b
         forge, _ = forge_of(ctx.git, sent.remote)
         runner.log(f"Creating the {forge.name} release v{plan.version}")
         files = [f.dist.path for f in plan.files]
-        create_release(runner, forge, root=ctx.root, version=plan.version,
-                       notes=release_notes, files=files, environ=ctx.environ,
-                       by_hand=forge.command(plan.version, [ctx.shown(f) for f in files],
-                                             f"publish-checks notes {plan.version}"))
+        # The forge CLI gets its own token (GH_TOKEN…), never the upload's.
+        environ = without(ctx.environ, secret_names(ctx))
+        if not create_release(runner, forge, root=ctx.root, version=plan.version,
+                              notes=release_notes, files=files, environ=environ,
+                              by_hand=forge.command(plan.version,
+                                                    [ctx.shown(f) for f in files],
+                                                    f"publish-checks notes {plan.version}")):
+            runner.log(f"The {forge.name} release v{plan.version} exists already: left as "
+                       "it is")
         outcome.released = True
 
 

@@ -2,7 +2,7 @@
 changelog's section as notes and the released files attached (``glab release create`` when
 the push remote is a GitLab). Authentication is the CLI's own: ``GH_TOKEN``/``GITHUB_TOKEN``
 (``GITLAB_TOKEN``) in the environment, or its stored login; the environment is passed on
-as it is, and no token is ever shown.
+as the caller gives it (without the upload's secret), and no token is ever shown.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from publish_checks.release.runner import Runner
 TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN",
                    "GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKEN")
 RELEASE_TIMEOUT = 600.0  # seconds: gh uploads the files, which can be large
+VIEW_TIMEOUT = 60.0  # seconds for gh release view: one API call
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class Forge:
         prerelease = ["--prerelease"] if _is_prerelease(version) else []
         return [tool or "gh", "release", "create", tag, "--verify-tag", "--title", version,
                 "--notes-file", notes_file, *prerelease, *repo, *files]
+
+    def view_argv(self, version: str, tool: str | None = None) -> list[str]:
+        """The command that succeeds when the release of ``version`` exists already."""
+        repo = ["--repo", self.repo] if self.repo else []
+        return [tool or self.tool, "release", "view", f"v{version}", *repo]
 
     def command(self, version: str, files: Sequence[str], notes: str) -> str:
         """The command to type: ``notes`` (a command printing the notes) piped into it."""
@@ -104,16 +110,21 @@ def find_tool(forge: Forge, environ: Mapping[str, str]) -> str | None:
 
 def create_release(runner: Runner, forge: Forge, *, root: Path, version: str, notes: str,
                    files: Sequence[Path], environ: Mapping[str, str],
-                   by_hand: str) -> None:
+                   by_hand: str) -> bool:
     """Run ``gh release create`` (or glab's) with ``notes`` in a file and ``files``
     attached, in ``root`` (the CLI reads the repository from it); ReleaseError, with
-    ``by_hand`` as the fix, when the CLI is missing or fails."""
+    ``by_hand`` as the fix, when the CLI is missing or fails. False when the release exists
+    already (a publish run again after it finished): it is left as it is."""
     tool = find_tool(forge, environ)
     if tool is None:
         raise ReleaseError(f"cannot create the {forge.name} release: {forge.tool} (the "
                            f"{forge.name} CLI) is not on PATH",
                            f"install it ({forge.install}), then: {by_hand}")
     secrets = tuple(v for name in TOKEN_VARIABLES if (v := environ.get(name)))
+    # create would fail on an existing release ("already exists"); view answers 0 for one.
+    if runner.run(forge.view_argv(version, tool), env=dict(environ), cwd=root,
+                  secrets=secrets, timeout=VIEW_TIMEOUT).code == 0:
+        return False
     with tempfile.TemporaryDirectory(prefix="publish-checks-notes-") as tmp:
         notes_file = Path(tmp) / "notes.md"
         notes_file.write_text(notes, encoding="utf-8")
@@ -125,3 +136,4 @@ def create_release(runner: Runner, forge: Forge, *, root: Path, version: str, no
         raise ReleaseError(f"{forge.tool} release create failed ({why}): {tail(done.output, 3)}",
                            f"check {forge.tool} auth status (or GH_TOKEN/GITLAB_TOKEN), "
                            f"then: {by_hand}")
+    return True

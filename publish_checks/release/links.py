@@ -35,7 +35,9 @@ def release_links(metadata: bytes) -> list[tuple[str, str]]:
     links: dict[str, str] = {}
     for label, url in found:
         url = url.strip()
-        if urlsplit(url).scheme.lower() in ("http", "https") and url not in links:
+        # A URL urllib cannot split (``http://[::1``) still goes in: PyPI takes it, and
+        # answer() says it did not answer.
+        if url.partition(":")[0].lower() in ("http", "https") and url not in links:
             links[url] = label
     return [(label, url) for url, label in links.items()][:MAX_LINKS]
 
@@ -44,8 +46,12 @@ def answer(url: str, timeout: float = TIMEOUT) -> str | None:
     """None when ``url`` answers 2xx or 3xx (redirects followed), else what it did: HEAD
     first, GET when the server does not take HEAD (405, 501)."""
     status: int | str = ""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError as e:  # "Invalid IPv6 URL", a port that is no number
+        return f"did not answer: {e}"
     # The user's proxy settings are honoured, except for this machine (as in dists/fetch.py).
-    loopback = urlsplit(url).hostname in ("127.0.0.1", "::1", "localhost")
+    loopback = host in ("127.0.0.1", "::1", "localhost")
     opener = urllib.request.build_opener(*([urllib.request.ProxyHandler({})] if loopback else []))
     for method in ("HEAD", "GET"):
         # S310: release_links keeps http(s) URLs only.

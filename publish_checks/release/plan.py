@@ -15,8 +15,11 @@ from publish_checks.dists.scan import Dist, is_attestation
 from publish_checks.project.binding import refusal
 from publish_checks.project.credentials import Token
 from publish_checks.project.trusted import (
+    REFUSED_EVENTS,
     publisher_identity,
     publishing_settings,
+    refused_event_fix,
+    refused_event_words,
     trusted_publishing_provider,
 )
 from publish_checks.release.build import file_table
@@ -189,6 +192,12 @@ def _trusted_publishing_failure(output: str, ctx: Context) -> tuple[str, str] | 
     this job shows (the one credentials-source reported)."""
     host = ctx.target.token_host or "pypi.org"
     provider = trusted_publishing_provider(ctx.environ, host)
+    for event in REFUSED_EVENTS:  # no registration helps: the run's trigger is refused
+        if "invalid-publisher" in output and refused_event_words(event) in output:
+            return (f"{host} refuses trusted publishing from {event} runs (\"invalid-"
+                    f"publisher: valid token, but no corresponding publisher "
+                    f"({refused_event_words(event)})\")",
+                    refused_event_fix(event))
     if "invalid-publisher" in output:
         who = (publisher_identity(ctx.environ, provider) if provider is not None
                else "the repository, workflow file and environment of this job")

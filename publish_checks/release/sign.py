@@ -21,7 +21,7 @@ from publish_checks.dists.attestations import (
     subject_problem,
 )
 from publish_checks.dists.scan import is_attestation
-from publish_checks.project.trusted import Signing, plan_signing
+from publish_checks.project.trusted import GITHUB_OIDC, Signing, plan_signing
 from publish_checks.release.build import secret_names
 from publish_checks.release.plan import Plan
 from publish_checks.release.process import tail, without
@@ -55,9 +55,13 @@ def sign(runner: Runner, ctx: Context, plan: Plan, provider: str) -> Plan:
         bindir = runner.provide([PYPI_ATTESTATIONS])
         env = without(ctx.environ, secret_names(ctx))  # the identity is ambient: no secret
         env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
+        # The job's identity tokens are credentials too: never shown, should the signer
+        # print one (GitLab's <AUD>_ID_TOKEN, GitHub's request token).
+        identity = tuple(value for name, value in env.items()
+                         if name.endswith("_ID_TOKEN") or name == GITHUB_OIDC[1])
         done = runner.run([bin_path(bindir, "pypi-attestations"), "sign",
                            *(str(f.dist.path) for f in todo)], env=env, cwd=ctx.root,
-                          echo=True)
+                          secrets=identity, echo=True)
         if done.code != 0:
             raise ReleaseError(f"signing the dists failed (pypi-attestations exited with "
                                f"{done.code}: {tail(done.output, 1)}), so nothing was uploaded",

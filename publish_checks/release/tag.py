@@ -94,15 +94,16 @@ def tag_problem(git: Git) -> tuple[str, str] | None:
     return None
 
 
-def create_tag(git: Git, version: str) -> None:
-    """Create the annotated tag v<version> on HEAD (nothing to do if it is already there)."""
+def create_tag(git: Git, version: str) -> bool:
+    """Create the annotated tag v<version> on HEAD; False when it is already there."""
     tag = f"v{version}"
     if git.tag_commit(tag) == git.head():
-        return
+        return False
     result = git.run("tag", "-a", tag, "-m", f"Release {version}")
     if result.returncode != 0:
         raise ReleaseError(f"git tag {tag} failed: {result.stderr.strip()}",
                            f"create it by hand: git tag -a {tag} -m 'Release {version}'")
+    return True
 
 
 def push_release(git: Git, version: str) -> Push:
@@ -120,7 +121,11 @@ def push_release(git: Git, version: str) -> Push:
             fix = "this remote cannot push atomically; push one after the other: " + " && ".join(
                 f"git push {push.remote} {refspec}" for refspec in push.refspecs)
         elif "rejected" in error:
+            # By hand: publish run again after the merge would rebuild from the merge commit
+            # (other sha256s, the tag elsewhere) and stop.
             fix = (f"{push.remote} has commits you lack: merge them (git pull --no-rebase "
-                   f"keeps the released commit), then {push.command}")
+                   f"keeps the released commit), then {push.command}; do what else the next "
+                   "steps above list by hand too (publish run again would rebuild from the "
+                   "merge, and stop)")
         raise ReleaseError(f"{push.command} failed: {error}", fix)
     return push
