@@ -349,3 +349,16 @@ def test_a_setup_py_alone_is_a_project(capsys: pytest.CaptureFixture[str],
     code, out, err = run(capsys, "verify", "--project", str(tmp_path), "--offline")
     assert code == 1 and "error:" not in err
     assert "✗ dists-present" in out
+
+
+def test_a_deleted_current_folder_is_a_usage_error(tmp_path: Path) -> None:
+    """Run from a folder deleted under the shell: exit 2 with what to do, no traceback."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = (f"import os, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
+              "from publish_checks.frontend.cli import main; sys.exit(main(['verify']))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, check=False, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == ("error: the current folder no longer exists (deleted or moved)\n"
+                             "  fix: cd into the project's folder and run it again\n")

@@ -3,6 +3,7 @@ anything is built, under nox (``requires=``) and from the ``publish-checks`` com
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,39 @@ def test_passing_gates_let_the_command_build(project: SampleProject,
     assert out.index("all tests passed") < out.index("command gate passed") < out.index("Built in")
     assert sorted(p.name for p in (project.root / "dist").iterdir()) == [
         "demo_pkg-1.2.0-py3-none-any.whl", "demo_pkg-1.2.0.tar.gz"]
+
+
+SNOOP = ("import os, sys; names = ['PYPI_API_KEY', 'TWINE_PASSWORD', "
+         "'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'PYPI_ID_TOKEN', "
+         "'SIGSTORE_ID_TOKEN', 'GATE_PLAIN']; "
+         "print('gate sees', sorted(n for n in names if n in os.environ)); sys.exit(3)")
+IDENTITY = {"PYPI_API_KEY": "pypi-secret", "TWINE_PASSWORD": "index-secret",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "oidc-request", "GITHUB_ACTIONS": "true",
+            "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.actions.invalid/",
+            "PYPI_ID_TOKEN": "gitlab-pypi", "SIGSTORE_ID_TOKEN": "gitlab-sigstore",
+            "GATE_PLAIN": "1"}
+
+
+def test_a_command_gate_gets_no_upload_secret_and_no_ci_identity(
+        project: SampleProject, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project's own commands could mint a PyPI token with the job's OIDC identity: a
+    gate gets neither it nor an upload secret, only the rest of the environment."""
+    for name, value in IDENTITY.items():
+        monkeypatch.setenv(name, value)
+    gated(project, json.dumps([['python', '-c', SNOOP]]),
+          PASSING_TESTS)
+    code, out, _ = build_cli(capsys, project)
+    assert code == 1
+    assert "gate sees ['GATE_PLAIN']" in out
+
+
+@pytest.mark.e2e
+def test_a_command_gate_under_nox_gets_no_upload_secret_and_no_ci_identity(
+        project: SampleProject, tmp_path: Path) -> None:
+    """The same under nox, where the gate runs inside the build session."""
+    gated(project, json.dumps([['python', '-c', SNOOP]]),
+          PASSING_TESTS)
+    run = run_nox(project.root, tmp_path / "envs", "-s", "build", env=IDENTITY)
+    assert run.code != 0
+    assert "gate sees ['GATE_PLAIN']" in run.output

@@ -674,7 +674,7 @@ def test_tag_is_made_only_after_the_verified_publish(
     assert runner.logs.index("Tagged HEAD as v1.2.0") > runner.logs.index(
         "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs")
     assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, NO_REMOTE_BY_HAND,
-                                             done="tagged HEAD as v1.2.0")
+                                             done="HEAD is tagged v1.2.0")
 
 
 def test_push_sends_the_branch_and_the_tag_together(
@@ -692,7 +692,7 @@ def test_push_sends_the_branch_and_the_tag_together(
     assert runner.logs[-2:] == ["Tagged HEAD as v1.2.0",
                                 "Pushed main and v1.2.0 to origin (git push --atomic)"]
     assert runner.shown[-1] == closing_lines(
-        pypiserver, sdist, wheel, done="tagged HEAD as v1.2.0; pushed main and v1.2.0 to origin")
+        pypiserver, sdist, wheel, done="HEAD is tagged v1.2.0; pushed main and v1.2.0 to origin")
 
 
 def test_push_goes_to_the_upstreams_branch_name(
@@ -790,7 +790,7 @@ def test_a_rejected_push_sends_nothing_and_gives_the_command(
     assert remote_refs(remote)["refs/heads/main"] == theirs
     assert "refs/tags/v1.2.0" not in remote_refs(remote)
     assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, PUSH_BY_HAND,
-                                             done="tagged HEAD as v1.2.0")
+                                             done="HEAD is tagged v1.2.0")
 
 
 # The GitHub release.
@@ -835,8 +835,8 @@ def test_github_release_creates_the_release_after_the_push(
     assert runner.logs[-2:] == ["Pushed main and v1.2.0 to origin (git push --atomic)",
                                 "Creating the GitHub release v1.2.0"]
     assert runner.shown[-1] == closing_lines(
-        pypiserver, sdist, wheel, done="tagged HEAD as v1.2.0; pushed main and v1.2.0 to "
-                                       "origin; created the GitHub release v1.2.0")
+        pypiserver, sdist, wheel, done="HEAD is tagged v1.2.0; pushed main and v1.2.0 to "
+                                       "origin; the GitHub release v1.2.0 is up")
 
 
 def test_without_gh_the_release_goes_out_and_the_step_fails_with_the_command(
@@ -864,7 +864,7 @@ def test_without_gh_the_release_goes_out_and_the_step_fails_with_the_command(
     assert "refs/tags/v1.2.0" in remote_refs(remote)
     assert runner.shown[-1] == closing_lines(
         pypiserver, sdist, wheel, f"create the GitHub release: {GH_BY_HAND}",
-        done="tagged HEAD as v1.2.0; pushed main and v1.2.0 to origin")
+        done="HEAD is tagged v1.2.0; pushed main and v1.2.0 to origin")
 
 
 def test_a_failing_gh_fails_the_step_with_its_words(

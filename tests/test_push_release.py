@@ -302,8 +302,8 @@ def test_build_publish_tag_push_and_github_release(project: SampleProject, tmp_p
     assert (out.index("Smoke test passed") < out.index("Pushed main and v1.2.0 to origin")
             < out.index("Creating the GitHub release v1.2.0"))
     assert f"Install it with: pip install --index-url {index.index_url} demo-pkg==1.2.0" in out
-    assert ("Done: tagged HEAD as v1.2.0; pushed main and v1.2.0 to origin; created the "
-            "GitHub release v1.2.0") in out
+    assert ("Done: HEAD is tagged v1.2.0; pushed main and v1.2.0 to origin; the GitHub "
+            "release v1.2.0 is up") in out
     assert f"Warning: Project-URL 'Documentation' {base}/missing answered 404" in out
     assert f"{base}/ok" not in out.split("Install it with")[1]
     assert "gh release create" not in out.split("Next steps:")[1]

@@ -36,9 +36,8 @@ from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.project.config import check_project_folder
 from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
-from publish_checks.release.build import secret_names
+from publish_checks.release.build import child_env
 from publish_checks.release.bump import bump as bump_project
-from publish_checks.release.process import without
 
 
 def build_parser() -> _Parser:
@@ -97,7 +96,12 @@ def run(options: Options, environ: dict[str, str]) -> int:
     """One command; the exit status (PublishChecksError carries its own)."""
     runner = StandaloneRunner(environ, as_json=options.json)
     root = Path(options.project)
-    check_project_folder(root.resolve())
+    try:
+        resolved = root.resolve()
+    except FileNotFoundError:  # the shell's current folder was deleted or moved away
+        raise UsageError("the current folder no longer exists (deleted or moved)",
+                         "cd into the project's folder and run it again") from None
+    check_project_folder(resolved)
     flags = options.flags()
     if options.command == "bump":
         print(bump_project(root, options.target, pre=options.pre, commit=options.commit,
@@ -117,7 +121,7 @@ def run(options: Options, environ: dict[str, str]) -> int:
     if options.command == "verify":
         return 0 if pipeline.verify(runner, ctx, flags).ok else 1
     if options.command == "build":
-        run_gates(ctx.config.gates, ctx.root, without(environ, secret_names(ctx)),
+        run_gates(ctx.config.gates, ctx.root, child_env(ctx),
                   runner.stream(), runner.log)
         pipeline.build(runner, ctx, flags)
         return 0

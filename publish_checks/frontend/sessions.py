@@ -31,6 +31,7 @@ from publish_checks.frontend.render import write_text
 from publish_checks.project.config import check_project_folder
 from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
+from publish_checks.release.build import child_env
 from publish_checks.release.bump import bump as bump_project
 
 #: The attribute that marks a session function as one of ours, naming its step.
@@ -125,7 +126,8 @@ def _command_gates(session: nox.Session, ctx: Context) -> None:
         shown = shlex.join(gate)
         try:
             with session.chdir(ctx.root):
-                session.run(*gate, external=True)
+                # no upload secret or CI identity for the project's own commands
+                session.run(*gate, external=True, env=child_env(ctx), include_outer_env=False)
         except CommandFailed:
             raise ReleaseError(f"gate {shown} failed: nothing was built",
                                "fix what it reports above, then build again") from None

@@ -24,18 +24,18 @@ def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool, released
     width = max(len(f.dist.filename) for f in plan.files)
     lines += [f"  {f.dist.filename:<{width}}  sha256 {f.sha256}" for f in plan.files]
     if ctx.target.is_local:
-        return "\n".join([*lines, "", "This was a rehearsal: the embedded index is gone now.",
-                           f"To release for real: {ctx.steps.build}, then "
-                           f"{ctx.steps('publish')}"])
+        # What a real publish still lacks, and the commands for it, follow the rehearsal.
+        return "\n".join([*lines, "", "This was a rehearsal: the embedded index and its "
+                           "files are removed when it ends."])
     if (url := ctx.target.project_url(plan.project, version)) is not None:
         lines.append(f"  {url}")
     lines += ["", f"Install it with: {install_command(ctx, plan)}"]
     lines += [f"Warning: {warning}" for warning in warnings]
     push = tagging.planned_push(ctx.git, version)
     forge, known = forge_of(ctx.git, push.remote if push else None)
-    done = ([f"tagged HEAD as {tag}"] if tagged else []) + (
+    done = ([f"HEAD is tagged {tag}"] if tagged else []) + (
         [f"pushed {push.what}" if push else f"pushed {tag}"] if pushed else []) + (
-        [f"created the {forge.name} release {tag}"] if released else [])
+        [f"the {forge.name} release {tag} is up"] if released else [])
     if done:
         lines += ["", "Done: " + "; ".join(done)]
     todo = []
