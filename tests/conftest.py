@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from publish_checks.checks import RAISE_VARIABLE
+from publish_checks.release.rehearse import LocalIndex, local_index
 from tests.builders import SampleProject
-from tests.pypiserver import pypiserver  # noqa: F401 (a fixture)
+from tests.e2e import CANARY
+from tests.pypiserver import (
+    pypiserver,  # noqa: F401 (a fixture)
+    skip_without_pypiserver,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +59,17 @@ def project(tmp_path: Path) -> SampleProject:
 def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
                           text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One nox envdir for the whole run: the sessions' virtualenvs are reused, as a user's are."""
+    return tmp_path_factory.mktemp("nox-envs")
+
+
+@pytest.fixture
+def index() -> Iterator[LocalIndex]:
+    """A real pypiserver that takes uploads from __token__ with the canary as password."""
+    skip_without_pypiserver()
+    with local_index(sys.executable, username="__token__", password=CANARY) as server:
+        yield server

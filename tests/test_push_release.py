@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,12 @@ from publish_checks.project.git import Git
 from publish_checks.release.forge import GITHUB, create_release, forge_of, remote_location
 from publish_checks.release.links import answer, dead_links, release_links
 from publish_checks.release.plan import make_plan
-from publish_checks.release.rehearse import LocalIndex, free_port, local_index
+from publish_checks.release.rehearse import LocalIndex, free_port
 from publish_checks.release.summary import install_command
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, metadata_text
 from tests.e2e import CANARY, NOXFILE, run_nox
 from tests.linkserver import link_server
-from tests.pypiserver import skip_without_pypiserver
 
 WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
 SDIST = "demo_pkg-1.2.0.tar.gz"
@@ -237,18 +235,6 @@ def test_the_whole_link_check_is_bounded() -> None:
 # End to end: real nox, git and pypiserver.
 
 
-@pytest.fixture(scope="module")
-def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One nox envdir for this module's runs: the sessions' virtualenvs are reused."""
-    return tmp_path_factory.mktemp("nox-envs")
-
-
-@pytest.fixture
-def index() -> Iterator[LocalIndex]:
-    """A real pypiserver that takes uploads from __token__ with the canary as password."""
-    skip_without_pypiserver()
-    with local_index(sys.executable, username="__token__", password=CANARY) as server:
-        yield server
 
 
 def cloned_with_upstream(project: SampleProject, tmp_path: Path) -> Path:

@@ -9,17 +9,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from publish_checks.dists.scan import file_sha256
-from publish_checks.release.rehearse import LocalIndex, local_index
+from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, REPO, run_nox
 from tests.faultproxy import Faults, fault_proxy
-from tests.pypiserver import skip_without_pypiserver
 
 pytestmark = pytest.mark.e2e
 
@@ -27,18 +25,6 @@ WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
 SDIST = "demo_pkg-1.2.0.tar.gz"
 
 
-@pytest.fixture(scope="session")
-def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One nox envdir for the whole run: the sessions' virtualenvs are reused, as a user's are."""
-    return tmp_path_factory.mktemp("nox-envs")
-
-
-@pytest.fixture
-def index() -> Iterator[LocalIndex]:
-    """A real pypiserver that takes uploads from __token__ with the canary as password."""
-    skip_without_pypiserver()
-    with local_index(sys.executable, username="__token__", password=CANARY) as server:
-        yield server
 
 
 @pytest.fixture
