@@ -768,15 +768,14 @@ def test_push_without_a_remote_is_refused_before_the_upload(
 
 def test_a_rejected_push_sends_nothing_and_gives_the_command(
         project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
-    """The remote's main moved on since the last fetch: the atomic push is refused whole (no
-    tag there either), the error gives the command, the closing lines what is left."""
+    """The remote takes the push's dry run before the upload but refuses the push itself
+    (its pre-receive hook): the atomic push is refused whole (no tag there either), the error
+    gives the command, the closing lines what is left."""
     sdist, wheel = released(project)
     remote = with_remote(project, tmp_path)
-    other = tmp_path / "other"
-    subprocess.run(["git", "clone", "-q", "-b", "main", str(remote), str(other)], check=True)
-    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "theirs"], cwd=other,
-                   check=True)
-    subprocess.run(["git", "push", "-q"], cwd=other, check=True)
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'main is frozen' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
     theirs = remote_refs(remote)["refs/heads/main"]
     runner = fake(tmp_path, pypiserver)
     with pytest.raises(ReleaseError) as raised:
@@ -791,6 +790,46 @@ def test_a_rejected_push_sends_nothing_and_gives_the_command(
     assert "refs/tags/v1.2.0" not in remote_refs(remote)
     assert runner.shown[-1] == closing_lines(pypiserver, sdist, wheel, PUSH_BY_HAND,
                                              done="HEAD is tagged v1.2.0")
+
+
+def test_a_push_the_remote_would_refuse_is_refused_before_the_upload(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """The remote's main moved on since the last fetch (git-upstream cannot know): the push's
+    dry run asks the remote first, so nothing is uploaded, tagged or pushed."""
+    released(project)
+    remote = with_remote(project, tmp_path)
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "-q", "-b", "main", str(remote), str(other)], check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e.invalid", "commit", "-q",
+                    "--allow-empty", "-m", "theirs"], cwd=other, check=True)
+    subprocess.run(["git", "push", "-q"], cwd=other, check=True)
+    before = remote_refs(remote)
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
+    assert (raised.value.message, raised.value.hint) == (
+        "origin would refuse the push of main ([rejected] (fetch first)): it has commits HEAD "
+        "lacks; nothing was uploaded",
+        "pull first (git pull --rebase origin main), rebuild and publish again; or publish "
+        "without --push")
+    assert runner.calls == [] and on_index(pypiserver) == {} and tags(project) == ""
+    assert remote_refs(remote) == before
+
+
+def test_a_remote_that_cannot_be_asked_lets_the_upload_go_ahead_with_a_warning(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """A remote the dry run cannot reach is no refusal (the network may be down for a moment):
+    a warning, the upload, and the real push after the install proof tells."""
+    released(project)
+    remote = with_remote(project, tmp_path)
+    remote.rename(tmp_path / "moved.git")
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
+    assert raised.value.message.startswith(f"{PUSH_BY_HAND} failed: ")
+    warning = [line for line in runner.logs if line.startswith("Warning: the push could not")]
+    assert len(warning) == 1 and "origin could not be asked: " in warning[0]
+    assert set(on_index(pypiserver)) == {SDIST, WHEEL}
 
 
 # The GitHub release.

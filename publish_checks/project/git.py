@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -18,10 +19,14 @@ class Git:
     def available(self) -> bool:
         return shutil.which("git") is not None
 
-    def run(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, check: bool = False, timeout: float = 60,
+            also_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """git ARGS in the repository; ``also_env`` is set on top of the inherited
+        environment."""
         return subprocess.run(
             ["git", *args], cwd=self.root, capture_output=True, text=True,
-            encoding="utf-8", errors="replace", check=check, timeout=60,
+            encoding="utf-8", errors="replace", check=check, timeout=timeout,
+            env={**os.environ, **also_env} if also_env else None,
         )
 
     def popen(self, *args: str, stdin: IO[bytes] | int | None = None) -> subprocess.Popen[bytes]:

@@ -85,6 +85,13 @@ def refuse_what_cannot_follow(runner: Runner, ctx: Context, *, tag: bool, push: 
                else tagging.tag_problem(ctx.git) if tag else None)
     if problem is not None:
         raise ReleaseError(f"{problem[0]}; nothing was uploaded", problem[1])
+    if push:
+        refusal, why = tagging.push_refusal(ctx.git, version, ctx.environ)
+        if refusal is not None:
+            raise ReleaseError(f"{refusal}; nothing was uploaded", why or "")
+        if why is not None:
+            runner.log(f"Warning: the push could not be tried before the upload ({why}); "
+                       "it is made after the install proof")
     if not github_release:
         return None
     try:

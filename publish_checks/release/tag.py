@@ -8,6 +8,8 @@ needs (a repository, a branch, a remote) is checked before anything is uploaded.
 from __future__ import annotations
 
 import shlex
+import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from publish_checks._errors import ReleaseError
@@ -82,6 +84,44 @@ def push_problem(git: Git, version: str) -> tuple[str, str] | None:
         return ("--push needs a remote to push to: this repository has none",
                 f"{NO_REMOTE_FIX}, or use --tag and push later")
     return None
+
+
+#: How long the remote may take to answer the push's dry run before the upload.
+DRY_RUN_TIMEOUT = 30
+
+
+def push_refusal(git: Git, version: str, environ: Mapping[str, str],
+                 ) -> tuple[str | None, str | None]:
+    """Ask the remote, before anything is uploaded, whether it takes the release branch
+    (``git push --dry-run``: nothing is sent): a push refused after the upload would leave
+    the release out and the branch behind. Returns (refusal, hint) when the remote refuses
+    it, or (None, why) when it could not be asked — no network, credentials that need a
+    prompt — and the real push after the upload will tell; (None, None) when it takes it.
+    The tag is made after the upload, so only the branch is tried."""
+    push = planned_push(git, version)
+    if push is None or push.remote_branch is None:
+        return None, None
+    branch = f"HEAD:refs/heads/{push.remote_branch}"
+    # No prompt for a password or a host key: this is a question, not the push.
+    quiet = {"GIT_TERMINAL_PROMPT": "0"}
+    if "GIT_SSH_COMMAND" not in environ and not git.config("core.sshCommand"):
+        quiet["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+    try:
+        result = git.run("push", "--dry-run", "--porcelain", push.remote, branch,
+                         timeout=DRY_RUN_TIMEOUT, also_env=quiet)
+    except subprocess.TimeoutExpired:
+        return None, f"{push.remote} did not answer within {DRY_RUN_TIMEOUT} s"
+    if result.returncode == 0:
+        return None, None
+    rejected = [line.split("\t")[-1] for line in result.stdout.splitlines()
+                if line.startswith("!")]
+    if not rejected:
+        error = (result.stderr.strip().splitlines() or ["no answer"])[-1]
+        return None, f"{push.remote} could not be asked: {error}"
+    return (f"{push.remote} would refuse the push of {push.remote_branch} ("
+            f"{'; '.join(rejected)}): it has commits HEAD lacks",
+            f"pull first (git pull --rebase {push.remote} {push.remote_branch}), rebuild and "
+            "publish again; or publish without --push")
 
 
 def tag_problem(git: Git) -> tuple[str, str] | None:
