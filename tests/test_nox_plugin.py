@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 import warnings
@@ -306,3 +308,39 @@ def test_a_session_outside_a_project_is_a_usage_error(tmp_path: Path, where: str
                "folder, or pass --project DIR")
     assert f"Session build aborted: usage error: {problem}." in run.output, run.output
     assert not (root / "dist").exists()
+
+
+@pytest.mark.e2e
+def test_the_built_dists_are_world_readable_as_build_writes_them(
+        demo: SampleProject, tmp_path: Path) -> None:
+    """`nox -s build` under umask 022 leaves both files 0644, as a plain `python -m build`
+    does: no 0600 sdist from a rewrite through a private temporary file."""
+    old = os.umask(0o022)
+    try:
+        run = run_nox(demo.root, tmp_path / "envs", "-s", "build")
+    finally:
+        os.umask(old)
+    assert run.code == 0, run.output
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (demo.root / "dist").iterdir()
+             if not p.name.startswith(".")}
+    assert modes == {"demo_pkg-1.2.0-py3-none-any.whl": 0o644, "demo_pkg-1.2.0.tar.gz": 0o644}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("part", "version", "heading"), [
+    ("dev", "1.2.1.dev0", "## [Unreleased]\n\n## [1.2.0] - 2026-01-01"),
+    ("post", "1.2.0.post1", "## [Unreleased]\n\n## [1.2.0.post1] - "),
+])
+def test_after_a_release_bump_opens_the_next_version(
+        demo: SampleProject, tmp_path: Path, part: str, version: str, heading: str) -> None:
+    """Right after the 1.2.0 release, `nox -s bump -- dev` opens 1.2.1.dev0 and keeps an
+    empty Unreleased on top (nothing dated); `bump -- post` releases 1.2.0.post1 and dates
+    the Unreleased entries like patch."""
+    demo.write("CHANGELOG.md", (demo.root / "CHANGELOG.md").read_text("utf-8").replace(
+        "## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n\n- A typo in the README.\n"
+        if part == "post" else "## [Unreleased]\n"))
+    demo.commit("after the release")
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "bump", "--", part)
+    assert run.code == 0, run.output
+    assert (demo.root / "VERSION").read_text("utf-8") == f"{version}\n"
+    assert heading in (demo.root / "CHANGELOG.md").read_text("utf-8")
