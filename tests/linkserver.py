@@ -1,6 +1,6 @@
 """A small web server on 127.0.0.1 for the link checks: /ok answers 200, /missing 404,
 /get-only refuses HEAD (405) and answers GET, /moved redirects to /ok, /silent never
-answers (until the server stops)."""
+answers (until the server stops), anything under /locked/ wants a login (401)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/moved":
             self.send_response(302)
             self.send_header("Location", "/ok")
+        elif self.path.startswith("/locked/"):
+            self.send_response(401)
         elif self.path == "/get-only" and head:
             self.send_response(405)
         elif self.path in ("/ok", "/get-only"):

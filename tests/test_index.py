@@ -35,6 +35,7 @@ from publish_checks.dists.index import (
     wait_for_files,
 )
 from tests.builders import SampleProject
+from tests.linkserver import link_server
 from tests.pypiserver import PypiServer, free_port
 
 WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
@@ -278,6 +279,18 @@ def test_wait_for_files_retries_an_unreachable_index() -> None:
         wait_for_files(url, "demo-pkg", {WHEEL: "0" * 64}, attempts=3, first_delay=2,
                        max_delay=10, timeout=5, sleep=delays.append)
     assert delays == [2, 4]
+
+
+def test_wait_for_files_does_not_retry_a_refused_login() -> None:
+    """A 401 gets the same answer on every look: it is raised at once, with its fix, not
+    after a minute of waiting."""
+    delays: list[float] = []
+    with link_server() as base, pytest.raises(IndexQueryError) as raised:
+        wait_for_files(f"{base}/locked/simple/", "demo-pkg", {WHEEL: "0" * 64}, attempts=3,
+                       first_delay=2, sleep=delays.append)
+    assert raised.value.message.endswith("answered HTTP 401: 127.0.0.1 needs a login to list "
+                                         "and download files, and none was sent")
+    assert delays == []
 
 
 # index-version through the whole run.

@@ -29,6 +29,10 @@ class IndexQueryError(PublishChecksError):
     """The index could not be asked, or gave an answer we cannot read."""
 
 
+class LoginRefused(IndexQueryError):
+    """The index answered 401/403: asking again with the same login cannot help."""
+
+
 def hint(url: str) -> str:
     """What to do when ``url`` cannot be read."""
     host = urlsplit(url).hostname or ""

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from packaging.utils import canonicalize_name
 
 from publish_checks._text import printable
-from publish_checks.dists.fetch import STATUS_PAGE, Login, OtherHost, get, hint
+from publish_checks.dists.fetch import STATUS_PAGE, Login, LoginRefused, OtherHost, get, hint
 from publish_checks.dists.fetch import IndexQueryError as IndexQueryError  # re-exported
 
 ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
@@ -154,16 +154,16 @@ def project_files(index_url: str, project: str, *, timeout: float = 10,
                                                           login=login).items()}
 
 
-def _refused(url: str, code: int, login: Login | None) -> IndexQueryError:
+def _refused(url: str, code: int, login: Login | None) -> LoginRefused:
     """A 401 or 403: the login was refused, or the index wants one and none was sent."""
     host = printable(urlsplit(url).hostname or url)
     if login is not None:
-        return IndexQueryError(
+        return LoginRefused(
             f"{url} answered HTTP {code}: {host} refused the credentials (user "
             f"{printable(login.username)}, the secret from {printable(login.source)})",
             f"check the username (TWINE_USERNAME or the username of its ~/.pypirc section) "
             f"and the secret for {host}: one that {host} accepts, allowed to read the index")
-    return IndexQueryError(
+    return LoginRefused(
         f"{url} answered HTTP {code}: {host} needs a login to list and download files, and "
         "none was sent",
         f"give {host} its own secret (TWINE_USERNAME and TWINE_PASSWORD, a password in its "
@@ -296,6 +296,8 @@ def wait_for_files(index_url: str, project: str, expected: Mapping[str, str], *,
             sleep(min(first_delay * 2 ** (attempt - 1), max_delay))
         try:
             files = project_files(index_url, project, timeout=timeout, login=login)
+        except LoginRefused:  # the same login gets the same answer: no point waiting
+            raise
         except IndexQueryError as e:  # an index may stumble right after an upload: retry
             problem, hint = e.message, e.hint
             continue
