@@ -44,14 +44,23 @@ def register(names: Sequence[str] | Mapping[str, str] | None = None) -> None:
     all five, under their own names. The gates of the pyproject.toml beside the noxfile
     (nox runs in the noxfile's folder) are the build session's ``requires=``.
     """
+    if isinstance(names, str):  # register("build") would iterate its letters
+        names = [names]
     if isinstance(names, Mapping):
         chosen = dict(names)
     else:
         chosen = {n: n for n in (SESSIONS if names is None else names)}
-    for step in chosen:
+    # Everything is checked before the registry is touched: a bad call changes nothing.
+    for step, name in chosen.items():
         if step not in SESSIONS:
             msg = f"publish_checks.nox.register: unknown session {step!r} (have {list(SESSIONS)})"
             raise ValueError(msg)
+        if not isinstance(name, str) or not name.strip():
+            msg = f"publish_checks.nox.register: the name for {step!r} must be a non-empty string"
+            raise ValueError(msg)
+    if len(set(chosen.values())) < len(chosen):
+        msg = f"publish_checks.nox.register: two sessions under one name in {chosen!r}"
+        raise ValueError(msg)
     registry = nox.registry._REGISTRY
     for name in _registered:
         if getattr(registry.get(name), sessions.STEP_ATTRIBUTE, None) is not None:
@@ -96,10 +105,15 @@ def _stand_in_for_missing_gates() -> None:
     """A gate that names no session of the noxfile gets a session that fails saying so
     (nox alone would say "Session not found", without naming the gates). Called when nox
     reads its registry, after the whole noxfile has run."""
-    defined = set(nox.registry._REGISTRY)
+    registry = nox.registry._REGISTRY
     for gate in _gates:
-        if gate in defined or any(gate.startswith((f"{n}-", f"{n}(")) for n in defined):
-            continue  # itself, or a parametrized one (tests-3.12, tests(django='5.0'))
+        # itself, or a parametrized one (tests-3.12, tests(django='5.0'))
+        found = [name for name in registry
+                 if gate == name or gate.startswith((f"{name}-", f"{name}("))]
+        for name in found:
+            _without_chain_posargs(registry[name])
+        if found:
+            continue
 
         def missing(session: nox.Session, gate: str = gate) -> None:
             session.error(f"usage error: [tool.publish-checks] gates names '{gate}', but the "
@@ -108,6 +122,28 @@ def _stand_in_for_missing_gates() -> None:
 
         missing.__doc__ = "Missing: named in [tool.publish-checks] gates, but no session here."
         nox.session(name=gate, venv_backend="none", default=False)(missing)
+
+
+def _without_chain_posargs(func: Any) -> None:
+    """nox gives every session of a run the same posargs, so ``nox -s build publish --
+    --yes`` would hand ``--yes`` to a gate's ``pytest *session.posargs``. A gate that nox
+    runs because build requires it (not named on the command line) runs without them;
+    ``nox -s tests -- -k slow`` still gets its own. (The run's posargs and sessions are on
+    nox's private runner: the tests pin them for the nox installed.)"""
+    original = func.func
+    if getattr(original, "_publish_checks_gate", False):
+        return
+
+    def gate(session: nox.Session, *args: Any, **kwargs: Any) -> Any:
+        runner = getattr(session, "_runner", None)
+        named = getattr(getattr(runner, "global_config", None), "sessions", None) or ()
+        if runner is not None and session.name not in named and func.name not in named:
+            runner.posargs = []
+        return original(session, *args, **kwargs)
+
+    gate._publish_checks_gate = True  # type: ignore[attr-defined]
+    gate.__doc__, gate.__name__ = original.__doc__, original.__name__
+    func.func = gate
 
 
 def _hook_registry() -> None:

@@ -232,3 +232,21 @@ def test_a_command_gate_under_nox_gets_no_upload_secret_and_no_ci_identity(
     run = run_nox(project.root, tmp_path / "envs", "-s", "build", env=IDENTITY)
     assert run.code != 0
     assert "gate sees ['GATE_PLAIN']" in run.output
+
+
+POSARGS_GATE = NOXFILE + ("import nox\n\n@nox.session(venv_backend='none')\n"
+                          "def tests(session):\n    session.log(f'tests got {session.posargs}')\n")
+
+
+@pytest.mark.e2e
+def test_a_gate_run_for_build_gets_no_posargs_of_the_chain(project: SampleProject,
+                                                           tmp_path: Path) -> None:
+    """`nox -s build -- --verbose`: nox hands every session the same posargs, but the
+    `tests` gate pulled in by build gets none (its pytest would choke on --yes or --tag);
+    `nox -s tests -- -k slow`, run by name, still gets its own."""
+    gated(project, '["tests"]', POSARGS_GATE)
+    run = run_nox(project.root, tmp_path / "envs", "-s", "build", "--", "--verbose")
+    assert run.code == 0, run.output
+    assert "nox > tests got []\n" in run.output
+    run = run_nox(project.root, tmp_path / "envs", "-s", "tests", "--", "-k", "slow")
+    assert "nox > tests got ['-k', 'slow']\n" in run.output

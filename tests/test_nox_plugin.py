@@ -116,6 +116,23 @@ def test_register_rejects_an_unknown_session() -> None:
         plugin.register(["verfy"])
 
 
+@pytest.mark.parametrize(("names", "expected"), [
+    ({"build": 5}, "the name for 'build' must be a non-empty string"),
+    ({"build": " "}, "the name for 'build' must be a non-empty string"),
+    ({"build": "release", "publish": "release"}, "two sessions under one name"),
+    ("bild", "unknown session 'bild'"),
+])
+def test_register_refuses_odd_names_and_changes_nothing(names: object, expected: str) -> None:
+    """A bad register() call is a ValueError naming the problem, and the sessions registered
+    before stay as they were; a single name is one session, not its letters."""
+    import publish_checks.nox as plugin
+
+    before = set(nox.registry.get())
+    with pytest.raises(ValueError, match=expected):
+        plugin.register(names)  # type: ignore[arg-type]
+    assert set(nox.registry.get()) == before
+
+
 def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
     """A project that knows nothing of this repository adopts the sessions in four lines."""
     # Asked from another folder: the repository's own *.egg-info must not count as installed.

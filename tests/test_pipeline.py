@@ -26,6 +26,7 @@ from publish_checks._text import CLI_STEPS, NOX_STEPS, Steps
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
 from publish_checks.release import install
+from publish_checks.release import tag as tagging
 from publish_checks.release.build import BUILD_FAILED
 from publish_checks.release.install import FIX_RELEASED
 from publish_checks.release.pipeline import (
@@ -1109,3 +1110,41 @@ def test_a_release_that_does_not_install_fails_dists_install_with_the_installer_
         f"dists-install)\nthe error ends:\n  {error}")
     assert [c.kind for c in runner.calls] == ["venv", "install"] and on_index(pypiserver) == {}
 
+
+
+def pre_push_hook(project: SampleProject, body: str) -> Path:
+    """A pre-push hook in the project that appends a line to a log, then runs ``body``."""
+    log = project.root.parent / "pre-push.log"
+    hook = project.root / ".git" / "hooks" / "pre-push"
+    hook.write_text(f"#!/bin/sh\necho ran >> '{log}'\n{body}\n", encoding="utf-8")
+    hook.chmod(0o755)
+    return log
+
+
+def test_the_push_dry_run_does_not_run_the_pre_push_hook(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """Asking the remote before the upload runs no hook of the user's (it could run a test
+    suite, with the environment): the hook runs once, for the real push."""
+    released(project)
+    remote = with_remote(project, tmp_path)
+    log = pre_push_hook(project, "exit 0")
+    publish(fake(tmp_path, pypiserver), context(project, pypiserver), Flags(yes=True, push=True))
+    assert log.read_text("utf-8") == "ran\n"
+    assert remote_refs(remote)["refs/tags/v1.2.0"]
+
+
+def test_a_push_that_does_not_finish_is_an_error_with_the_command(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pre-push hook that outlasts the push's time limit: a ReleaseError giving the command
+    to push by hand (and the closing lines), never a traceback."""
+    released(project)
+    with_remote(project, tmp_path)
+    pre_push_hook(project, "sleep 5")
+    monkeypatch.setattr(tagging, "GIT_TIMEOUT", 1.0)
+    runner = fake(tmp_path, pypiserver)
+    with pytest.raises(ReleaseError) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
+    assert (raised.value.message, raised.value.hint) == (
+        f"{PUSH_BY_HAND} did not finish within 1 s", f"push them by hand: {PUSH_BY_HAND}")
+    assert "Next steps:" in runner.shown[-1]

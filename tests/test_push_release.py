@@ -314,3 +314,13 @@ def test_nox_verify_offline_fails_a_head_behind_its_upstream(
     caught_up = run_nox(project.root, envdir, "-s", "verify", "--", "--offline")
     assert "✓ git-upstream" in caught_up.output
     assert "up to date with origin/main (as of the last fetch)" in caught_up.output
+
+
+def test_a_password_in_a_link_is_never_shown() -> None:
+    """A Project-URL may carry a password (https://user:pw@host/): the warning line names
+    the link without it."""
+    with link_server() as base:
+        url = base.replace("http://", "http://release:hunter2-secret@") + "/missing"
+        lines = dead_links([("Project-URL 'Docs'", url)], timeout=5, budget=10)
+    assert len(lines) == 1 and lines[0].startswith("Project-URL 'Docs' http://release:")
+    assert "hunter2-secret" not in lines[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Generator, Mapping
@@ -20,13 +19,14 @@ class Git:
         return shutil.which("git") is not None
 
     def run(self, *args: str, check: bool = False, timeout: float = 60,
-            also_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """git ARGS in the repository; ``also_env`` is set on top of the inherited
-        environment."""
+            env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """git ARGS in the repository; ``env``, when given, is its whole environment (git
+        itself is the one on this process's PATH, as for every other git call)."""
+        git = (shutil.which("git") or "git") if env is not None else "git"
         return subprocess.run(
-            ["git", *args], cwd=self.root, capture_output=True, text=True,
+            [git, *args], cwd=self.root, capture_output=True, text=True,
             encoding="utf-8", errors="replace", check=check, timeout=timeout,
-            env={**os.environ, **also_env} if also_env else None,
+            env=None if env is None else dict(env),
         )
 
     def popen(self, *args: str, stdin: IO[bytes] | int | None = None) -> subprocess.Popen[bytes]:

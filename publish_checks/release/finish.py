@@ -17,12 +17,12 @@ from publish_checks.project.changelog import (
     has_content,
     unreleased_section,
 )
+from publish_checks.project.credentials import redact
 from publish_checks.release import tag as tagging
-from publish_checks.release.build import secret_names
+from publish_checks.release.build import child_env
 from publish_checks.release.forge import create_release, find_tool, forge_of
 from publish_checks.release.links import dead_links, release_links
 from publish_checks.release.plan import Plan
-from publish_checks.release.process import without
 from publish_checks.release.runner import Runner
 from publish_checks.release.summary import next_steps
 
@@ -86,12 +86,13 @@ def refuse_what_cannot_follow(runner: Runner, ctx: Context, *, tag: bool, push: 
     if problem is not None:
         raise ReleaseError(f"{problem[0]}; nothing was uploaded", problem[1])
     if push:
-        refusal, why = tagging.push_refusal(ctx.git, version, ctx.environ)
+        refusal, why = tagging.push_refusal(ctx.git, version, child_env(ctx))
         if refusal is not None:
-            raise ReleaseError(f"{refusal}; nothing was uploaded", why or "")
-        if why is not None:
-            runner.log(f"Warning: the push could not be tried before the upload ({why}); "
-                       "it is made after the install proof")
+            raise ReleaseError(redact(f"{refusal}; nothing was uploaded", ctx.secrets),
+                               why or "")
+        if why is not None:  # git's own words: a remote's message could hold anything
+            runner.log(redact(f"Warning: the push could not be tried before the upload "
+                              f"({why}); it is made after the install proof", ctx.secrets))
     if not github_release:
         return None
     try:
@@ -131,7 +132,7 @@ def finish(runner: Runner, ctx: Context, plan: Plan, outcome: Outcome, *, tag: b
         runner.log(f"Creating the {forge.name} release v{plan.version}")
         files = [f.dist.path for f in plan.files]
         # The forge CLI gets its own token (GH_TOKEN…), never the upload's.
-        environ = without(ctx.environ, secret_names(ctx))
+        environ = child_env(ctx)
         if not create_release(runner, forge, root=ctx.root, version=plan.version,
                               notes=release_notes, files=files, environ=environ,
                               by_hand=forge.command(plan.version,

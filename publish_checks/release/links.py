@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from packaging.metadata import parse_email
 
+from publish_checks.project.credentials import redact
+
 MAX_LINKS = 10
 TIMEOUT = 5.0  # seconds for one request
 BUDGET = 12.0  # seconds for all of them
@@ -95,5 +97,6 @@ def dead_links(links: Sequence[tuple[str, str]], *, timeout: float = TIMEOUT,
     for n, (label, url) in enumerate(links):
         problem = problems.get(n, f"did not answer within {budget:g} s")
         if problem is not None:
-            lines.append(f"{label} {url} {problem}")
+            # A URL may carry a password (https://user:pw@host/): never shown.
+            lines.append(redact(f"{label} {url} {problem}"))
     return lines

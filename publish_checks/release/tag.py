@@ -88,6 +88,8 @@ def push_problem(git: Git, version: str) -> tuple[str, str] | None:
 
 #: How long the remote may take to answer the push's dry run before the upload.
 DRY_RUN_TIMEOUT = 30
+#: How long the real tag and push may take (a pre-push hook, a passphrase prompt).
+GIT_TIMEOUT = 900.0
 
 
 def push_refusal(git: Git, version: str, environ: Mapping[str, str],
@@ -97,18 +99,19 @@ def push_refusal(git: Git, version: str, environ: Mapping[str, str],
     the release out and the branch behind. Returns (refusal, hint) when the remote refuses
     it, or (None, why) when it could not be asked — no network, credentials that need a
     prompt — and the real push after the upload will tell; (None, None) when it takes it.
-    The tag is made after the upload, so only the branch is tried."""
+    The tag is made after the upload, so only the branch is tried. ``environ``: git's whole
+    environment, without secrets (the user's pre-push hook is not run by this question)."""
     push = planned_push(git, version)
     if push is None or push.remote_branch is None:
         return None, None
     branch = f"HEAD:refs/heads/{push.remote_branch}"
     # No prompt for a password or a host key: this is a question, not the push.
-    quiet = {"GIT_TERMINAL_PROMPT": "0"}
+    env = {**environ, "GIT_TERMINAL_PROMPT": "0"}
     if "GIT_SSH_COMMAND" not in environ and not git.config("core.sshCommand"):
-        quiet["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
     try:
-        result = git.run("push", "--dry-run", "--porcelain", push.remote, branch,
-                         timeout=DRY_RUN_TIMEOUT, also_env=quiet)
+        result = git.run("push", "--dry-run", "--no-verify", "--porcelain", push.remote,
+                         branch, timeout=DRY_RUN_TIMEOUT, env=env)
     except subprocess.TimeoutExpired:
         return None, f"{push.remote} did not answer within {DRY_RUN_TIMEOUT} s"
     if result.returncode == 0:
@@ -139,7 +142,12 @@ def create_tag(git: Git, version: str) -> bool:
     tag = f"v{version}"
     if git.tag_commit(tag) == git.head():
         return False
-    result = git.run("tag", "-a", tag, "-m", f"Release {version}")
+    try:  # a signing tag (tag.gpgSign) may wait on a passphrase prompt
+        result = git.run("tag", "-a", tag, "-m", f"Release {version}", timeout=GIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise ReleaseError(f"git tag {tag} did not finish within {GIT_TIMEOUT:g} s",
+                           f"create it by hand: git tag -a {tag} -m 'Release {version}'") \
+            from None
     if result.returncode != 0:
         raise ReleaseError(f"git tag {tag} failed: {result.stderr.strip()}",
                            f"create it by hand: git tag -a {tag} -m 'Release {version}'")
@@ -153,7 +161,11 @@ def push_release(git: Git, version: str) -> Push:
         raise ReleaseError("cannot push the release: this repository has no remote",
                            f"{NO_REMOTE_FIX}, then git push --atomic origin HEAD:refs/heads/"
                            f"<branch> refs/tags/v{version}")
-    result = git.run(*push.argv)
+    try:  # a pre-push hook may run a test suite; a large push takes a while
+        result = git.run(*push.argv, timeout=GIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise ReleaseError(f"{push.command} did not finish within {GIT_TIMEOUT:g} s",
+                           f"push them by hand: {push.command}") from None
     if result.returncode != 0:
         error = result.stderr.strip()
         fix = f"push them by hand: {push.command}"
