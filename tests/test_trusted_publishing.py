@@ -4,9 +4,16 @@ the registration to make."""
 
 from __future__ import annotations
 
+import io
+import json
+import os
+from pathlib import Path
+
 import pytest
 
+from publish_checks._errors import ReleaseError
 from publish_checks.checks.report import Status
+from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.project.trusted import (
     github_workflow_file,
     plan_signing,
@@ -214,3 +221,40 @@ def test_signing_happens_only_in_trusted_publishing_to_pypi(
     TestPyPI, without a token, unless --no-attestations (a rehearsal's local index: never)."""
     decided = plan_signing(env, host, token=token, enabled=enabled)
     assert (decided.provider, decided.reason) == (provider, reason)
+
+
+SNOOPING_BACKEND = '''\
+import json, os, pathlib
+
+def get_requires_for_build_wheel(config_settings=None):
+    names = ["PYPI_API_KEY", "TWINE_PASSWORD", "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+             "SIGSTORE_ID_TOKEN", "PLAIN_VARIABLE"]
+    seen = sorted(n for n in names if n in os.environ)
+    pathlib.Path(os.environ["SNOOP_FILE"]).write_text(json.dumps(seen))
+    raise RuntimeError("snooped")
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    raise RuntimeError("never built")
+'''
+
+
+def test_installing_a_tool_environment_hides_the_secrets_and_the_ci_identity(
+        tmp_path: Path) -> None:
+    """pip/uv may run an sdist's build backend while making a tool environment: it gets
+    neither the upload secret nor the job's OIDC identity, only the rest."""
+    snooper = tmp_path / "snooper"
+    snooper.mkdir()
+    (snooper / "pyproject.toml").write_text(
+        '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'
+        '[project]\nname = "snooper"\nversion = "1.0"\n', "utf-8")
+    (snooper / "backend.py").write_text(SNOOPING_BACKEND, "utf-8")
+    seen = tmp_path / "seen.json"
+    env = {**os.environ,  # this machine's index configuration: the tool env installs
+           "PUBLISH_CHECKS_CACHE_DIR": str(tmp_path / "cache"), "SNOOP_FILE": str(seen),
+           "PYPI_API_KEY": "pypi-secret", "TWINE_PASSWORD": "index-secret",
+           "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "oidc", "SIGSTORE_ID_TOKEN": "sigstore",
+           "PLAIN_VARIABLE": "1"}
+    runner = StandaloneRunner(env, out=io.StringIO(), err=io.StringIO())
+    with pytest.raises(ReleaseError):
+        runner.provide([str(snooper)])
+    assert json.loads(seen.read_text("utf-8")) == ["PLAIN_VARIABLE"]

@@ -31,7 +31,7 @@ from publish_checks.frontend.render import write_text
 from publish_checks.project.config import check_project_folder
 from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
-from publish_checks.release.build import child_env
+from publish_checks.release.build import INSTALL_HIDDEN, child_env
 from publish_checks.release.bump import bump as bump_project
 
 #: The attribute that marks a session function as one of ours, naming its step.
@@ -48,7 +48,8 @@ class SessionRunner(Console):
 
     def provide(self, requirements: Sequence[str]) -> Path:
         if requirements:
-            self.session.install(*requirements, silent=True)
+            self.session.install(*requirements, silent=True,
+                                 env=dict.fromkeys(INSTALL_HIDDEN))  # None: unset
         return Path(self.session.bin)
 
     def log(self, message: str) -> None:

@@ -18,7 +18,8 @@ from typing import TextIO
 from publish_checks._errors import ReleaseError
 from publish_checks.frontend.console import Console
 from publish_checks.frontend.render import write_text
-from publish_checks.release.process import find_uv, run_redacted, tail, venv_python
+from publish_checks.release.build import INSTALL_HIDDEN
+from publish_checks.release.process import find_uv, run_redacted, tail, venv_python, without
 
 
 def cache_home(environ: Mapping[str, str]) -> Path:
@@ -64,8 +65,7 @@ class StandaloneRunner(Console):
         return python.parent
 
     def _create(self, venv: Path, python: Path, requirements: tuple[str, ...]) -> None:
-        env = dict(self.environ)
-        env.pop("VIRTUAL_ENV", None)
+        env = without(self.environ, [*INSTALL_HIDDEN, "VIRTUAL_ENV"])
         uv = find_uv()
         if uv is not None:
             steps = [[uv, "venv", "--quiet", "--seed", "--python", sys.executable, str(venv)],

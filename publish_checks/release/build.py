@@ -110,6 +110,11 @@ IDENTITY_VARIABLES = (*GITHUB_OIDC, gitlab_id_token_variable("pypi.org"),
                       gitlab_id_token_variable("test.pypi.org"), SIGSTORE_ID_TOKEN)
 
 
+#: What installing a tool environment (twine, build, the signer…) never gets: pip or uv
+#: may run an sdist's build backend. (A custom token-variable is unknown at that point.)
+INSTALL_HIDDEN = ("PYPI_API_KEY", "TEST_PYPI_API_KEY", "TWINE_PASSWORD", *IDENTITY_VARIABLES)
+
+
 def child_env(ctx: Context, *also: str) -> dict[str, str]:
     """The environment for a child that needs no secret and no identity: build backends,
     gates, the installed release."""
