@@ -84,6 +84,18 @@ def test_publish_uploads_waits_and_installs(demo: SampleProject, envdir: Path,
     assert "git tag -a v1.2.0" in run.output
 
 
+def test_a_verbose_publish_shows_twine_s_details_but_never_the_password(
+        demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+    """publish --verbose hands --verbose to build and twine: twine says more (its settings,
+    the index's answers) and the index password (the canary) shows nowhere (run_nox checks)."""
+    build(demo, envdir)
+    run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
+                  "--verbose")
+    assert run.code == 0, run.output
+    assert "password: <hidden>" in run.output  # twine's own verbose settings listing
+    assert on_index(index) == {WHEEL, SDIST}
+
+
 def test_publish_resumes_sending_only_missing_files(demo: SampleProject, envdir: Path,
                                                     index: LocalIndex) -> None:
     """With the wheel already on the index, only the sdist is uploaded."""
