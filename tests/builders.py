@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from publish_checks import Context, Report, run_checks
 
@@ -26,6 +32,21 @@ version = {{ file = "VERSION" }}
 
 [tool.setuptools.packages.find]
 include = ["{module}*"]
+{extra}"""
+
+#: The sample project built by hatchling (``{extra}``: more pyproject.toml at the end).
+HATCHLING = """\
+[build-system]
+requires = ["hatchling>=1.27"]
+build-backend = "hatchling.build"
+
+[project]
+name = "demo-pkg"
+version = "1.2.0"
+description = "A demo package for publish-checks tests."
+readme = "README.md"
+requires-python = ">=3.10"
+license = "MIT"
 {extra}"""
 
 CHANGELOG = """\
@@ -81,6 +102,20 @@ class SampleProject:
         path.touch()
         return path
 
+    def build(self, *args: str) -> None:
+        """``python -m build ARGS`` of the project into its dist/, as the build session runs
+        it (uv making the build environments where it is installed: the same builds,
+        faster); skips the test where build is not installed."""
+        if importlib.util.find_spec("build") is None:
+            pytest.skip("build is not installed (the tests session installs it)")
+        installer = ["--installer", "uv"] if shutil.which("uv") else []
+        # setuptools would fetch PyPI's classifier list to check them: not in a test.
+        env = {**os.environ, "VALIDATE_PYPROJECT_NO_NETWORK": "1"}
+        result = subprocess.run([sys.executable, "-m", "build", *installer, *args, "--outdir",
+                                 str(self.root / "dist"), str(self.root)], capture_output=True,
+                                text=True, timeout=600, check=False, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+
     def git(self, *args: str) -> str:
         return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True,
                               text=True).stdout.strip()
@@ -92,8 +127,6 @@ class SampleProject:
 
     def context(self, repository: str | None = None, *, offline: bool = True,
                 env: dict[str, str] | None = None) -> Context:
-        import os
-
         environ = dict(os.environ)
         environ.update(env or {})
         return Context.load(self.root, repository, offline=offline, environ=environ)

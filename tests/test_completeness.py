@@ -5,9 +5,6 @@ byte where no backend would write the input."""
 from __future__ import annotations
 
 import importlib.util
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,26 +12,13 @@ import pytest
 from publish_checks.checks import dists
 from publish_checks.checks.report import Finding, Status
 from publish_checks.project.layout import excluded, glob_match
-from tests.builders import SampleProject
+from tests.builders import HATCHLING, SampleProject
 from tests.distbuilders import default_files, make_sdist, make_wheel
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("build") is None,
                                 reason="build is not installed (the tests session installs it)")
 
 WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
-HATCH = """\
-[build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
-
-[project]
-name = "demo-pkg"
-version = "1.2.0"
-description = "A demo package for publish-checks tests."
-readme = "README.md"
-requires-python = ">=3.10"
-license = "MIT"
-{extra}"""
 CLI = "def main() -> int:\n    return 0\n"
 
 
@@ -43,21 +27,11 @@ def sample(tmp_path: Path, extra: str = "", *, hatch: bool = False,
     """The sample project with more files and settings, committed."""
     project = SampleProject.create(tmp_path / "demo", extra_config="" if hatch else extra)
     if hatch:
-        project.write("pyproject.toml", HATCH.format(extra=extra))
+        project.write("pyproject.toml", HATCHLING.format(extra=extra))
     for name, text in (files or {}).items():
         project.write(name, text)
     project.commit("initial")
     return project
-
-
-def build(project: SampleProject, *args: str) -> None:
-    """python -m build, as `nox -s build` runs it: sdist and wheel into dist/ (with uv
-    making the build environments where it is installed: the same builds, faster)."""
-    installer = ["--installer", "uv"] if shutil.which("uv") else []
-    result = subprocess.run([sys.executable, "-m", "build", *installer, *args, "--outdir",
-                             str(project.root / "dist"), str(project.root)],
-                            capture_output=True, text=True, timeout=600, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def check(project: SampleProject, which: str) -> Finding:
@@ -84,7 +58,7 @@ PACKAGE_DATA = ('\n[tool.setuptools.package-data]\n'
 def test_package_data_left_out_by_setuptools_fails_naming_the_files(tmp_path: Path) -> None:
     """include-package-data = false leaves tracked templates and JSON out: both dists fail."""
     project = sample(tmp_path, NO_PACKAGE_DATA, files=DATA)
-    build(project)
+    project.build()
     finding = check(project, "dists_contents")
     assert_fails(finding,
                  f"{WHEEL} lacks 2 git-tracked files of its packages: "
@@ -97,7 +71,7 @@ def test_package_data_left_out_by_setuptools_fails_naming_the_files(tmp_path: Pa
 def test_package_data_shipped_by_setuptools_passes(tmp_path: Path) -> None:
     """The same project with its package data declared passes, and says what it compared."""
     project = sample(tmp_path, PACKAGE_DATA, files=DATA)
-    build(project)
+    project.build()
     finding = check(project, "dists_contents")
     assert finding.status is Status.PASS, finding
     assert f"{WHEEL} matches its RECORD, holds the 4 git-tracked files of its packages" \
@@ -110,7 +84,7 @@ def test_files_in_wheel_exclude_are_not_required(tmp_path: Path) -> None:
     """wheel-exclude globs name tracked files meant to stay out: the build without them passes."""
     exclude = '\n[tool.publish-checks]\nwheel-exclude = ["demo_pkg/templates/**", "*.json"]\n'
     project = sample(tmp_path, NO_PACKAGE_DATA + exclude, files=DATA)
-    build(project)
+    project.build()
     finding = check(project, "dists_contents")
     assert finding.status is Status.PASS, finding
     assert "holds the 2 git-tracked files of its packages" in finding.summary
@@ -127,7 +101,7 @@ def test_package_dir_maps_the_package_to_its_folder(tmp_path: Path) -> None:
     (project.root / "demo_pkg").rename(project.root / "lib" / "demo_pkg")
     project.write("lib/demo_pkg/templates/page.html", "<p></p>\n")
     project.commit("lib layout")
-    build(project)
+    project.build()
     assert_fails(check(project, "dists_contents"),
                  f"{WHEEL} lacks 1 git-tracked file of its packages: "
                  "lib/demo_pkg/templates/page.html")
@@ -141,7 +115,7 @@ def test_a_module_excluded_by_hatch_fails(tmp_path: Path) -> None:
                                  "    return 42\n"}
     exclude = '\n[tool.hatch.build.targets.wheel]\nexclude = ["demo_pkg/plugins/lazy.py"]\n'
     project = sample(tmp_path, exclude, hatch=True, files=files)
-    build(project)
+    project.build()
     finding = check(project, "dists_contents")
     assert_fails(finding, f"{WHEEL} lacks 1 git-tracked file of its packages: "
                           "demo_pkg/plugins/lazy.py")
@@ -151,7 +125,7 @@ def test_a_module_excluded_by_hatch_fails(tmp_path: Path) -> None:
 def test_a_complete_hatch_build_passes(tmp_path: Path) -> None:
     """hatchling ships every tracked file of the package: dists-contents passes."""
     project = sample(tmp_path, hatch=True, files={**DATA, "demo_pkg/plugins/lazy.py": ""})
-    build(project)
+    project.build()
     finding = check(project, "dists_contents")
     assert finding.status is Status.PASS, finding
     assert "holds the 5 git-tracked files of its packages" in finding.summary
@@ -164,7 +138,7 @@ def test_a_script_naming_a_missing_function_fails(tmp_path: Path) -> None:
     scripts = '\n[project.scripts]\ndemo = "demo_pkg.cli:main"\n'
     project = sample(tmp_path, scripts, files={"demo_pkg/cli.py": "def run() -> int:\n"
                                                                   "    return 0\n"})
-    build(project)
+    project.build()
     finding = check(project, "dists_contents")
     assert_fails(finding, f"{WHEEL} has entry points that will not load: demo = "
                           "demo_pkg.cli:main: demo_pkg/cli.py defines no main at its top level")
@@ -179,7 +153,7 @@ def test_scripts_naming_defined_functions_pass(tmp_path: Path) -> None:
         "demo_pkg/cli.py": CLI,
         "demo_pkg/__init__.py": '"""Demo."""\n\nfrom demo_pkg.core import answer\n\n'
                                 '__version__ = "1.2.0"\n'})
-    build(project)
+    project.build()
     finding = check(project, "dists_contents")
     assert finding.status is Status.PASS, finding
     assert "checked 2 entry points" in finding.summary
@@ -282,13 +256,13 @@ def test_an_sdist_without_the_readme_fails(tmp_path: Path) -> None:
                               "    long_description_content_type='text/x-rst',\n)\n")
     project.write("MANIFEST.in", "exclude README.rst\n")
     project.commit("setup.py only")
-    build(project, "--sdist")  # a wheel built from this sdist would fail: no README.rst
-    build(project, "--wheel")
+    project.build("--sdist")  # a wheel built from this sdist would fail: no README.rst
+    project.build("--wheel")
     assert_fails(check(project, "dists_contents"),
                  "demo_pkg-1.2.0.tar.gz lacks the readme README.rst: building from it needs them")
     (project.root / "MANIFEST.in").unlink()
     project.commit("readme in the sdist")
-    build(project)
+    project.build()
     finding = check(project, "dists_contents")
     assert finding.status is Status.PASS, finding
     assert "its readme and setup.py" in finding.summary
@@ -344,7 +318,7 @@ def test_dists_built_from_head_are_not_stale(tmp_path: Path, hatch: bool) -> Non
     setuptools' setup.cfg) is not staleness: a build from HEAD passes."""
     files = {**DATA, "setup.cfg": "[flake8]\nmax-line-length = 100\n", "LICENSE": "MIT\n"}
     project = sample(tmp_path, "" if hatch else PACKAGE_DATA, hatch=hatch, files=files)
-    build(project)
+    project.build()
     finding = check(project, "dists_stale")
     assert finding.status is Status.PASS, finding
     assert finding.summary.endswith(", built from HEAD")
@@ -355,7 +329,7 @@ def test_dists_built_from_head_are_not_stale(tmp_path: Path, hatch: bool) -> Non
 def test_a_commit_after_the_build_makes_the_dists_stale(tmp_path: Path, hatch: bool) -> None:
     """Build, then commit a code change: dists-stale fails naming the file, fix: rebuild."""
     project = sample(tmp_path, hatch=hatch)
-    build(project)
+    project.build()
     project.write("demo_pkg/core.py", "def answer() -> int:\n    return 43\n")
     project.commit("the real answer")
     finding = check(project, "dists_stale")
@@ -363,7 +337,7 @@ def test_a_commit_after_the_build_makes_the_dists_stale(tmp_path: Path, hatch: b
     assert finding.summary == ("the sdist was not built from HEAD: 1 git-tracked file in it "
                                "differs from the last commit: demo_pkg/core.py")
     assert finding.hint == "rebuild from this commit: nox -s build"
-    build(project)  # into the same dist/: the same file names, rebuilt from HEAD
+    project.build()  # into the same dist/: the same file names, rebuilt from HEAD
     assert check(project, "dists_stale").status is Status.PASS
 
 
@@ -376,7 +350,7 @@ def test_line_endings_of_the_checkout_are_not_staleness(tmp_path: Path) -> None:
         (project.root / path).unlink()
     project.git("checkout", "--", ".")
     assert b"\r\n" in (project.root / "demo_pkg/core.py").read_bytes()
-    build(project)
+    project.build()
     finding = check(project, "dists_stale")
     assert finding.status is Status.PASS, finding
     project.write("README.md", "# demo-pkg\n\nA better demo package.\n")
@@ -391,7 +365,7 @@ def test_an_sdist_built_from_uncommitted_changes_is_stale(tmp_path: Path) -> Non
     core = project.root / "demo_pkg/core.py"
     committed = core.read_text()
     core.write_text("def answer() -> int:\n    return 0\n")
-    build(project, "--sdist")  # the sdist is what dists-stale compares
+    project.build("--sdist")  # the sdist is what dists-stale compares
     finding = check(project, "dists_stale")
     assert_fails(finding, "differs from the last commit: demo_pkg/core.py")
     assert finding.hint == "commit your changes (git-clean lists them), then rebuild: nox -s build"

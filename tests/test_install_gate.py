@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from publish_checks.release.build import BUILD_FAILED
-from tests.builders import SampleProject
+from tests.builders import HATCHLING, SampleProject
 from tests.e2e import CANARY, NOXFILE, Run, run_nox
 from tests.pypiserver import PypiServer
 
@@ -35,22 +35,6 @@ TEMPLATED_INIT = ('"""Demo."""\n\nfrom pathlib import Path\n\n__version__ = "1.2
                   '.read_text("utf-8")\n')
 CLI = "from demo_pkg import PAGE\n\n\ndef main() -> None:\n    print(PAGE.strip())\n"
 SCRIPTS = '\n[project.scripts]\ndemo = "demo_pkg.cli:main"\n'
-HATCH_PYPROJECT = """\
-[build-system]
-requires = ["hatchling>=1.27"]
-build-backend = "hatchling.build"
-
-[project]
-name = "demo-pkg"
-version = "1.2.0"
-description = "A demo package for publish-checks tests."
-readme = "README.md"
-requires-python = ">=3.10"
-license = "MIT"
-
-[tool.hatch.build.targets.wheel]
-packages = ["demo_pkg"]
-{exclude}"""
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +72,9 @@ def excluded(root: Path, *, exclude: bool = True) -> SampleProject:
     """hatchling; views.py imports templating.py, which the wheel's exclude leaves out
     (``import demo_pkg`` alone still works)."""
     project = SampleProject.create(root)
-    project.write("pyproject.toml", HATCH_PYPROJECT.format(
-        exclude='exclude = ["demo_pkg/templating.py"]\n' if exclude else ""))
+    project.write("pyproject.toml", HATCHLING.format(
+        extra='\n[tool.hatch.build.targets.wheel]\npackages = ["demo_pkg"]\n'
+              + ('exclude = ["demo_pkg/templating.py"]\n' if exclude else "")))
     project.write("demo_pkg/views.py", "from demo_pkg.templating import render\n")
     project.write("demo_pkg/templating.py", "def render() -> str:\n    return 'page'\n")
     return adopt(project)

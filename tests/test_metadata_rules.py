@@ -5,9 +5,6 @@ passes."""
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -439,16 +436,6 @@ REFUSED_PROJECT = {
 }
 
 
-def build(project: SampleProject) -> None:
-    """`python -m build` of the sample project into its dist/."""
-    if importlib.util.find_spec("build") is None:
-        pytest.skip("build is not installed (the tests session installs it)")
-    # setuptools would fetch PyPI's classifier list to check them: not in a test.
-    env = {**os.environ, "VALIDATE_PYPROJECT_NO_NETWORK": "1"}
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(project.root / "dist"),
-                    str(project.root)], check=True, capture_output=True, timeout=600, env=env)
-
-
 @pytest.mark.parametrize("refused", [False, True], ids=["compliant", "refused"])
 def test_a_setuptools_build_is_judged_as_pypi_would(project: SampleProject,
                                                     refused: bool) -> None:
@@ -462,7 +449,7 @@ def test_a_setuptools_build_is_judged_as_pypi_would(project: SampleProject,
         project.write("pyproject.toml", text + '\n[project.urls]\n"Where the source code '
                                                'lives today" = "https://example.org"\n')
         project.write("VERSION", "1.2.1+local.7\n")
-    build(project)
+    project.build()
     finding = metadata(project)
     if not refused:
         assert finding.status is Status.PASS, finding

@@ -5,10 +5,6 @@ version no file holds, or to change a source back to what an older build said.""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -70,15 +66,6 @@ def dists(project: SampleProject, version: str) -> None:
     project.touch_dist(f"demo_pkg-{version}.tar.gz")
 
 
-def build(project: SampleProject) -> None:
-    """`python -m build` of the project into its dist/, as the build session runs it."""
-    if importlib.util.find_spec("build") is None:
-        pytest.skip("build is not installed (the tests session installs it)")
-    env = {**os.environ, "VALIDATE_PYPROJECT_NO_NETWORK": "1"}
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(project.root / "dist"),
-                    str(project.root)], check=True, capture_output=True, timeout=600, env=env)
-
-
 # Built from an untagged commit -------------------------------------------------------------
 
 
@@ -87,7 +74,7 @@ def test_an_untagged_scm_build_is_told_to_tag_before_building(tmp_path: Path) ->
     PyPI's refusal and says to tag the release commit (the changelog's coming 1.3.0), not to
     "set a public version"; once HEAD is tagged and rebuilt, the release passes."""
     project = scm_project(tmp_path)
-    build(project)
+    project.build()
     report = project.verify()
     assert report.version is not None and report.version.startswith("1.2.1.dev1+g")
     metadata = report.get("dists-metadata")
@@ -103,7 +90,7 @@ def test_an_untagged_scm_build_is_told_to_tag_before_building(tmp_path: Path) ->
     project.git("tag", "-a", "v1.3.0", "-m", "Release 1.3.0")
     for path in (project.root / "dist").iterdir():
         path.unlink()
-    build(project)
+    project.build()
     report = project.verify()
     assert report.version == "1.3.0"
     for check in ("dists-metadata", "changelog-entry", "git-tag"):
