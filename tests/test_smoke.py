@@ -73,7 +73,7 @@ def test_a_module_that_fails_at_import_is_named_with_its_error_and_where(tmp_pat
     error = f"FileNotFoundError: [Errno 2] No such file or directory: '{page}'"
     (failure,) = result.failures
     assert failure == Failure("import demo_pkg", error, failure.tail)
-    assert result.problem == f"the smoke test failed: import demo_pkg failed: {error}"
+    assert result.problem == f"the smoke test failed on linux: import demo_pkg failed: {error}"
     assert result.tried == "2 modules imported, 0 entry points loaded"  # demo_pkg, other
     assert result.tail.splitlines()[-1] == error and "read_text()" in result.tail
     assert f'File "{root / "demo_pkg" / "__init__.py"}", line 2, in <module>' in result.tail
