@@ -47,6 +47,12 @@ PLATFORM_MODULES = {
     "win32pipe", "win32security", "win32gui", "win32com", "pywintypes", "pythoncom",
     "winerror", "AppKit", "Foundation", "objc"}
 CTYPES_MISSING = re.compile(r"module 'ctypes(\\.wintypes)?' has no attribute ")
+# A system library of another platform, as ctypes names it when it cannot load one.
+LIBRARIES = {"win32": r"\\.so\\b|\\.dylib\\b|\\.framework\\b|^/System/Library/",
+             "darwin": r"\\.so\\b|\\.dll\\b"}
+OTHER_LIBRARY = re.compile(LIBRARIES.get(sys.platform, r"\\.dll\\b|\\.dylib\\b|\\.framework\\b"
+                                         r"|/System/Library/"), re.IGNORECASE)
+CTYPES = os.path.join(STDLIB, "ctypes", "")
 
 def ours(filename):  # not the import machinery's frames, nor the standard library's
     return not filename.startswith("<") and not (
@@ -85,10 +91,14 @@ def release_frames(error):  # (module, line) of each frame of the release's own 
             frames.append((name, linecache.getline(frame.f_code.co_filename, lineno).strip()))
     return frames
 
-def innermost_is_ours(error):
+def innermost(error):  # the frame that raised
     last = None
     for frame, _ in traceback.walk_tb(error.__traceback__):
         last = frame
+    return last
+
+def innermost_is_ours(error):
+    last = innermost(error)
     return last is not None and top(last.f_globals.get("__name__")) in TOPS
 
 def platform_guard(error):  # raised by the release's code, or needs another platform
@@ -99,6 +109,9 @@ def platform_guard(error):  # raised by the release's code, or needs another pla
         return True  # from ctypes import windll
     if isinstance(error, AttributeError) and CTYPES_MISSING.match(str(error)):
         return True  # ctypes.windll.kernel32
+    if isinstance(error, OSError) and OTHER_LIBRARY.search(str(error)):
+        last = innermost(error)  # ctypes.cdll.LoadLibrary("/System/Library/…/IOKit")
+        return last is not None and last.f_code.co_filename.startswith(CTYPES)
     if isinstance(error, AssertionError) or (
             isinstance(error, ImportError) and getattr(error, "name", None) is None):
         return innermost_is_ours(error)
