@@ -409,13 +409,13 @@ def _install_notes(trial: InstallTrial) -> tuple[list[str], list[str]]:
                      "smoke-skip-modules")
     if trial.unimportable:
         where = trial.platform or "this platform"
-        count = len(trial.unimportable)
+        one = len(trial.unimportable) == 1
         modules = json.dumps([u.module for u in trial.unimportable])
-        notes.append(f"{'1 module' if count == 1 else f'{count} modules'} users do not "
-                     f"import on {where} {'raises' if count == 1 else 'raise'} on import: "
+        notes.append(f"{'1 module' if one else f'{len(trial.unimportable)} modules'} users do "
+                     f"not import on {where} {'raises' if one else 'raise'} on import: "
                      f"{listing([str(u) for u in trial.unimportable])}")
-        hints.append(f"a private module, or one guarded for another platform, is not what "
-                     f"users import on {where}: the release works; if one should import "
-                     f"there, fix it; to stop trying them, add them to smoke-skip-modules in "
-                     f"[tool.publish-checks]: smoke-skip-modules = {modules}")
+        hints.append(f"users do not import a private module, nor one guarded for another "
+                     f"platform, on {where}: the release works; if {'it' if one else 'one'} "
+                     f"should import there, fix it; to stop trying {'it' if one else 'them'}, "
+                     f"set smoke-skip-modules = {modules} in [tool.publish-checks]")
     return notes, hints

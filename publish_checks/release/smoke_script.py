@@ -137,6 +137,9 @@ def judge(kind, name, error):
             chain.append(module_name)
     through = ",".join(chain)
     missing = missing_module(error)
+    # A module or a name of the release's own is not there: the wheel is incomplete.
+    own_missing = top(missing) in TOPS or (
+        isinstance(error, ImportError) and top(getattr(error, "name", None)) in TOPS)
     module = kind == "module"
     top_level = module and "." not in name
     if missing and top(missing) not in TOPS and not top_level and not (
@@ -146,7 +149,7 @@ def judge(kind, name, error):
             origin == name or not private(origin)):
         return ("guarded", described(error, line),
                 "private" if private(name) else "platform", through)
-    if module and private(name) and not (missing and top(missing) in TOPS):
+    if module and private(name) and not own_missing:
         return ("guarded", described(error, line), "private", through)
     shown = [f for f in traceback.extract_tb(error.__traceback__) if ours(f.filename)]
     lines = traceback.format_list(shown) + traceback.format_exception_only(type(error), error)
