@@ -13,7 +13,7 @@ import pytest
 
 from publish_checks.checks import dists
 from publish_checks.checks.context import InstallTrial, Unimportable
-from publish_checks.checks.report import Status
+from publish_checks.checks.report import Finding, Status
 from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.release import smoke
 from publish_checks.release.smoke import Failure, Smoke, importable_modules, smoke_test
@@ -241,17 +241,22 @@ def test_a_missing_dependency_or_own_module_still_fails(tmp_path: Path, files: d
     assert result.optional == ()
 
 
-def test_dists_install_warns_for_what_needs_an_extra(project: SampleProject) -> None:
-    """dists-install turns what needs an uninstalled module into a warning naming it, with
-    the fix; a release whose smoke test found nothing else still counts as working."""
+def install_finding(project: SampleProject, trial: InstallTrial) -> Finding:
+    """dists-install of the sample release in dist/, its installer answering ``trial``."""
     make_release(project.root / "dist")
     ctx = project.context()
     ctx.install_release = True
-    ctx.installer = lambda files: InstallTrial(
+    ctx.installer = lambda files: trial
+    return dists.dists_install(ctx)
+
+
+def test_dists_install_warns_for_what_needs_an_extra(project: SampleProject) -> None:
+    """dists-install turns what needs an uninstalled module into a warning naming it, with
+    the fix; a release whose smoke test found nothing else still counts as working."""
+    finding = install_finding(project, InstallTrial(
         "demo_pkg-1.2.0-py3-none-any.whl", installed=True,
         tried="3 modules imported, 1 entry point loaded",
-        optional=("import demo_pkg.cli (needs click)",))
-    finding = dists.dists_install(ctx)
+        optional=("import demo_pkg.cli (needs click)",)))
     assert finding.status is Status.WARN
     assert finding.summary == ("demo_pkg-1.2.0-py3-none-any.whl installs into a fresh "
                                "virtualenv: 3 modules imported, 1 entry point loaded; 1 thing "
@@ -370,16 +375,12 @@ def test_dists_install_warns_for_what_users_do_not_import_naming_the_platform(
     """dists-install lists the private and platform-only modules that raised, on the
     platform they were tried on, beside what needs an extra; the hint gives the exact
     smoke-skip-modules line; the release counts as working."""
-    make_release(project.root / "dist")
-    ctx = project.context()
-    ctx.install_release = True
-    ctx.installer = lambda files: InstallTrial(
+    finding = install_finding(project, InstallTrial(
         "demo_pkg-1.2.0-py3-none-any.whl", installed=True,
         tried="4 modules imported, 0 entry points loaded",
         optional=("import demo_pkg.cli (needs click)",),
         unimportable=(Unimportable("demo_pkg._winconsole", WINDOWS_ASSERT, private=True),),
-        platform="linux")
-    finding = dists.dists_install(ctx)
+        platform="linux"))
     assert finding.status is Status.WARN
     assert finding.summary == (
         "demo_pkg-1.2.0-py3-none-any.whl installs into a fresh virtualenv: 4 modules imported, "
