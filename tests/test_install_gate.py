@@ -93,18 +93,18 @@ Make = Callable[[Path], SampleProject]
 BROKEN: dict[str, tuple[Make, str, str | None]] = {
     "include-package-data-false": (
         lambda root: templated(root, include_package_data=False),
-        "the smoke test failed: import demo_pkg failed: FileNotFoundError: [Errno 2] No such "
-        "file or directory: '",
+        f"the smoke test failed on {sys.platform}: import demo_pkg failed: FileNotFoundError: "
+        "[Errno 2] No such file or directory: '",
         '/site-packages/demo_pkg/__init__.py", line 6, in <module>'),
     "hatch-exclude": (
         excluded,
-        "the smoke test failed: import demo_pkg.views failed: ModuleNotFoundError: No module "
-        "named 'demo_pkg.templating'",
+        f"the smoke test failed on {sys.platform}: import demo_pkg.views failed: "
+        "ModuleNotFoundError: No module named 'demo_pkg.templating'",
         '/site-packages/demo_pkg/views.py", line 1, in <module>'),
     "missing-entry-point": (
         missing_entry_point,
-        "the smoke test failed: entry point demo = demo_pkg.cli:main failed: AttributeError: "
-        "module 'demo_pkg.cli' has no attribute 'main'",
+        f"the smoke test failed on {sys.platform}: entry point demo = demo_pkg.cli:main failed: "
+        "AttributeError: module 'demo_pkg.cli' has no attribute 'main'",
         None),
 }
 
@@ -254,3 +254,53 @@ def test_with_no_wheel_the_sdist_is_installed_and_smoke_tested(
     else:
         assert line == (f"✓ dists-install {SDIST} installs into a fresh virtualenv: 4 modules "
                         "imported, 0 entry points loaded")
+
+
+WINDOWS_ONLY = "import sys\n\nassert sys.platform == 'win32'\n"  # as click._winconsole
+
+
+def platform_only(root: Path, *, broken: bool) -> SampleProject:
+    """setuptools; demo_pkg._win asserts that it runs on Windows (users never import it on
+    linux); broken: the public demo_pkg.api imports demo_pkg._settings, which raises."""
+    project = SampleProject.create(root)
+    project.write("demo_pkg/_win.py", WINDOWS_ONLY)
+    if broken:
+        project.write("demo_pkg/_settings.py", "raise RuntimeError('the settings are corrupt')\n")
+        project.write("demo_pkg/api.py", "from demo_pkg import _settings\n")
+    return adopt(project)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the message names the platform: linux")
+def test_a_private_windows_module_warns_and_the_release_builds_and_publishes(
+        tmp_path: Path, envdir: Path, pypiserver: PypiServer) -> None:
+    """click's case: a private module that asserts it runs on Windows is a warning naming it,
+    the platform and smoke-skip-modules; build passes, and publish uploads and proves it."""
+    project = platform_only(tmp_path / "demo", broken=False)
+    build = run_nox(project.root, envdir, "-s", "build")
+    assert build.code == 0, build.output
+    assert install_line(build.output) == (
+        f"! dists-install {WHEEL} installs into a fresh virtualenv: 3 modules imported, 0 entry "
+        "points loaded; 1 module users do not import on linux raises on import: demo_pkg._win "
+        "(private; AssertionError: assert sys.platform == 'win32')")
+    assert 'smoke-skip-modules = ["demo_pkg._win"]' in build.output
+    run = publish(project, envdir, pypiserver)
+    assert run.code == 0, run.output
+    assert ("Not importable on linux, and not what users import here: demo_pkg._win (private; "
+            "AssertionError: assert sys.platform == 'win32')") in run.output
+    assert on_index(pypiserver) == {WHEEL, SDIST}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="demo_pkg._win imports on Windows")
+def test_a_public_module_failing_through_a_private_one_fails_the_build(
+        tmp_path: Path, envdir: Path) -> None:
+    """The twin: the public demo_pkg.api fails because the private module it imports raises;
+    that is a failure naming both, and no warning excuses the private module."""
+    project = platform_only(tmp_path / "demo", broken=True)
+    build = run_nox(project.root, envdir, "-s", "build")
+    assert build.code != 0, build.output
+    line = install_line(build.output)
+    assert line.startswith(f"✗ dists-install {WHEEL} installs, but the smoke test failed on "
+                           f"{sys.platform}: import demo_pkg.api failed: RuntimeError: the "
+                           "settings are corrupt (raised in demo_pkg._settings)"), line
+    assert "demo_pkg/_settings.py\", line 1, in <module>" in build.output
+    assert "Traceback" not in build.output

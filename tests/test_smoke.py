@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from publish_checks.checks import dists
-from publish_checks.checks.context import InstallTrial
-from publish_checks.checks.report import Status
+from publish_checks.checks.context import InstallTrial, Unimportable
+from publish_checks.checks.report import Finding, Status
 from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.release import smoke
 from publish_checks.release.smoke import Failure, Smoke, importable_modules, smoke_test
@@ -73,7 +73,7 @@ def test_a_module_that_fails_at_import_is_named_with_its_error_and_where(tmp_pat
     error = f"FileNotFoundError: [Errno 2] No such file or directory: '{page}'"
     (failure,) = result.failures
     assert failure == Failure("import demo_pkg", error, failure.tail)
-    assert result.problem == f"the smoke test failed: import demo_pkg failed: {error}"
+    assert result.problem == f"the smoke test failed on linux: import demo_pkg failed: {error}"
     assert result.tried == "2 modules imported, 0 entry points loaded"  # demo_pkg, other
     assert result.tail.splitlines()[-1] == error and "read_text()" in result.tail
     assert f'File "{root / "demo_pkg" / "__init__.py"}", line 2, in <module>' in result.tail
@@ -241,20 +241,153 @@ def test_a_missing_dependency_or_own_module_still_fails(tmp_path: Path, files: d
     assert result.optional == ()
 
 
-def test_dists_install_warns_for_what_needs_an_extra(project: SampleProject) -> None:
-    """dists-install turns what needs an uninstalled module into a warning naming it, with
-    the fix; a release whose smoke test found nothing else still counts as working."""
+def install_finding(project: SampleProject, trial: InstallTrial) -> Finding:
+    """dists-install of the sample release in dist/, its installer answering ``trial``."""
     make_release(project.root / "dist")
     ctx = project.context()
     ctx.install_release = True
-    ctx.installer = lambda files: InstallTrial(
+    ctx.installer = lambda files: trial
+    return dists.dists_install(ctx)
+
+
+def test_dists_install_warns_for_what_needs_an_extra(project: SampleProject) -> None:
+    """dists-install turns what needs an uninstalled module into a warning naming it, with
+    the fix; a release whose smoke test found nothing else still counts as working."""
+    finding = install_finding(project, InstallTrial(
         "demo_pkg-1.2.0-py3-none-any.whl", installed=True,
         tried="3 modules imported, 1 entry point loaded",
-        optional=("import demo_pkg.cli (needs click)",))
-    finding = dists.dists_install(ctx)
+        optional=("import demo_pkg.cli (needs click)",)))
     assert finding.status is Status.WARN
     assert finding.summary == ("demo_pkg-1.2.0-py3-none-any.whl installs into a fresh "
                                "virtualenv: 3 modules imported, 1 entry point loaded; 1 thing "
                                "needs what it does not install: import demo_pkg.cli (needs "
                                "click)")
     assert "smoke-skip-modules" in finding.hint
+
+
+WINDOWS_ONLY = "import sys\n\nassert sys.platform == 'win32'\n"  # click._winconsole
+GUARDED = ("import sys\n\nif sys.platform != 'win32':\n"
+           "    raise ImportError('this module can only be imported on Windows')\n")
+BROKEN_PRIVATE = "raise RuntimeError('the settings table is corrupt')\n"
+WINDOWS_ASSERT = 'AssertionError: assert sys.platform == \'win32\''
+
+
+def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POINTS
+           ) -> tuple[list[str], list[str], Smoke]:
+    """The failures' headlines and the unimportable modules of the smoke test of ``files``
+    (with demo_pkg/__init__.py and demo_pkg/cli.py unless given)."""
+    result = run(tmp_path, site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                                           **files}, entry_points))
+    return [f.headline for f in result.failures], [str(u) for u in result.unimportable], result
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the guarded modules are for Windows")
+@pytest.mark.parametrize(("files", "unimportable"), [
+    ({"demo_pkg/_winconsole.py": WINDOWS_ONLY},
+     [f"demo_pkg._winconsole (private; {WINDOWS_ASSERT})"]),
+    ({"demo_pkg/_win.py": GUARDED},
+     ["demo_pkg._win (private; ImportError: this module can only be imported on Windows)"]),
+    ({"demo_pkg/_data.py": "open('/nonexistent/table.csv')\n"},
+     ["demo_pkg._data (private; FileNotFoundError: [Errno 2] No such file or directory: "
+      "'/nonexistent/table.csv')"]),
+    ({"demo_pkg/_backends/__init__.py": "", "demo_pkg/_backends/qt.py": WINDOWS_ONLY},
+     [f"demo_pkg._backends.qt (private; {WINDOWS_ASSERT})"]),
+    ({"_demo_stub/__init__.py": "raise ModuleNotFoundError(\"No module named '_demo_stub'\")\n"},
+     ["_demo_stub (private; ModuleNotFoundError: No module named '_demo_stub')"]),
+    ({"demo_pkg/win32.py": WINDOWS_ONLY}, [f"demo_pkg.win32 (platform-only; {WINDOWS_ASSERT})"]),
+    ({"demo_pkg/windows.py": GUARDED},
+     ["demo_pkg.windows (platform-only; ImportError: this module can only be imported on "
+      "Windows)"]),
+    ({"demo_pkg/console.py": "import msvcrt\n"},
+     ["demo_pkg.console (platform-only; ModuleNotFoundError: No module named 'msvcrt')"]),
+    ({"demo_pkg/kernel.py": "from ctypes import windll\n"},
+     ["demo_pkg.kernel (platform-only; ImportError: cannot import name 'windll' from 'ctypes' "
+      f"({Path(__import__('ctypes').__file__)}))"]),
+    ({"demo_pkg/iokit.py": "import ctypes\n"
+                           "ctypes.cdll.LoadLibrary('/System/Library/Frameworks/IOKit.framework/"
+                           "IOKit')\n"},
+     ["demo_pkg.iokit (platform-only; OSError: /System/Library/Frameworks/IOKit.framework/IOKit:"
+      " cannot open shared object file: No such file or directory)"]),
+    ({"demo_pkg/win32.py": WINDOWS_ONLY, "demo_pkg/serial_win.py": "from demo_pkg import win32\n"},
+     [f"demo_pkg.serial_win (platform-only; {WINDOWS_ASSERT})",
+      f"demo_pkg.win32 (platform-only; {WINDOWS_ASSERT})"]),
+], ids=["private asserts the platform", "private raises ImportError for Windows",
+        "private raises anything", "private package's module", "private top-level stub",
+        "public asserts the platform", "public raises ImportError for Windows",
+        "public imports msvcrt", "public imports ctypes.windll", "public loads a macOS library",
+        "public through a platform-only public module"])
+def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_platform(
+        tmp_path: Path, files: dict[str, str], unimportable: list[str]) -> None:
+    """A private module that raises when imported by itself, and a public submodule guarded
+    for another platform (its own assert or ImportError, another platform's module or
+    library), are not failures: they are listed with their error, on the platform named."""
+    failures, listed, result = judged(tmp_path, files)
+    assert failures == []
+    assert listed == unimportable
+    assert result.platform == sys.platform
+    assert result.optional == ()
+
+
+@pytest.mark.parametrize(("files", "entry_points", "failure"), [
+    ({"demo_pkg/_settings.py": BROKEN_PRIVATE,
+      "demo_pkg/api.py": "from demo_pkg import _settings\n"},
+     "", "import demo_pkg.api failed: RuntimeError: the settings table is corrupt (raised in "
+         "demo_pkg._settings)"),
+    ({"demo_pkg/_win.py": WINDOWS_ONLY, "demo_pkg/api.py": "import demo_pkg._win\n"},
+     "", f"import demo_pkg.api failed: {WINDOWS_ASSERT} (raised in demo_pkg._win)"),
+    ({"demo_pkg/_settings.py": BROKEN_PRIVATE, "demo_pkg/__init__.py": "from . import _settings\n"},
+     "", "import demo_pkg failed: RuntimeError: the settings table is corrupt (raised in "
+         "demo_pkg._settings)"),
+    ({"demo_pkg/_cli.py": BROKEN_PRIVATE + "def main() -> None:\n    pass\n"},
+     "[console_scripts]\ndemo = demo_pkg._cli:main\n",
+     "entry point demo = demo_pkg._cli:main failed: RuntimeError: the settings table is corrupt"
+     " (raised in demo_pkg._cli)"),
+    ({"demo_pkg/api.py": BROKEN_PRIVATE}, "",
+     "import demo_pkg.api failed: RuntimeError: the settings table is corrupt"),
+    ({"demo_win/__init__.py": WINDOWS_ONLY}, "", f"import demo_win failed: {WINDOWS_ASSERT}"),
+    ({"demo_pkg/_views.py": "from demo_pkg import _templating\n"}, "",
+     "import demo_pkg._views failed: ImportError: cannot import name '_templating' from "
+     "'demo_pkg' ({init})"),
+    ({"demo_pkg/_views.py": "import demo_pkg._templating\n"}, "",
+     "import demo_pkg._views failed: ModuleNotFoundError: No module named "
+     "'demo_pkg._templating'"),
+    ({"demo_pkg/native.py": "import ctypes\nctypes.CDLL('libdemo_absent.so.1')\n"}, "",
+     "import demo_pkg.native failed: OSError: libdemo_absent.so.1: cannot open shared object "
+     "file: No such file or directory"),
+], ids=["public through a broken private", "public through a platform-only private",
+        "top-level through a broken private", "entry point into a broken private",
+        "public raises", "top-level asserts the platform",
+        "private misses its own module (from)", "private misses its own module",
+        "public misses this platform's library"])
+def test_what_users_import_must_import_even_through_a_private_module(
+        tmp_path: Path, files: dict[str, str], entry_points: str, failure: str) -> None:
+    """Top-level modules, public modules and entry points must work: a failure is a fail,
+    naming the private module it was raised in, whose own warning is then left out (the
+    failure tells it); a wheel missing one of its own modules fails whatever imports it."""
+    failures, listed, _ = judged(tmp_path, files, entry_points or ENTRY_POINTS)
+    root = tmp_path / "site"
+    assert failures == [failure.format(init=root / "demo_pkg" / "__init__.py")]
+    assert listed == []
+
+
+def test_dists_install_warns_for_what_users_do_not_import_naming_the_platform(
+        project: SampleProject) -> None:
+    """dists-install lists the private and platform-only modules that raised, on the
+    platform they were tried on, beside what needs an extra; the hint gives the exact
+    smoke-skip-modules line; the release counts as working."""
+    finding = install_finding(project, InstallTrial(
+        "demo_pkg-1.2.0-py3-none-any.whl", installed=True,
+        tried="4 modules imported, 0 entry points loaded",
+        optional=("import demo_pkg.cli (needs click)",),
+        unimportable=(Unimportable("demo_pkg._winconsole", WINDOWS_ASSERT, private=True),),
+        platform="linux"))
+    assert finding.status is Status.WARN
+    assert finding.summary == (
+        "demo_pkg-1.2.0-py3-none-any.whl installs into a fresh virtualenv: 4 modules imported, "
+        "0 entry points loaded; 1 thing needs what it does not install: import demo_pkg.cli "
+        "(needs click); 1 module users do not import on linux raises on import: "
+        f"demo_pkg._winconsole (private; {WINDOWS_ASSERT})")
+    assert finding.hint.endswith(
+        "users do not import a private module, nor one guarded for another platform, on "
+        "linux: the release works; if it should import there, fix it; to stop trying it, set "
+        'smoke-skip-modules = ["demo_pkg._winconsole"] in [tool.publish-checks]')

@@ -33,6 +33,19 @@ from publish_checks.project.version import (
 
 
 @dataclass(frozen=True)
+class Unimportable:
+    """A module the smoke test could not import that users do not import on this platform:
+    a private one that raises by itself, or a public one guarded for another platform."""
+
+    module: str  # "click._winconsole"
+    error: str  # 'AssertionError: assert sys.platform == "win32"'
+    private: bool  # else guarded for another platform
+
+    def __str__(self) -> str:
+        return f"{self.module} ({'private' if self.private else 'platform-only'}; {self.error})"
+
+
+@dataclass(frozen=True)
 class InstallTrial:
     """What installing the release into a fresh virtualenv and smoke-testing it showed."""
 
@@ -44,6 +57,9 @@ class InstallTrial:
     output: str = ""  # what the configured smoke-test commands printed
     # What needs a module the release does not install (an extra, an integration): a warning.
     optional: tuple[str, ...] = ()
+    # What does not import here but is not what users import here: a warning too.
+    unimportable: tuple[Unimportable, ...] = ()
+    platform: str = ""  # sys.platform where the smoke test ran ("linux")
 
 
 #: Installs release files (the one that fits) into a fresh virtualenv and smoke-tests them.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 
 from publish_checks._text import human_size, listing, printable
-from publish_checks.checks.context import Context
+from publish_checks.checks.context import Context, InstallTrial
 from publish_checks.checks.report import (
     Finding,
     failed,
@@ -374,16 +375,11 @@ def dists_install(ctx: Context) -> Finding:
         return skipped("this run cannot make virtualenvs (the nox sessions and the "
                        "publish-checks command can)")
     trial = ctx.installer([d.path for d in ctx.release_dists()])
-    if not trial.problem and trial.optional:
-        things = "1 thing needs" if len(trial.optional) == 1 else \
-            f"{len(trial.optional)} things need"
-        return warned(f"{trial.file} installs into a fresh virtualenv: {trial.tried}; "
-                      f"{things} what it does not install: "
-                      f"{listing(list(trial.optional))}",
-                      "if these need an extra, that is fine (pip install 'name[extra]'); "
-                      "otherwise declare the dependency, or list the module in "
-                      "smoke-skip-modules")
     if not trial.problem:
+        notes, hints = _install_notes(trial)
+        if notes:
+            return warned(f"{trial.file} installs into a fresh virtualenv: {trial.tried}; "
+                          + "; ".join(notes), "; ".join(hints))
         return passed(f"{trial.file} installs into a fresh virtualenv: {trial.tried}")
     ending = "".join(f"\n  {line}" for line in trial.tail.splitlines())
     ending = f"\nthe error ends:{ending}" if ending else ""
@@ -397,3 +393,29 @@ def dists_install(ctx: Context) -> Finding:
                   "modules an exclude left out, the function each entry point names), then "
                   f"{ctx.steps.build}; a module that must not be imported here goes in "
                   f"smoke-skip-modules{ending}")
+
+
+def _install_notes(trial: InstallTrial) -> tuple[list[str], list[str]]:
+    """What a working release's smoke test could not try, and what to do about it: what
+    needs an uninstalled module (an extra), and modules users do not import here (private
+    ones that raise by themselves, ones guarded for another platform)."""
+    notes, hints = [], []
+    if trial.optional:
+        things = "1 thing needs" if len(trial.optional) == 1 else \
+            f"{len(trial.optional)} things need"
+        notes.append(f"{things} what it does not install: {listing(list(trial.optional))}")
+        hints.append("if these need an extra, that is fine (pip install 'name[extra]'); "
+                     "otherwise declare the dependency, or list the module in "
+                     "smoke-skip-modules")
+    if trial.unimportable:
+        where = trial.platform or "this platform"
+        one = len(trial.unimportable) == 1
+        modules = json.dumps([u.module for u in trial.unimportable])
+        notes.append(f"{'1 module' if one else f'{len(trial.unimportable)} modules'} users do "
+                     f"not import on {where} {'raises' if one else 'raise'} on import: "
+                     f"{listing([str(u) for u in trial.unimportable])}")
+        hints.append(f"users do not import a private module, nor one guarded for another "
+                     f"platform, on {where}: the release works; if {'it' if one else 'one'} "
+                     f"should import there, fix it; to stop trying {'it' if one else 'them'}, "
+                     f"set smoke-skip-modules = {modules} in [tool.publish-checks]")
+    return notes, hints

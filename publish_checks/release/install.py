@@ -136,7 +136,8 @@ def try_release(runner: Runner, ctx: Context, files: Sequence[Path],
                            modules=importable_modules(paths, ctx.config.smoke_skip_modules),
                            commands=ctx.config.smoke_tests, env=env, work=work)
     return InstallTrial(file.name, installed=True, problem=smoke.problem, tail=smoke.tail,
-                        tried=smoke.tried, output=smoke.output, optional=smoke.optional)
+                        tried=smoke.tried, output=smoke.output, optional=smoke.optional,
+                        unimportable=smoke.unimportable, platform=smoke.platform)
 
 
 def prove_installable(runner: Runner, ctx: Context, files: Sequence[Path], label: str) -> str:
@@ -150,6 +151,9 @@ def prove_installable(runner: Runner, ctx: Context, files: Sequence[Path], label
     if trial.optional:
         runner.log(f"Not tried, they need what the release does not install: "
                    f"{', '.join(trial.optional)}")
+    if trial.unimportable:
+        runner.log(f"Not importable on {trial.platform or 'this platform'}, and not what users "
+                   f"import here: {', '.join(map(str, trial.unimportable))}")
     return trial.output
 
 

@@ -1,7 +1,8 @@
 """The smoke test of an installed release (SPEC §3 ``smoke-test``): in the fresh virtualenv
-it was installed into, import every module it ships, load every console/GUI entry point,
-then run the configured commands. The pre-upload check (dists-install) and the post-upload
-install proof both run it through :func:`smoke_test`."""
+it was installed into, import every module it ships, load every console/GUI entry point
+(release/smoke_script.py judges each failure), then run the configured commands. The
+pre-upload check (dists-install) and the post-upload install proof both run it through
+:func:`smoke_test`."""
 
 from __future__ import annotations
 
@@ -18,110 +19,16 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from publish_checks.checks.context import Unimportable
 from publish_checks.dists.scan import parse_record
 from publish_checks.release.process import tail
 from publish_checks.release.runner import Runner
+from publish_checks.release.smoke_script import SMOKE_SCRIPT
 
 SMOKE_TIMEOUT = 300.0  # seconds for importing every module and loading every entry point
 SKIPPED_PARTS = ("tests", "testing", "__main__")  # test suites' imports; a CLI run on import
 _LIBRARY = re.compile(r"^[^/]+\.data/(?:purelib|platlib)/")
 _SHOWN_FAILURES = 3
-
-#: Run by the fresh virtualenv's Python as ``python -c SCRIPT PLAN REPORT``. PLAN is JSON
-#: {"project": normalized name, "modules": [...]}; REPORT receives one JSON array per line
-#: as it goes — ["start", kind, name], ["fail", kind, name, error, tail], ["optional", kind,
-#: name, missing module], ["done"] — so that a run cut short by its time limit still says
-#: what it was doing. Python 3.8 syntax: the release may support an old interpreter.
-#:
-#: "optional": a submodule or an entry point that needs a module neither the release nor
-#: its required dependencies provide (an extra such as python-dotenv[cli], an integration
-#: such as dotenv.ipython): the release works without it, so it is reported, not failed.
-#: A top-level package that needs one is a missing dependency, and fails.
-SMOKE_SCRIPT = """\
-import importlib, json, os, re, sys, sysconfig, traceback
-from importlib import metadata
-
-STDLIB = sysconfig.get_paths()["stdlib"]  # not platstdlib: in a venv, site-packages is in it
-
-def ours(filename):  # not the import machinery's frames, nor the standard library's
-    return not filename.startswith("<") and not (
-        filename.startswith(STDLIB) and "-packages" not in filename)
-
-with open(sys.argv[1], encoding="utf-8") as given:
-    plan = json.load(given)
-report = open(sys.argv[2], "a", encoding="utf-8")
-
-def note(*event):
-    report.write(json.dumps(event) + "\\n")
-    report.flush()
-
-TOPS = {m.split(".")[0] for m in plan["modules"]}
-
-def missing_module(error):  # the module whose absence caused error, if that is the cause
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, ModuleNotFoundError) and error.name:
-            return error.name
-        error = error.__cause__ or error.__context__
-    return None
-
-def attempt(kind, name, action):
-    note("start", kind, name)
-    try:
-        action()
-    except KeyboardInterrupt:
-        raise
-    except BaseException as error:  # SystemExit at import time is a failure too
-        missing = missing_module(error)
-        top_level = kind == "module" and "." not in name
-        if missing and missing.split(".")[0] not in TOPS and not top_level:
-            note("optional", kind, name, missing)
-            return missing
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if ours(f.filename)]
-        lines = traceback.format_list(frames) + traceback.format_exception_only(type(error),
-                                                                                error)
-        first = (str(error).strip().splitlines() or [""])[0]
-        note("fail", kind, name, type(error).__name__ + (": " + first if first else ""),
-             "".join(lines).rstrip())
-        return ""
-    return None
-
-failed = {}  # module → the missing module it needs ('' when it failed otherwise)
-
-def under_failed(module):  # its package failed to import: that failure is the one to read
-    return next((failed[f] for f in failed if module == f or module.startswith(f + ".")), None)
-
-for module in plan["modules"]:
-    if under_failed(module) is None:
-        outcome = attempt("module", module, lambda: importlib.import_module(module))
-        if outcome is not None:
-            failed[module] = outcome
-
-def canonical(name):
-    return re.sub(r"[-_.]+", "-", name or "").lower()
-
-found = [d for d in metadata.distributions()
-         if canonical(d.metadata.get("Name")) == plan["project"]]
-if not found:
-    note("fail", "distribution", plan["project"], "PackageNotFoundError: not installed", "")
-else:
-    for ep in found[0].entry_points:
-        module = ep.value.split(":")[0].strip()
-        if ep.group not in ("console_scripts", "gui_scripts"):
-            continue
-        needs = under_failed(module)
-        if needs is None:
-            attempt("entry point", ep.name + " = " + ep.value, ep.load)
-        elif needs:  # its module needs what is not installed: so does the entry point
-            note("optional", "entry point", ep.name + " = " + ep.value, needs)
-note("done")
-# Threads or exit handlers an import started must not hold the interpreter open.
-sys.stdout.flush()
-sys.stderr.flush()
-os._exit(0)
-"""
-
 
 @dataclass(frozen=True)
 class Failure:
@@ -131,10 +38,13 @@ class Failure:
     what: str  # "import demo_pkg", "entry point demo = demo_pkg.cli:main", "`demo --version`"
     error: str  # the error's last line: "FileNotFoundError: [Errno 2] No such file …"
     tail: str = ""
+    # The release's other modules it failed through, outermost first; the last one raised.
+    through: tuple[str, ...] = ()
 
     @property
     def headline(self) -> str:
-        return f"{self.what} failed: {self.error}"
+        raised = f" (raised in {self.through[-1]})" if self.through else ""
+        return f"{self.what} failed: {self.error}{raised}"
 
 
 @dataclass(frozen=True)
@@ -147,6 +57,9 @@ class Smoke:
     # What needs a module the release does not install ("import dotenv.cli (needs click)"):
     # an extra or an optional integration, so a warning, not a failure.
     optional: tuple[str, ...] = ()
+    # What users do not import here and did not import (click._winconsole on linux): a warning.
+    unimportable: tuple[Unimportable, ...] = ()
+    platform: str = ""  # sys.platform of the fresh virtualenv's Python, as it said
 
     @property
     def problem(self) -> str:
@@ -155,7 +68,9 @@ class Smoke:
             return ""
         shown = "; ".join(f.headline for f in self.failures[:_SHOWN_FAILURES])
         more = len(self.failures) - _SHOWN_FAILURES
-        return f"the smoke test failed: {shown}" + (f"; and {more} more" if more > 0 else "")
+        where = f" on {self.platform}" if self.platform else ""
+        return (f"the smoke test failed{where}: {shown}"
+                + (f"; and {more} more" if more > 0 else ""))
 
     @property
     def tail(self) -> str:
@@ -245,7 +160,8 @@ def smoke_test(runner: Runner, python: Path, *, project: str, modules: Sequence[
     tried = (f"{_count(report.started['module'], 'module')} imported, "
              f"{_count(report.started['entry point'], 'entry point')} loaded"
              + (f", {_count(len(commands), 'command')} run" if commands else ""))
-    return Smoke(tuple(failures), tried, "\n".join(outputs), tuple(report.optional))
+    return Smoke(tuple(failures), tried, "\n".join(outputs), tuple(report.optional),
+                 report.unimportable(), report.platform)
 
 
 def _count(n: int, what: str) -> str:
@@ -256,9 +172,20 @@ def _count(n: int, what: str) -> str:
 class _Report:
     failures: list[Failure] = field(default_factory=list)
     optional: list[str] = field(default_factory=list)
+    # Each private or platform-guarded module that raised, with the modules it went through.
+    guarded: list[tuple[Unimportable, tuple[str, ...]]] = field(default_factory=list)
     started: Counter[str] = field(default_factory=Counter)  # attempts, by kind
     pending: str = ""  # the last attempt that has no answer: where a cut-short run was
     finished: bool = False
+    platform: str = ""
+
+    def unimportable(self) -> tuple[Unimportable, ...]:
+        """The guarded modules no failure went through: a public import that fails through
+        one (or one that fails through a failing public module) is the failure's story."""
+        failed = {f.what.removeprefix("import ") for f in self.failures}
+        involved = {m for f in self.failures for m in f.through}
+        return tuple(u for u, through in self.guarded
+                     if u.module not in involved and not failed.intersection(through))
 
 
 _WHAT = {"module": ("import", "to import"), "entry point": ("entry point", "to load entry point"),
@@ -280,13 +207,21 @@ def _read_report(answer: Path) -> _Report:
             continue
         if not (isinstance(event, list) and event and all(isinstance(e, str) for e in event)):
             continue
-        if event[0] == "start" and len(event) == 3:
+        if event[0] == "platform" and len(event) == 2:
+            report.platform = event[1]
+        elif event[0] == "start" and len(event) == 3:
             report.started[event[1]] += 1
             report.pending = f"{_WHAT.get(event[1], ('', event[1]))[1]} {event[2]}"
-        elif event[0] == "fail" and len(event) == 5:
-            kind, name, error, trace = event[1:]
+        elif event[0] == "fail" and len(event) in (5, 6):
+            kind, name, error, trace = event[1:5]
+            through = tuple(filter(None, event[5].split(","))) if len(event) == 6 else ()
             what = f"{_WHAT.get(kind, (kind, ''))[0]} {name}"
-            report.failures.append(Failure(what, error, trace))
+            report.failures.append(Failure(what, error, trace, through))
+            report.pending = ""
+        elif event[0] == "guarded" and len(event) == 6:
+            _, name, error, why, through = event[1:]
+            report.guarded.append((Unimportable(name, error, private=why == "private"),
+                                   tuple(filter(None, through.split(",")))))
             report.pending = ""
         elif event[0] == "optional" and len(event) == 4:
             kind, name, missing = event[1:]

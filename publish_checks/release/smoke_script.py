@@ -1,0 +1,203 @@
+"""The script the smoke test runs inside the fresh virtualenv (SPEC §3 ``smoke-test``): it
+imports every module of the release, loads every console/GUI entry point, and judges each
+failure the way users meet it.
+
+- What users import must work: a top-level package or module, a public module (no part
+  of its dotted path starts with ``_``), an entry point. A failure there is a ``fail``,
+  also when it is raised in a private module that the public one imports.
+- A private module that raises when imported by itself (``click._winconsole`` asserts
+  ``sys.platform == "win32"``) is ``guarded``: a warning, unless a public import fails
+  through it (the caller drops the warning then: the failure names the module).
+- So is a public submodule guarded for another platform: an AssertionError, or an
+  ImportError its own code raises (not the import system's: those name the module they
+  could not find), or an import of what only another platform's Python has (``msvcrt``,
+  ``ctypes.windll``). A public module failing through such a public module is guarded too.
+- A submodule or an entry point that needs a module neither the release nor its required
+  dependencies provide (an extra such as python-dotenv[cli], an integration such as
+  dotenv.ipython) is ``optional``: the release works without it. A top-level module that
+  needs one is a missing dependency, and a module of the release's own that is missing
+  from the wheel is an incomplete wheel: both fail.
+"""
+
+from __future__ import annotations
+
+#: Run by the fresh virtualenv's Python as ``python -c SCRIPT PLAN REPORT``. PLAN is JSON
+#: {"project": normalized name, "modules": [...]}; REPORT receives one JSON array of strings
+#: per line as it goes, so that a run cut short by its time limit still says what it was
+#: doing:
+#:   ["platform", sys.platform]
+#:   ["start", kind, name]
+#:   ["fail", kind, name, error, tail, through]  (through: the release's other modules in
+#:       the traceback, outermost first, joined by commas; the last one raised)
+#:   ["guarded", kind, name, error, why, through]  (why: "private" or "platform")
+#:   ["optional", kind, name, missing module]
+#:   ["done"]
+#: Python 3.8 syntax: the release may support an old interpreter.
+SMOKE_SCRIPT = """\
+import importlib, json, linecache, os, re, sys, sysconfig, traceback
+from importlib import metadata
+
+STDLIB = sysconfig.get_paths()["stdlib"]  # not platstdlib: in a venv, site-packages is in it
+# What only some platforms' Python has (or a Windows-only distribution provides).
+PLATFORM_MODULES = {
+    "msvcrt", "winreg", "_winreg", "_winapi", "winsound", "nt", "_overlapped", "_msi",
+    "msilib", "_wmi", "fcntl", "termios", "tty", "pty", "grp", "pwd", "resource", "posix",
+    "_posixsubprocess", "syslog", "crypt", "spwd", "nis", "ossaudiodev", "readline",
+    "curses", "_curses", "win32api", "win32con", "win32file", "win32event", "win32process",
+    "win32pipe", "win32security", "win32gui", "win32com", "pywintypes", "pythoncom",
+    "winerror", "AppKit", "Foundation", "objc"}
+CTYPES_MISSING = re.compile(r"module 'ctypes(\\.wintypes)?' has no attribute ")
+# A system library of another platform, as ctypes names it when it cannot load one.
+LIBRARIES = {"win32": r"\\.so\\b|\\.dylib\\b|\\.framework\\b|^/System/Library/",
+             "darwin": r"\\.so\\b|\\.dll\\b"}
+OTHER_LIBRARY = re.compile(LIBRARIES.get(sys.platform, r"\\.dll\\b|\\.dylib\\b|\\.framework\\b"
+                                         r"|/System/Library/"), re.IGNORECASE)
+CTYPES = os.path.join(STDLIB, "ctypes", "")
+
+def ours(filename):  # not the import machinery's frames, nor the standard library's
+    return not filename.startswith("<") and not (
+        filename.startswith(STDLIB) and "-packages" not in filename)
+
+with open(sys.argv[1], encoding="utf-8") as given:
+    plan = json.load(given)
+report = open(sys.argv[2], "a", encoding="utf-8")
+
+def note(*event):
+    report.write(json.dumps(event) + "\\n")
+    report.flush()
+
+TOPS = {m.split(".")[0] for m in plan["modules"]}
+
+def top(name):
+    return (name or "").split(".")[0]
+
+def private(module):
+    return any(part.startswith("_") for part in module.split("."))
+
+def missing_module(error):  # the module whose absence caused error, if that is the cause
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, ModuleNotFoundError) and error.name:
+            return error.name
+        error = error.__cause__ or error.__context__
+    return None
+
+def release_frames(error):  # (module, line) of each frame of the release's own code
+    frames = []
+    for frame, lineno in traceback.walk_tb(error.__traceback__):
+        name = frame.f_globals.get("__name__")
+        if isinstance(name, str) and top(name) in TOPS:
+            frames.append((name, linecache.getline(frame.f_code.co_filename, lineno).strip()))
+    return frames
+
+def innermost(error):  # the frame that raised
+    last = None
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        last = frame
+    return last
+
+def innermost_is_ours(error):
+    last = innermost(error)
+    return last is not None and top(last.f_globals.get("__name__")) in TOPS
+
+def platform_guard(error):  # raised by the release's code, or needs another platform
+    missing = missing_module(error)
+    if missing and top(missing) in PLATFORM_MODULES:
+        return True
+    if isinstance(error, ImportError) and error.name in ("ctypes", "ctypes.wintypes"):
+        return True  # from ctypes import windll
+    if isinstance(error, AttributeError) and CTYPES_MISSING.match(str(error)):
+        return True  # ctypes.windll.kernel32
+    if isinstance(error, OSError) and OTHER_LIBRARY.search(str(error)):
+        last = innermost(error)  # ctypes.cdll.LoadLibrary("/System/Library/…/IOKit")
+        return last is not None and last.f_code.co_filename.startswith(CTYPES)
+    if isinstance(error, AssertionError) or (
+            isinstance(error, ImportError) and getattr(error, "name", None) is None):
+        return innermost_is_ours(error)
+    return False
+
+def described(error, line):
+    first = (str(error).strip().splitlines() or [""])[0]
+    if first:
+        return type(error).__name__ + ": " + first
+    if isinstance(error, AssertionError) and line.startswith("assert "):
+        return "AssertionError: " + line
+    return type(error).__name__
+
+failed = {}  # module → "fail", "guarded" or "needs " + the missing module
+
+def judge(kind, name, error):
+    frames = release_frames(error)
+    origin = frames[-1][0] if frames else name
+    line = frames[-1][1] if frames else ""
+    chain = []  # the release's other modules it went through, outermost first
+    for module_name, _ in frames:
+        if module_name != name and module_name not in chain:
+            chain.append(module_name)
+    through = ",".join(chain)
+    missing = missing_module(error)
+    # A module or a name of the release's own is not there: the wheel is incomplete.
+    own_missing = top(missing) in TOPS or (
+        isinstance(error, ImportError) and top(getattr(error, "name", None)) in TOPS)
+    module = kind == "module"
+    top_level = module and "." not in name
+    if missing and top(missing) not in TOPS and not top_level and not (
+            module and top(missing) in PLATFORM_MODULES):
+        return ("optional", missing)
+    if module and not top_level and platform_guard(error) and (
+            origin == name or not private(origin)):
+        return ("guarded", described(error, line),
+                "private" if private(name) else "platform", through)
+    if module and private(name) and not own_missing:
+        return ("guarded", described(error, line), "private", through)
+    shown = [f for f in traceback.extract_tb(error.__traceback__) if ours(f.filename)]
+    lines = traceback.format_list(shown) + traceback.format_exception_only(type(error), error)
+    return ("fail", described(error, line), "".join(lines).rstrip(), through)
+
+def attempt(kind, name, action):
+    note("start", kind, name)
+    try:
+        action()
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # SystemExit at import time is a failure too
+        verdict = judge(kind, name, error)
+        note(verdict[0], kind, name, *verdict[1:])
+        return verdict[0] if verdict[0] != "optional" else "needs " + verdict[1]
+    return None
+
+def under_failed(module):  # its package failed to import: that failure is the one to read
+    return next((failed[f] for f in failed if module == f or module.startswith(f + ".")), None)
+
+note("platform", sys.platform)
+for module in plan["modules"]:
+    if under_failed(module) is None:
+        outcome = attempt("module", module, lambda: importlib.import_module(module))
+        if outcome is not None:
+            failed[module] = outcome
+
+def canonical(name):
+    return re.sub(r"[-_.]+", "-", name or "").lower()
+
+found = [d for d in metadata.distributions()
+         if canonical(d.metadata.get("Name")) == plan["project"]]
+if not found:
+    note("fail", "distribution", plan["project"], "PackageNotFoundError: not installed", "",
+         "")
+else:
+    for ep in found[0].entry_points:
+        module = ep.value.split(":")[0].strip()
+        if ep.group not in ("console_scripts", "gui_scripts"):
+            continue
+        state = under_failed(module)
+        if state is None or state == "guarded":  # an entry point must load: try it anyway
+            attempt("entry point", ep.name + " = " + ep.value, ep.load)
+        elif state.startswith("needs "):  # its module needs what is not installed: so does it
+            note("optional", "entry point", ep.name + " = " + ep.value, state[len("needs "):])
+note("done")
+# Threads or exit handlers an import started must not hold the interpreter open.
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(0)
+"""
