@@ -6,7 +6,7 @@ from __future__ import annotations
 from publish_checks._text import listing
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
-from publish_checks.project.scm import scm_reads, scm_tag_regex
+from publish_checks.project.scm import scm_reads, scm_tag_regex, scm_tool
 from publish_checks.project.version import SourceKind
 
 
@@ -159,12 +159,14 @@ def _unread_by_scm(ctx: Context, tag: str) -> Finding | None:
     """The warning when the project's scm version tool (setuptools-scm, hatch-vcs) would not
     read ``tag`` as this version: the commits after it would build as the wrong version."""
     source = ctx.version_source
-    if source.kind is not SourceKind.VCS or ctx.version is None:
+    tool = scm_tool(source.label) if source.kind is SourceKind.VCS else None
+    if tool is None or ctx.version is None:
         return None
-    found = scm_tag_regex(ctx.root, source.label)
-    if found is None or scm_reads(found[0], tag, ctx.version) is not False:
+    scm = scm_tag_regex(ctx.root, tool)
+    if scm is None or scm_reads(scm.regex, tag, ctx.version) is not False:
         return None
-    regex, where = found
-    return warned(f"{source.label} would not read tag {tag} as {ctx.version}: {where} is "
-                  f"{regex}", f"use a tag-format it reads (e.g. tag-format = \"v{{version}}\"), "
-                  f"or make {where} read {tag}")
+    regex = (f"its default tag regex takes an optional dashed prefix and v only ({scm.regex})"
+             if scm.default else f"{scm.setting} is {scm.regex}")
+    return warned(f"{tool} would not read tag {tag} as {ctx.version}: {regex}",
+                  f"use a tag-format it reads (e.g. tag-format = \"v{{version}}\"), or set "
+                  f"{scm.setting} to a regex that reads {tag}")

@@ -6,6 +6,7 @@ a development version of the previous one.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,24 @@ def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
     return data
 
 
-def scm_tag_regex(root: Path, tool: str) -> tuple[str, str] | None:
-    """(regex, where it is set) by which ``tool`` — setuptools-scm or hatch-vcs — reads
-    release tags; None for another tool, or a configuration we cannot read."""
+def scm_tool(label: str) -> str | None:
+    """setuptools-scm or hatch-vcs, from a version source's label ("dynamic (hatch-vcs)")."""
+    return next((tool for tool in ("hatch-vcs", "setuptools-scm") if tool in label), None)
+
+
+@dataclass(frozen=True)
+class ScmTags:
+    """How an scm version tool reads release tags."""
+
+    tool: str  # setuptools-scm or hatch-vcs
+    regex: str
+    setting: str  # where the project would set its own regex
+    default: bool  # the regex is the tool's default: the project sets none
+
+
+def scm_tag_regex(root: Path, tool: str) -> ScmTags | None:
+    """The regex by which ``tool`` — setuptools-scm or hatch-vcs — reads release tags;
+    None for another tool, or a configuration we cannot read."""
     try:
         pyproject = read_toml(root / "pyproject.toml") or {}
         hatch_toml = read_toml(root / "hatch.toml") or {}
@@ -36,17 +52,19 @@ def scm_tag_regex(root: Path, tool: str) -> tuple[str, str] | None:
         return None
     if tool == "setuptools-scm":
         regex = _table(pyproject, "tool", "setuptools_scm").get("tag_regex")
-        where = "[tool.setuptools_scm] tag_regex"
+        setting = "tag_regex in [tool.setuptools_scm]"
     elif tool == "hatch-vcs":
-        table = (_table(hatch_toml, "version") if "version" in hatch_toml
+        in_hatch_toml = "version" in hatch_toml
+        table = (_table(hatch_toml, "version") if in_hatch_toml
                  else _table(pyproject, "tool", "hatch", "version"))
         regex = _table(table, "raw-options").get("tag_regex") or table.get("tag-pattern")
-        where = "hatch-vcs's tag-pattern"
+        setting = ("tag-pattern in hatch.toml's [version]" if in_hatch_toml
+                   else "tag-pattern in [tool.hatch.version]")
     else:
         return None
     if regex is None or regex == "":
-        return SCM_DEFAULT_TAG_REGEX, f"{tool}'s default tag regex"
-    return (regex, where) if isinstance(regex, str) else None
+        return ScmTags(tool, SCM_DEFAULT_TAG_REGEX, setting, default=True)
+    return ScmTags(tool, regex, setting, default=False) if isinstance(regex, str) else None
 
 
 def scm_reads(regex: str, tag: str, version: str) -> bool | None:
