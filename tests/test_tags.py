@@ -17,8 +17,11 @@ from publish_checks.project.git import Git
 from publish_checks.project.scm import SCM_DEFAULT_TAG_REGEX, scm_reads
 from publish_checks.project.tags import detect_tag_format, split_tag
 from publish_checks.release.bump import bump
+from publish_checks.release.plan import make_plan
 from publish_checks.release.rehearse import LocalIndex
+from publish_checks.release.summary import next_steps
 from tests.builders import SampleProject
+from tests.distbuilders import make_release
 from tests.e2e import NOXFILE, run_nox
 from tests.test_scm_release import SCM
 
@@ -273,6 +276,19 @@ def test_the_tag_hint_of_an_untagged_scm_build_is_bare_like_its_tags(tmp_path: P
     result = project.verify().get("changelog-entry")
     assert "git tag -a 1.2.1 -m 'Release 1.2.1'" in result.hint
     assert "git tag -a X.Y.Z -m 'Release X.Y.Z'" in bump(project.root, "dev")
+
+
+def test_the_closing_lines_name_the_bare_tag(project: SampleProject) -> None:
+    """The steps left to do by hand — tag, push, the GitHub release — name 1.2.0, not v1.2.0."""
+    tagged(project, "1.0.0", "1.1.0")
+    project.git("remote", "add", "origin", "git@github.com:octo/demo-pkg.git")
+    make_release(project.root / "dist")
+    ctx = project.context("pypi")
+    todo = next_steps(ctx, make_plan(ctx, {}), tagged=False, pushed=False)
+    assert "git tag -a 1.2.0 -m 'Release 1.2.0'" in todo
+    assert "git push --atomic origin HEAD:refs/heads/main refs/tags/1.2.0" in todo
+    assert "| gh release create 1.2.0 --verify-tag --title 1.2.0" in todo
+    assert "v1.2.0" not in todo
 
 
 # End to end ------------------------------------------------------------------------------
