@@ -117,14 +117,14 @@ def test_the_push_remotes_host_chooses_the_cli_and_repository(
     other host → gh without --repo (it picks the repository itself)."""
     project.git("remote", "add", "origin", url)
     forge, is_known = forge_of(Git(project.root), "origin")
-    assert forge.argv("1.2.0", "N", ["a.whl"]) == [*argv_head, "a.whl"]
+    assert forge.argv("v1.2.0", "1.2.0", "N", ["a.whl"]) == [*argv_head, "a.whl"]
     assert is_known is known
 
 
 def test_a_pre_release_is_marked_as_one_on_github() -> None:
     """gh gets --prerelease for 1.2.0rc1, not for 1.2.0."""
-    assert "--prerelease" in GITHUB.argv("1.2.0rc1", "N", [])
-    assert "--prerelease" not in GITHUB.argv("1.2.0", "N", [])
+    assert "--prerelease" in GITHUB.argv("v1.2.0rc1", "1.2.0rc1", "N", [])
+    assert "--prerelease" not in GITHUB.argv("v1.2.0", "1.2.0", "N", [])
 
 
 GH_WITH_RELEASES = """\
@@ -152,8 +152,9 @@ def test_a_release_that_exists_already_is_left_as_it_is(
     gh.chmod(0o755)
     env = {"PATH": str(gh.parent)}
     runner = StandaloneRunner(env, out=io.StringIO(), err=io.StringIO())
-    assert create_release(runner, GITHUB, root=tmp_path, version=version, notes="- x\n",
-                          files=[], environ=env, by_hand="gh release create …") is created
+    assert create_release(runner, GITHUB, root=tmp_path, tag=f"v{version}", version=version,
+                          notes="- x\n", files=[], environ=env,
+                          by_hand="gh release create …") is created
     assert record.read_text("utf-8").splitlines() == calls
 
 

@@ -24,6 +24,7 @@ from publish_checks.project.credentials import Token, TokenLookup, read_env_file
 from publish_checks.project.git import Git
 from publish_checks.project.layout import Layout, load_layout
 from publish_checks.project.repository import Target, choose_repository, resolve_target
+from publish_checks.project.tags import TagFormat, release_tag_format
 from publish_checks.project.version import (
     VersionSource,
     declared_name,
@@ -207,6 +208,15 @@ class Context:
             return Version(self.version) if self.version else None
         except ValueError:  # InvalidVersion, or a number past int's digit limit
             return None
+
+    @cached_property
+    def tag_format(self) -> TagFormat:
+        """How this project names release tags: tag-format, else its existing tags' style."""
+        return release_tag_format(self.config.tag_format, self.git, self.project_name)
+
+    def tag_for(self, version: str) -> str:
+        """The release tag of ``version`` (``X.Y.Z`` makes the one for hints)."""
+        return self.tag_format.tag(version)
 
     @property
     def normalized_name(self) -> str | None:

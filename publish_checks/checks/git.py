@@ -6,6 +6,7 @@ from __future__ import annotations
 from publish_checks._text import listing
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.project.scm import scm_reads, scm_tag_regex, scm_tool
 from publish_checks.project.version import SourceKind
 
 
@@ -122,27 +123,28 @@ def git_tag(ctx: Context) -> Finding:
         return skip
     if ctx.version is None:
         return skipped("no valid version to look for (see version-file)")
-    tag = f"v{ctx.version}"
+    tag = ctx.tag_for(ctx.version)
+    why = f" ({ctx.tag_format.origin})" if ctx.tag_format.origin else ""
     tagged = ctx.git.tag_commit(tag)
     if tagged is None:
         # A tag that names a tree or a blob does not peel to a commit, but it exists: the
         # push of a new tag of that name would be refused.
         target = ctx.git.run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{}}")
         if target.returncode != 0 or not target.stdout.strip():
-            return passed(f"tag {tag} does not exist yet")
+            return _unread_by_scm(ctx, tag) or passed(f"tag {tag} does not exist yet{why}")
         kind = ctx.git.run("cat-file", "-t", target.stdout.strip()).stdout.strip() or "object"
         return failed(f"tag {tag} already exists and points at a {kind}, not a commit",
                       f"if the tag is a mistake: git tag -d {tag}; "
                       f"else bump the version ({ctx.steps('bump', 'patch')})")
     head = ctx.git.head() if ctx.git.has_commits() else None
     if tagged == head:
-        return passed(f"tag {tag} points at HEAD")
+        return _unread_by_scm(ctx, tag) or passed(f"tag {tag} points at HEAD")
     where = f"tag {tag} already exists at {tagged[:12]}, not at HEAD" + (
         f" ({head[:12]})" if head else "")
     source = ctx.version_source
     if source.from_dists:  # the version is dist/'s, which may be older than HEAD
         fix = (f"the version comes from git tags: to release HEAD, tag it first (git tag -a "
-               f"vX.Y.Z -m 'Release X.Y.Z'), then rebuild: {ctx.steps.build}"
+               f"{ctx.tag_for('X.Y.Z')} -m 'Release X.Y.Z'), then rebuild: {ctx.steps.build}"
                if source.kind is SourceKind.VCS else
                f"rebuild ({ctx.steps.build}) to read HEAD's version; if it is still "
                f"{ctx.version}, raise it where the build reads it")
@@ -151,3 +153,20 @@ def git_tag(ctx: Context) -> Finding:
     return failed(f"{where}: this version was released from another commit",
                   f"bump the version ({ctx.steps('bump', 'patch')}); "
                   f"if the tag is a mistake: git tag -d {tag}")
+
+
+def _unread_by_scm(ctx: Context, tag: str) -> Finding | None:
+    """The warning when the project's scm version tool (setuptools-scm, hatch-vcs) would not
+    read ``tag`` as this version: the commits after it would build as the wrong version."""
+    source = ctx.version_source
+    tool = scm_tool(source.label) if source.kind is SourceKind.VCS else None
+    if tool is None or ctx.version is None:
+        return None
+    scm = scm_tag_regex(ctx.root, tool)
+    if scm is None or scm_reads(scm.regex, tag, ctx.version) is not False:
+        return None
+    regex = (f"its default tag regex takes an optional dashed prefix and v only ({scm.regex})"
+             if scm.default else f"{scm.setting} is {scm.regex}")
+    return warned(f"{tool} would not read tag {tag} as {ctx.version}: {regex}",
+                  f"use a tag-format it reads (e.g. tag-format = \"v{{version}}\"), or set "
+                  f"{scm.setting} to a regex that reads {tag}")

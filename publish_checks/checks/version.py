@@ -111,7 +111,8 @@ def untagged(ctx: Context) -> tuple[str, str] | None:
     release = _next_release(ctx, version)
     return (f"the version is {source.label}, and HEAD has no release tag: the build made "
             f"the development version {version}",
-            f"tag the release commit first: git tag -a v{release} -m 'Release {release}', "
+            f"tag the release commit first: git tag -a {ctx.tag_for(release)} -m 'Release "
+            f"{release}', "
             f"then {ctx.steps.build} (publish --tag keeps a tag already on HEAD, --push sends "
             "it)")
 

@@ -104,7 +104,8 @@ def add_release(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true",
                         help="do everything but upload, including asking the index")
     parser.add_argument("--tag", action="store_true",
-                        help="after a verified publish, create the annotated tag v<version>")
+                        help="after a verified publish, create the annotated release tag "
+                             "(tag-format: v<version> unless the tags say otherwise)")
     parser.add_argument("--push", action="store_true",
                         help="after a verified publish, tag and push the release branch and "
                              "the tag together (git push --atomic)")

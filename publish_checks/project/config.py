@@ -11,6 +11,7 @@ from typing import Any
 
 from publish_checks._errors import ConfigError, UsageError
 from publish_checks._text import TextError, decode_text, printable, read_bytes, suggest
+from publish_checks.project.tags import format_problem
 from publish_checks.project.urls import EXAMPLE, UrlError, parse_url
 
 if sys.version_info >= (3, 11):
@@ -22,7 +23,7 @@ else:  # Python 3.10: the same parser, as the tomli backport (a dependency there
 
 KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
         "version-file", "smoke-test", "smoke-skip-modules", "wheel-exclude", "upload-limit",
-        "gates", "skip", "repositories")
+        "gates", "skip", "tag-format", "repositories")
 REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
 
 
@@ -60,6 +61,7 @@ class Config:
     upload_limit: int | None = None  # bytes: an index's raised per-project limit
     gates: tuple[Gate, ...] = ()  # must pass before build (SPEC §3)
     skip: tuple[str, ...] = ()
+    tag_format: str | None = None  # None: detected from the repository's tags (tags.py)
     repositories: dict[str, RepositoryConfig] = field(default_factory=dict)
 
     @property
@@ -180,6 +182,14 @@ def _gates(table: dict[str, Any], key: str, where: str) -> tuple[Gate, ...]:
             _no_control(part, here)
         gates.append(tuple(entry) if isinstance(entry, list) else entry)
     return tuple(gates)
+
+
+def _tag_format(table: dict[str, Any], key: str, where: str) -> str | None:
+    """A release tag's name with ``{version}`` in it, which git takes as a tag name."""
+    value = _string(table, key, where)
+    if value is not None and (problem := format_problem(value)) is not None:
+        raise ConfigError(f"{where}.{key} {problem[0]}", problem[1])
+    return value
 
 
 def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
@@ -325,5 +335,6 @@ def load_config(root: Path) -> Config:
         upload_limit=_size(tool, "upload-limit", where),
         gates=_gates(tool, "gates", where),
         skip=skip,
+        tag_format=_tag_format(tool, "tag-format", where),
         repositories=_repositories(tool.get("repositories"), where),
     )

@@ -19,6 +19,7 @@ from publish_checks._text import shown as shown_path
 from publish_checks.project import changelog as cl
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.git import Git
+from publish_checks.project.tags import release_tag_format
 from publish_checks.project.version import (
     TOML_VERSION_KEY,
     SourceKind,
@@ -159,9 +160,11 @@ def _current(config: Config) -> tuple[VersionSource, Path, Version]:
     # where the backend reads it.
     if source.dynamic and (source.raw is None or source.path is None):
         if source.kind is SourceKind.VCS:
+            tag = release_tag_format(config.tag_format, Git(config.root),
+                                     declared_name(config)).tag("X.Y.Z")
             raise ConfigError(f"the version is {source.label}: it comes from git tags, so "
                               "there is no file to bump",
-                              "tag the release instead: git tag -a vX.Y.Z -m 'Release X.Y.Z'")
+                              f"tag the release instead: git tag -a {tag} -m 'Release X.Y.Z'")
         raise ConfigError(f"the version is {source.label}: bump edits only a VERSION file, "
                           "[project].version or a literal the build backend reads",
                           "change it where your build backend reads it, or keep it in VERSION")
@@ -257,10 +260,11 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     config = load_config(root)
     tags = declared_version(config)
     if target == "dev" and pre is None and tags.kind is SourceKind.VCS and tags.raw is None:
+        tag = release_tag_format(config.tag_format, Git(root), declared_name(config)).tag("X.Y.Z")
         return "\n".join([  # the backend makes X.Y.Z.devN of every commit past a release tag
             f"nothing to bump: the version is {tags.label}, and every commit after a release "
             "tag already builds as the next development version (X.Y.Z.devN)", "next:",
-            f"  to release: git tag -a vX.Y.Z -m 'Release X.Y.Z', then {steps.build} and "
+            f"  to release: git tag -a {tag} -m 'Release X.Y.Z', then {steps.build} and "
             f"{steps('publish')}"])
     source, path, current = _current(config)
     label, name = source.label, declared_name(config)

@@ -81,12 +81,13 @@ def refuse_what_cannot_follow(runner: Runner, ctx: Context, *, tag: bool, push: 
     forge's CLI is missing (the release goes out, that one step is left to do by hand).
     Returns the release notes when a GitHub release is wanted."""
     version = ctx.version or ""
-    problem = (tagging.push_problem(ctx.git, version) if push
+    release_tag = ctx.tag_for(version)
+    problem = (tagging.push_problem(ctx.git, release_tag) if push
                else tagging.tag_problem(ctx.git) if tag else None)
     if problem is not None:
         raise ReleaseError(f"{problem[0]}; nothing was uploaded", problem[1])
     if push:
-        refusal, why = tagging.push_refusal(ctx.git, version, child_env(ctx))
+        refusal, why = tagging.push_refusal(ctx.git, release_tag, child_env(ctx))
         if refusal is not None:
             raise ReleaseError(redact(f"{refusal}; nothing was uploaded", ctx.secrets),
                                why or "")
@@ -100,7 +101,7 @@ def refuse_what_cannot_follow(runner: Runner, ctx: Context, *, tag: bool, push: 
     except PublishChecksError as e:
         raise ReleaseError(f"--github-release needs the release notes, but {e.message}; "
                            "nothing was uploaded", e.hint) from None
-    planned = tagging.planned_push(ctx.git, version)
+    planned = tagging.planned_push(ctx.git, release_tag)
     forge, known = forge_of(ctx.git, planned.remote if planned else None)
     if find_tool(forge, ctx.environ) is None:
         runner.log(f"Warning: {forge.tool} (the {forge.name} CLI) is not on PATH: the upload "
@@ -116,30 +117,31 @@ def finish(runner: Runner, ctx: Context, plan: Plan, outcome: Outcome, *, tag: b
            push: bool, release_notes: str | None) -> None:
     """After the install proof: the annotated tag, the atomic push of the branch and the
     tag, then the GitHub (GitLab) release when its notes were gathered before the upload."""
+    release_tag = ctx.tag_for(plan.version)
     if tag or push:  # pushing a tag implies making it
-        made = tagging.create_tag(ctx.git, plan.version)
+        made = tagging.create_tag(ctx.git, release_tag, plan.version)
         outcome.tagged = True
-        runner.log(f"Tagged HEAD as v{plan.version}" if made
-                   else f"v{plan.version} already tags HEAD")
+        runner.log(f"Tagged HEAD as {release_tag}" if made
+                   else f"{release_tag} already tags HEAD")
     if not push:
         return
-    sent = tagging.push_release(ctx.git, plan.version)
+    sent = tagging.push_release(ctx.git, release_tag)
     outcome.pushed = True
     runner.log(f"Pushed {sent.what}" + (" (git push --atomic)" if sent.branch else
                                         " (HEAD is detached at the tag: the tag alone)"))
     if release_notes is not None:
         forge, _ = forge_of(ctx.git, sent.remote)
-        runner.log(f"Creating the {forge.name} release v{plan.version}")
+        runner.log(f"Creating the {forge.name} release {release_tag}")
         files = [f.dist.path for f in plan.files]
         # The forge CLI gets its own token (GH_TOKEN…), never the upload's.
         environ = child_env(ctx)
-        if not create_release(runner, forge, root=ctx.root, version=plan.version,
-                              notes=release_notes, files=files, environ=environ,
-                              by_hand=forge.command(plan.version,
-                                                    [ctx.shown(f) for f in files],
-                                                    f"publish-checks notes {plan.version}")):
-            runner.log(f"The {forge.name} release v{plan.version} exists already: left as "
-                       "it is")
+        by_hand = forge.command(release_tag, plan.version, [ctx.shown(f) for f in files],
+                                f"publish-checks notes {plan.version}")
+        if not create_release(runner, forge, root=ctx.root, tag=release_tag,
+                              version=plan.version, notes=release_notes, files=files,
+                              environ=environ, by_hand=by_hand):
+            runner.log(f"The {forge.name} release {release_tag} exists already: left as it "
+                       "is")
         outcome.released = True
 
 

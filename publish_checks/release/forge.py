@@ -38,10 +38,11 @@ class Forge:
     install: str  # where to get the CLI
     repo: str = ""  # --repo: the push remote's repository; "" lets the CLI pick (its remote)
 
-    def argv(self, version: str, notes_file: str, files: Sequence[str],
+    def argv(self, tag: str, version: str, notes_file: str, files: Sequence[str],
              tool: str | None = None) -> list[str]:
-        """The release command; ``tool`` is the CLI's path (default: its name)."""
-        tag, repo = f"v{version}", ["--repo", self.repo] if self.repo else []
+        """The release command of ``version``, tagged ``tag``; ``tool`` is the CLI's path
+        (default: its name)."""
+        repo = ["--repo", self.repo] if self.repo else []
         if self.tool == "glab":  # glab has no --verify-tag: the tag is pushed just before
             return [tool or "glab", "release", "create", tag, "--name", version,
                     "--notes-file", notes_file, *repo, *files]
@@ -50,14 +51,14 @@ class Forge:
         return [tool or "gh", "release", "create", tag, "--verify-tag", "--title", version,
                 "--notes-file", notes_file, *prerelease, *repo, *files]
 
-    def view_argv(self, version: str, tool: str | None = None) -> list[str]:
-        """The command that succeeds when the release of ``version`` exists already."""
+    def view_argv(self, tag: str, tool: str | None = None) -> list[str]:
+        """The command that succeeds when the release of ``tag`` exists already."""
         repo = ["--repo", self.repo] if self.repo else []
-        return [tool or self.tool, "release", "view", f"v{version}", *repo]
+        return [tool or self.tool, "release", "view", tag, *repo]
 
-    def command(self, version: str, files: Sequence[str], notes: str) -> str:
+    def command(self, tag: str, version: str, files: Sequence[str], notes: str) -> str:
         """The command to type: ``notes`` (a command printing the notes) piped into it."""
-        return f"{notes} | {shlex.join(self.argv(version, '-', files))}"
+        return f"{notes} | {shlex.join(self.argv(tag, version, '-', files))}"
 
 
 GITHUB = Forge("gh", "GitHub", "https://cli.github.com")
@@ -108,8 +109,8 @@ def find_tool(forge: Forge, environ: Mapping[str, str]) -> str | None:
     return shutil.which(forge.tool, path=environ.get("PATH"))
 
 
-def create_release(runner: Runner, forge: Forge, *, root: Path, version: str, notes: str,
-                   files: Sequence[Path], environ: Mapping[str, str],
+def create_release(runner: Runner, forge: Forge, *, root: Path, tag: str, version: str,
+                   notes: str, files: Sequence[Path], environ: Mapping[str, str],
                    by_hand: str) -> bool:
     """Run ``gh release create`` (or glab's) with ``notes`` in a file and ``files``
     attached, in ``root`` (the CLI reads the repository from it); ReleaseError, with
@@ -122,13 +123,14 @@ def create_release(runner: Runner, forge: Forge, *, root: Path, version: str, no
                            f"install it ({forge.install}), then: {by_hand}")
     secrets = tuple(v for name in TOKEN_VARIABLES if (v := environ.get(name)))
     # create would fail on an existing release ("already exists"); view answers 0 for one.
-    if runner.run(forge.view_argv(version, tool), env=dict(environ), cwd=root,
+    if runner.run(forge.view_argv(tag, tool), env=dict(environ), cwd=root,
                   secrets=secrets, timeout=VIEW_TIMEOUT).code == 0:
         return False
     with tempfile.TemporaryDirectory(prefix="publish-checks-notes-") as tmp:
         notes_file = Path(tmp) / "notes.md"
         notes_file.write_text(notes, encoding="utf-8")
-        done = runner.run(forge.argv(version, str(notes_file), [str(f) for f in files], tool),
+        done = runner.run(forge.argv(tag, version, str(notes_file), [str(f) for f in files],
+                                     tool),
                           env=dict(environ), cwd=root, secrets=secrets, echo=True,
                           timeout=RELEASE_TIMEOUT)
     if done.code != 0:

@@ -19,7 +19,7 @@ def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool, released
     """The closing lines: what went out, how to install it, the links that do not answer
     (``warnings``), what was done after the upload and the exact commands for what was not
     (the GitHub release when it was asked for, or when the push remote is a known forge)."""
-    version, tag = plan.version, f"v{plan.version}"
+    version, tag = plan.version, ctx.tag_for(plan.version)
     lines = [f"Released {plan.project} {version} to {ctx.target.name}:"]
     width = max(len(f.dist.filename) for f in plan.files)
     lines += [f"  {f.dist.filename:<{width}}  sha256 {f.sha256}" for f in plan.files]
@@ -31,7 +31,7 @@ def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool, released
         lines.append(f"  {url}")
     lines += ["", f"Install it with: {install_command(ctx, plan)}"]
     lines += [f"Warning: {warning}" for warning in warnings]
-    push = tagging.planned_push(ctx.git, version)
+    push = tagging.planned_push(ctx.git, tag)
     forge, known = forge_of(ctx.git, push.remote if push else None)
     done = ([f"HEAD is tagged {tag}"] if tagged else []) + (
         [f"pushed {push.what}" if push else f"pushed {tag}"] if pushed else []) + (
@@ -47,7 +47,7 @@ def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool, released
                     f"HEAD:refs/heads/{ctx.git.branch() or 'main'} refs/tags/{tag}")
     if not released and (release_wanted or known):
         todo.append(f"create the {forge.name} release: " + forge.command(
-            version, [ctx.shown(f.dist.path) for f in plan.files],
+            tag, version, [ctx.shown(f.dist.path) for f in plan.files],
             f"publish-checks notes {version}"))
     todo.append("announce it: the release notes are in your changelog")
     lines += ["", "Next steps:"] + [f"  {step}" for step in todo]

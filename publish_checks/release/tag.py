@@ -49,10 +49,10 @@ class Push:
         return f"{sent} to {self.remote}"
 
 
-def planned_push(git: Git, version: str) -> Push | None:
-    """The push ``--push`` makes for ``version``: the current branch to where git pushes it,
-    with the tag; on a detached HEAD the tag alone. None without a remote or a repository."""
-    tag = f"v{version}"
+def planned_push(git: Git, tag: str) -> Push | None:
+    """The push ``--push`` makes for the release ``tag``: the current branch to where git
+    pushes it, with the tag; on a detached HEAD the tag alone. None without a remote or a
+    repository."""
     if not git.is_repo():
         return None
     branch = git.branch()
@@ -63,10 +63,9 @@ def planned_push(git: Git, version: str) -> Push | None:
     return Push(remote, tag, branch, remote_branch) if remote else None
 
 
-def push_problem(git: Git, version: str) -> tuple[str, str] | None:
-    """Why ``--push`` could not push the release branch and ``v<version>`` (message, fix),
-    told before anything is uploaded; None when it can."""
-    tag = f"v{version}"
+def push_problem(git: Git, tag: str) -> tuple[str, str] | None:
+    """Why ``--push`` could not push the release branch and ``tag`` (message, fix), told
+    before anything is uploaded; None when it can."""
     if not git.is_repo():
         return ("--push needs a git repository: this project is not in one (or git is "
                 "missing)", "drop --push, or publish from a clone of the repository")
@@ -80,7 +79,7 @@ def push_problem(git: Git, version: str) -> tuple[str, str] | None:
         return (f"--push sends the release branch with the tag, but HEAD is detached at "
                 f"{where}", f"switch to the release branch first (git switch main), or use "
                 f"--tag and push the tag alone: git push {remote} refs/tags/{tag}")
-    if planned_push(git, version) is None:
+    if planned_push(git, tag) is None:
         return ("--push needs a remote to push to: this repository has none",
                 f"{NO_REMOTE_FIX}, or use --tag and push later")
     return None
@@ -92,7 +91,7 @@ DRY_RUN_TIMEOUT = 30
 GIT_TIMEOUT = 900.0
 
 
-def push_refusal(git: Git, version: str, environ: Mapping[str, str],
+def push_refusal(git: Git, tag: str, environ: Mapping[str, str],
                  ) -> tuple[str | None, str | None]:
     """Ask the remote, before anything is uploaded, whether it takes the release branch
     (``git push --dry-run``: nothing is sent): a push refused after the upload would leave
@@ -101,7 +100,7 @@ def push_refusal(git: Git, version: str, environ: Mapping[str, str],
     prompt — and the real push after the upload will tell; (None, None) when it takes it.
     The tag is made after the upload, so only the branch is tried. ``environ``: git's whole
     environment, without secrets (the user's pre-push hook is not run by this question)."""
-    push = planned_push(git, version)
+    push = planned_push(git, tag)
     if push is None or push.remote_branch is None:
         return None, None
     branch = f"HEAD:refs/heads/{push.remote_branch}"
@@ -137,9 +136,8 @@ def tag_problem(git: Git) -> tuple[str, str] | None:
     return None
 
 
-def create_tag(git: Git, version: str) -> bool:
-    """Create the annotated tag v<version> on HEAD; False when it is already there."""
-    tag = f"v{version}"
+def create_tag(git: Git, tag: str, version: str) -> bool:
+    """Create the annotated release ``tag`` of ``version`` on HEAD; False when it is there."""
     if git.tag_commit(tag) == git.head():
         return False
     try:  # a signing tag (tag.gpgSign) may wait on a passphrase prompt
@@ -154,13 +152,13 @@ def create_tag(git: Git, version: str) -> bool:
     return True
 
 
-def push_release(git: Git, version: str) -> Push:
-    """Push the release branch and the tag together (``git push --atomic``)."""
-    push = planned_push(git, version)
+def push_release(git: Git, tag: str) -> Push:
+    """Push the release branch and ``tag`` together (``git push --atomic``)."""
+    push = planned_push(git, tag)
     if push is None:
         raise ReleaseError("cannot push the release: this repository has no remote",
                            f"{NO_REMOTE_FIX}, then git push --atomic origin HEAD:refs/heads/"
-                           f"<branch> refs/tags/v{version}")
+                           f"<branch> refs/tags/{tag}")
     try:  # a pre-push hook may run a test suite; a large push takes a while
         result = git.run(*push.argv, timeout=GIT_TIMEOUT)
     except subprocess.TimeoutExpired:

@@ -1,0 +1,168 @@
+"""Release tags as the project makes them (SPEC §3 ``tag-format``): the format, checked
+once, and its default, read from the tags the repository already has (project/scm.py:
+whether the project's scm version tool would read a tag made with it).
+
+Many projects tag ``v1.2.0``; many others (attrs, tomlkit…) tag ``1.2.0``, and monorepos
+tag ``pkgname-1.2.0``. A tag of another style than the project's history breaks its
+changelog's compare links and, with an scm version tool, the next build's version.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from publish_checks.project.git import Git
+
+PLACEHOLDER = "{version}"
+DEFAULT = "v{version}"
+#: The version a format is tried with, for the ref-name rules and in hints.
+SAMPLE = "1.2.0"
+
+# What git refuses in a ref name (git check-ref-format), and '\\' which it refuses too.
+_REFUSED = {" ": "a space", "~": "'~'", "^": "'^'", ":": "':'", "?": "'?'", "*": "'*'",
+            "[": "'['", "\\": "a backslash"}
+
+
+def format_problem(value: str) -> tuple[str, str] | None:
+    """Why ``value`` cannot be a tag-format (what is wrong, the fix); None when it can."""
+    fix = 'write it as tag-format = "v{version}" (or "{version}", "NAME-{version}")'
+    count = value.count(PLACEHOLDER)
+    if count != 1:
+        return (f"must hold {PLACEHOLDER} exactly once, not {count} times: {value!r}", fix)
+    rest = value.replace(PLACEHOLDER, "")
+    if "{" in rest or "}" in rest:
+        return (f"holds a brace besides {PLACEHOLDER}: {value!r} (the only placeholder is "
+                f"{PLACEHOLDER})", fix)
+    tag = value.replace(PLACEHOLDER, SAMPLE)
+    why = ref_problem(tag)
+    if why is not None:
+        return f"makes tags git refuses ({tag!r} {why}): {value!r}", fix
+    return None
+
+
+def ref_problem(tag: str) -> str | None:
+    """Why git would refuse ``tag`` as a tag name (git check-ref-format's rules, and
+    ``git tag``'s own: no leading '-'); None when it takes it."""
+    for char in tag:
+        if char in _REFUSED:
+            return f"holds {_REFUSED[char]}"
+        if ord(char) < 0o40 or ord(char) == 0o177:
+            return "holds a control character"
+    if tag.startswith("-"):
+        return "starts with '-'"
+    if "@{" in tag or tag == "@":
+        return "holds '@{'" if "@{" in tag else "is '@'"
+    if ".." in tag or "//" in tag:
+        return "holds '..'" if ".." in tag else "holds '//'"
+    if tag.startswith("/") or tag.endswith(("/", ".")):
+        return "starts with '/'" if tag.startswith("/") else f"ends with {tag[-1]!r}"
+    for part in tag.split("/"):
+        if part.startswith(".") or part.endswith(".lock"):
+            return "has a part that starts with '.'" if part.startswith(".") else \
+                "has a part that ends with '.lock'"
+    return None
+
+
+def tag_name(tag_format: str, version: str) -> str:
+    """The tag of ``version`` in ``tag_format``: ``v{version}``, 1.2.0 → ``v1.2.0``."""
+    return tag_format.replace(PLACEHOLDER, version)
+
+
+@dataclass(frozen=True)
+class ReleaseTag:
+    """An existing tag that names a release: ``prefix`` + a PEP 440 version."""
+
+    name: str
+    prefix: str
+    version: Version
+    created: int  # git's creatordate: the tagger's date, or the commit's for a light tag
+
+
+def split_tag(name: str) -> tuple[str, Version] | None:
+    """(prefix, version) when ``name`` is a release tag: a PEP 440 version that starts with
+    a digit, after a prefix that is empty, ends in a separator (``release-``, ``pkg/``) or
+    is ``v`` (``v``, ``pkg-v``). None for any other tag (``py3``, ``latest``); ``docs-2``
+    is one, of prefix ``docs-``: only the most common prefix makes a style."""
+    for i, char in enumerate(name):
+        if not char.isdigit():
+            continue
+        prefix = name[:i]
+        if prefix and prefix[-1].isalnum() and not (
+                prefix[-1] in "vV" and (len(prefix) == 1 or not prefix[-2].isalnum())):
+            continue  # glued to a word (py3, build2020): no version starts here
+        try:
+            return prefix, Version(name[i:])
+        except InvalidVersion:
+            continue
+    return None
+
+
+def release_tags(git: Git) -> list[ReleaseTag]:
+    """The repository's release tags, newest first (creator date, then version)."""
+    result = git.run("for-each-ref", "--format=%(refname:strip=2)%00%(creatordate:unix)",
+                     "refs/tags")
+    found = []
+    for line in result.stdout.splitlines() if result.returncode == 0 else []:
+        name, _, created = line.partition("\0")
+        if (split := split_tag(name)) is not None:
+            found.append(ReleaseTag(name, split[0], split[1],
+                                    int(created) if created.isdigit() else 0))
+    return sorted(found, key=lambda t: (t.created, t.version), reverse=True)
+
+
+@dataclass(frozen=True)
+class TagFormat:
+    """The tag-format a run uses, and how it was chosen (for people)."""
+
+    format: str
+    # Why, for people: "tag-format in pyproject.toml", "as the repository's 12 release
+    # tags, e.g. 1.2.0"; "" for the default of a repository without release tags.
+    origin: str
+
+    def tag(self, version: str) -> str:
+        return tag_name(self.format, version)
+
+
+def _belongs_to(prefix: str, project: str) -> bool:
+    """Whether a monorepo prefix (``pkg-``, ``pkg-v``, ``pkg/``, ``pkg@``) names ``project``."""
+    stem = prefix.rstrip("vV") if prefix[-1:] in "vV" and prefix[-2:-1] in "-_/@" else prefix
+    stem = stem.rstrip("-_/@.")
+    return bool(stem) and canonicalize_name(stem) == canonicalize_name(project)
+
+
+def detect_tag_format(git: Git, project: str | None = None) -> TagFormat:
+    """The style of the repository's release tags: the most common prefix (``v``, none,
+    ``release-``); on a tie, that of the newest tag (by creator date, then by version).
+    In a monorepo (``pkg-1.2.0`` beside ``other-2.0``), only the tags whose prefix names
+    ``project`` count.
+    ``v{version}`` when there is no release tag (or no repository)."""
+    tags = release_tags(git) if git.is_repo() else []
+    own = [t for t in tags if project is not None and _belongs_to(t.prefix, project)]
+    # A monorepo: other packages' prefixed tags beside this project's own.
+    if own and {t.prefix for t in tags} - {t.prefix for t in own} - {"", "v", "V"}:
+        tags = own
+    if not tags:
+        return TagFormat(DEFAULT, "")
+    counts = Counter(t.prefix for t in tags)
+    top = max(counts.values())
+    tied = {prefix for prefix, n in counts.items() if n == top}
+    newest = next(t for t in tags if t.prefix in tied)  # tags are newest first
+    style = newest.prefix + PLACEHOLDER
+    share = "the" if top == len(tags) else f"{top} of the"
+    why = f"as {share} repository's {len(tags)} release tags, e.g. {newest.name}" if len(
+        tags) > 1 else f"as the repository's release tag {newest.name}"
+    if len(tied) > 1:
+        why += ": the newest of the styles tied"
+    return TagFormat(style, why)
+
+
+def release_tag_format(configured: str | None, git: Git, project: str | None) -> TagFormat:
+    """The tag-format of a run: the configured one (validated by config.py), else the style
+    of the repository's release tags."""
+    if configured is not None:
+        return TagFormat(configured, "tag-format in pyproject.toml")
+    return detect_tag_format(git, project)
