@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 
 from publish_checks._text import human_size, listing, printable
 from publish_checks.checks.context import Context
@@ -28,6 +29,8 @@ from publish_checks.dists import metadata as pypi
 from publish_checks.dists.archive_rules import Fix
 from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, is_attestation
 from publish_checks.dists.secrets import Secret
+from publish_checks.dists.verdicts import Outcome, Verdict, inside, judge, unused
+from publish_checks.project.config import SecretAllow
 from publish_checks.project.trusted import plan_signing
 
 
@@ -307,28 +310,67 @@ def _secret_label(ctx: Context, what: Secret) -> str:
     return str(what.value)
 
 
+def _described(ctx: Context, verdict: Verdict) -> str:
+    """A member and what it holds, never the value; for a warning or a failure, why."""
+    what = _secret_label(ctx, verdict.secret)
+    if verdict.file is not None and verdict.file.is_file:
+        what = f"{verdict.file.value} holding {what}"
+    if verdict.outcome is Outcome.WARN:
+        what += (" with no real-looking value" if verdict.placeholders
+                 else ", a throwaway for the tests?") + " in a test or docs folder"
+    elif verdict.entry is not None and verdict.secret.is_credential:
+        what += ", which secrets-allow does not excuse"
+    elif verdict.placeholders:
+        what += " with no real-looking value, but outside a test or docs folder"
+    return f"{printable(verdict.member)} ({what})"
+
+
+def _vouch(path: str) -> str:
+    return (f'secrets-allow = [{{path = "{printable(path)}", reason = "…"}}] under '
+            "[tool.publish-checks] in pyproject.toml")
+
+
 def dists_secrets(ctx: Context) -> Finding:
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
     problems = Problems()
     release = ctx.release_dists()
-    leaked = False
+    allow, layout = ctx.config.secrets_allow, ctx.layout
     keys: set[Secret] = set()
+    leaked = False
+    allowed: dict[SecretAllow, list[str]] = {}
+    read: list[tuple[Dist, list[str]]] = []
+    keep_out = ("keep them out of the dists (exclude them in MANIFEST.in or the build "
+                f"backend's settings, or delete them), then {ctx.steps.build}")
     for dist in release:
         inventory = ctx.inventory(dist)
         if inventory.error:
             problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
             continue
-        # Never the secret itself: a finding names the member and what kind it holds.
-        found = [(printable(item.name), item.secrets[0]) for item in inventory.files
-                 if item.secrets]
-        if found:
-            leaked |= any(what.is_token for _, what in found)
-            keys |= {what for _, what in found if what.is_key}
-            problems.add(f"{dist.filename}: "
-                         f"{', '.join(f'{m} ({_secret_label(ctx, what)})' for m, what in found)}",
-                         "keep them out of the dists (exclude them in MANIFEST.in or the build "
-                         f"backend's settings, or delete them), then {ctx.steps.build}")
+        read.append((dist, [item.name for item in inventory.files]))
+        found = [v for item in inventory.files if (v := judge(dist, item, allow, layout))]
+        failing = [v for v in found if v.outcome is Outcome.FAIL]
+        warning = [v for v in found if v.outcome is Outcome.WARN]
+        for verdict in found:
+            if verdict.outcome is Outcome.ALLOWED and verdict.entry is not None:
+                allowed.setdefault(verdict.entry, []).append(dist.filename)
+        if failing:
+            leaked |= any(v.secret.is_token for v in failing)
+            keys |= {v.secret for v in failing if v.secret.is_key}
+            problems.add(f"{dist.filename}: {', '.join(_described(ctx, v) for v in failing)}",
+                         keep_out)
+            vouchable = [v for v in failing if not v.secret.is_credential]
+            if vouchable:
+                problems.hints.append("if one is a fixture or an example meant to ship, vouch "
+                                      "for it: " + _vouch(inside(dist, vouchable[0].member)))
+        if warning:
+            problems.warn(f"{dist.filename}: {', '.join(_described(ctx, v) for v in warning)}",
+                          "if they are fixtures or examples meant to ship, vouch for them: "
+                          f"{_vouch(inside(dist, warning[0].member))}; otherwise {keep_out}")
+    for entry in unused(allow, read, layout):
+        problems.warn(f"secrets-allow names {printable(entry.path)}, which is in no dist",
+                      "remove that entry from secrets-allow, or correct its path (relative "
+                      "to the project folder, e.g. tests/fixtures/.netrc)")
     if leaked:
         host = ctx.target.token_host or "pypi.org"
         problems.hints.append(f"revoke that token at https://{host}/manage/account/token/ "
@@ -336,7 +378,12 @@ def dists_secrets(ctx: Context) -> Finding:
     if keys:
         problems.hints.append(f"rotate {', '.join(sorted(k.value for k in keys))} where it "
                               "was issued if these files ever left this machine")
-    return from_problems(problems, f"no credential files or tokens in {len(release)} dists")
+    finding = from_problems(problems, f"no credential files or tokens in {len(release)} dists")
+    if not allowed:
+        return finding
+    vouched = ", ".join(f"{printable(e.path)} in {', '.join(dict.fromkeys(files))} "
+                        f"({printable(e.reason)})" for e, files in allowed.items())
+    return replace(finding, summary=f"{finding.summary}; allowed by secrets-allow: {vouched}")
 
 
 def dists_size(ctx: Context) -> Finding:
