@@ -198,17 +198,19 @@ def test_lookalikes_pass(project: SampleProject, kind: str, name: str) -> None:
     assert_passes(check(project))
 
 
-@pytest.mark.parametrize("name", ["tests/certs/server.key", "tests/fixtures/key.py",
-                                  "dummyserver/certs/cacert.pem", "pkg/testdata/id.key",
-                                  "docs/examples/server.pem"])
-def test_throwaway_keys_of_test_fixtures_warn(project: SampleProject, name: str) -> None:
+@pytest.mark.parametrize(("name", "folder"), [
+    ("tests/certs/server.key", "tests"), ("tests/fixtures/key.py", "tests/fixtures"),
+    ("dummyserver/certs/cacert.pem", "dummyserver"), ("pkg/testdata/id.key", "pkg/testdata"),
+    ("docs/examples/server.pem", "docs/examples")])
+def test_throwaway_keys_of_test_fixtures_warn(project: SampleProject, name: str,
+                                              folder: str) -> None:
     """A private key under a test or docs folder is most likely a throwaway: a warning
-    naming it (and how to vouch for it), not a failure."""
+    naming it and the folder (and how to vouch for it), not a failure."""
     release(project, "sdist", {name: "-----BEGIN PRIVATE KEY-----\n" + PEM_BODY + "\n"})
     finding = check(project)
     assert finding.status is Status.WARN, finding
-    assert finding.summary == (f"demo_pkg-1.2.0.tar.gz: demo_pkg-1.2.0/{name} (a private key, "
-                               "a throwaway for the tests? in a test or docs folder)")
+    assert finding.summary == (f"demo_pkg-1.2.0.tar.gz: demo_pkg-1.2.0/{name} (a private key "
+                               f"under {folder}/, a throwaway for the tests?)")
     assert f'secrets-allow = [{{path = "{name}", reason = "…"}}]' in finding.hint
     assert PEM_BODY[:12] not in finding.summary + finding.hint
 

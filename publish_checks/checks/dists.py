@@ -316,12 +316,12 @@ def _described(ctx: Context, verdict: Verdict) -> str:
     if verdict.file is not None and verdict.file.is_file:
         what = f"{verdict.file.value} holding {what}"
     if verdict.outcome is Outcome.WARN:
-        what += (" with no real-looking value" if verdict.placeholders
-                 else ", a throwaway for the tests?") + " in a test or docs folder"
+        what += (f" with no real-looking value, under {verdict.fixture}/" if verdict.placeholders
+                 else f" under {verdict.fixture}/, a throwaway for the tests?")
     elif verdict.entry is not None and verdict.secret.is_credential:
         what += ", which secrets-allow does not excuse"
     elif verdict.placeholders:
-        what += " with no real-looking value, but outside a test or docs folder"
+        what += " with no real-looking value, but not under a test or docs folder"
     return f"{printable(verdict.member)} ({what})"
 
 

@@ -238,10 +238,17 @@ def exact(value: str, secret: Secret = Secret.UPLOAD_TOKEN) -> SecretPattern | N
     return SecretPattern(re.compile(re.escape(value.encode())), secret)
 
 
-def fixture_folder(path: str) -> bool:
-    """Whether ``path`` (inside a dist: below an sdist's top folder) lies under a test or
-    docs folder."""
-    return any(FIXTURE_DIRS.fullmatch(d) for d in path.split("/")[:-1])
+def fixture_folder(path: str) -> str:
+    """The test or docs folder ``path`` (inside a dist: below an sdist's top folder) lies
+    under, as a path to it (``tests``, ``pkg/tests/fixtures``); '' when there is none."""
+    parts = path.split("/")[:-1]
+    for n, part in enumerate(parts, 1):
+        if FIXTURE_DIRS.fullmatch(part):
+            # The innermost of a run of such folders says most: tests/fixtures, not tests.
+            while n < len(parts) and FIXTURE_DIRS.fullmatch(parts[n]):
+                n += 1
+            return "/".join(parts[:n])
+    return ""
 
 
 #: How each credential file is read to tell whether it holds only placeholders.

@@ -43,7 +43,7 @@ class Verdict:
     secret: Secret  # what it is named by: the credential, else the file or key
     file: Secret | None = None  # the credential file (or key) that holds ``secret``
     placeholders: bool = False  # a credential file whose values are placeholders
-    fixture: bool = False  # under a test or docs folder
+    fixture: str = ""  # the test or docs folder it is under (inside the dist), if any
     entry: SecretAllow | None = None  # the secrets-allow entry that names it
 
 
