@@ -347,3 +347,14 @@ def test_nox_build_warns_for_a_placeholder_netrc_and_fails_for_an_allowed_token(
             "(a PyPI token, which secrets-allow does not excuse)" in run.output), run.output
     assert "tests/fixtures/.netrc (a .netrc password file with no real-looking value" in run.output
     assert token[-12:] not in run.output
+
+
+def test_many_throwaway_keys_are_listed_in_short(project: SampleProject) -> None:
+    """Dozens of test keys (paramiko ships 21) warn once, with the first 8 and how many more."""
+    release(project, {f"tests/keys/k{n:02}.key": "-----BEGIN PRIVATE KEY-----\n"
+                      for n in range(11)}, "sdist")
+    finding = check(project)
+    assert finding.status is Status.WARN, finding
+    keys = ", ".join(f"demo_pkg-1.2.0/tests/keys/k{n:02}.key" for n in range(8))
+    assert finding.summary == (f"{SDIST}: {keys} and 3 more (a private key under tests/, a "
+                               "throwaway for the tests?)")

@@ -76,7 +76,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "private key escaped": (PEM_BODY.replace("\n", ""),
                             'KEY = "-----BEGIN PRIVATE KEY-----\\n{}"\n'),
 }
-LABELS = {"pypi": "a PyPI token", "pypi scoped": "a PyPI token", "pypi glued": "a PyPI token", "ghp": "a GitHub token", "gho": "a GitHub token", "ghs": "a GitHub token",
+LABELS = {"pypi": "a PyPI token", "pypi scoped": "a PyPI token", "pypi glued": "a PyPI token",
+          "ghp": "a GitHub token", "gho": "a GitHub token", "ghs": "a GitHub token",
           "ghu": "a GitHub token", "ghr": "a GitHub token", "github_pat": "a GitHub token",
           "glpat": "a GitLab token", "aws named": "an AWS secret access key",
           "aws json": "an AWS secret access key", "aws pair": "an AWS secret access key",

@@ -312,6 +312,19 @@ def _secret_label(ctx: Context, what: Secret) -> str:
 
 def _described(ctx: Context, verdict: Verdict) -> str:
     """A member and what it holds, never the value; for a warning or a failure, why."""
+    return f"{printable(verdict.member)} ({_holds(ctx, verdict)})"
+
+
+def _grouped(ctx: Context, verdicts: list[Verdict]) -> str:
+    """Members that hold the same kind of thing for the same reason, listed once with it:
+    a project's tests may ship dozens of throwaway keys (paramiko: 21)."""
+    groups: dict[str, list[str]] = {}
+    for verdict in verdicts:
+        groups.setdefault(_holds(ctx, verdict), []).append(printable(verdict.member))
+    return ", ".join(f"{listing(members, 8)} ({what})" for what, members in groups.items())
+
+
+def _holds(ctx: Context, verdict: Verdict) -> str:
     what = _secret_label(ctx, verdict.secret)
     if verdict.file is not None and verdict.file.is_file:
         what = f"{verdict.file.value} holding {what}"
@@ -322,7 +335,7 @@ def _described(ctx: Context, verdict: Verdict) -> str:
         what += ", which secrets-allow does not excuse"
     elif verdict.placeholders:
         what += " with no real-looking value, but not under a test or docs folder"
-    return f"{printable(verdict.member)} ({what})"
+    return what
 
 
 def _vouch(path: str) -> str:
@@ -364,8 +377,9 @@ def dists_secrets(ctx: Context) -> Finding:
                 problems.hints.append("if one is a fixture or an example meant to ship, vouch "
                                       "for it: " + _vouch(inside(dist, vouchable[0].member)))
         if warning:
-            problems.warn(f"{dist.filename}: {', '.join(_described(ctx, v) for v in warning)}",
-                          "if they are fixtures or examples meant to ship, vouch for them: "
+            problems.warn(f"{dist.filename}: {_grouped(ctx, warning)}",
+                          "if they are fixtures or examples meant to ship, vouch for them "
+                          "(one entry per file, or a glob or folder): "
                           f"{_vouch(inside(dist, warning[0].member))}; otherwise {keep_out}")
     for entry in unused(allow, read, layout):
         problems.warn(f"secrets-allow names {printable(entry.path)}, which is in no dist",
