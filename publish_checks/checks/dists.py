@@ -24,13 +24,11 @@ from publish_checks.dists import (
     entrypoints,
     freshness,
     readme,
+    verdicts,
 )
 from publish_checks.dists import metadata as pypi
 from publish_checks.dists.archive_rules import Fix
 from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, is_attestation
-from publish_checks.dists.secrets import Secret
-from publish_checks.dists.verdicts import Outcome, Verdict, inside, judge, unused
-from publish_checks.project.config import SecretAllow
 from publish_checks.project.trusted import plan_signing
 
 
@@ -304,100 +302,34 @@ def dists_contents(ctx: Context) -> Finding:
     return from_problems(problems, "; ".join(done))
 
 
-def _secret_label(ctx: Context, what: Secret) -> str:
-    if what is Secret.CREDENTIALS_VALUE:
-        return f"a value from {ctx.config.credentials_file}"
-    return str(what.value)
-
-
-def _described(ctx: Context, verdict: Verdict) -> str:
-    """A member and what it holds, never the value; for a warning or a failure, why."""
-    return f"{printable(verdict.member)} ({_holds(ctx, verdict)})"
-
-
-def _grouped(ctx: Context, verdicts: list[Verdict]) -> str:
-    """Members that hold the same kind of thing for the same reason, listed once with it:
-    a project's tests may ship dozens of throwaway keys (paramiko: 21)."""
-    groups: dict[str, list[str]] = {}
-    for verdict in verdicts:
-        groups.setdefault(_holds(ctx, verdict), []).append(printable(verdict.member))
-    return ", ".join(f"{listing(members, 8)} ({what})" for what, members in groups.items())
-
-
-def _holds(ctx: Context, verdict: Verdict) -> str:
-    what = _secret_label(ctx, verdict.secret)
-    if verdict.file is not None and verdict.file.is_file:
-        what = f"{verdict.file.value} holding {what}"
-    if verdict.outcome is Outcome.WARN:
-        what += (f" with no real-looking value, under {verdict.fixture}/" if verdict.placeholders
-                 else f" under {verdict.fixture}/, a throwaway for the tests?")
-    elif verdict.entry is not None and verdict.secret.is_credential:
-        what += ", which secrets-allow does not excuse"
-    elif verdict.placeholders:
-        what += " with no real-looking value, but not under a test or docs folder"
-    return what
-
-
-def _vouch(path: str) -> str:
-    return (f'secrets-allow = [{{path = "{printable(path)}", reason = "…"}}] under '
-            "[tool.publish-checks] in pyproject.toml")
-
-
 def dists_secrets(ctx: Context) -> Finding:
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
     problems = Problems()
     release = ctx.release_dists()
-    allow, layout = ctx.config.secrets_allow, ctx.layout
-    keys: set[Secret] = set()
-    leaked = False
-    allowed: dict[SecretAllow, list[str]] = {}
-    read: list[tuple[Dist, list[str]]] = []
-    keep_out = ("keep them out of the dists (exclude them in MANIFEST.in or the build "
-                f"backend's settings, or delete them), then {ctx.steps.build}")
+    read = []
     for dist in release:
         inventory = ctx.inventory(dist)
         if inventory.error:
             problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
-            continue
-        read.append((dist, [item.name for item in inventory.files]))
-        found = [v for item in inventory.files if (v := judge(dist, item, allow, layout))]
-        failing = [v for v in found if v.outcome is Outcome.FAIL]
-        warning = [v for v in found if v.outcome is Outcome.WARN]
-        for verdict in found:
-            if verdict.outcome is Outcome.ALLOWED and verdict.entry is not None:
-                allowed.setdefault(verdict.entry, []).append(dist.filename)
-        if failing:
-            leaked |= any(v.secret.is_token for v in failing)
-            keys |= {v.secret for v in failing if v.secret.is_key}
-            problems.add(f"{dist.filename}: {', '.join(_described(ctx, v) for v in failing)}",
-                         keep_out)
-            vouchable = [v for v in failing if not v.secret.is_credential]
-            if vouchable:
-                problems.hints.append("if one is a fixture or an example meant to ship, vouch "
-                                      "for it: " + _vouch(inside(dist, vouchable[0].member)))
-        if warning:
-            problems.warn(f"{dist.filename}: {_grouped(ctx, warning)}",
-                          "if they are fixtures or examples meant to ship, vouch for them "
-                          "(one entry per file, or a glob or folder): "
-                          f"{_vouch(inside(dist, warning[0].member))}; otherwise {keep_out}")
-    for entry in unused(allow, read, layout):
-        problems.warn(f"secrets-allow names {printable(entry.path)}, which is in no dist",
-                      "remove that entry from secrets-allow, or correct its path (relative "
-                      "to the project folder, e.g. tests/fixtures/.netrc)")
-    if leaked:
+        else:
+            read.append((dist, inventory))
+    # Never the secret itself: a finding names the member and what kind it holds.
+    outcome = verdicts.report(read, ctx.config.secrets_allow, ctx.layout, problems,
+                              credentials_file=ctx.config.credentials_file,
+                              build=ctx.steps.build)
+    if outcome.leaked:
         host = ctx.target.token_host or "pypi.org"
         problems.hints.append(f"revoke that token at https://{host}/manage/account/token/ "
                               "if these files ever left this machine")
-    if keys:
-        problems.hints.append(f"rotate {', '.join(sorted(k.value for k in keys))} where it "
-                              "was issued if these files ever left this machine")
+    if outcome.keys:
+        problems.hints.append(f"rotate {', '.join(sorted(k.value for k in outcome.keys))} "
+                              "where it was issued if these files ever left this machine")
     finding = from_problems(problems, f"no credential files or tokens in {len(release)} dists")
-    if not allowed:
+    if not outcome.allowed:
         return finding
-    vouched = ", ".join(f"{printable(e.path)} in {', '.join(dict.fromkeys(files))} "
-                        f"({printable(e.reason)})" for e, files in allowed.items())
-    return replace(finding, summary=f"{finding.summary}; allowed by secrets-allow: {vouched}")
+    return replace(finding, summary=f"{finding.summary}; allowed by secrets-allow: "
+                                    f"{outcome.allowed}")
 
 
 def dists_size(ctx: Context) -> Finding:

@@ -20,9 +20,10 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from publish_checks._text import listing, printable
 from publish_checks.dists.contents import library_roots
-from publish_checks.dists.inventory import Item
-from publish_checks.dists.scan import Dist
+from publish_checks.dists.inventory import Inventory, Item
+from publish_checks.dists.scan import Dist, Problems
 from publish_checks.dists.secrets import Secret, fixture_folder
 from publish_checks.project.config import SecretAllow
 from publish_checks.project.layout import Layout, glob_match
@@ -118,3 +119,96 @@ def unused(allow: Sequence[SecretAllow],
             paths = project_paths(dist, name, layout)
             left = [e for e in left if not any(covers(e, p) for p in paths)]
     return left
+
+
+# --- how the report words them ----------------------------------------------------------
+
+def _label(what: Secret, credentials_file: str) -> str:
+    if what is Secret.CREDENTIALS_VALUE:
+        return f"a value from {credentials_file}"
+    return str(what.value)
+
+
+def _described(verdict: Verdict, credentials_file: str) -> str:
+    """A member and what it holds, never the value; for a warning or a failure, why."""
+    return f"{printable(verdict.member)} ({_holds(verdict, credentials_file)})"
+
+
+def _grouped(verdicts: list[Verdict], credentials_file: str) -> str:
+    """Members that hold the same kind of thing for the same reason, listed once with it:
+    a project's tests may ship dozens of throwaway keys (paramiko: 21)."""
+    groups: dict[str, list[str]] = {}
+    for verdict in verdicts:
+        groups.setdefault(_holds(verdict, credentials_file), []).append(
+            printable(verdict.member))
+    return ", ".join(f"{listing(members, 8)} ({what})" for what, members in groups.items())
+
+
+def _holds(verdict: Verdict, credentials_file: str) -> str:
+    what = _label(verdict.secret, credentials_file)
+    if verdict.file is not None and verdict.file.is_file:
+        what = f"{verdict.file.value} holding {what}"
+    if verdict.outcome is Outcome.WARN:
+        what += (f" with no real-looking value, under {verdict.fixture}/" if verdict.placeholders
+                 else f" under {verdict.fixture}/, a throwaway for the tests?")
+    elif verdict.entry is not None and verdict.secret.is_credential:
+        what += ", which secrets-allow does not excuse"
+    elif verdict.placeholders:
+        what += " with no real-looking value, but not under a test or docs folder"
+    return what
+
+
+def _vouch(path: str) -> str:
+    return (f'secrets-allow = [{{path = "{printable(path)}", reason = "…"}}] under '
+            "[tool.publish-checks] in pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What the check adds to the problems: the allowed files (summary text), and whether a
+    token must be revoked or another service's key rotated."""
+
+    allowed: str
+    leaked: bool
+    keys: frozenset[Secret]
+
+
+def report(read: Sequence[tuple[Dist, Inventory]], allow: Sequence[SecretAllow],
+           layout: Layout, problems: Problems, *, credentials_file: str,
+           build: str) -> Reported:
+    """Judge every member of every dist read, adding failures and warnings to ``problems``."""
+    keys: set[Secret] = set()
+    leaked = False
+    allowed: dict[SecretAllow, list[str]] = {}
+    keep_out = ("keep them out of the dists (exclude them in MANIFEST.in or the build "
+                f"backend's settings, or delete them), then {build}")
+    for dist, inventory in read:
+        found = [v for item in inventory.files if (v := judge(dist, item, allow, layout))]
+        failing = [v for v in found if v.outcome is Outcome.FAIL]
+        warning = [v for v in found if v.outcome is Outcome.WARN]
+        for verdict in found:
+            if verdict.outcome is Outcome.ALLOWED and verdict.entry is not None:
+                allowed.setdefault(verdict.entry, []).append(dist.filename)
+        if failing:
+            leaked |= any(v.secret.is_token for v in failing)
+            keys |= {v.secret for v in failing if v.secret.is_key}
+            problems.add(f"{dist.filename}: "
+                         f"{', '.join(_described(v, credentials_file) for v in failing)}",
+                         keep_out)
+            vouchable = [v for v in failing if not v.secret.is_credential]
+            if vouchable:
+                problems.hints.append("if one is a fixture or an example meant to ship, vouch "
+                                      "for it: " + _vouch(inside(dist, vouchable[0].member)))
+        if warning:
+            problems.warn(f"{dist.filename}: {_grouped(warning, credentials_file)}",
+                          "if they are fixtures or examples meant to ship, vouch for them "
+                          "(one entry per file, or a glob or folder): "
+                          f"{_vouch(inside(dist, warning[0].member))}; otherwise {keep_out}")
+    names = [(dist, [item.name for item in inventory.files]) for dist, inventory in read]
+    for entry in unused(allow, names, layout):
+        problems.warn(f"secrets-allow names {printable(entry.path)}, which is in no dist",
+                      "remove that entry from secrets-allow, or correct its path (relative "
+                      "to the project folder, e.g. tests/fixtures/.netrc)")
+    vouched = ", ".join(f"{printable(e.path)} in {', '.join(dict.fromkeys(files))} "
+                        f"({printable(e.reason)})" for e, files in allowed.items())
+    return Reported(vouched, leaked, frozenset(keys))
