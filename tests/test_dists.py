@@ -29,6 +29,7 @@ from tests.distbuilders import (
     metadata_text,
     record_line,
 )
+from tests.tokens import make_token
 
 # pypiserver's bottle, imported in-process by the index tests, leaves an import hook
 # without find_spec on sys.meta_path; docutils' lazy imports while rendering reST then warn.
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:_ImportRedirect.find_spec:Import
 CHECKS = [dists.dists_present, dists.dists_stale, dists.dists_metadata, dists.dists_contents,
           dists.dists_secrets, dists.dists_size]
 READING_CHECKS = [dists.dists_metadata, dists.dists_contents, dists.dists_secrets]
-TOKEN = "pypi-AgEIcHlwaS5vcmc" + "A1b2C3d4_-" * 12
+TOKEN = make_token()  # a macaroon that parses: what dists-secrets calls a PyPI token
 PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
 DIST_INFO = "demo_pkg-1.2.0.dist-info"
 FILES = default_files()
@@ -423,7 +424,8 @@ def test_secrets_passes_for_harmless_lookalikes(project: SampleProject, name: st
 @pytest.mark.parametrize("kind", ["wheel", "sdist"])
 @pytest.mark.parametrize(("name", "content", "fragment"), [
     (".env", "PYPI_API_KEY=x\n", "a credentials file"),
-    ("demo_pkg/.env.local", "X=1\n", "demo_pkg/.env.local (a credentials file)"),
+    ("demo_pkg/.env.local", "API_KEY=9fK2mQ7xL5pZ3vB8\n",
+     "demo_pkg/.env.local (a credentials file)"),
     (".pypirc", "[pypi]\n", "an index password file"),
     ("id_rsa", "key", "id_rsa (a private key)"),
     ("keys/id_ed25519", "key", "a private key"),

@@ -22,6 +22,7 @@ from publish_checks.checks.report import Finding, Status
 from publish_checks.dists.archives import CHUNK
 from tests.builders import SampleProject
 from tests.distbuilders import default_files, make_sdist, make_wheel
+from tests.tokens import make_token
 
 FILES = default_files()
 ALNUM = string.ascii_letters + string.digits
@@ -49,8 +50,12 @@ AWS_SECRET = chars(ALNUM, 20) + "/+" + chars(ALNUM, 18)
 PEM_BODY = "\n".join(chars(ALNUM + "+/", 64) for _ in range(4))
 KINDS: dict[str, tuple[str, str]] = {
     # kind: (the value, the text around it)
+    "pypi": (make_token(), "password = {}\n"),
+    "pypi scoped": (make_token(caveats=[[1, ["demo-pkg"]], [0, 4102444800, 0]]),
+                    "TOKEN = '{}'\n"),
     "ghp": (checksummed("ghp_"), "GITHUB_TOKEN = '{}'\n"),
     "gho": (checksummed("gho_"), "token = \"{}\"\n"),
+    "pypi glued": (make_token(), "xx{}_backup\n"),
     "ghs": (checksummed("ghs_"), "{}"),
     "ghu": (checksummed("ghu_"), "auth: {}\n"),
     "ghr": (checksummed("ghr_"), "refresh={}\n"),
@@ -71,7 +76,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "private key escaped": (PEM_BODY.replace("\n", ""),
                             'KEY = "-----BEGIN PRIVATE KEY-----\\n{}"\n'),
 }
-LABELS = {"ghp": "a GitHub token", "gho": "a GitHub token", "ghs": "a GitHub token",
+LABELS = {"pypi": "a PyPI token", "pypi scoped": "a PyPI token", "pypi glued": "a PyPI token",
+          "ghp": "a GitHub token", "gho": "a GitHub token", "ghs": "a GitHub token",
           "ghu": "a GitHub token", "ghr": "a GitHub token", "github_pat": "a GitHub token",
           "glpat": "a GitLab token", "aws named": "an AWS secret access key",
           "aws json": "an AWS secret access key", "aws pair": "an AWS secret access key",
@@ -117,16 +123,19 @@ def test_each_kind_is_found_and_named_never_shown(
     release(project, kind, {"demo_pkg/settings.py": around.format(value)})
     finding = check(project)
     assert_names(finding, "demo_pkg/settings.py", LABELS[name], value)
-    if LABELS[name] != "a private key":
+    if LABELS[name] == "a PyPI token":
+        assert "revoke that token at https://pypi.org/manage/account/token/" in finding.hint
+    elif LABELS[name] != "a private key":
         assert f"rotate {LABELS[name]} where it was issued" in finding.hint
 
 
 @pytest.mark.parametrize("kind", ["wheel", "sdist"])
 @pytest.mark.parametrize("name", [".netrc", "_netrc", "home/.netrc"])
 def test_netrc_files_are_found(project: SampleProject, kind: str, name: str) -> None:
-    """A .netrc (or Windows' _netrc) fails as a password file, whatever it holds."""
-    release(project, kind, {name: "machine example.org\n"})
-    assert_names(check(project), name, "a .netrc password file", "machine example.org")
+    """A .netrc (or Windows' _netrc) with a real-looking password fails as a password file."""
+    text = "machine pypi.example.org login maintainer password Qv7rLm2Xk9Tz\n"
+    release(project, kind, {name: text})
+    assert_names(check(project), name, "a .netrc password file", "Qv7rLm2Xk9Tz")
 
 
 def test_every_kind_of_one_file_is_searched_for(project: SampleProject) -> None:
@@ -134,7 +143,7 @@ def test_every_kind_of_one_file_is_searched_for(project: SampleProject) -> None:
     text = "".join(around.format(value) for value, around in KINDS.values())
     release(project, "wheel", {"demo_pkg/leaky.py": text})
     finding = check(project)
-    assert_names(finding, "demo_pkg/leaky.py", "a GitHub token", KINDS["ghp"][0])
+    assert_names(finding, "demo_pkg/leaky.py", "a PyPI token", KINDS["pypi"][0])
     assert finding.summary.count("demo_pkg/leaky.py") == 1
 
 
@@ -146,6 +155,8 @@ def _wrong_checksum(token: str) -> str:
 
 
 LOOKALIKES = {
+    "pypi cut short": make_token()[:-12],
+    "pypi documentation example": "pypi-AgEIcHlwaS5vcmc" + "A1b2C3d4_-" * 12,
     "ghp too short": checksummed("ghp_")[:-1],
     "ghp too long": checksummed("ghp_") + "A",
     "ghp wrong checksum": _wrong_checksum(checksummed("ghp_")),
@@ -188,12 +199,21 @@ def test_lookalikes_pass(project: SampleProject, kind: str, name: str) -> None:
     assert_passes(check(project))
 
 
-@pytest.mark.parametrize("name", ["tests/certs/server.key", "tests/fixtures/key.py",
-                                  "dummyserver/certs/cacert.pem", "pkg/testdata/id.key"])
-def test_throwaway_keys_of_test_fixtures_pass(project: SampleProject, name: str) -> None:
-    """A private key under a test fixtures' directory is a throwaway, not a leak."""
+@pytest.mark.parametrize(("name", "folder"), [
+    ("tests/certs/server.key", "tests"), ("tests/fixtures/key.py", "tests/fixtures"),
+    ("dummyserver/certs/cacert.pem", "dummyserver"), ("pkg/testdata/id.key", "pkg/testdata"),
+    ("docs/examples/server.pem", "docs/examples")])
+def test_throwaway_keys_of_test_fixtures_warn(project: SampleProject, name: str,
+                                              folder: str) -> None:
+    """A private key under a test or docs folder is most likely a throwaway: a warning
+    naming it and the folder (and how to vouch for it), not a failure."""
     release(project, "sdist", {name: "-----BEGIN PRIVATE KEY-----\n" + PEM_BODY + "\n"})
-    assert_passes(check(project))
+    finding = check(project)
+    assert finding.status is Status.WARN, finding
+    assert finding.summary == (f"demo_pkg-1.2.0.tar.gz: demo_pkg-1.2.0/{name} (a private key "
+                               f"under {folder}/, a throwaway for the tests?)")
+    assert f'secrets-allow = [{{path = "{name}", reason = "…"}}]' in finding.hint
+    assert PEM_BODY[:12] not in finding.summary + finding.hint
 
 
 def test_the_same_key_outside_test_fixtures_fails(project: SampleProject) -> None:
@@ -204,7 +224,7 @@ def test_the_same_key_outside_test_fixtures_fails(project: SampleProject) -> Non
 
 # --- block boundaries -------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["ghp", "aws pair", "slack", "private key"])
+@pytest.mark.parametrize("name", ["pypi scoped", "ghp", "aws pair", "slack", "private key"])
 @pytest.mark.parametrize("shift", [-60, -20, -1, 0, 1])
 def test_a_secret_straddling_a_1_mib_block_boundary_is_found(
         project: SampleProject, name: str, shift: int) -> None:
@@ -257,7 +277,8 @@ def test_the_upload_token_is_still_named_as_such(project: SampleProject) -> None
 
 
 def test_the_dist_holding_the_file_itself_names_it_as_a_file(project: SampleProject) -> None:
-    """The credentials file shipped whole is named as a credentials file."""
+    """The credentials file shipped whole is named as a credentials file holding its values."""
     project.write(".env.local", CREDENTIALS)
     release(project, "sdist", {".env.local": Path(project.root / ".env.local").read_text()})
-    assert_names(check(project), ".env.local", "a credentials file", "Tr0ub4dor-3")
+    assert_names(check(project), ".env.local",
+                 "a credentials file holding a value from .env.local", "Tr0ub4dor-3")

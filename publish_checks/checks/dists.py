@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from dataclasses import replace
 
 from publish_checks._text import human_size, listing, printable
 from publish_checks.checks.context import Context, InstallTrial
@@ -24,11 +25,11 @@ from publish_checks.dists import (
     entrypoints,
     freshness,
     readme,
+    verdicts,
 )
 from publish_checks.dists import metadata as pypi
 from publish_checks.dists.archive_rules import Fix
 from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, is_attestation
-from publish_checks.dists.secrets import Secret
 from publish_checks.project.trusted import plan_signing
 
 
@@ -302,42 +303,34 @@ def dists_contents(ctx: Context) -> Finding:
     return from_problems(problems, "; ".join(done))
 
 
-def _secret_label(ctx: Context, what: Secret) -> str:
-    if what is Secret.CREDENTIALS_VALUE:
-        return f"a value from {ctx.config.credentials_file}"
-    return str(what.value)
-
-
 def dists_secrets(ctx: Context) -> Finding:
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
     problems = Problems()
     release = ctx.release_dists()
-    leaked = False
-    keys: set[Secret] = set()
+    read = []
     for dist in release:
         inventory = ctx.inventory(dist)
         if inventory.error:
             problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
-            continue
-        # Never the secret itself: a finding names the member and what kind it holds.
-        found = [(printable(item.name), item.secrets[0]) for item in inventory.files
-                 if item.secrets]
-        if found:
-            leaked |= any(what.is_token for _, what in found)
-            keys |= {what for _, what in found if what.is_key}
-            problems.add(f"{dist.filename}: "
-                         f"{', '.join(f'{m} ({_secret_label(ctx, what)})' for m, what in found)}",
-                         "keep them out of the dists (exclude them in MANIFEST.in or the build "
-                         f"backend's settings, or delete them), then {ctx.steps.build}")
-    if leaked:
+        else:
+            read.append((dist, inventory))
+    # Never the secret itself: a finding names the member and what kind it holds.
+    outcome = verdicts.report(read, ctx.config.secrets_allow, ctx.layout, problems,
+                              credentials_file=ctx.config.credentials_file,
+                              build=ctx.steps.build)
+    if outcome.leaked:
         host = ctx.target.token_host or "pypi.org"
         problems.hints.append(f"revoke that token at https://{host}/manage/account/token/ "
                               "if these files ever left this machine")
-    if keys:
-        problems.hints.append(f"rotate {', '.join(sorted(k.value for k in keys))} where it "
-                              "was issued if these files ever left this machine")
-    return from_problems(problems, f"no credential files or tokens in {len(release)} dists")
+    if outcome.keys:
+        problems.hints.append(f"rotate {', '.join(sorted(k.value for k in outcome.keys))} "
+                              "where it was issued if these files ever left this machine")
+    finding = from_problems(problems, f"no credential files or tokens in {len(release)} dists")
+    if not outcome.allowed:
+        return finding
+    return replace(finding, summary=f"{finding.summary}; allowed by secrets-allow: "
+                                    f"{outcome.allowed}")
 
 
 def dists_size(ctx: Context) -> Finding:

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from publish_checks.dists import archives
+from publish_checks.dists import archives, placeholders
 from publish_checks.dists.archives import CHUNK, ArchiveError, MemberKind, TarType
 from publish_checks.dists.secrets import (
+    FILE_GRAMMARS,
     OVERLAP,
     PATTERNS,
     Secret,
@@ -63,6 +64,8 @@ class Item:
     tar_type: TarType = ""  # a tar member's type beyond its kind (sparse, a link, a FIFO…)
     link: str = ""  # a tar link's target
     obfuscator: Obfuscator = ""  # whose marks PyPI's scan finds in it (scanned files only)
+    # A credential file (.netrc, .pypirc, .env*) whose values are all evident placeholders.
+    placeholders: bool = False
 
     @property
     def basename(self) -> str:
@@ -157,6 +160,10 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
     # git hashes "blob <size>\0" and the bytes; the size is the header's, checked after.
     blob = hashlib.sha1(f"blob {member.size}\0".encode()) if blobs else None  # noqa: S324
     keep = bytearray() if _kept(member.name) else None
+    named = credential_file(member.basename)
+    # A credential file is read whole (up to a small limit) to judge its values.
+    grammar = FILE_GRAMMARS.get(named) if named else None
+    judged = bytearray() if grammar else None
     wanted = [p for p in patterns if p.applies_to(member.name)]
     overlap = max([OVERLAP, *(len(p.regex.pattern) for p in wanted)])
     found: set[int] = set()
@@ -171,6 +178,8 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
             sha256.update(block)
         if blob is not None:
             blob.update(block)
+        if judged is not None and len(judged) <= placeholders.LIMIT:
+            judged += block[:placeholders.LIMIT + 1]
         if keep is not None:
             keep += block
             if len(keep) > KEEP_LIMIT:
@@ -186,7 +195,6 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
             tail = (tail + block[-overlap:])[-overlap:]
     if keep is not None:
         kept[member.name] = bytes(keep)
-    named = credential_file(member.basename)
     secrets = tuple(dict.fromkeys([*([named] if named else []),
                                    *(wanted[i].secret for i in sorted(found))]))
     digest = ""
@@ -196,7 +204,9 @@ def _file(path: Path, entry: archives.Entry, patterns: Sequence[SecretPattern], 
                 blob.hexdigest() if blob is not None and size == member.size else "",
                 secrets, tar_type=member.tar_type,
                 obfuscator=marks.obfuscator() if marks is not None and size <= SCAN_LIMIT
-                else "")
+                else "",
+                placeholders=(grammar is not None and judged is not None
+                              and placeholders.only_placeholders(grammar, bytes(judged))))
 
 
 def _scanned(name: str, size: int) -> bool:

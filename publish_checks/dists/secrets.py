@@ -9,16 +9,19 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from publish_checks.project.macaroon import MacaroonError, decode_token
+
 PRIVATE_KEY_FILES = frozenset(
     {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"})
 ENV_TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template"})
 NETRC_FILES = frozenset({".netrc", "_netrc"})
 # Shorter secrets (a private index's password) would match ordinary text in the sources.
 MIN_EXACT = 12
-# Test fixtures ship throwaway private keys (requests' tests/certs/, urllib3's
-# dummyserver/certs/); a key under a directory named like these is not a leak.
-THROWAWAY_DIRS = re.compile(r"(?i)(?:\w*[_-]|unit)?tests?(?:[_-]\w*|data)?$|testing$"
-                            r"|fixtures?$|dummy|fake|examples?$|samples?$")
+# Test and docs folders: where a project's throwaway private keys (requests' tests/certs/,
+# urllib3's dummyserver/certs/) and example credential files (httpx's tests/fixtures/.netrc)
+# live. Found there, those warn instead of failing (SPEC §4 dists-secrets).
+FIXTURE_DIRS = re.compile(r"(?i)(?:\w*[_-]|unit)?tests?(?:[_-]\w*|data)?|testing|fixtures?"
+                          r"|dummy\w*|fake\w*|mocks?|docs?|documentation|examples?|samples?")
 
 
 class Secret(enum.Enum):
@@ -41,6 +44,19 @@ class Secret(enum.Enum):
     NETRC_FILE = "a .netrc password file"
 
     @property
+    def is_file(self) -> bool:
+        """Found by the file's name (a ``.netrc``, a ``.pypirc``, a ``.env``), not by a value
+        inside it: what it holds decides how grave it is."""
+        return self in (Secret.CREDENTIALS_FILE, Secret.PASSWORD_FILE, Secret.NETRC_FILE)
+
+    @property
+    def is_credential(self) -> bool:
+        """A value that works as it stands (a token, a key pair, a known secret), as opposed
+        to a credential file or a private key, which may be a fixture's throwaway: no
+        ``secrets-allow`` entry excuses it."""
+        return not self.is_file and self is not Secret.PRIVATE_KEY
+
+    @property
     def is_token(self) -> bool:
         """A token that may have to be revoked, not only a file to leave out."""
         return self in (Secret.PYPI_TOKEN, Secret.UPLOAD_TOKEN)
@@ -56,22 +72,19 @@ class Secret(enum.Enum):
 @dataclass(frozen=True)
 class SecretPattern:
     """What a secret looks like inside a file; ``suffixes`` limits it to some file names,
-    ``valid`` rejects lookalikes a regex cannot (checksums, placeholders), and
-    ``skip_tests`` leaves out members under a test fixtures' directory (THROWAWAY_DIRS);
-    ``text_only`` skips blocks holding a NUL byte (compiled or compressed data)."""
+    ``valid`` rejects lookalikes a regex cannot (checksums, placeholders, a macaroon that
+    does not parse), and ``text_only`` skips blocks holding a NUL byte (compiled or
+    compressed data)."""
 
     regex: re.Pattern[bytes]
     secret: Secret
     suffixes: tuple[str, ...] = ()
     valid: Callable[[re.Match[bytes]], bool] | None = None
-    skip_tests: bool = False
     text_only: bool = False
 
     def applies_to(self, name: str) -> bool:
         """Whether the member ``name`` (a path, or a bare file name) is searched at all."""
-        *dirs, basename = name.rstrip("/").split("/")
-        if self.skip_tests and any(THROWAWAY_DIRS.match(d) for d in dirs):
-            return False
+        basename = name.rstrip("/").rpartition("/")[2]
         return not self.suffixes or basename.endswith(self.suffixes)
 
     def search(self, data: bytes) -> bool:
@@ -101,6 +114,26 @@ def _random(value: bytes, classes: int = 2) -> bool:
                 (b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz", b"0123456789"))
     return (kinds >= classes and len(set(value)) >= min(len(value) // 2, 16)
             and _PLACEHOLDER.search(value) is None)
+
+
+# pypi- and the base64 of the smallest macaroon PyPI could mint: a location, a 16-byte
+# identifier and the 32-byte signature.
+_SHORTEST_TOKEN = 80
+
+
+def _macaroon(m: re.Match[bytes]) -> bool:
+    """A PyPI token is a macaroon: text that does not parse as one (a documentation's
+    ``pypi-AgEIcHlwaS5vcmc…``, a token cut short) logs in nowhere. One that parses is
+    telling enough wherever it sits, glued to other text on either side included (the
+    regex then takes in the characters after it: shorter readings are tried too)."""
+    text = m.group().decode("ascii")
+    for end in range(len(text), _SHORTEST_TOKEN - 1, -1):
+        try:
+            decode_token(text[:end])
+        except MacaroonError:
+            continue
+        return True
+    return False
 
 
 def _crc32_ok(m: re.Match[bytes]) -> bool:
@@ -154,7 +187,8 @@ _PEM_BODY = rb"(?:\r?\n|(?:\\r)?\\n)(?:[A-Za-z-]+: [^\r\n]*\r?\n)*(?:\r?\n)?[A-Z
 # extension module, compressed data) costs one memchr instead of a dozen searches. PyPI
 # tokens and the exact known values are looked for everywhere.
 PATTERNS: tuple[SecretPattern, ...] = (
-    SecretPattern(re.compile(rb"pypi-AgE[A-Za-z0-9_-]{50,}"), Secret.PYPI_TOKEN),
+    SecretPattern(re.compile(rb"pypi-AgE[A-Za-z0-9_-]{50,}"), Secret.PYPI_TOKEN,
+                  valid=_macaroon),
     # GitHub: classic tokens carry a checksum; fine-grained ones are 22 + 59 characters.
     SecretPattern(re.compile(rb"gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9])"),
                   Secret.GITHUB_TOKEN, valid=_crc32_ok, text_only=True),
@@ -183,15 +217,17 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(re.compile(rb"npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])"), Secret.NPM_TOKEN,
                   valid=_crc32_ok, text_only=True),
     # Certificates are public; keys are not. In a key file the header says enough; in any
-    # other file a key needs its base64 body. Test fixtures' throwaway keys are left out.
+    # other file a key needs its base64 body. (A test fixture's throwaway key is found too:
+    # the check warns about it instead of failing.)
     SecretPattern(re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"),
-                  Secret.PRIVATE_KEY, (".pem", ".key"), skip_tests=True),
+                  Secret.PRIVATE_KEY, (".pem", ".key")),
     SecretPattern(re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----" + _PEM_BODY),
-                  Secret.PRIVATE_KEY, skip_tests=True, text_only=True),
+                  Secret.PRIVATE_KEY, text_only=True),
 )
 #: A match needs at most this many bytes of context carried between chunks (the exact
-#: token may need more: its own length).
-OVERLAP = 256
+#: token may need more: its own length). A PyPI token is parsed, so it must be found whole:
+#: one with a few caveats runs to several hundred characters.
+OVERLAP = 1024
 
 
 def exact(value: str, secret: Secret = Secret.UPLOAD_TOKEN) -> SecretPattern | None:
@@ -200,6 +236,24 @@ def exact(value: str, secret: Secret = Secret.UPLOAD_TOKEN) -> SecretPattern | N
     if len(value) < MIN_EXACT:
         return None
     return SecretPattern(re.compile(re.escape(value.encode())), secret)
+
+
+def fixture_folder(path: str) -> str:
+    """The test or docs folder ``path`` (inside a dist: below an sdist's top folder) lies
+    under, as a path to it (``tests``, ``pkg/tests/fixtures``); '' when there is none."""
+    parts = path.split("/")[:-1]
+    for n, part in enumerate(parts, 1):
+        if FIXTURE_DIRS.fullmatch(part):
+            # The innermost of a run of such folders says most: tests/fixtures, not tests.
+            while n < len(parts) and FIXTURE_DIRS.fullmatch(parts[n]):
+                n += 1
+            return "/".join(parts[:n])
+    return ""
+
+
+#: How each credential file is read to tell whether it holds only placeholders.
+FILE_GRAMMARS = {Secret.CREDENTIALS_FILE: "dotenv", Secret.PASSWORD_FILE: "pypirc",
+                 Secret.NETRC_FILE: "netrc"}
 
 
 def credential_file(basename: str) -> Secret | None:

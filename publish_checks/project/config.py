@@ -23,8 +23,9 @@ else:  # Python 3.10: the same parser, as the tomli backport (a dependency there
 
 KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
         "version-file", "smoke-test", "smoke-skip-modules", "wheel-exclude", "upload-limit",
-        "gates", "skip", "tag-format", "repositories")
+        "gates", "skip", "tag-format", "secrets-allow", "repositories")
 REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
+ALLOW_KEYS = ("path", "reason")
 
 
 #: A quality gate: the name of one of the project's own nox sessions ("tests", "tests-3.12"),
@@ -41,6 +42,15 @@ class RepositoryConfig:
     index_url: str | None = None
     username: str = "__token__"
     token_variable: str | None = None
+
+
+@dataclass(frozen=True)
+class SecretAllow:
+    """A ``secrets-allow`` entry: files the maintainer vouches for (a path relative to the
+    project folder, a folder, or a glob), and why they are safe to ship."""
+
+    path: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,7 @@ class Config:
     gates: tuple[Gate, ...] = ()  # must pass before build (SPEC §3)
     skip: tuple[str, ...] = ()
     tag_format: str | None = None  # None: detected from the repository's tags (tags.py)
+    secrets_allow: tuple[SecretAllow, ...] = ()
     repositories: dict[str, RepositoryConfig] = field(default_factory=dict)
 
     @property
@@ -190,6 +201,40 @@ def _tag_format(table: dict[str, Any], key: str, where: str) -> str | None:
     if value is not None and (problem := format_problem(value)) is not None:
         raise ConfigError(f"{where}.{key} {problem[0]}", problem[1])
     return value
+def _secrets_allow(table: dict[str, Any], key: str, where: str) -> tuple[SecretAllow, ...]:
+    """``[{path = "tests/fixtures/.netrc", reason = "…"}, …]``: each a relative path (or
+    glob) and a reason; nothing else."""
+    value = table.get(key)
+    if value is None:
+        return ()
+    fix = (f'write it as {key} = [{{path = "tests/fixtures/.netrc", reason = "example '
+           'values for the tests"}]')
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}.{key} must be a list of {{path = \"…\", reason = \"…\"}} "
+                          f"tables, not {printable(repr(value))[:80]}", fix)
+    entries = []
+    for n, entry in enumerate(value):
+        here = f"{where}.{key}[{n}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{here} must be a table {{path = \"…\", reason = \"…\"}}, not "
+                              f"{printable(repr(entry))[:80]}", fix)
+        for name in entry:
+            if name not in ALLOW_KEYS:
+                raise ConfigError(f"unknown key '{printable(name)}' in {here}",
+                                  _did_you_mean(name, ALLOW_KEYS))
+        path, reason = _string(entry, "path", here), _string(entry, "reason", here)
+        if path is None:
+            raise ConfigError(f"{here} has no path",
+                              'add path = "…" (relative to the project folder)')
+        if reason is None:
+            raise ConfigError(f"{here} ({path}) has no reason",
+                              'add reason = "…": why this file is safe to ship')
+        clean = path.strip().replace("\\", "/").removeprefix("./").rstrip("/")
+        if clean.startswith("/") or ".." in clean.split("/") or not clean:
+            raise ConfigError(f"{here}.path must be relative to the project folder, not "
+                              f"'{path}'", 'write it as path = "tests/fixtures/.netrc"')
+        entries.append(SecretAllow(clean, reason.strip()))
+    return tuple(entries)
 
 
 def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
@@ -336,5 +381,6 @@ def load_config(root: Path) -> Config:
         gates=_gates(tool, "gates", where),
         skip=skip,
         tag_format=_tag_format(tool, "tag-format", where),
+        secrets_allow=_secrets_allow(tool, "secrets-allow", where),
         repositories=_repositories(tool.get("repositories"), where),
     )
