@@ -27,6 +27,7 @@ from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
 from publish_checks.release import install
 from publish_checks.release import tag as tagging
+from publish_checks.dists.failed_build import write_marker
 from publish_checks.release.build import BUILD_FAILED
 from publish_checks.release.install import FIX_RELEASED
 from publish_checks.release.pipeline import (
@@ -446,16 +447,21 @@ def test_dry_run_with_every_file_on_the_index_does_not_install_tag_or_push(
 def test_a_failed_build_marker_refuses_the_publish(
         project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
         skip: tuple[str, ...]) -> None:
-    """A BUILD_FAILED marker in dist/ stops publish before any check, whatever is skipped."""
+    """A failed build's record in dist/ fails dists-stale, even when it is skipped, so the
+    report that refuses the publish names the build that failed."""
     released(project)
-    (project.root / "dist" / BUILD_FAILED).write_text("the last build failed\n")
+    write_marker(project.root / "dist", [("dists-metadata", f"{WHEEL}: a bad tag")], "")
     runner = fake(tmp_path, pypiserver)
-    with pytest.raises(ReleaseError) as raised:
+    with pytest.raises(ChecksFailed) as raised:
         publish(runner, context(project, pypiserver), Flags(yes=True, skip=skip))
-    assert (raised.value.message, raised.value.hint) == (
-        "the last build into dist failed, so nothing was uploaded",
-        "fix the build and build again")
-    assert runner.calls == [] and runner.reports == [] and on_index(pypiserver) == {}
+    assert raised.value.message == "not publishing: 1 check(s) failed; nothing was uploaded"
+    ((report, _, _),) = runner.reports
+    result = report.get("dists-stale")
+    assert result.status is Status.FAIL
+    assert result.summary.startswith(
+        f"the last build into dist/ failed dists-metadata ({WHEEL}: a bad tag), and dist/ "
+        "holds the files it left")
+    assert runner.calls == [] and on_index(pypiserver) == {}
 
 
 @pytest.mark.parametrize(("breakage", "failing"), [

@@ -8,6 +8,7 @@ from publish_checks._text import human_size, listing, printable
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import (
     Finding,
+    Status,
     failed,
     from_problems,
     passed,
@@ -26,6 +27,7 @@ from publish_checks.dists import (
 )
 from publish_checks.dists import metadata as pypi
 from publish_checks.dists.archive_rules import Fix
+from publish_checks.dists.failed_build import read_marker
 from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, is_attestation
 from publish_checks.dists.secrets import Secret
 from publish_checks.project.trusted import plan_signing
@@ -71,6 +73,59 @@ def dists_present(ctx: Context) -> Finding:
 
 
 def dists_stale(ctx: Context) -> Finding:
+    """dist/ holds only this release, built from HEAD by a build that succeeded."""
+    last_build = failed_build(ctx)
+    if last_build is not None and last_build.status is Status.FAIL:
+        return last_build
+    finding = _stale(ctx)
+    if last_build is not None and finding.status is not Status.FAIL:
+        return last_build  # the warning: dist/ changed by hand since that build failed
+    return finding
+
+
+def failed_build(ctx: Context) -> Finding | None:
+    """The record a failed build left in dist/ (release/build.py): a fail while dist/ holds
+    exactly the files that build left, a warning once they were replaced (a wheel repaired
+    by hand), when the other checks judge the files dist/ holds now. None: no record.
+
+    publish refuses on this failure even when dists-stale is skipped (checks/__init__.py).
+    """
+    record = read_marker(ctx.dists.directory)
+    if record is None:
+        return None
+    where, marker = ctx.shown(ctx.dists.directory), shlex.quote(ctx.shown(record.path))
+    what = f"the last build into {where}/ failed"
+    if record.failed:
+        what += " " + ", ".join(f"{cid} ({summary})" for cid, summary in record.failed)
+    elif record.error:
+        what += f": {record.error}"
+    elif record.unreadable:
+        what += f" (its record {marker} cannot be read: {record.unreadable})"
+    files = {p.name: ctx.dists.sha256(p) for p in
+             [d.path for d in ctx.dists.dists] + list(ctx.dists.others) + list(ctx.dists.companions)}
+    if record.files is not None and dict(record.files) != files:
+        changed = sorted(set(record.files.items()) ^ set(files.items()))
+        names = listing(sorted({printable(name) for name, _ in changed}), 4)
+        return warned(f"{what}; {where}/ has changed since ({names}), so the other checks judge "
+                      "the files it holds now",
+                      f"once they pass, delete the record: rm {marker} (a build that succeeds "
+                      "removes it too)")
+    ids = [cid for cid, _ in record.failed]
+    ways = [f"fix what it failed on, then build again: {ctx.steps.build}"]
+    if ids:
+        skips = " ".join(f"--skip {cid}" for cid in ids)
+        ways.append(f"to release without {'that check' if len(ids) == 1 else 'those checks'}, "
+                    f"build with {ctx.steps('build', skips)} and publish with the same {skips}")
+    if record.files is None:  # which files that build left is not known
+        ways.append(f"if you know the files in {where}/ are good, delete the record: rm {marker}")
+    else:
+        ways.append(f"if you fixed the files in {where}/ by hand (auditwheel repair -w "
+                    f"{where}/), delete the ones they replace: the checks then judge what it "
+                    "holds")
+    return failed(f"{what}, and {where}/ holds the files it left", "; or ".join(ways))
+
+
+def _stale(ctx: Context) -> Finding:
     scan = ctx.dists
     shown = ctx.shown(scan.directory)
     if not scan.exists or not (scan.dists or scan.others or scan.companions):
