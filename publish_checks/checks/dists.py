@@ -122,7 +122,9 @@ def failed_build(ctx: Context) -> Finding | None:
         ways.append(f"if you fixed the files in {where}/ by hand (auditwheel repair -w "
                     f"{where}/), delete the ones they replace: the checks then judge what it "
                     "holds")
-    return failed(f"{what}, and {where}/ holds the files it left", "; or ".join(ways))
+    left = (f"{where}/ holds the files it left" if files or record.files is None
+            else "nothing was put in its place")
+    return failed(f"{what}, and {left}", "; or ".join(ways))
 
 
 def _stale(ctx: Context) -> Finding:

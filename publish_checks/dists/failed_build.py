@@ -55,7 +55,7 @@ def write_marker(directory: Path, failed: Sequence[tuple[str, str]], error: str)
         files = None
     record = {"publish-checks": "build-failed", "format": FORMAT,
               "failed": [{"id": cid, "summary": summary[:_SHOWN]} for cid, summary in failed],
-              "error": error.splitlines()[0][:_SHOWN] if error else "",
+              "error": error.splitlines()[0].rstrip(":")[:_SHOWN] if error else "",
               "files": files}
     (directory / MARKER).write_text(json.dumps(record, indent=1) + "\n", "utf-8")
 
