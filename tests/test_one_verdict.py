@@ -21,7 +21,14 @@ from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
 from publish_checks.dists.failed_build import MARKER, read_marker, write_marker
-from publish_checks.release.pipeline import ChecksFailed, Flags, build, open_project, publish, verify
+from publish_checks.release.pipeline import (
+    ChecksFailed,
+    Flags,
+    build,
+    open_project,
+    publish,
+    verify,
+)
 from publish_checks.release.rehearse import free_port
 from tests.builders import SampleProject
 from tests.distbuilders import make_wheel
@@ -30,9 +37,6 @@ from tests.test_pipeline import SDIST, TOKEN, WHEEL, FakeRunner, fake, released,
 from tests.tokens import make_token
 
 BROKEN = {"demo_pkg.core": "FileNotFoundError: [Errno 2] No such file or directory: 'x'"}
-DIST_IDS = ("dists-present", "dists-stale", "dists-metadata", "dists-archive",
-            "dists-attestations", "dists-contents", "dists-secrets", "dists-size",
-            "dists-install")
 
 
 @dataclass
@@ -136,11 +140,6 @@ def reach(w: World) -> None:
     w.repository = w.index.url
 
 
-def nothing_built_skipped(w: World) -> None:
-    """No dist/ at all, and every check that looks at it skipped."""
-    w.skip = (*DIST_IDS[1:], "index-version")
-
-
 def dirty(w: World) -> None:
     released(w.project)
     w.project.write("demo_pkg/core.py", "def answer() -> int:\n    return 43\n")
@@ -181,7 +180,6 @@ PATHS: dict[str, tuple[Step, str, Step]] = {
     "index-conflict": (conflict, "index-version", drop_from_index),
     "index-conflict-skipped": (conflict_skipped, "index-version", drop_from_index),
     "index-unreachable-skipped": (unreachable_skipped, "index-version", reach),
-    "nothing-built-skipped": (nothing_built_skipped, "dists-present", rebuild),
     "uncommitted-change": (dirty, "git-clean", restore),
     "release-fails-its-smoke-test": (broken_release, "dists-install", fix_release),
     "pypi-token-to-a-private-index-skipped": (pypi_token_to_private_index_skipped,

@@ -25,9 +25,9 @@ from publish_checks._errors import ReleaseError
 from publish_checks._text import CLI_STEPS, NOX_STEPS, Steps
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
+from publish_checks.dists.failed_build import write_marker
 from publish_checks.release import install
 from publish_checks.release import tag as tagging
-from publish_checks.dists.failed_build import write_marker
 from publish_checks.release.build import BUILD_FAILED
 from publish_checks.release.install import FIX_RELEASED
 from publish_checks.release.pipeline import (

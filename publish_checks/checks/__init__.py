@@ -15,8 +15,8 @@ from pathlib import Path
 from publish_checks._errors import ConfigError, UsageError
 from publish_checks._text import NOX_STEPS, Steps, suggest
 from publish_checks.checks import credentials, dists, git, index, token, tools, version
-from publish_checks.checks.guards import guarded
 from publish_checks.checks.context import Context
+from publish_checks.checks.guards import guarded
 from publish_checks.checks.report import Finding, Report, Result, Status, skipped
 from publish_checks.project.credentials import redact
 

@@ -27,7 +27,7 @@ from publish_checks.dists import (
 )
 from publish_checks.dists import metadata as pypi
 from publish_checks.dists.archive_rules import Fix
-from publish_checks.dists.failed_build import read_marker
+from publish_checks.dists.failed_build import read_marker, upload_paths
 from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, is_attestation
 from publish_checks.dists.secrets import Secret
 from publish_checks.project.trusted import plan_signing
@@ -101,8 +101,7 @@ def failed_build(ctx: Context) -> Finding | None:
         what += f": {record.error}"
     elif record.unreadable:
         what += f" (its record {marker} cannot be read: {record.unreadable})"
-    files = {p.name: ctx.dists.sha256(p) for p in
-             [d.path for d in ctx.dists.dists] + list(ctx.dists.others) + list(ctx.dists.companions)}
+    files = {p.name: ctx.dists.sha256(p) for p in upload_paths(ctx.dists)}
     if record.files is not None and dict(record.files) != files:
         changed = sorted(set(record.files.items()) ^ set(files.items()))
         names = listing(sorted({printable(name) for name, _ in changed}), 4)

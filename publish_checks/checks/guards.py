@@ -1,7 +1,7 @@
 """What publish refuses whatever is skipped, reported by the check it belongs to.
 
 ``--skip`` skips a check, but some refusals stand whatever was skipped: a failed build's
-files, an empty release, a file the index holds with other bytes (an index never takes a
+files, a file the index holds with other bytes (an index never takes a
 filename twice, and sending the others would leave half a release), a secret that does
 not belong to the target. publish refuses these on its own too (release/plan.py); verify
 runs the same guard for a skipped check, so that a verify that passes means a publish that
@@ -25,15 +25,6 @@ def failed_build(ctx: Context) -> Finding | None:
     """dists-stale: the files a failed build left (not yet replaced)."""
     finding = dists.failed_build(ctx)
     return finding if finding is not None and finding.status is Status.FAIL else None
-
-
-def nothing_to_upload(ctx: Context) -> Finding | None:
-    """dists-present: no file of this release in dist/."""
-    if ctx.release_dists():
-        return None
-    release = " ".join(filter(None, (ctx.project_name, ctx.version))) or "this release"
-    return failed(f"{ctx.shown(ctx.dists.directory)}/ holds no file of {release}: there is "
-                  "nothing to upload", f"build them: {ctx.steps.build}")
 
 
 def taken_filenames(ctx: Context, on_index: Mapping[str, str | None]) -> list[str]:
@@ -72,7 +63,6 @@ def secret_refused(ctx: Context) -> Finding | None:
 
 #: The guard of each check that has one.
 GUARDS: Mapping[str, Guard] = {
-    "dists-present": nothing_to_upload,
     "dists-stale": failed_build,
     "index-version": index_conflict,
     "token-scope": secret_refused,

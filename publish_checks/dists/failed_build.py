@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish_checks._text import TextError, printable, read_bytes
-from publish_checks.dists.scan import file_sha256, scan
+from publish_checks.dists.scan import DistScan, file_sha256, scan
 
 #: The record's name. A dot file: `twine upload dist/*` does not glob it.
 MARKER = ".publish-checks-build-failed"
@@ -38,11 +38,14 @@ class FailedBuild:
     unreadable: str = ""  # why the record's contents cannot be used ("" when they can)
 
 
+def upload_paths(found: DistScan) -> list[Path]:
+    """Every file an upload of ``dist/*`` would take."""
+    return [d.path for d in found.dists] + list(found.others) + list(found.companions)
+
+
 def current_files(directory: Path) -> dict[str, str]:
     """Every file an upload of ``directory/*`` would take, with its sha256."""
-    found = scan(directory)
-    paths = [d.path for d in found.dists] + list(found.others) + list(found.companions)
-    return {p.name: file_sha256(p) for p in paths}
+    return {p.name: file_sha256(p) for p in upload_paths(scan(directory))}
 
 
 def write_marker(directory: Path, failed: Sequence[tuple[str, str]], error: str) -> None:
@@ -96,4 +99,5 @@ def _parse(path: Path, data: object) -> FailedBuild:
                        printable(error[:_SHOWN]), files)
 
 
-__all__ = ["MARKER", "FailedBuild", "current_files", "read_marker", "write_marker"]
+__all__ = ["MARKER", "FailedBuild", "current_files", "read_marker", "upload_paths",
+           "write_marker"]
