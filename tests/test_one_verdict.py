@@ -29,9 +29,10 @@ from publish_checks.release.pipeline import (
     publish,
     verify,
 )
-from publish_checks.release.rehearse import free_port
+from publish_checks.release.rehearse import LocalIndex, free_port
 from tests.builders import SampleProject
 from tests.distbuilders import make_wheel
+from tests.e2e import NOXFILE, run_nox
 from tests.pypiserver import PypiServer
 from tests.test_pipeline import SDIST, TOKEN, WHEEL, FakeRunner, fake, released, sha256
 from tests.tokens import make_token
@@ -293,3 +294,52 @@ def test_a_build_that_fails_before_its_checks_records_why(project: SampleProject
                               "status 1), and nothing was put in its place")
     assert result.hint.startswith("fix what it failed on, then build again: nox -s build; or "
                                   "if you fixed the files in dist/ by hand")
+
+
+LONG_LABEL = "The documentation of every single release"  # over PyPI's 32 characters
+
+
+@pytest.mark.e2e
+def test_a_failed_build_through_real_nox_is_one_verdict_until_rebuilt(
+        project: SampleProject, envdir: Path, index: LocalIndex) -> None:
+    """nox -s build fails dists-metadata; verify then fails dists-stale naming that build
+    and the ways out, and publish --dry-run refuses on the same line; after the fix and a
+    build, verify and publish --dry-run both pass."""
+    project.write("pyproject.toml", project.root.joinpath("pyproject.toml").read_text()
+                  + f'\n[project.urls]\n"{LONG_LABEL}" = "https://example.com/docs"\n')
+    project.write("noxfile.py", NOXFILE)
+    project.commit("adopt the release sessions")
+    target = ("--repository", index.url)
+    built = run_nox(project.root, envdir, "-s", "build")
+    assert built.code != 0 and "✗ dists-metadata" in built.output, built.output
+    verified = run_nox(project.root, envdir, "-s", "verify", "--", *target, "--install")
+    assert verified.code != 0, verified.output
+    line = check_line(verified.output, "dists-stale")
+    assert line.startswith("✗ dists-stale the last build into dist/ failed dists-metadata ("), line
+    assert LONG_LABEL in line and line.endswith("and dist/ holds the files it left"), line
+    assert "nox -s build -- --skip dists-metadata and publish with the same --skip " \
+           "dists-metadata" in verified.output
+    refused = run_nox(project.root, envdir, "-s", "publish", "--", *target, "--dry-run")
+    assert refused.code != 0 and check_line(refused.output, "dists-stale") == line
+    assert "not publishing: 2 check(s) failed; nothing was uploaded" in refused.output
+    assert "Traceback" not in verified.output + refused.output
+
+    project.write("pyproject.toml", project.root.joinpath("pyproject.toml").read_text()
+                  .replace(LONG_LABEL, "Documentation"))
+    project.commit("a label PyPI takes")
+    assert run_nox(project.root, envdir, "-s", "build").code == 0
+    verified = run_nox(project.root, envdir, "-s", "verify", "--", *target, "--install")
+    assert verified.code == 0, verified.output
+    assert check_line(verified.output, "dists-stale").startswith("✓ dists-stale")
+    dry_run = run_nox(project.root, envdir, "-s", "publish", "--", *target, "--dry-run")
+    assert dry_run.code == 0, dry_run.output
+    assert "Dry run: stopping before the upload; nothing was uploaded" in dry_run.output
+    assert not any(index.packages.iterdir())
+
+
+def check_line(output: str, cid: str) -> str:
+    """The report line of check ``cid`` (the last one, for a chained run)."""
+    lines = [" ".join(line.split()) for line in output.splitlines()
+             if line.strip()[2:].startswith(cid + " ")]
+    assert lines, output
+    return lines[-1]
