@@ -30,11 +30,20 @@ from publish_checks.release.pipeline import (
     verify,
 )
 from publish_checks.release.rehearse import LocalIndex, free_port
-from tests.builders import SampleProject
+from tests.builders import CHANGELOG, SampleProject
 from tests.distbuilders import make_wheel
 from tests.e2e import NOXFILE, run_nox
 from tests.pypiserver import PypiServer
-from tests.test_pipeline import SDIST, TOKEN, WHEEL, FakeRunner, fake, released, sha256
+from tests.test_pipeline import (
+    SDIST,
+    TOKEN,
+    WHEEL,
+    FakeRunner,
+    fake,
+    released,
+    sha256,
+    with_remote,
+)
 from tests.tokens import make_token
 
 BROKEN = {"demo_pkg.core": "FileNotFoundError: [Errno 2] No such file or directory: 'x'"}
@@ -51,6 +60,12 @@ class World:
     env: dict[str, str]
     skip: tuple[str, ...] = ()
     broken: bool = False  # the tools' smoke test fails on the release (a real bug in it)
+    push: bool = False  # --push (verify takes it too)
+    github_release: bool = False  # --github-release
+
+    def flags(self, **more: bool) -> Flags:
+        return Flags(skip=self.skip, push=self.push, github_release=self.github_release,
+                     **more)
 
     def runner(self) -> FakeRunner:
         return fake(self.tmp_path, self.index, broken=BROKEN if self.broken else None)
@@ -62,14 +77,14 @@ class World:
     def verify(self) -> Report:
         """verify --install with the flags publish gets."""
         runner = self.runner()
-        return verify(runner, self.context(runner), Flags(skip=self.skip, install=True))
+        return verify(runner, self.context(runner), self.flags(install=True))
 
     def dry_run(self) -> list[str] | None:
         """The checks that failed in the report publish --dry-run refused on, or None when
         it went through. Any other refusal fails the test: it would be a second verdict."""
         runner = self.runner()
         try:
-            publish(runner, self.context(runner), Flags(skip=self.skip, dry_run=True))
+            publish(runner, self.context(runner), self.flags(dry_run=True))
         except ChecksFailed:
             ((report, _, _),) = runner.reports
             return [r.id for r in report.checks if r.status is Status.FAIL]
@@ -173,6 +188,57 @@ def own_password(w: World) -> None:
     w.env = {"TWINE_PASSWORD": TOKEN}
 
 
+def push_without_a_remote(w: World) -> None:
+    released(w.project)
+    w.push = True
+
+
+def add_a_remote(w: World) -> None:
+    with_remote(w.project, w.tmp_path)
+
+
+def push_the_remote_would_refuse(w: World) -> None:
+    """The remote's main moved on since the last fetch: only asking it tells."""
+    released(w.project)
+    remote = with_remote(w.project, w.tmp_path)
+    other = w.tmp_path / "other"
+    w.project.git("clone", "-q", "-b", "main", str(remote), str(other))
+    w.project.git("-C", str(other), "commit", "-q", "--allow-empty", "-m", "theirs")
+    w.project.git("-C", str(other), "push", "-q")
+    w.push = True
+
+
+def pull(w: World) -> None:
+    w.project.git("pull", "-q", "--rebase", "origin", "main")
+
+
+def push_on_a_detached_head(w: World) -> None:
+    released(w.project)
+    with_remote(w.project, w.tmp_path)
+    w.project.git("switch", "-q", "--detach", "HEAD")
+    w.push = True
+
+
+def switch_to_main(w: World) -> None:
+    w.project.git("switch", "-q", "main")
+
+
+def github_release_without_notes_skipped(w: World) -> None:
+    """No section for 1.2.0 to use as the GitHub release's notes, changelog-entry skipped."""
+    released(w.project)
+    w.project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n")
+    w.project.commit("forget the entry")
+    with_remote(w.project, w.tmp_path)
+    w.github_release = True
+    w.skip = ("changelog-entry",)
+
+
+def write_the_notes(w: World) -> None:
+    w.project.write("CHANGELOG.md", CHANGELOG.format(version="1.2.0"))
+    w.project.commit("the entry")
+    w.project.git("push", "-q", "origin", "main")
+
+
 Step = Callable[[World], None]
 PATHS: dict[str, tuple[Step, str, Step]] = {
     "failed-build": (failed_build, "dists-stale", rebuild),
@@ -185,6 +251,11 @@ PATHS: dict[str, tuple[Step, str, Step]] = {
     "release-fails-its-smoke-test": (broken_release, "dists-install", fix_release),
     "pypi-token-to-a-private-index-skipped": (pypi_token_to_private_index_skipped,
                                               "token-scope", own_password),
+    "push-without-a-remote": (push_without_a_remote, "git-upstream", add_a_remote),
+    "push-the-remote-would-refuse": (push_the_remote_would_refuse, "git-upstream", pull),
+    "push-on-a-detached-head": (push_on_a_detached_head, "git-upstream", switch_to_main),
+    "github-release-without-notes-skipped": (github_release_without_notes_skipped,
+                                             "changelog-entry", write_the_notes),
 }
 
 
