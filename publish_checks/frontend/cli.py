@@ -133,7 +133,7 @@ def run(options: Options, environ: dict[str, str]) -> int:
 
 
 def _elsewhere(extra: Sequence[str]) -> str:
-    """Where the options another command takes apply: ' (--tag applies to publish)'."""
+    """Where the options another command takes apply: ' (--yes applies to publish)'."""
     known = session_parser()._option_string_actions
     notes = []
     for arg in extra:
