@@ -301,8 +301,8 @@ def test_a_failed_build_names_what_failed_and_every_way_out(
     repair_by_hand(world)
     result = world.verify().get("dists-stale")
     assert result.status is Status.WARN
-    assert result.summary.endswith(f"; dist/ has changed since ({WHEEL}), so the other checks "
-                                   "judge the files it holds now")
+    assert result.summary.endswith(f"; dist/ has changed since (changed: {WHEEL}), so the "
+                                   "other checks judge the files it holds now")
     assert result.hint == (f"once they pass, delete the record: rm dist/{MARKER} (a build that "
                            "succeeds removes it too)")
 

@@ -96,17 +96,22 @@ def failed_build(ctx: Context) -> Finding | None:
     where, marker = ctx.shown(ctx.dists.directory), shlex.quote(ctx.shown(record.path))
     what = f"the last build into {where}/ failed"
     if record.failed:
-        what += " " + ", ".join(f"{cid} ({summary})" for cid, summary in record.failed)
+        what += " " + ", ".join(f"{cid} ({summary.rstrip('.')})"
+                                for cid, summary in record.failed)
     elif record.error:
         what += f": {record.error}"
     elif record.unreadable:
         what += f" (its record {marker} cannot be read: {record.unreadable})"
     files = {p.name: ctx.dists.sha256(p) for p in upload_paths(ctx.dists)}
     if record.files is not None and dict(record.files) != files:
-        changed = sorted(set(record.files.items()) ^ set(files.items()))
-        names = listing(sorted({printable(name) for name, _ in changed}), 4)
-        return warned(f"{what}; {where}/ has changed since ({names}), so the other checks judge "
-                      "the files it holds now",
+        old = dict(record.files)
+        kinds = (("changed", [n for n in files if n in old and old[n] != files[n]]),
+                 ("gone", [n for n in old if n not in files]),
+                 ("new", [n for n in files if n not in old]))
+        since = "; ".join(f"{kind}: {listing(sorted(map(printable, names)), 3)}"
+                          for kind, names in kinds if names)
+        return warned(f"{what}; {where}/ has changed since ({since}), so the other checks "
+                      "judge the files it holds now",
                       f"once they pass, delete the record: rm {marker} (a build that succeeds "
                       "removes it too)")
     ids = [cid for cid, _ in record.failed]
