@@ -6,6 +6,7 @@ import shlex
 
 from publish_checks._text import human_size, listing, printable
 from publish_checks.checks.context import Context
+from publish_checks.checks.guards import failed_build
 from publish_checks.checks.report import (
     Finding,
     Status,
@@ -27,7 +28,6 @@ from publish_checks.dists import (
 )
 from publish_checks.dists import metadata as pypi
 from publish_checks.dists.archive_rules import Fix
-from publish_checks.dists.failed_build import read_marker, upload_paths
 from publish_checks.dists.scan import COMPANION_SUFFIXES, Dist, Problems, is_attestation
 from publish_checks.dists.secrets import Secret
 from publish_checks.project.trusted import plan_signing
@@ -81,54 +81,6 @@ def dists_stale(ctx: Context) -> Finding:
     if last_build is not None and finding.status is not Status.FAIL:
         return last_build  # the warning: dist/ changed by hand since that build failed
     return finding
-
-
-def failed_build(ctx: Context) -> Finding | None:
-    """The record a failed build left in dist/ (release/build.py): a fail while dist/ holds
-    exactly the files that build left, a warning once they were replaced (a wheel repaired
-    by hand), when the other checks judge the files dist/ holds now. None: no record.
-
-    publish refuses on this failure even when dists-stale is skipped (checks/__init__.py).
-    """
-    record = read_marker(ctx.dists.directory)
-    if record is None:
-        return None
-    where, marker = ctx.shown(ctx.dists.directory), shlex.quote(ctx.shown(record.path))
-    what = f"the last build into {where}/ failed"
-    if record.failed:
-        what += " " + ", ".join(f"{cid} ({summary.rstrip('.')})"
-                                for cid, summary in record.failed)
-    elif record.error:
-        what += f": {record.error}"
-    elif record.unreadable:
-        what += f" (its record {marker} cannot be read: {record.unreadable})"
-    files = {p.name: ctx.dists.sha256(p) for p in upload_paths(ctx.dists)}
-    if record.files is not None and dict(record.files) != files:
-        old = dict(record.files)
-        kinds = (("changed", [n for n in files if n in old and old[n] != files[n]]),
-                 ("gone", [n for n in old if n not in files]),
-                 ("new", [n for n in files if n not in old]))
-        since = "; ".join(f"{kind}: {listing(sorted(map(printable, names)), 3)}"
-                          for kind, names in kinds if names)
-        return warned(f"{what}; {where}/ has changed since ({since}), so the other checks "
-                      "judge the files it holds now",
-                      f"once they pass, delete the record: rm {marker} (a build that succeeds "
-                      "removes it too)")
-    ids = [cid for cid, _ in record.failed]
-    ways = [f"fix what it failed on, then build again: {ctx.steps.build}"]
-    if ids:
-        skips = " ".join(f"--skip {cid}" for cid in ids)
-        ways.append(f"to release without {'that check' if len(ids) == 1 else 'those checks'}, "
-                    f"build with {ctx.steps('build', skips)} and publish with the same {skips}")
-    if record.files is None:  # which files that build left is not known
-        ways.append(f"if you know the files in {where}/ are good, delete the record: rm {marker}")
-    else:
-        ways.append(f"if you fixed the files in {where}/ by hand (auditwheel repair -w "
-                    f"{where}/), delete the ones they replace: the checks then judge what it "
-                    "holds")
-    left = (f"{where}/ holds the files it left" if files or record.files is None
-            else "nothing was put in its place")
-    return failed(f"{what}, and {left}", "; or ".join(ways))
 
 
 def _stale(ctx: Context) -> Finding:
