@@ -285,8 +285,8 @@ def test_each_command_takes_exactly_the_options_of_the_one_table() -> None:
 
 @pytest.mark.parametrize(("argv", "hint"), [
     (["build", "--tag", "--dry-run"],
-     "see 'publish-checks build --help' (--tag applies to publish; --dry-run applies to "
-     "publish)"),
+     "see 'publish-checks build --help' (--tag applies to verify and publish; --dry-run "
+     "applies to publish)"),
     (["build", "-r", "testpypi"],
      "see 'publish-checks build --help' (--repository applies to verify and publish)"),
     (["rehearse", "--install"], "see 'publish-checks rehearse --help' (--install applies to "

@@ -242,14 +242,15 @@ def test_a_usage_error_inside_nox_says_it_is_one(demo: SampleProject, tmp_path: 
 
 
 @pytest.mark.parametrize(("step", "args", "note"), [
-    ("build", ["--tag", "--dry-run"], "--tag and --dry-run apply to publish; build ignores them"),
+    ("build", ["--tag", "--dry-run"],
+     "--tag applies to verify and publish; --dry-run applies to publish; build ignores them"),
     ("build", ["--yes", "-r", "testpypi", "--install"],
      "--yes applies to publish; --repository applies to verify and publish; --install applies "
      "to verify; build ignores them"),
     ("bump", ["minor", "--skip", "git-tag"],
      "--skip applies to verify, build, publish and rehearse; bump ignores it"),
     ("publish", ["--yes", "--tag", "--skip", "git-tag", "-v"], None),
-    ("verify", ["--install", "--offline", "--json"], None),
+    ("verify", ["--install", "--offline", "--json", "--push"], None),
 ], ids=["two", "places", "bump", "publish-takes-them", "verify-takes-them"])
 def test_a_session_names_the_options_it_ignores(step: str, args: list[str],
                                                  note: str | None) -> None:
@@ -263,8 +264,8 @@ def test_the_note_and_the_hints_use_the_noxfile_s_names() -> None:
     steps = Steps(nox=True, renamed=(("publish", "release"),))
     assert steps("publish") == "nox -s release"
     assert steps("bump", "minor") == "nox -s bump -- minor"
-    assert ignored_note("build", "package", ["--tag"], steps) == (
-        "--tag applies to release; package ignores it")
+    assert ignored_note("build", "package", ["--yes"], steps) == (
+        "--yes applies to release; package ignores it")
 
 
 def test_hints_name_the_command_for_a_step_the_noxfile_has_no_session_for() -> None:
@@ -292,9 +293,9 @@ def test_a_session_registered_alone_gives_hints_for_the_steps_it_lacks(
 
 
 def test_an_ignored_option_is_logged_by_the_session(demo: SampleProject, tmp_path: Path) -> None:
-    """`nox -s verify -- --tag` says verify ignores --tag, then verifies."""
-    run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offline", "--tag")
-    assert "nox > --tag applies to publish; verify ignores it\n" in run.output
+    """`nox -s verify -- --yes` says verify ignores --yes, then verifies."""
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offline", "--yes")
+    assert "nox > --yes applies to publish; verify ignores it\n" in run.output
     assert "✓ version-file" in run.output
 
 

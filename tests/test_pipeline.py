@@ -25,6 +25,7 @@ from publish_checks._errors import ReleaseError
 from publish_checks._text import CLI_STEPS, NOX_STEPS, Steps
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
+from publish_checks.dists.failed_build import write_marker
 from publish_checks.release import install
 from publish_checks.release import tag as tagging
 from publish_checks.release.build import BUILD_FAILED
@@ -244,6 +245,14 @@ def with_remote(project: SampleProject, tmp_path: Path) -> Path:
     return remote
 
 
+def refused(runner: FakeRunner, cid: str) -> tuple[str, str]:
+    """(summary, hint) of ``cid`` in the report publish refused on, which must fail it."""
+    ((report, _, _),) = runner.reports
+    result = report.get(cid)
+    assert result.status is Status.FAIL, result
+    return result.summary, result.hint
+
+
 def remote_refs(remote: Path) -> dict[str, str]:
     out = subprocess.run(["git", "ls-remote", str(remote)], check=True, capture_output=True,
                          text=True).stdout
@@ -446,16 +455,21 @@ def test_dry_run_with_every_file_on_the_index_does_not_install_tag_or_push(
 def test_a_failed_build_marker_refuses_the_publish(
         project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
         skip: tuple[str, ...]) -> None:
-    """A BUILD_FAILED marker in dist/ stops publish before any check, whatever is skipped."""
+    """A failed build's record in dist/ fails dists-stale, even when it is skipped, so the
+    report that refuses the publish names the build that failed."""
     released(project)
-    (project.root / "dist" / BUILD_FAILED).write_text("the last build failed\n")
+    write_marker(project.root / "dist", [("dists-metadata", f"{WHEEL}: a bad tag")], "")
     runner = fake(tmp_path, pypiserver)
-    with pytest.raises(ReleaseError) as raised:
+    with pytest.raises(ChecksFailed) as raised:
         publish(runner, context(project, pypiserver), Flags(yes=True, skip=skip))
-    assert (raised.value.message, raised.value.hint) == (
-        "the last build into dist failed, so nothing was uploaded",
-        "fix the build and build again")
-    assert runner.calls == [] and runner.reports == [] and on_index(pypiserver) == {}
+    assert raised.value.message == "not publishing: 1 check(s) failed; nothing was uploaded"
+    ((report, _, _),) = runner.reports
+    result = report.get("dists-stale")
+    assert result.status is Status.FAIL
+    assert result.summary.startswith(
+        f"the last build into dist/ failed dists-metadata ({WHEEL}: a bad tag), and dist/ "
+        "holds the files it left")
+    assert runner.calls == [] and on_index(pypiserver) == {}
 
 
 @pytest.mark.parametrize(("breakage", "failing"), [
@@ -716,18 +730,17 @@ def test_push_goes_to_the_upstreams_branch_name(
 
 def test_push_on_a_detached_head_is_refused_before_the_upload(
         project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
-    """A detached HEAD has no branch to push: refused before anything is uploaded, with the
-    tag-only alternative."""
+    """A detached HEAD has no branch to push: git-upstream fails, so nothing is uploaded,
+    with the tag-only alternative."""
     released(project)
     with_remote(project, tmp_path)
     head = project.git("rev-parse", "--short", "HEAD")
     project.git("switch", "-q", "--detach", "HEAD")
     runner = fake(tmp_path, pypiserver)
-    with pytest.raises(ReleaseError) as raised:
+    with pytest.raises(ChecksFailed):
         publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
-    assert (raised.value.message, raised.value.hint) == (
-        f"--push sends the release branch with the tag, but HEAD is detached at {head}; "
-        "nothing was uploaded",
+    assert refused(runner, "git-upstream") == (
+        f"--push sends the release branch with the tag, but HEAD is detached at {head}",
         "switch to the release branch first (git switch main), or use --tag and push the tag "
         "alone: git push origin refs/tags/v1.2.0")
     assert runner.calls == [] and on_index(pypiserver) == {} and tags(project) == ""
@@ -759,10 +772,10 @@ def test_push_without_a_remote_is_refused_before_the_upload(
     """No remote to push to: refused before anything is uploaded (--tag alone goes ahead)."""
     released(project)
     runner = fake(tmp_path, pypiserver)
-    with pytest.raises(ReleaseError) as raised:
+    with pytest.raises(ChecksFailed):
         publish(runner, context(project, pypiserver), Flags(yes=True, tag=True, push=True))
-    assert (raised.value.message, raised.value.hint) == (
-        "--push needs a remote to push to: this repository has none; nothing was uploaded",
+    assert refused(runner, "git-upstream") == (
+        "--push needs a remote to push to: this repository has none",
         "add one (git remote add origin URL), or use --tag and push later")
     assert runner.calls == [] and on_index(pypiserver) == {} and tags(project) == ""
 
@@ -806,11 +819,11 @@ def test_a_push_the_remote_would_refuse_is_refused_before_the_upload(
     subprocess.run(["git", "push", "-q"], cwd=other, check=True)
     before = remote_refs(remote)
     runner = fake(tmp_path, pypiserver)
-    with pytest.raises(ReleaseError) as raised:
+    with pytest.raises(ChecksFailed):
         publish(runner, context(project, pypiserver), Flags(yes=True, push=True))
-    assert (raised.value.message, raised.value.hint) == (
+    assert refused(runner, "git-upstream") == (
         "origin would refuse the push of main ([rejected] (fetch first)): it has commits HEAD "
-        "lacks; nothing was uploaded",
+        "lacks",
         "pull first (git pull --rebase origin main), rebuild and publish again; or publish "
         "without --push")
     assert runner.calls == [] and on_index(pypiserver) == {} and tags(project) == ""
@@ -930,12 +943,13 @@ def test_github_release_without_release_notes_is_refused_before_the_upload(
     project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n")
     with_remote(project, tmp_path)
     runner = fake(tmp_path, pypiserver)
-    with pytest.raises(ReleaseError) as raised:
+    with pytest.raises(ChecksFailed):
         publish(runner, context(project, pypiserver, PATH=str(gh_on_path(tmp_path))),
                 Flags(yes=True, github_release=True, skip=("changelog-entry",)))
-    assert raised.value.message == ("--github-release needs the release notes, but "
-                                    "CHANGELOG.md has no section for 1.2.0; nothing was "
-                                    "uploaded")
+    summary, _ = refused(runner, "changelog-entry")
+    assert summary == ("--github-release needs the release notes, but CHANGELOG.md has no "
+                       "section for 1.2.0 (skipped, but publish refuses this whatever is "
+                       "skipped)")
     assert runner.calls == [] and on_index(pypiserver) == {}
 
 

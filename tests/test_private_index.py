@@ -18,11 +18,10 @@ from secrets import token_hex
 import pytest
 
 from publish_checks import Status
-from publish_checks._errors import ReleaseError
 from publish_checks.checks.index import index_version
 from publish_checks.dists.fetch import Login, login_for
 from publish_checks.dists.index import IndexQueryError, download, project_listing
-from publish_checks.release.pipeline import Flags, publish
+from publish_checks.release.pipeline import ChecksFailed, Flags, publish
 from publish_checks.release.rehearse import local_index
 from tests.builders import SampleProject
 from tests.distbuilders import make_release
@@ -148,12 +147,17 @@ def test_publish_to_a_private_index_reads_it_with_its_own_secret(
 
 def test_publish_to_a_private_index_without_its_secret_stops_at_the_plan(
         project: SampleProject, private_index: PypiServer, tmp_path: Path) -> None:
-    """Without a secret the plan cannot read the index: nothing is uploaded."""
+    """Without a secret the plan cannot read the index, so index-version fails even when
+    skipped (the plan needs the answer): nothing is uploaded."""
     make_release(project.root / "dist")
     runner = fake(tmp_path, private_index)
     ctx = project.context(private_index.url, offline=False, env=env(None))
-    with pytest.raises(ReleaseError, match="needs a login to list and download files"):
-        publish(runner, ctx, Flags(yes=True, skip=("index-version", "token-binding")))
+    with pytest.raises(ChecksFailed):
+        publish(runner, ctx, Flags(yes=True, skip=("index-version",)))
+    ((report, _, _),) = runner.reports
+    result = report.get("index-version")
+    assert result.status is Status.FAIL
+    assert "needs a login to list and download files" in result.summary
     assert (on_index(private_index), runner.of_kind("upload")) == ({}, [])
 
 

@@ -16,6 +16,7 @@ from publish_checks._errors import ConfigError, UsageError
 from publish_checks._text import NOX_STEPS, Steps, suggest
 from publish_checks.checks import credentials, dists, git, index, token, tools, version
 from publish_checks.checks.context import Context
+from publish_checks.checks.guards import guarded
 from publish_checks.checks.report import Finding, Report, Result, Status, skipped
 from publish_checks.project.credentials import redact
 
@@ -111,7 +112,8 @@ def _crashed(cid: str, error: Exception) -> Result:
 def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | None = None) -> Report:
     """Every check of SPEC §4, in order; a check in ``skip`` (or not in ``only``) says why.
 
-    A check that raises is reported as an internal error (or re-raised, under
+    A skipped check still fails on what publish refuses whatever is skipped (its guard,
+    checks/guards.py). A check that raises is reported as an internal error (or re-raised, under
     :data:`RAISE_VARIABLE`), never as an ordinary failure.
     """
     skip_cli = set(skip)
@@ -120,10 +122,11 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
     results = []
     for check in CHECKS:
         cid = check_id(check)
-        if cid in skip_cli:
-            result = Result(cid, *_fields(skipped("skipped by --skip")))
-        elif cid in ctx.config.skip:
-            result = Result(cid, *_fields(skipped("skipped by [tool.publish-checks] skip")))
+        if cid in skip_cli or cid in ctx.config.skip:
+            # What publish refuses whatever is skipped still fails (checks/guards.py).
+            result = Result(cid, *_fields(_guarded(ctx, cid) or skipped(
+                "skipped by --skip" if cid in skip_cli
+                else "skipped by [tool.publish-checks] skip")))
         elif wanted is not None and cid not in wanted:
             result = Result(cid, *_fields(skipped("not part of this session")))
         else:
@@ -137,6 +140,16 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
         results.append(Result(result.id, result.status, redact(result.summary, secrets),
                               redact(result.hint, secrets), result.internal_error))
     return Report(ctx.project_name, ctx.version, ctx.target.name, results)
+
+
+def _guarded(ctx: Context, cid: str) -> Finding | None:
+    try:
+        return guarded(cid, ctx)
+    except Exception as e:  # as a check's crash: reported, never hiding the other checks
+        if ctx.environ.get(RAISE_VARIABLE):
+            raise
+        crash = _crashed(cid, e)
+        return Finding(crash.status, crash.summary, crash.hint)
 
 
 def _fields(finding: Finding) -> tuple[Status, str, str]:

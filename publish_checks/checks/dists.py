@@ -8,8 +8,10 @@ from dataclasses import replace
 
 from publish_checks._text import human_size, listing, printable
 from publish_checks.checks.context import Context, InstallTrial
+from publish_checks.checks.guards import failed_build
 from publish_checks.checks.report import (
     Finding,
+    Status,
     failed,
     from_problems,
     passed,
@@ -73,6 +75,17 @@ def dists_present(ctx: Context) -> Finding:
 
 
 def dists_stale(ctx: Context) -> Finding:
+    """dist/ holds only this release, built from HEAD by a build that succeeded."""
+    last_build = failed_build(ctx)
+    if last_build is not None and last_build.status is Status.FAIL:
+        return last_build
+    finding = _stale(ctx)
+    if last_build is not None and finding.status is not Status.FAIL:
+        return last_build  # the warning: dist/ changed by hand since that build failed
+    return finding
+
+
+def _stale(ctx: Context) -> Finding:
     scan = ctx.dists
     shown = ctx.shown(scan.directory)
     if not scan.exists or not (scan.dists or scan.others or scan.companions):

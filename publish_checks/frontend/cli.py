@@ -23,6 +23,7 @@ from publish_checks.frontend.options import (
     add_bump,
     add_checks,
     add_common,
+    add_follow_up,
     add_install,
     add_project,
     add_release,
@@ -48,6 +49,7 @@ def build_parser() -> _Parser:
     verify = commands.add_parser("verify", help="run every pre-flight check and report")
     add_common(verify)
     add_install(verify)
+    add_follow_up(verify)
     build = commands.add_parser("build", help="build sdist and wheel into a clean dist/, "
                                 "then check them")
     add_project(build)
@@ -131,7 +133,7 @@ def run(options: Options, environ: dict[str, str]) -> int:
 
 
 def _elsewhere(extra: Sequence[str]) -> str:
-    """Where the options another command takes apply: ' (--tag applies to publish)'."""
+    """Where the options another command takes apply: ' (--yes applies to publish)'."""
     known = session_parser()._option_string_actions
     notes = []
     for arg in extra:

@@ -103,6 +103,12 @@ def add_release(parser: argparse.ArgumentParser) -> None:
                         help="upload without asking (for CI)")
     parser.add_argument("--dry-run", action="store_true",
                         help="do everything but upload, including asking the index")
+    add_follow_up(parser)
+
+
+def add_follow_up(parser: argparse.ArgumentParser) -> None:
+    """What publish does after the upload: verify takes them too, and fails on what publish
+    would refuse of them (one verdict)."""
     parser.add_argument("--tag", action="store_true",
                         help="after a verified publish, create the annotated release tag "
                              "(tag-format: v<version> unless the tags say otherwise)")
@@ -138,7 +144,8 @@ def add_bump(parser: argparse.ArgumentParser) -> None:
 #: every session's posargs (SPEC §1): a session names those it ignores. The command's
 #: subparsers take exactly these (tests/test_cli.py holds them to it).
 TAKES: dict[str, tuple[str, ...]] = {
-    "verify": ("--project", "--repository", "--offline", "--json", "--skip", "--install"),
+    "verify": ("--project", "--repository", "--offline", "--json", "--skip", "--install",
+               "--tag", "--push", "--github-release", "--no-attestations"),
     "build": ("--project", "--json", "--skip", "--verbose"),
     "publish": ("--project", "--repository", "--offline", "--json", "--skip", "--yes",
                 "--dry-run", "--tag", "--push", "--github-release", "--no-attestations",

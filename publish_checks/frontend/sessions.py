@@ -112,6 +112,7 @@ def _open(runner: SessionRunner, options: Options, environ: dict[str, str], step
 def verify(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
     """Pre-flight: every release check, one report (read-only)."""
     with _release(session, "verify", steps) as (options, runner, environ):
+        _refuse_unbuilt(session, steps, "verify", "publish would refuse dist/")
         ctx = _open(runner, options, environ, steps, offline=options.offline)
         if not pipeline.verify(runner, ctx, options.flags()).ok:
             session.error(f"verify failed: fix what is marked ✗ above, then run "
@@ -164,15 +165,19 @@ def _unsuccessful_build(session: nox.Session) -> str | None:
     return None
 
 
+def _refuse_unbuilt(session: nox.Session, steps: Steps, step: str, outcome: str) -> None:
+    """A chain whose build did not succeed leaves dist/ as an earlier build made it: verify
+    and publish in that chain both refuse it, in the same words."""
+    unbuilt = _unsuccessful_build(session)
+    if unbuilt is not None:
+        raise ReleaseError(f"the build of this run did not succeed ({unbuilt}), so {outcome}",
+                           f"fix it, then run {steps('build')} {steps.session(step)} again")
+
+
 def publish(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
     """Verify, confirm, upload to the index, then prove the release installs."""
     with _release(session, "publish", steps) as (options, runner, environ):
-        unbuilt = _unsuccessful_build(session)
-        if unbuilt is not None:
-            raise ReleaseError(f"the build of this run did not succeed ({unbuilt}), so "
-                               "nothing was uploaded",
-                               f"fix it, then run {steps('build')} {steps.session('publish')} "
-                               "again")
+        _refuse_unbuilt(session, steps, "publish", "nothing was uploaded")
         pipeline.refuse_offline_publish(options.offline, False, steps)
         ctx = _open(runner, options, environ, steps, offline=False)
         pipeline.refuse_offline_publish(False, ctx.target.is_local, steps)

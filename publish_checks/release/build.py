@@ -17,6 +17,8 @@ from publish_checks._errors import ReleaseError
 from publish_checks._text import human_size
 from publish_checks.checks import DIST_CHECK_IDS, run_checks
 from publish_checks.checks.context import Context
+from publish_checks.checks.report import Status
+from publish_checks.dists.failed_build import MARKER, write_marker
 from publish_checks.project.git import Git
 from publish_checks.project.trusted import GITHUB_OIDC, SIGSTORE_ID_TOKEN, gitlab_id_token_variable
 from publish_checks.release.process import find_uv, tail, without
@@ -24,9 +26,9 @@ from publish_checks.release.runner import Runner, bin_path
 
 BUILD = "build>=1.2"
 
-# Left in the output folder by a build that failed; publish refuses to upload next to it.
-# A dot file: `twine upload dist/*` does not glob it.
-BUILD_FAILED = ".publish-checks-build-failed"
+# Left in the output folder by a build that failed, saying what failed: dists-stale fails
+# on it (so verify and publish refuse those files) until a build succeeds.
+BUILD_FAILED = MARKER
 
 # PAX keys that carry time stamps; setuptools writes the build time into them.
 _PAX_TIMES = ("mtime", "atime", "ctime")
@@ -126,22 +128,27 @@ def build_dists(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str] 
     """Clean outputs, build with ``build`` in a tool environment (``--verbose`` passed on),
     run the dist checks.
 
-    Returns a Context that sees the freshly built files. If anything fails, a marker stays
-    in ``outdir`` so that a chained publish refuses those files whatever it skips.
+    Returns a Context that sees the freshly built files. If anything fails, a record of it
+    stays in ``outdir`` (the checks that failed, the files left): dists-stale fails on it,
+    whatever is skipped, until a build succeeds or those files are replaced.
     """
     removed = clean_outputs(ctx.root, outdir, ctx.git)
     if removed:
         runner.log(f"Removed {', '.join(removed)}")
+    failed: list[tuple[str, str]] = []
     try:
-        return _build(runner, ctx, outdir, skip, verbose)
-    except BaseException:
-        outdir.mkdir(parents=True, exist_ok=True)
-        (outdir / BUILD_FAILED).write_text("the last build failed\n", "utf-8")
+        return _build(runner, ctx, outdir, skip, verbose, failed)
+    except ReleaseError as e:
+        write_marker(outdir, failed, "" if failed else e.message)
+        raise
+    except BaseException as e:  # interrupted, or a bug: the files are not a build's either
+        write_marker(outdir, failed, "interrupted" if isinstance(e, KeyboardInterrupt)
+                     else f"it stopped on an error ({type(e).__name__})")
         raise
 
 
 def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str],
-           verbose: bool) -> Context:
+           verbose: bool, failed: list[tuple[str, str]]) -> Context:
     uv = find_uv() is not None
     bindir = runner.provide(["build[uv]>=1.2" if uv else BUILD])
     epoch = source_date_epoch(ctx.git)
@@ -170,6 +177,7 @@ def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str],
                                                  if r.id in DIST_CHECK_IDS])
     runner.report(report, "publish-checks build: dist checks", primary=False)
     if not report.ok:
+        failed += [(r.id, r.summary) for r in report.checks if r.status is Status.FAIL]
         raise ReleaseError("the built files failed a check: fix what is marked ✗ above, "
                            "then build again")
     if not built.release_dists():

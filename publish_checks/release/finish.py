@@ -3,6 +3,8 @@ tag, the push and the GitHub/GitLab release after the install proof, and the clo
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from packaging.version import Version
@@ -10,7 +12,7 @@ from packaging.version import Version
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
 from publish_checks._text import TextError, read_text
 from publish_checks.checks.context import Context
-from publish_checks.checks.report import Report
+from publish_checks.checks.report import Finding, Report, Result, Status, failed
 from publish_checks.project.changelog import (
     find_changelog,
     find_section,
@@ -74,43 +76,80 @@ def notes(ctx: Context, version: str | None) -> str:
     return "\n".join(section.body(lines)).strip("\n") + "\n"
 
 
-def refuse_what_cannot_follow(runner: Runner, ctx: Context, *, tag: bool, push: bool,
-                              github_release: bool) -> str | None:
-    """Before anything is uploaded: refuse a --tag, --push or --github-release that could not
-    be done (no repository, a detached HEAD, no remote, no release notes); warn when the
-    forge's CLI is missing (the release goes out, that one step is left to do by hand).
-    Returns the release notes when a GitHub release is wanted."""
+@dataclass(frozen=True)
+class FollowUp:
+    """What a publish asked to tag, push or release on GitHub will meet after the upload,
+    found before it: each refusal as a failure of the check it belongs to (verify reports
+    them as publish refuses them), the warnings, and the release notes."""
+
+    refusals: tuple[tuple[str, Finding], ...] = ()
+    warnings: tuple[str, ...] = ()
+    release_notes: str | None = None
+
+
+def follow_up(ctx: Context, *, tag: bool, push: bool, github_release: bool) -> FollowUp:
+    """Refuse a --tag, --push or --github-release that could not be done (no repository, a
+    detached HEAD, no remote, a remote that would refuse the branch, no release notes);
+    warn when the forge's CLI is missing (the release goes out, that one step is left to do
+    by hand)."""
     version = ctx.version or ""
     release_tag = ctx.tag_for(version)
-    problem = (tagging.push_problem(ctx.git, release_tag) if push
-               else tagging.tag_problem(ctx.git) if tag else None)
-    if problem is not None:
-        raise ReleaseError(f"{problem[0]}; nothing was uploaded", problem[1])
+    refusals: list[tuple[str, Finding]] = []
+    warnings: list[str] = []
     if push:
-        refusal, why = tagging.push_refusal(ctx.git, release_tag, child_env(ctx))
-        if refusal is not None:
-            raise ReleaseError(redact(f"{refusal}; nothing was uploaded", ctx.secrets),
-                               why or "")
-        if why is not None:  # git's own words: a remote's message could hold anything
-            runner.log(redact(f"Warning: the push could not be tried before the upload "
-                              f"({why}); it is made after the install proof", ctx.secrets))
+        problem = tagging.push_problem(ctx.git, release_tag)
+        if problem is not None:
+            refusals.append(("git-upstream", failed(*problem)))
+        else:
+            refusal, why = tagging.push_refusal(ctx.git, release_tag, child_env(ctx))
+            if refusal is not None:
+                refusals.append(("git-upstream", failed(redact(refusal, ctx.secrets),
+                                                        why or "")))
+            elif why is not None:  # git's own words: a remote's message could hold anything
+                warnings.append(redact(f"the push could not be tried before the upload "
+                                       f"({why}); it is made after the install proof",
+                                       ctx.secrets))
+    elif tag and (problem := tagging.tag_problem(ctx.git)) is not None:
+        refusals.append(("git-tag", failed(*problem)))
     if not github_release:
-        return None
+        return FollowUp(tuple(refusals), tuple(warnings))
     try:
-        release_notes = notes(ctx, version)
+        release_notes: str | None = notes(ctx, version)
     except PublishChecksError as e:
-        raise ReleaseError(f"--github-release needs the release notes, but {e.message}; "
-                           "nothing was uploaded", e.hint) from None
+        refusals.append(("changelog-entry", failed(f"--github-release needs the release "
+                                                   f"notes, but {e.message}", e.hint)))
+        release_notes = None
     planned = tagging.planned_push(ctx.git, release_tag)
     forge, known = forge_of(ctx.git, planned.remote if planned else None)
     if find_tool(forge, ctx.environ) is None:
-        runner.log(f"Warning: {forge.tool} (the {forge.name} CLI) is not on PATH: the upload "
-                   f"goes ahead, and the {forge.name} release is left to you (the closing "
-                   "lines give the command)")
+        warnings.append(f"{forge.tool} (the {forge.name} CLI) is not on PATH: the upload goes "
+                        f"ahead, and the {forge.name} release is left to you (the closing "
+                        "lines give the command)")
     elif not known:
-        runner.log(f"The push remote is not on github.com: {forge.tool} picks the repository "
-                   "of the release itself (GH_HOST, gh repo set-default)")
-    return release_notes
+        warnings.append(f"the push remote is not on github.com: {forge.tool} picks the "
+                        "repository of the release itself (GH_HOST, gh repo set-default)")
+    return FollowUp(tuple(refusals), tuple(warnings), release_notes)
+
+
+def with_follow_up(report: Report, follow: FollowUp, skipped: Collection[str] = ()) -> Report:
+    """The report with each refusal of ``follow`` as a failure of its check: added to a
+    failure, in place of a pass, a warning or a skip (publish refuses whatever is
+    ``skipped``)."""
+    results = []
+    for result in report.checks:
+        found = [f for cid, f in follow.refusals if cid == result.id]
+        if not found:
+            results.append(result)
+            continue
+        summary = "; ".join(f.summary for f in found)
+        hint = "\n".join(f.hint for f in found if f.hint)
+        if result.status is Status.FAIL:
+            summary, hint = f"{result.summary}; {summary}", "\n".join(
+                filter(None, (result.hint, hint)))
+        elif result.id in skipped:
+            summary += " (skipped, but publish refuses this whatever is skipped)"
+        results.append(Result(result.id, Status.FAIL, summary, hint))
+    return dataclasses.replace(report, checks=results)
 
 
 def finish(runner: Runner, ctx: Context, plan: Plan, outcome: Outcome, *, tag: bool,
@@ -161,5 +200,5 @@ def link_warnings(ctx: Context, plan: Plan) -> list[str]:
     return dead_links(release_links(metadata)) if metadata else []
 
 
-__all__ = ["Outcome", "closing_lines", "finish", "link_warnings", "notes",
-           "refuse_what_cannot_follow"]
+__all__ = ["FollowUp", "Outcome", "closing_lines", "finish", "follow_up", "link_warnings",
+           "notes", "with_follow_up"]

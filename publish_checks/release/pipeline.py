@@ -21,14 +21,16 @@ from publish_checks.dists.index import IndexQueryError, project_files, wait_for_
 from publish_checks.dists.readme import RENDER_SCRIPT, RenderError, RstRenderer
 from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
-from publish_checks.release.build import BUILD_FAILED, build_dists, secret_names
+from publish_checks.release.build import build_dists, secret_names
 from publish_checks.release.finish import (
+    FollowUp,
     Outcome,
     closing_lines,
     finish,
+    follow_up,
     link_warnings,
     notes,
-    refuse_what_cannot_follow,
+    with_follow_up,
 )
 from publish_checks.release.install import (
     fetch_from_index,
@@ -87,12 +89,24 @@ def open_project(runner: Runner, root: Path, repository: str | None, *,
 
 def verify(runner: Runner, ctx: Context, flags: Flags) -> Report:
     """Every check, one report (and the CI step summary); the caller decides the exit.
-    dists-install runs only with ``--install``."""
-    report = run_checks(dataclasses.replace(ctx, install_release=flags.install,
-                                            attestations=flags.attestations), skip=flags.skip)
+    dists-install runs only with ``--install``; with --tag, --push or --github-release,
+    what publish would refuse of them fails their checks, as it does in publish."""
+    report, follow = _checked(dataclasses.replace(ctx, install_release=flags.install), flags)
+    for warning in follow.warnings:
+        runner.log(f"Warning: {warning}")
     runner.report(report, "publish-checks verify", primary=True)
     write_step_summary(ctx, report, None)
     return report
+
+
+def _checked(ctx: Context, flags: Flags) -> tuple[Report, FollowUp]:
+    """The one verdict of verify and publish: the checks, and what the release could not
+    do after the upload as failures of the checks it belongs to."""
+    ctx = dataclasses.replace(ctx, attestations=flags.attestations)
+    follow = follow_up(ctx, tag=flags.tag, push=flags.push or flags.github_release,
+                       github_release=flags.github_release)
+    skipped = {*flags.skip, *ctx.config.skip}
+    return with_follow_up(run_checks(ctx, skip=flags.skip), follow, skipped), follow
 
 
 def rst_renderer(runner: Runner, environ: Mapping[str, str]) -> RstRenderer:
@@ -130,13 +144,14 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
     ``password`` is the rehearsal's generated one. Raises ChecksFailed or ReleaseError; the
     closing lines are shown whenever the release reached the index.
     """
-    # A broken wheel is never uploaded; --no-attestations: nothing is signed nor attached.
+    # The same verdict as verify's (a failed build's files fail dists-stale, whatever is
+    # skipped); a broken wheel is never uploaded; --no-attestations: nothing is signed nor
+    # attached.
     ctx = dataclasses.replace(ctx, install_release=True, attestations=flags.attestations)
-    if (ctx.dists.directory / BUILD_FAILED).exists():
-        raise ReleaseError(f"the last build into {ctx.shown(ctx.dists.directory)} failed, so "
-                           "nothing was uploaded", "fix the build and build again")
     runner.log(f"Verifying {ctx.project_name} {ctx.version} for {ctx.target.name}")
-    report = run_checks(ctx, skip=flags.skip)
+    report, follow = _checked(ctx, flags)
+    for warning in follow.warnings:
+        runner.log(f"Warning: {warning}")
     runner.report(report, "publish-checks verify", primary=True)
     outcome = Outcome(report)
     if not report.ok:
@@ -144,7 +159,7 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
         raise ChecksFailed(f"not publishing: {failed} check(s) failed; nothing was uploaded")
     secrets = tuple(s for s in (password, *ctx.secrets) if s)
     try:
-        _publish(runner, ctx, flags, outcome, password)
+        _publish(runner, ctx, flags, outcome, password, follow.release_notes)
     except ReleaseError as e:
         if outcome.served and outcome.plan is not None:  # it is out: say what is left to do
             runner.show("\n" + closing_lines(ctx, outcome.plan, outcome, flags.github_release))
@@ -156,11 +171,8 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
 
 
 def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
-             password: str | None) -> None:
+             password: str | None, release_notes: str | None) -> None:
     index_url, project = ctx.target.index_url or "", ctx.project_name or ""
-    release_notes = refuse_what_cannot_follow(runner, ctx, tag=flags.tag,
-                                              push=flags.push or flags.github_release,
-                                              github_release=flags.github_release)
     try:
         plan = make_plan(ctx, project_files(index_url, project, login=ctx.index_login))
     except IndexQueryError as e:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context
+from publish_checks.checks.guards import taken_filenames, taken_hint
 from publish_checks.dists.scan import Dist, is_attestation
 from publish_checks.project.binding import refusal
 from publish_checks.project.credentials import Token
@@ -70,14 +71,12 @@ def make_plan(ctx: Context, on_index: Mapping[str, str | None]) -> Plan:
         sha = ctx.dists.sha256(dist.path)
         files.append(PlannedFile(dist, dist.path.stat().st_size, sha,
                                  on_index.get(dist.filename) == sha))
-    # Whatever checks were skipped: sending the others would leave half a release out.
-    taken = [f.dist.filename for f in files
-             if on_index.get(f.dist.filename) not in (None, f.sha256)]
+    # Whatever checks were skipped: sending the others would leave half a release out
+    # (index-version's guard says the same in verify, checks/guards.py).
+    taken = taken_filenames(ctx, on_index)
     if taken:
         raise ReleaseError(f"the index already has {', '.join(taken)} with other contents, so "
-                           "nothing was uploaded",
-                           "an index never accepts a filename twice: bump the version "
-                           f"({ctx.steps('bump', 'patch')}) and rebuild ({ctx.steps.build})")
+                           "nothing was uploaded", taken_hint(ctx))
     sending = {f.dist.filename for f in files if not f.on_index}
     companions = tuple(p for p in ctx.dists.companions
                        if any(p.name.startswith(name + ".") for name in sending))
