@@ -235,7 +235,8 @@ CASES = [
     pytest.param(S, fields("Maintainer-email: maintainers.example.org\n"),
                  fields("Maintainer-email: maintainers@example.org\n"),
                  "Maintainer-email: 'maintainers.example.org' is not a valid email address: An "
-                 "email address must have an @-sign.", "[project] maintainers", id="maintainer-email-no-at"),
+                 "email address must have an @-sign.", "[project] maintainers",
+                 id="maintainer-email-no-at"),
     pytest.param(W, fields("Author-email: jane@demo.test, bob@example.org\n"),
                  fields("Author-email: jane@demo.org, bob@example.test\n"),
                  "'jane@demo.test' is not a valid email address: The part after the @-sign is a "
