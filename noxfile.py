@@ -1,7 +1,7 @@
 # /// script
 # dependencies = [
 #     "nox>=2025.2.9", "packaging>=24.2", "python-dotenv>=1.0", "trove-classifiers>=2025.1.6",
-#     "tomli>=1.1; python_version < '3.11'",
+#     "stdlib-list>=0.12", "tomli>=1.1; python_version < '3.11'",
 # ]
 # ///
 """publish-checks' own sessions: the release sessions it ships, plus tests and lint."""
@@ -51,6 +51,6 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on publish_checks."""
     session.install(*_group("lint"), "nox", "packaging", "python-dotenv", "trove-classifiers",
-                    "types-setuptools")
+                    "stdlib-list", "types-setuptools")
     session.run("ruff", "check", "publish_checks", "tests", "noxfile.py")
     session.run("mypy")

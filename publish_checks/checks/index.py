@@ -1,10 +1,13 @@
 """index-version: the target index holds none of these files with other contents, and will
-take the new ones into the release it may already have (one sdist; PyPI's 14-day window)."""
+take the new ones into the release it may already have (one sdist; PyPI's 14-day window),
+or create the project they are the first of (not under a standard-library module's name)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
+import stdlib_list
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -18,13 +21,41 @@ from packaging.version import InvalidVersion, Version
 from publish_checks._text import printable
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
-from publish_checks.dists.index import IndexFile, IndexQueryError, project_listing
+from publish_checks.dists.index import IndexFile, IndexQueryError, project_page
 from publish_checks.dists.scan import Dist
 
 # warehouse's MAXIMUM_AGE_FOR_NEW_UPLOADS_DAYS, and its two release-level refusals.
 MAX_RELEASE_AGE = timedelta(days=14)
 PYPI_RELEASE_CLOSED = "Uploading new files to releases older than 14 days is not allowed."
 PYPI_SECOND_SDIST = "Only one sdist may be uploaded per release."
+# warehouse's create_project, for a name in STDLIB_PROHIBITED (packaging/services.py).
+PYPI_STDLIB_NAME = ("The name {name!r} isn't allowed (conflict with Python Standard Library "
+                    "module name). See https://pypi.org/help/#project-name for more "
+                    "information.")
+
+
+@functools.cache
+def _stdlib_names() -> dict[str, str]:
+    """warehouse's STDLIB_PROHIBITED: every module and package of the standard library of
+    every Python stdlib-list knows, each dotted prefix too (``http.server`` gives ``http``
+    and ``http-server``), stripped of ``-_.`` at its ends and canonicalized; each mapped to
+    the module it comes from (as the newest Python spells it: tkinter, not Tkinter)."""
+    names: dict[str, str] = {}
+    for version in reversed(stdlib_list.short_versions):
+        for module in stdlib_list.stdlib_list(version):
+            parts = module.split(".")
+            for end in range(1, len(parts) + 1):
+                prefix = ".".join(parts[:end])
+                name = canonicalize_name(prefix.strip("-_."))
+                # asyncio, not its C part _asyncio
+                if name not in names or names[name][0] == "_" != prefix[0]:
+                    names[name] = prefix
+    return names
+
+
+def stdlib_module(project: str) -> str | None:
+    """The standard-library module a new project of this name would clash with on PyPI."""
+    return _stdlib_names().get(canonicalize_name(project))
 
 
 def _bump(ctx: Context) -> str:
@@ -62,9 +93,34 @@ def _age(now: datetime, then: datetime) -> str:
     return f"{when}, today" if days <= 0 else f"{when}, {days} day{'s' * (days != 1)} ago"
 
 
+def _stdlib_clashes(ctx: Context, names: list[str]) -> list[tuple[str, str]]:
+    """(project name as declared, module) for each name PyPI would not create (its rule:
+    PyPI and TestPyPI only)."""
+    if not ctx.target.token_host:
+        return []
+    declared = {canonicalize_name(n): n for n in (ctx.project_name,) if n}
+    return [(declared.get(canonicalize_name(name), name), module) for name in names
+            if (module := stdlib_module(name)) is not None]
+
+
+def _rename(names: list[tuple[str, str]]) -> str:
+    return (f"rename the project ([project] name): {names[0][0]} is the standard library's "
+            f"{names[0][1]} module's name, which PyPI keeps for it")
+
+
 def index_version(ctx: Context) -> Finding:
     target = ctx.target
     if ctx.offline:
+        names = sorted({d.name for d in ctx.release_dists()}) or [n for n in [ctx.project_name]
+                                                                  if n]
+        if clashes := _stdlib_clashes(ctx, names):
+            name, module = clashes[0]
+            return warned(f"the index was not asked (offline); if {name} is not on "
+                          f"{target.token_host} yet, PyPI refuses to create it: "
+                          f"\"{PYPI_STDLIB_NAME.format(name=name)}\" (it is the standard "
+                          f"library's {module})",
+                          f"`{ctx.steps('verify')}` (not --offline) asks {target.token_host}; "
+                          f"if it has no {name}, {_rename(clashes)}")
         return skipped("--offline: the index was not asked")
     if target.index_url is None:
         if target.is_local:
@@ -77,11 +133,20 @@ def index_version(ctx: Context) -> Finding:
                       ctx.steps.build)
     index = target.index_url
     listing: dict[str, IndexFile] = {}
+    missing: list[str] = []  # projects the index says it does not have (HTTP 404)
     try:
         for name in sorted({d.name for d in dists}):
-            listing.update(project_listing(index, name, login=ctx.index_login))
+            page = project_page(index, name, login=ctx.index_login)
+            if page is None:
+                missing.append(name)
+            listing.update(page or {})
     except IndexQueryError as e:
         return failed(e.message, e.hint)
+    if clashes := _stdlib_clashes(ctx, missing):
+        name, module = clashes[0]
+        return failed(f"{name} is not on {index} yet, and PyPI refuses to create it: "
+                      f"\"{PYPI_STDLIB_NAME.format(name=name)}\" (it is the standard "
+                      f"library's {module})", _rename(clashes))
     total = len(dists)
     same, different, unhashed = [], [], []
     for dist in dists:
