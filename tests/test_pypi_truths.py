@@ -139,6 +139,21 @@ def test_offline_a_stdlib_name_warns_and_other_names_skip(tmp_path: Path,
     assert (other.status, other.summary) == (Status.SKIP, "--offline: the index was not asked")
 
 
+@pytest.mark.parametrize("tag", ["v1.1.0", "1.1.0", "http-server-1.1.0"])
+def test_offline_an_earlier_release_tag_means_the_project_exists(tmp_path: Path,
+                                                                 tag: str) -> None:
+    """importlib-metadata, configparser and future are standard-library names PyPI has as
+    projects: a git tag of an earlier release says this one was published before, so
+    offline there is nothing to warn of; a tag of this very release says nothing."""
+    project = stdlib_project(tmp_path)
+    project.commit("release")
+    project.git("tag", "v1.2.0")
+    assert index_version(project.context("pypi", offline=True)).status is Status.WARN
+    project.git("tag", tag)
+    finding = index_version(project.context("pypi", offline=True))
+    assert (finding.status, finding.summary) == (Status.SKIP, "--offline: the index was not asked")
+
+
 def test_a_rehearsal_says_a_real_publish_may_be_refused_the_name(tmp_path: Path) -> None:
     """After a rehearsal, the closing lines warn that PyPI may refuse http-server (the
     rehearsal's own index creates any project)."""
@@ -286,3 +301,14 @@ def test_a_utf16_changelog_through_the_cli(project: SampleProject) -> None:
     assert "CHANGELOG.md is UTF-16 LE text, not UTF-8" in output
     assert "p.read_text('utf-16')" in output
     assert "not a text file" not in output
+
+
+def test_a_credentials_file_written_by_powershell_is_named_so(project: SampleProject) -> None:
+    """`echo PYPI_API_KEY=… > .env.local` in Windows PowerShell writes UTF-16: credentials-
+    source names it and gives the command that converts it, not the usual "put … in it"."""
+    (project.root / ".env.local").write_bytes(f"PYPI_API_KEY={CANARY}\n".encode("utf-16"))
+    result = project.verify().get("credentials-source")
+    assert (result.status, result.summary) == (
+        Status.FAIL, ".env.local is UTF-16 LE text, not UTF-8 (Windows PowerShell's > and "
+        "Out-File write it)")
+    assert result.hint.startswith("re-save .env.local as UTF-8, e.g. python -c")

@@ -103,6 +103,25 @@ def _stdlib_clashes(ctx: Context, names: list[str]) -> list[tuple[str, str]]:
             if (module := stdlib_module(name)) is not None]
 
 
+def _released_before(ctx: Context) -> bool:
+    """Whether a git tag names an earlier version: then the project was published before
+    (importlib-metadata, configparser, future: PyPI has them), as far as offline can tell."""
+    if ctx.version is None or not ctx.is_git_repo:
+        return False
+    try:
+        current = Version(ctx.version)
+    except InvalidVersion:
+        return False
+    for tag in ctx.git.out("tag", "--list").split():
+        try:
+            if Version(tag.lstrip("-_.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) \
+                    < current:
+                return True
+        except InvalidVersion:
+            continue
+    return False
+
+
 def _rename(names: list[tuple[str, str]]) -> str:
     return (f"rename the project ([project] name): {names[0][0]} is the standard library's "
             f"{names[0][1]} module's name, which PyPI keeps for it")
@@ -113,7 +132,7 @@ def index_version(ctx: Context) -> Finding:
     if ctx.offline:
         names = sorted({d.name for d in ctx.release_dists()}) or [n for n in [ctx.project_name]
                                                                   if n]
-        if clashes := _stdlib_clashes(ctx, names):
+        if (clashes := _stdlib_clashes(ctx, names)) and not _released_before(ctx):
             name, module = clashes[0]
             return warned(f"the index was not asked (offline); if {name} is not on "
                           f"{target.token_host} yet, PyPI refuses to create it: "

@@ -27,7 +27,9 @@ from trove_classifiers import all_classifiers, deprecated_classifiers
 from publish_checks._text import other_encoding, utf8_error
 from publish_checks.dists.addresses import email_problem, is_pypi_url
 from publish_checks.dists.filenames import filename_refusals, wheel_name_parts
-from publish_checks.dists.refusal import BUILD, REBUILD, Refusal
+from publish_checks.dists.refusal import BUILD as BUILD  # re-exported, with Refusal
+from publish_checks.dists.refusal import REBUILD
+from publish_checks.dists.refusal import Refusal as Refusal
 from publish_checks.dists.scan import Dist, escaped_name
 
 #: The fix for a version PyPI refuses (invalid, or with a local part).
