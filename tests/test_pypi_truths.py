@@ -154,6 +154,15 @@ def test_offline_an_earlier_release_tag_means_the_project_exists(tmp_path: Path,
     assert (finding.status, finding.summary) == (Status.SKIP, "--offline: the index was not asked")
 
 
+def test_offline_an_earlier_changelog_section_means_the_project_exists(tmp_path: Path) -> None:
+    """A PyPI sdist made into a repository has one tag, but its changelog lists the earlier
+    releases: one of them is enough to take the project as published."""
+    project = stdlib_project(tmp_path)
+    project.write("CHANGELOG.md", CHANGELOG + "\n## [1.1.0] - 2025-06-01\n\n- Older.\n")
+    finding = index_version(project.context("pypi", offline=True))
+    assert (finding.status, finding.summary) == (Status.SKIP, "--offline: the index was not asked")
+
+
 def test_a_rehearsal_says_a_real_publish_may_be_refused_the_name(tmp_path: Path) -> None:
     """After a rehearsal, the closing lines warn that PyPI may refuse http-server (the
     rehearsal's own index creates any project)."""

@@ -5,6 +5,7 @@ or create the project they are the first of (not under a standard-library module
 from __future__ import annotations
 
 import functools
+import string
 from datetime import datetime, timedelta
 
 import stdlib_list
@@ -18,11 +19,12 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from publish_checks._text import printable
+from publish_checks._text import TextError, printable, read_text
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.dists.index import IndexFile, IndexQueryError, project_page
 from publish_checks.dists.scan import Dist
+from publish_checks.project.changelog import find_changelog, sections, title_version
 
 # warehouse's MAXIMUM_AGE_FOR_NEW_UPLOADS_DAYS, and its two release-level refusals.
 MAX_RELEASE_AGE = timedelta(days=14)
@@ -103,23 +105,31 @@ def _stdlib_clashes(ctx: Context, names: list[str]) -> list[tuple[str, str]]:
             if (module := stdlib_module(name)) is not None]
 
 
+_TAG_PREFIX = string.ascii_letters + "-_."
+
+
 def _released_before(ctx: Context) -> bool:
-    """Whether a git tag names an earlier version: then the project was published before
+    """Whether a git tag or a changelog section names an earlier version (two versions when
+    the current one is not known before a build): then the project was published before
     (importlib-metadata, configparser, future: PyPI has them), as far as offline can tell."""
-    if ctx.version is None or not ctx.is_git_repo:
-        return False
-    try:
-        current = Version(ctx.version)
-    except InvalidVersion:
-        return False
-    for tag in ctx.git.out("tag", "--list").split():
+    versions: set[Version] = set()
+    for tag in ctx.git.out("tag", "--list").split() if ctx.is_git_repo else []:
         try:
-            if Version(tag.lstrip("-_.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) \
-                    < current:
-                return True
+            versions.add(Version(tag.lstrip(_TAG_PREFIX)))  # v1.2.0, demo-pkg-1.2.0
         except InvalidVersion:
             continue
-    return False
+    path = find_changelog(ctx.root, ctx.config.changelog)
+    try:
+        text = read_text(path) if path is not None else ""
+    except TextError:  # changelog-entry reports it
+        text = ""
+    versions.update(v for s in sections(text)
+                    if (v := title_version(s.title, ctx.project_name)) is not None)
+    try:
+        current = Version(ctx.version or "")
+    except InvalidVersion:
+        return len(versions) > 1
+    return any(v < current for v in versions)
 
 
 def _rename(names: list[tuple[str, str]]) -> str:
