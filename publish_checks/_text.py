@@ -2,7 +2,9 @@
 
 - :func:`read_text` is the one way a project file is read: bounded, never blocking on a
   FIFO or a device, and every way it can fail is a :class:`TextError` whose ``problem``
-  completes the sentence "<file> …".
+  completes the sentence "<file> …". A file in another encoding is named by it (UTF-16
+  from PowerShell's ``>``, a byte that is not UTF-8 by its line), and :func:`resave_fix` is
+  the fix.
 - :func:`suggest` is the one "did you mean" of every option, key, id and repository name.
 - :func:`shown`, :func:`listing`, :func:`printable` and :func:`human_size` say paths, lists,
   names from archives and sizes the same way everywhere.
@@ -14,10 +16,12 @@ import codecs
 import difflib
 import enum
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 #: What a project file (pyproject.toml, VERSION, a changelog, .pypirc) may weigh; a larger
 #: one is not what it claims to be, and reading it whole would cost unbounded memory.
@@ -35,12 +39,14 @@ class Unreadable(enum.Enum):
 
 
 class TextError(Exception):
-    """A file that cannot be read as text; ``problem`` completes "<file> …"."""
+    """A file that cannot be read as text; ``problem`` completes "<file> …". ``encoding`` is
+    the codec it is in when that is known (``utf-16``), so the fix can convert it."""
 
-    def __init__(self, problem: str, why: Unreadable) -> None:
+    def __init__(self, problem: str, why: Unreadable, encoding: str = "") -> None:
         super().__init__(problem)
         self.problem = problem
         self.why = why
+        self.encoding = encoding
 
 
 def read_bytes(path: Path, *, limit: int = TEXT_LIMIT) -> bytes:
@@ -93,16 +99,82 @@ def read_text(path: Path, *, limit: int = TEXT_LIMIT, keep_bom: bool = False) ->
 
 
 def decode_text(data: bytes, *, keep_bom: bool = False) -> str:
-    """``data`` as UTF-8 text (see :func:`read_text`); TextError for binary or other encodings."""
+    """``data`` as UTF-8 text (see :func:`read_text`); TextError for binary or other
+    encodings, naming the encoding where it shows (see :func:`other_encoding`)."""
+    if (other := other_encoding(data)) is not None:
+        raise TextError(f"is {other.name} text, not UTF-8{other.note}", Unreadable.NOT_TEXT,
+                        other.codec)
     if b"\0" in data:
-        raise TextError("is not a text file", Unreadable.NOT_TEXT)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise TextError("is not UTF-8 text", Unreadable.NOT_TEXT) from None
+        raise TextError("is not a text file (it holds NUL bytes)", Unreadable.NOT_TEXT)
+    if (where := utf8_error(data)) is not None:
+        raise TextError(f"is not UTF-8 text ({where})", Unreadable.NOT_TEXT)
+    text = data.decode("utf-8")
     if not keep_bom and data.startswith(codecs.BOM_UTF8):
         text = text[1:]
     return text
+
+
+class Encoding(NamedTuple):
+    """A text encoding other than UTF-8: its name, Python's codec for it, and a note on
+    where such files come from."""
+
+    name: str
+    codec: str
+    note: str = ""
+
+
+# Windows PowerShell 5's `>` and Out-File, and Notepad's "Unicode", write UTF-16 LE with a mark.
+_POWERSHELL = " (Windows PowerShell's > and Out-File write it)"
+# Longest first: UTF-32 LE's mark starts with UTF-16 LE's.
+_BOMS = ((codecs.BOM_UTF32_LE, Encoding("UTF-32 LE", "utf-32")),
+         (codecs.BOM_UTF32_BE, Encoding("UTF-32 BE", "utf-32")),
+         (codecs.BOM_UTF16_LE, Encoding("UTF-16 LE", "utf-16", _POWERSHELL)),
+         (codecs.BOM_UTF16_BE, Encoding("UTF-16 BE", "utf-16")))
+
+
+def other_encoding(data: bytes) -> Encoding | None:
+    """UTF-16 or UTF-32 text; None for anything else.
+
+    A byte-order mark names it. Without one, UTF-16 is recognised only when most characters
+    have a NUL high byte (ASCII text) and the whole decodes to printable text: binary files
+    stay binary.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    if len(data) < 4 or len(data) % 2 or b"\0" not in data:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for name, high, low, codec in (("UTF-16 LE", odd, even, "utf-16-le"),
+                                   ("UTF-16 BE", even, odd, "utf-16-be")):
+        if high.count(0) * 10 >= len(high) * 9 and low.count(0) == 0:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if all(c.isprintable() or c in "\t\n\r\f" for c in text):
+                return Encoding(name, codec, " (it has no byte-order mark)")
+    return None
+
+
+def utf8_error(data: bytes) -> str | None:
+    """Where ``data`` stops being UTF-8 ("byte 0xe9 on line 3"), or None when it is UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        return f"byte 0x{data[e.start]:02x} on line {line}"
+    return None
+
+
+def resave_fix(label: str, error: TextError) -> str:
+    """The fix for a file that is not UTF-8: re-save it as UTF-8, with the command that
+    converts it when its encoding is known."""
+    fix = f"re-save {label} as UTF-8"
+    if error.encoding and re.fullmatch(r"[\w./-]+", label):
+        fix += (f", e.g. python -c \"import pathlib; p = pathlib.Path('{label}'); "
+                f"p.write_text(p.read_text('{error.encoding}'), 'utf-8')\"")
+    return fix
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

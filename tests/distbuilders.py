@@ -54,9 +54,16 @@ def record_line(path: str, data: bytes) -> str:
     return f"{path},sha256={digest},{len(data)}"
 
 
+def _metadata_bytes(metadata: str | bytes | None, name: str, version: str, extra: str) -> bytes:
+    """The core metadata file: as given (bytes as they are, in any encoding), else made."""
+    if isinstance(metadata, bytes):
+        return metadata
+    return (metadata or metadata_text(name, version, extra=extra)).encode()
+
+
 def make_wheel(directory: Path, name: str = "demo-pkg", version: str = "1.2.0",
                files: Files | None = None, metadata_extra: str = "", *,
-               metadata: str | None = None, record: Mapping[str, str | None] | None = None,
+               metadata: str | bytes | None = None, record: Mapping[str, str | None] | None = None,
                filename: str | None = None, tag: str = "py3-none-any") -> Path:
     """A wheel whose RECORD matches its files, except that ``record`` maps a path to the
     line that replaces its own (None drops it; new paths are added). Duplicates allowed.
@@ -64,8 +71,8 @@ def make_wheel(directory: Path, name: str = "demo-pkg", version: str = "1.2.0",
     stem = f"{escaped(name)}-{version}"
     dist_info = f"{stem}.dist-info"
     members = _items(default_files(name, version) if files is None else files)
-    members.append((f"{dist_info}/METADATA",
-                    (metadata or metadata_text(name, version, extra=metadata_extra)).encode()))
+    members.append((f"{dist_info}/METADATA", _metadata_bytes(metadata, name, version,
+                                                             metadata_extra)))
     purelib = "true" if tag.endswith("-none-any") else "false"
     tags = "".join(f"Tag: {t}\n" for t in sorted(str(t) for t in parse_tag(tag)))
     members.append((f"{dist_info}/WHEEL", f"Wheel-Version: 1.0\nGenerator: distbuilders\n"
@@ -87,15 +94,14 @@ def make_wheel(directory: Path, name: str = "demo-pkg", version: str = "1.2.0",
 
 def make_sdist(directory: Path, name: str = "demo-pkg", version: str = "1.2.0",
                files: Files | None = None, metadata_extra: str = "", *,
-               metadata: str | None = None, filename: str | None = None,
+               metadata: str | bytes | None = None, filename: str | None = None,
                top: str | None = None) -> Path:
     """A .tar.gz sdist: ``files``, PKG-INFO, and the sample project's pyproject.toml and
     README.md (unless ``files`` has its own) under ``<name>-<version>/``."""
     stem = f"{escaped(name)}-{version}"
     top = top or (filename.removesuffix(".tar.gz") if filename else stem)
     members = _items(default_files(name, version) if files is None else files)
-    members.append(("PKG-INFO",
-                    (metadata or metadata_text(name, version, extra=metadata_extra)).encode()))
+    members.append(("PKG-INFO", _metadata_bytes(metadata, name, version, metadata_extra)))
     # The sample project's own pyproject.toml and README.md, as git has them: an sdist built
     # from that project holds them (dists-contents) with the same content (dists-stale).
     pyproject = PYPROJECT.format(name=name, module=escaped(name), extra="")

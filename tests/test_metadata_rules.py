@@ -59,9 +59,44 @@ def licensed(kind: str, license_file: str, *, present: bool) -> dict[str, Any]:
     return {"files": files, **fields(f"License-Expression: MIT\nLicense-File: {license_file}\n")}
 
 
+def encoded(encoding: str, *, author: str = "Jane", readme: str = RST) -> dict[str, bytes]:
+    """The sample metadata with ``author`` and the long description ``readme``, saved in
+    ``encoding``."""
+    return {"metadata": metadata_text(extra=f"Author: {author}\n", content_type="text/x-rst",
+                                      description=readme).encode(encoding)}
+
+
+NOT_UTF8 = "demo_pkg-1.2.0-py3-none-any.whl is not UTF-8"
+TWINE_MALFORMED = "twine refuses to upload it (\"Invalid distribution metadata: unrecognized " \
+                  "or malformed field '{}'\")"
+
 # (kind, offending changes, compliant twin's changes, PyPI's words, a fragment of the fix)
 CASES = [
+    # --- core metadata that is not UTF-8: twine refuses it, naming the field it garbles
+    pytest.param(W, encoded("latin-1", readme="Caf\u00e9\n====\n\nA demo.\n"),
+                 encoded("utf-8", readme="Caf\u00e9\n====\n\nA demo.\n"),
+                 f"demo_pkg-1.2.0.dist-info/METADATA in {NOT_UTF8} (byte 0xe9 on line 8, in the "
+                 "long description): " + TWINE_MALFORMED.format("description"),
+                 "save the readme as UTF-8", id="latin-1-long-description"),
+    pytest.param(S, encoded("cp1252", author="Jos\u00e9"), encoded("utf-8", author="Jos\u00e9"),
+                 "demo_pkg-1.2.0/PKG-INFO in demo_pkg-1.2.0.tar.gz is not UTF-8 (byte 0xe9 on "
+                 "line 6, in its Author field): " + TWINE_MALFORMED.format("author"),
+                 "save the pyproject.toml, setup.cfg or setup.py as UTF-8",
+                 id="cp1252-author"),
+    pytest.param(W, encoded("utf-16"), encoded("utf-8"),
+                 "demo_pkg-1.2.0.dist-info/METADATA in demo_pkg-1.2.0-py3-none-any.whl is "
+                 "UTF-16 LE text, not UTF-8: twine refuses to upload it",
+                 "rebuild with a current build backend", id="utf-16-metadata"),
+    pytest.param(S, {"metadata": b"\xef\xbb\xbf" + metadata_text().encode()}, {},
+                 "demo_pkg-1.2.0/PKG-INFO in demo_pkg-1.2.0.tar.gz starts with a UTF-8 "
+                 "byte-order mark, so no field of it can be read: twine refuses to upload it",
+                 "rebuild with a current build backend", id="byte-order-mark-metadata"),
     # --- the filename
+    pytest.param(W, {"filename": "demo_pkg-1.2.0-1\\x-py3-none-any.whl"},
+                 {"filename": "demo_pkg-1.2.0-1x-py3-none-any.whl"},
+                 "Cannot upload a file with '/' or '\\' in the name. "
+                 "(demo_pkg-1.2.0-1\\x-py3-none-any.whl)", "delete this file and rebuild",
+                 id="backslash"),
     pytest.param(W, {"filename": "demo_pkg-1.2.0-1\x01-py3-none-any.whl"},
                  {"filename": "demo_pkg-1.2.0-1-py3-none-any.whl"},
                  "Cannot upload a file with non-printable characters (ordinals 0-31) or the "
@@ -153,8 +188,8 @@ CASES = [
                  id="invalid-requires-dist"),
     pytest.param(W, fields(f"Requires-Dist: {DIRECT}\n"),
                  fields("Requires-Dist: requests>=2.32\n"),
-                 f"Can't have direct dependency: {DIRECT}", "no direct URL references",
-                 id="direct-url-requires-dist"),
+                 f"Requires-Dist: Can't have direct dependency: {DIRECT}",
+                 "no direct URL references", id="direct-url-requires-dist"),
     pytest.param(S, fields(f"Requires-Dist: {DIRECT} ; extra == 'http'\nProvides-Extra: http\n"),
                  fields("Requires-Dist: requests ; extra == 'http'\nProvides-Extra: http\n"),
                  f"Can't have direct dependency: {DIRECT} ; extra == \"http\"",
@@ -163,11 +198,13 @@ CASES = [
                  "'-tests' is invalid for 'provides-extra'", "optional-dependencies",
                  id="invalid-provides-extra"),
     pytest.param(S, fields(f"Provides-Dist: {DIRECT}\n"), fields("Provides-Dist: requests\n"),
-                 f"Can't have direct dependency: '{DIRECT}'", "no direct URL references",
+                 f"Provides-Dist: Can't have direct dependency: '{DIRECT}'",
+                 "no direct URL references",
                  id="direct-url-provides-dist"),
     pytest.param(W, fields("Obsoletes-Dist: old-pkg >=\n"),
                  fields("Obsoletes-Dist: old-pkg<1.0\n"),
-                 "'old-pkg >=' is invalid: Expected ", "rebuild", id="invalid-obsoletes-dist"),
+                 "Obsoletes-Dist: 'old-pkg >=' is invalid: Expected ", "rebuild",
+                 id="invalid-obsoletes-dist"),
     # --- classifiers
     pytest.param(W, fields("Classifier: Programming Language :: Python :: 9\n"),
                  fields("Classifier: Programming Language :: Python :: 3\n"),
@@ -192,13 +229,14 @@ CASES = [
     # --- e-mail addresses
     pytest.param(W, fields("Author-email: Jane <jane@localhost>\n"),
                  fields("Author-email: Jane <jane@example.org>\n"),
-                 "'jane@localhost' is not a valid email address: The part after the @-sign is "
-                 "not valid. It should have a period.", "[project] authors",
+                 "Author-email: 'jane@localhost' is not a valid email address: The part after "
+                 "the @-sign is not valid. It should have a period.", "[project] authors",
                  id="author-email-no-period"),
     pytest.param(S, fields("Maintainer-email: maintainers.example.org\n"),
                  fields("Maintainer-email: maintainers@example.org\n"),
-                 "'maintainers.example.org' is not a valid email address: An email address "
-                 "must have an @-sign.", "[project] maintainers", id="maintainer-email-no-at"),
+                 "Maintainer-email: 'maintainers.example.org' is not a valid email address: An "
+                 "email address must have an @-sign.", "[project] maintainers",
+                 id="maintainer-email-no-at"),
     pytest.param(W, fields("Author-email: jane@demo.test, bob@example.org\n"),
                  fields("Author-email: jane@demo.org, bob@example.test\n"),
                  "'jane@demo.test' is not a valid email address: The part after the @-sign is a "
@@ -207,25 +245,30 @@ CASES = [
     # --- URLs
     pytest.param(W, fields("Home-page: github.com/demo/demo-pkg\n"),
                  fields("Home-page: https://github.com/demo/demo-pkg\n"),
-                 "'github.com/demo/demo-pkg' is not a valid url.", "[project.urls]",
+                 "Home-page: 'github.com/demo/demo-pkg' is not a valid url.", "setup.py's url=",
                  id="home-page-without-scheme"),
     pytest.param(S, fields("Download-URL: ftp://example.org/demo.tar.gz\n"),
                  fields("Download-URL: http://example.org/demo.tar.gz\n"),
-                 "'ftp://example.org/demo.tar.gz' is not a valid url.", "https://",
+                 "Download-URL: 'ftp://example.org/demo.tar.gz' is not a valid url.", "https://",
                  id="download-url-ftp"),
     pytest.param(W, fields("Project-URL: Where the source code lives today, https://example.org\n"),
                  fields("Project-URL: Where the source code lives now, https://example.org\n"),
-                 "'Where the source code lives today' must be 32 characters or less.",
-                 "labels of at most 32 characters", id="project-url-label-over-32"),
+                 "Project-URL: 'Where the source code lives today' must be 32 characters or "
+                 "less. (It has 33.)", "that [project.urls] key to at most 32 characters",
+                 id="project-url-label-over-32"),
     pytest.param(S, fields("Project-URL: Source, git@github.com:demo/demo-pkg.git\n"),
                  fields("Project-URL: Source, https://github.com/demo/demo-pkg.git\n"),
-                 "'git@github.com:demo/demo-pkg.git' is not a valid url", "[project.urls]",
+                 "Project-URL 'Source': 'git@github.com:demo/demo-pkg.git' is not a valid url",
+                 "make 'Source' in [project.urls] an http:// or https:// URL",
                  id="project-url-not-http"),
     pytest.param(W, fields("Project-URL: , https://example.org\n"),
                  fields("Project-URL: Home, https://example.org\n"),
-                 "Must have a label", "[project.urls]", id="project-url-without-label"),
+                 "Project-URL with no label, for 'https://example.org': Must have a label",
+                 "give 'https://example.org' a label in [project.urls]",
+                 id="project-url-without-label"),
     pytest.param(W, fields("Project-URL: Docs, \n"), fields("Project-URL: Docs, https://x.org\n"),
-                 "Must have a URL", "[project.urls]", id="project-url-without-url"),
+                 "Project-URL 'Docs' has no URL: Must have a URL",
+                 "give 'Docs' in [project.urls] a URL, or remove it", id="project-url-without-url"),
     # --- license
     pytest.param(S, fields("License: MIT License\nLicense-Expression: MIT\n"),
                  fields("License-Expression: MIT\n"),
@@ -459,6 +502,7 @@ def test_a_setuptools_build_is_judged_as_pypi_would(project: SampleProject,
     for words in ["The use of local versions in '1.2.1+local.7' is not allowed.",
                   "'Programming Language :: Python :: 9' is not a valid classifier.",
                   "The classifier 'Natural Language :: Ukranian' has been deprecated",
-                  f"Can't have direct dependency: {DIRECT}",
-                  "'Where the source code lives today' must be 32 characters or less."]:
+                  f"Requires-Dist: Can't have direct dependency: {DIRECT}",
+                  "Project-URL: 'Where the source code lives today' must be 32 characters or "
+                  "less."]:
         assert f"{files}{words}" in finding.summary

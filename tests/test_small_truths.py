@@ -261,10 +261,11 @@ def test_the_runner_knows_a_terminal_from_a_pipe() -> None:
 
 
 def test_the_real_target_checks_are_those_a_rehearsal_cannot_try() -> None:
-    """Credentials, token, version, changelog and git checks, in report order; no dist
-    check, no index query, no tools check."""
+    """Credentials, token, version, changelog and git checks, and index-version (offline: no
+    index query, only PyPI's standard-library names), in report order; no dist check, no
+    tools check."""
     expected = [cid for cid in CHECK_IDS if cid.split("-")[0] in
-                ("credentials", "token", "version", "changelog", "git")]
+                ("credentials", "token", "version", "changelog", "git", "index")]
     assert list(REAL_TARGET_CHECKS) == expected
     assert {"credentials-source", "token-scope", "git-clean", "changelog-entry",
             "version-consistent"} <= set(REAL_TARGET_CHECKS)

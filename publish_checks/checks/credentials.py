@@ -38,7 +38,7 @@ def credentials_source(ctx: Context) -> Finding:
             and lookup.file_exists):
         if target.token_host is None:  # a private index's own variable: a password
             hint = f"put {variable}=… in {shown} (git-ignored, chmod 600), or export {variable}"
-        return failed(lookup.problem, hint)
+        return failed(lookup.problem, lookup.fix or hint)
     if target.token_host is None:
         return _private_without_secret(ctx)
     host = target.token_host

@@ -1,8 +1,11 @@
 """index-version: the target index holds none of these files with other contents, and will
-take the new ones into the release it may already have (one sdist; PyPI's 14-day window)."""
+take the new ones into the release it may already have (one sdist; PyPI's 14-day window),
+or create the project they are the first of (not under a standard-library module's name)."""
 
 from __future__ import annotations
 
+import functools
+import string
 from datetime import datetime, timedelta
 
 from packaging.utils import (
@@ -15,16 +18,34 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from publish_checks._text import printable
+from publish_checks._text import TextError, printable, read_text
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
-from publish_checks.dists.index import IndexFile, IndexQueryError, project_listing
+from publish_checks.dists.index import IndexFile, IndexQueryError, project_page
 from publish_checks.dists.scan import Dist
+from publish_checks.project.changelog import find_changelog, sections, title_version
+from publish_checks.project.stdlib_names import NAMES as STDLIB_NAMES
 
 # warehouse's MAXIMUM_AGE_FOR_NEW_UPLOADS_DAYS, and its two release-level refusals.
 MAX_RELEASE_AGE = timedelta(days=14)
 PYPI_RELEASE_CLOSED = "Uploading new files to releases older than 14 days is not allowed."
 PYPI_SECOND_SDIST = "Only one sdist may be uploaded per release."
+# warehouse's create_project, for a name in STDLIB_PROHIBITED (packaging/services.py).
+PYPI_STDLIB_NAME = ("The name {name!r} isn't allowed (conflict with Python Standard Library "
+                    "module name). See https://pypi.org/help/#project-name for more "
+                    "information.")
+
+
+@functools.cache
+def _stdlib_names() -> dict[str, str]:
+    """warehouse's STDLIB_PROHIBITED, each canonical name mapped to the module it comes from
+    (project/stdlib_names.py, generated from stdlib-list as warehouse computes it)."""
+    return dict(line.split(" ", 1) for line in STDLIB_NAMES.splitlines())
+
+
+def stdlib_module(project: str) -> str | None:
+    """The standard-library module a new project of this name would clash with on PyPI."""
+    return _stdlib_names().get(canonicalize_name(project))
 
 
 def _bump(ctx: Context) -> str:
@@ -62,9 +83,61 @@ def _age(now: datetime, then: datetime) -> str:
     return f"{when}, today" if days <= 0 else f"{when}, {days} day{'s' * (days != 1)} ago"
 
 
+def _stdlib_clashes(ctx: Context, names: list[str]) -> list[tuple[str, str]]:
+    """(project name as declared, module) for each name PyPI would not create (its rule:
+    PyPI and TestPyPI only)."""
+    if not ctx.target.token_host:
+        return []
+    declared = {canonicalize_name(n): n for n in (ctx.project_name,) if n}
+    return [(declared.get(canonicalize_name(name), name), module) for name in names
+            if (module := stdlib_module(name)) is not None]
+
+
+_TAG_PREFIX = string.ascii_letters + "-_."
+
+
+def _released_before(ctx: Context) -> bool:
+    """Whether a git tag or a changelog section names an earlier version (two versions when
+    the current one is not known before a build): then the project was published before
+    (importlib-metadata, configparser, future: PyPI has them), as far as offline can tell."""
+    versions: set[Version] = set()
+    for tag in ctx.git.out("tag", "--list").split() if ctx.is_git_repo else []:
+        try:
+            versions.add(Version(tag.lstrip(_TAG_PREFIX)))  # v1.2.0, demo-pkg-1.2.0
+        except InvalidVersion:
+            continue
+    path = find_changelog(ctx.root, ctx.config.changelog)
+    try:
+        text = read_text(path) if path is not None else ""
+    except TextError:  # changelog-entry reports it
+        text = ""
+    versions.update(v for s in sections(text)
+                    if (v := title_version(s.title, ctx.project_name)) is not None)
+    try:
+        current = Version(ctx.version or "")
+    except InvalidVersion:
+        return len(versions) > 1
+    return any(v < current for v in versions)
+
+
+def _rename(names: list[tuple[str, str]]) -> str:
+    return (f"rename the project ([project] name): {names[0][0]} is the standard library's "
+            f"{names[0][1]} module's name, which PyPI keeps for it")
+
+
 def index_version(ctx: Context) -> Finding:
     target = ctx.target
     if ctx.offline:
+        names = sorted({d.name for d in ctx.release_dists()}) or [n for n in [ctx.project_name]
+                                                                  if n]
+        if (clashes := _stdlib_clashes(ctx, names)) and not _released_before(ctx):
+            name, module = clashes[0]
+            return warned(f"the index was not asked (offline); if {name} is not on "
+                          f"{target.token_host} yet, PyPI refuses to create it: "
+                          f"\"{PYPI_STDLIB_NAME.format(name=name)}\" (it is the standard "
+                          f"library's {module})",
+                          f"`{ctx.steps('verify')}` (not --offline) asks {target.token_host}; "
+                          f"if it has no {name}, {_rename(clashes)}")
         return skipped("--offline: the index was not asked")
     if target.index_url is None:
         if target.is_local:
@@ -77,11 +150,20 @@ def index_version(ctx: Context) -> Finding:
                       ctx.steps.build)
     index = target.index_url
     listing: dict[str, IndexFile] = {}
+    missing: list[str] = []  # projects the index says it does not have (HTTP 404)
     try:
         for name in sorted({d.name for d in dists}):
-            listing.update(project_listing(index, name, login=ctx.index_login))
+            page = project_page(index, name, login=ctx.index_login)
+            if page is None:
+                missing.append(name)
+            listing.update(page or {})
     except IndexQueryError as e:
         return failed(e.message, e.hint)
+    if clashes := _stdlib_clashes(ctx, missing):
+        name, module = clashes[0]
+        return failed(f"{name} is not on {index} yet, and PyPI refuses to create it: "
+                      f"\"{PYPI_STDLIB_NAME.format(name=name)}\" (it is the standard "
+                      f"library's {module})", _rename(clashes))
     total = len(dists)
     same, different, unhashed = [], [], []
     for dist in dists:

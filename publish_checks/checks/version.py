@@ -6,7 +6,7 @@ import datetime
 
 from packaging.version import Version
 
-from publish_checks._text import TextError, Unreadable, read_text
+from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project.changelog import (
@@ -153,7 +153,7 @@ def changelog_entry(ctx: Context) -> Finding:
     try:
         text = read_text(path)
     except TextError as e:
-        fix = (f"re-save {shown} as UTF-8" if e.why is Unreadable.NOT_TEXT
+        fix = (resave_fix(shown, e) if e.why is Unreadable.NOT_TEXT
                else f"make {shown} a regular file, or fix the 'changelog' key")
         return failed(f"the changelog {shown} {e.problem}", fix)
     section, lines = find_section(text, ctx.version, ctx.project_name)

@@ -197,6 +197,15 @@ def project_listing(index_url: str, project: str, *, timeout: float = 10,
     ``timeout`` bounds each network read, ``deadline`` the whole answer; a page over
     LISTING_LIMIT is refused. ``login`` is sent to the index's own origin only.
     """
+    page = project_page(index_url, project, timeout=timeout, deadline=deadline, login=login)
+    return {} if page is None else page
+
+
+def project_page(index_url: str, project: str, *, timeout: float = 10,
+                 deadline: float = DEADLINE,
+                 login: Login | None = None) -> dict[str, IndexFile] | None:
+    """:func:`project_listing`, but None when the index says the project does not exist
+    (HTTP 404), where a project it has without files is an empty listing."""
     url = f"{index_url.rstrip('/')}/{canonicalize_name(project)}/"
     try:
         with get(url, ACCEPT, timeout=timeout, deadline=deadline, login=login) as response:
@@ -208,7 +217,7 @@ def project_listing(index_url: str, project: str, *, timeout: float = 10,
     except urllib.error.HTTPError as e:
         e.close()  # it holds the connection
         if e.code == 404:
-            return {}
+            return None
         if e.code in (401, 403):
             raise _refused(url, e.code, login) from None
         fix = hint(url)

@@ -1,6 +1,7 @@
-"""What PyPI's upload endpoint refuses in a file's name and core metadata: one small function
-per rule family, each returning its refusals in PyPI's own words (warehouse's
-forklift/legacy.py and forklift/metadata.py, and the packaging validators it runs first).
+"""What PyPI's upload endpoint refuses in a file's core metadata (and, through
+dists/filenames.py, its name): one small function per rule family, each returning its
+refusals in PyPI's own words (warehouse's forklift/legacy.py and forklift/metadata.py, and
+the packaging validators it runs first), led by the field and the label they are about.
 
 PyPI validates the metadata the uploader sends, which twine reads from the file's METADATA
 or PKG-INFO: so these rules read that file. Hints hold :data:`BUILD` where the build
@@ -9,6 +10,7 @@ command goes.
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,17 +20,18 @@ from typing import Any, cast
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 from packaging.metadata import InvalidMetadata, Metadata, RawMetadata, parse_email
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 from trove_classifiers import all_classifiers, deprecated_classifiers
 
-from publish_checks._text import printable
-from publish_checks.dists import platforms
+from publish_checks._text import other_encoding, utf8_error
 from publish_checks.dists.addresses import email_problem, is_pypi_url
-from publish_checks.dists.scan import Dist, escaped_name, normalized_stem
+from publish_checks.dists.filenames import filename_refusals, wheel_name_parts
+from publish_checks.dists.refusal import BUILD as BUILD  # re-exported, with Refusal
+from publish_checks.dists.refusal import REBUILD
+from publish_checks.dists.refusal import Refusal as Refusal
+from publish_checks.dists.scan import Dist, escaped_name
 
-BUILD = "{build}"
-REBUILD = f"rebuild with a current build backend: {BUILD}"
 #: The fix for a version PyPI refuses (invalid, or with a local part).
 PUBLIC_VERSION = f"set a public version (no '+…' local part) in your project, then {BUILD}"
 # What PyPI takes as Metadata-Version (warehouse's SUPPORTED_METADATA_VERSIONS): not 2.0.
@@ -56,18 +59,12 @@ SINGLE_USE = {"metadata-version", "name", "version", "summary", "description",
               "license-expression", "requires-python"}
 # What Dynamic may name on PyPI (warehouse's DYNAMIC_FIELDS), lowercased.
 DYNAMIC = ADDED_IN.keys() - {"metadata-version", "name", "version", "dynamic"}
+# The headers of the fields whose PyPI messages do not name them, as core metadata spells them.
+_HEADERS = {"author_email": "Author-email", "maintainer_email": "Maintainer-email",
+            "home_page": "Home-page", "download_url": "Download-URL",
+            "provides_dist": "Provides-Dist", "obsoletes_dist": "Obsoletes-Dist"}
 SUMMARY_LIMIT = 512
 URL_LABEL_LIMIT = 32
-# A wheel's name plus ".metadata", which PyPI writes beside it, must fit in NAME_MAX (255).
-WHEEL_NAME_LIMIT = 246
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """One reason PyPI would refuse the upload, as PyPI words it, and the fix."""
-
-    message: str
-    hint: str
 
 
 @dataclass
@@ -79,10 +76,21 @@ class Upload:
     raw: dict[str, Any]  # packaging's RawMetadata
     unparsed: dict[str, list[str]]
     names: Sequence[str]
+    #: Why the file is not plain UTF-8, completing "<file> …" ("is not UTF-8 (byte 0xe9 on
+    #: line 12, in the long description)"), or "".
+    #: Its fields are then read from the text as best decoded, so that the other rules judge
+    #: them and only this one names the encoding.
+    not_utf8: str = ""
+    not_utf8_field: str = ""  # the header it happens in; "description" for the body
+    #: The fields twine calls malformed for the encoding alone.
+    garbled: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, dist: Dist, data: bytes, names: Sequence[str]) -> Upload:
-        parsed, unparsed = parse_email(data)
+        not_utf8, field, text = _encoding_problem(data)
+        parsed, unparsed = parse_email(data if text is None else text)
+        garbled = () if text is None else tuple(k for k in parse_email(data)[1]
+                                                if k not in unparsed)
         raw: dict[str, Any] = dict(parsed)
         # distutils wrote UNKNOWN for unset fields; PyPI deletes them before validating
         # (the readme check judges an UNKNOWN description itself).
@@ -90,7 +98,7 @@ class Upload:
             last = value[-1] if isinstance(value, list) and value else value
             if isinstance(last, str) and last.strip() == "UNKNOWN" and key != "description":
                 del raw[key]
-        return cls(dist, raw, unparsed, names)
+        return cls(dist, raw, unparsed, names, not_utf8, field, garbled)
 
     @cached_property
     def metadata(self) -> Metadata:
@@ -112,64 +120,43 @@ class Upload:
         return declared if isinstance(declared, str) else None
 
 
-def _wheel_name_parts(dist: Dist) -> tuple[str, str]:
-    """The name and version segments exactly as the filename spells them."""
-    name, version, _ = dist.filename.split("-", 2)
-    return name, version
-
-
-# --- the filename -------------------------------------------------------------------------
-
-def filename_characters(dist: Dist) -> list[Refusal]:
-    """Control characters, and wheel names too long for PyPI to store."""
-    found = []
-    if any(ord(c) < 32 or ord(c) == 127 for c in dist.filename):
-        found.append(Refusal("Cannot upload a file with non-printable characters (ordinals "
-                             "0-31) or the DEL character (ordinal 127) in the name.", REBUILD))
-    if dist.kind == "wheel" and len(dist.filename.encode()) > WHEEL_NAME_LIMIT:
-        found.append(Refusal(f"Filename is too long: '{printable(dist.filename)}' "
-                             f"({len(dist.filename.encode())} bytes; PyPI takes "
-                             f"{WHEEL_NAME_LIMIT})",
-                             "shorten it: fewer platform tags per wheel (one wheel per "
-                             f"platform) or no build tag, then {BUILD}"))
-    return found
-
-
-def filename_normalized(dist: Dist, project: str, version: str) -> list[Refusal]:
-    """PEP 625 sdist names (.tar.gz only) and wheel names with the normalized project name."""
-    expected = normalized_stem(project, version)
-    if expected is None:
-        return []  # version-file reports a bad declared version
-    if dist.kind == "sdist":
-        if dist.filename == f"{expected}.tar.gz":
-            return []
-        return [Refusal(f"Filename {dist.filename!r} is invalid, should be "
-                        f"{expected + '.tar.gz'!r}.", REBUILD)]
-    name, _ = _wheel_name_parts(dist)
-    if name != escaped_name(project):
-        return [Refusal(f"Filename {dist.filename!r} should contain the normalized project "
-                        f"name {escaped_name(project)!r}, not {name!r}.", REBUILD)]
-    if dist.stem != expected:  # PyPI compares versions, the wheel spec wants them normalized
-        return [Refusal(f"{dist.filename} is not a normalized name (the wheel spec wants "
-                        f"{expected}-…)", REBUILD)]
-    return []
-
-
-def platform_tags(dist: Dist) -> list[Refusal]:
-    """Every platform in the wheel's (expanded) tags is one PyPI takes."""
-    if dist.kind != "wheel":
-        return []
-    try:
-        tags = parse_wheel_filename(dist.filename)[3]
-    except InvalidWheelFilename as e:
-        return [Refusal(str(e), REBUILD)]
-    return [Refusal(f"Binary wheel '{dist.filename}' has an unsupported platform tag "
-                    f"'{platform}'.", platforms.fix(dist.filename, platform, BUILD))
-            for platform in sorted({tag.platform for tag in tags})
-            if not platforms.pypi_takes(platform)]
+def _encoding_problem(data: bytes) -> tuple[str, str, str | None]:
+    """(what is wrong, completing "<file> …"; the field it is in, "description" for the body;
+    the text as best decoded) for metadata that is not plain UTF-8; ("", "", None) for UTF-8."""
+    if (other := other_encoding(data)) is not None:
+        return f"is {other.name} text, not UTF-8", "", data.decode(other.codec, "replace")
+    if data.startswith(codecs.BOM_UTF8):  # then no header is read: the whole is a body
+        return ("starts with a UTF-8 byte-order mark, so no field of it can be read", "",
+                data[len(codecs.BOM_UTF8):].decode("utf-8", "replace"))
+    if (where := utf8_error(data)) is None:
+        return "", "", None
+    text = data.decode("utf-8", "replace")
+    lines = text.split("\n")[:int(where.rsplit(" ", 1)[1])]
+    if not lines or any(not line.strip() for line in lines[:-1]):  # past the headers
+        return f"is not UTF-8 ({where}, in the long description)", "description", text
+    header = next((line for line in reversed(lines) if line[:1] not in (" ", "\t")), "")
+    field = header.split(":", 1)[0].strip()
+    return f"is not UTF-8 ({where}{f', in its {field} field' if field else ''})", field, text
 
 
 # --- core metadata ------------------------------------------------------------------------
+
+
+def encoding(upload: Upload) -> list[Refusal]:
+    """The file is UTF-8: twine reads nothing else (and PyPI's metadata is what it sends)."""
+    if not upload.not_utf8:
+        return []
+    dist = upload.dist
+    twine = "; ".join(f"unrecognized or malformed field {key!r}" for key in upload.garbled)
+    said = f' ("Invalid distribution metadata: {twine}")' if twine else ""
+    if not upload.not_utf8_field:  # the whole file: build backends write UTF-8
+        fix = REBUILD
+    else:
+        source = ("readme" if upload.not_utf8_field == "description"
+                  else "pyproject.toml, setup.cfg or setup.py")
+        fix = f"save the {source} as UTF-8, then {REBUILD}"
+    return [Refusal(f"{dist.metadata_member} in {dist.filename} {upload.not_utf8}: twine "
+                    f"refuses to upload it{said}", fix)]
 
 def identity(upload: Upload, project: str, version: str) -> list[Refusal]:
     """The metadata names this project and version, and the filename agrees with it."""
@@ -263,17 +250,18 @@ def dependencies(upload: Upload) -> list[Refusal]:
             found.append(Refusal(problem, f"fix [project] {where} in pyproject.toml, "
                                           f"then {BUILD}"))
         elif field == "requires_dist":
-            found += [Refusal(f"Can't have direct dependency: {req}", no_url)
+            found += [Refusal(f"Requires-Dist: Can't have direct dependency: {req}", no_url)
                       for req in value or [] if req.url]
     for field in ("provides_dist", "obsoletes_dist"):
         for text in upload.raw.get(field) or []:
             try:
                 requirement = Requirement(text)
             except InvalidRequirement as e:
-                found.append(Refusal(f"{text!r} is invalid: {e}", REBUILD))
+                found.append(Refusal(f"{_HEADERS[field]}: {text!r} is invalid: {e}", REBUILD))
                 continue
             if requirement.url:
-                found.append(Refusal(f"Can't have direct dependency: {text!r}", no_url))
+                found.append(Refusal(f"{_HEADERS[field]}: Can't have direct dependency: "
+                                     f"{text!r}", no_url))
     return found
 
 
@@ -314,29 +302,39 @@ def emails(upload: Upload) -> list[Refusal]:
         value = upload.raw.get(field)
         if isinstance(value, str) and (problem := email_problem(value)):
             address, why = problem
-            found.append(Refusal(f"{address!r} is not a valid email address: {why}",
+            found.append(Refusal(f"{_HEADERS[field]}: {address!r} is not a valid email "
+                                 f"address: {why}",
                                  f"fix the email of [project] {field.split('_')[0]}s in "
                                  f"pyproject.toml, then {BUILD}"))
     return found
 
 
 def urls(upload: Upload) -> list[Refusal]:
-    """Home-page, Download-URL and each Project-URL are http(s) URLs; labels are short."""
-    fix = ("give [project.urls] http:// or https:// URLs with labels of at most "
-           f"{URL_LABEL_LIMIT} characters, then {BUILD}")
-    found = [Refusal(f"{url!r} is not a valid url.", fix)
-             for url in (upload.raw.get("home_page"), upload.raw.get("download_url"))
-             if isinstance(url, str) and not is_pypi_url(url)]
+    """Home-page, Download-URL and each Project-URL are http(s) URLs; labels are short. Each
+    refusal names the field and the label (PyPI's words alone name neither)."""
+    found = [Refusal(f"{_HEADERS[field]}: {url!r} is not a valid url.",
+                     f"make it an http:// or https:// URL (setup.py's "
+                     f"{'url' if field == 'home_page' else 'download_url'}=, or [project.urls]), "
+                     f"then {BUILD}")
+             for field in ("home_page", "download_url")
+             if isinstance(url := upload.raw.get(field), str) and not is_pypi_url(url)]
     for label, url in (upload.raw.get("project_urls") or {}).items():
         if not label:
-            found.append(Refusal("Must have a label", fix))
+            found.append(Refusal(f"Project-URL with no label, for {url!r}: Must have a label",
+                                 f"give {url!r} a label in [project.urls], then {BUILD}"))
         elif len(label) > URL_LABEL_LIMIT:
-            found.append(Refusal(f"{label!r} must be {URL_LABEL_LIMIT} characters or less.",
-                                 fix))
+            found.append(Refusal(f"Project-URL: {label!r} must be {URL_LABEL_LIMIT} "
+                                 f"characters or less. (It has {len(label)}.)",
+                                 f"shorten that [project.urls] key to at most "
+                                 f"{URL_LABEL_LIMIT} characters, then {BUILD}"))
         elif not url:
-            found.append(Refusal("Must have a URL", fix))
+            found.append(Refusal(f"Project-URL {label!r} has no URL: Must have a URL",
+                                 f"give {label!r} in [project.urls] a URL, or remove it, then "
+                                 f"{BUILD}"))
         elif not is_pypi_url(url):
-            found.append(Refusal(f"{url!r} is not a valid url", fix))
+            found.append(Refusal(f"Project-URL {label!r}: {url!r} is not a valid url",
+                                 f"make {label!r} in [project.urls] an http:// or https:// URL, "
+                                 f"then {BUILD}"))
     return found
 
 
@@ -371,7 +369,7 @@ def license_files(upload: Upload) -> list[Refusal]:
                                  f"then {BUILD}")]
     dist = upload.dist
     if dist.kind == "wheel":
-        name, version = _wheel_name_parts(dist)
+        name, version = wheel_name_parts(dist)
         where = f"{name}-{version}.dist-info/licenses/"
     else:
         try:  # warehouse's _commonpath
@@ -404,14 +402,13 @@ def dynamic(upload: Upload) -> list[Refusal]:
 
 #: Every core-metadata rule, in the order PyPI reports the fields.
 METADATA_RULES: tuple[Callable[[Upload], list[Refusal]], ...] = (
-    metadata_version, fields_once, name_and_version, dependencies, classifiers, summary,
+    encoding, metadata_version, fields_once, name_and_version, dependencies, classifiers, summary,
     emails, urls, license_fields, license_files, dynamic)
 
 
 def refusals(dist: Dist, upload: Upload | None, project: str, version: str) -> list[Refusal]:
     """Everything PyPI would refuse in this file (its metadata's rules when it has some)."""
-    found = [*filename_characters(dist), *filename_normalized(dist, project, version),
-             *platform_tags(dist)]
+    found = filename_refusals(dist, project, version)
     if upload is not None:
         found += identity(upload, project, version)
         for rule in METADATA_RULES:

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from publish_checks._errors import ConfigError, UsageError
-from publish_checks._text import TextError, decode_text, printable, read_bytes, suggest
+from publish_checks._text import (
+    TextError,
+    Unreadable,
+    decode_text,
+    printable,
+    read_bytes,
+    resave_fix,
+    suggest,
+)
 from publish_checks.project.tags import format_problem
 from publish_checks.project.urls import EXAMPLE, UrlError, parse_url
 
@@ -286,14 +294,14 @@ def read_toml(path: Path) -> dict[str, Any] | None:
     if not path.exists() and not path.is_symlink():
         return None
     try:
-        data = read_bytes(path)
+        text = decode_text(read_bytes(path))
     except TextError as e:
-        raise ConfigError(f"{path} {e.problem}", "make it a readable pyproject.toml") from None
+        fix = (resave_fix(str(path), e) if e.why is Unreadable.NOT_TEXT
+               else f"make it a readable {path.name}")
+        raise ConfigError(f"{path} {e.problem}", fix) from None
     try:
-        parsed: dict[str, Any] = tomllib.loads(data.decode("utf-8-sig"))
+        parsed: dict[str, Any] = tomllib.loads(text)
         return parsed
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text", "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"cannot parse {path}: {e}", "fix the TOML syntax at that line") from None
     except RecursionError:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from publish_checks._text import TextError, read_text
+from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks._text import shown as shown_path
 
 TOKEN_PATTERN = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
@@ -55,14 +55,25 @@ class TokenLookup:
     # The file is fine but simply does not hold the variable (it may hold other settings);
     # other sources (a .pypirc password, trusted publishing, a keyring) may still serve.
     variable_missing: bool = False
+    fix: str = ""  # the fix for ``problem`` where putting the variable in the file is not it
 
 
 def read_env_file(path: Path) -> tuple[dict[str, str], str]:
     """Parse a dotenv file; returns (values, problem). Never raises for bad content."""
+    values, problem, _ = _read_env_file(path)
+    return values, problem
+
+
+def _read_env_file(path: Path, label: str = "") -> tuple[dict[str, str], str, str]:
+    """(values, problem, its fix where the default one is not it: a file in another
+    encoding, as PowerShell's `echo PYPI_API_KEY=… > .env.local` writes, is re-saved as
+    ``label`` names it)."""
     try:
         text = read_text(path, limit=ENV_FILE_LIMIT)  # a BOM from a Windows editor is harmless
     except TextError as e:
-        return {}, f"{path.name} {e.problem}"
+        fix = (resave_fix(label or path.name, e) if e.why is Unreadable.NOT_TEXT and e.encoding
+               else "")
+        return {}, f"{path.name} {e.problem}", fix
     # python-dotenv logs unparsable lines itself; we report them our own way instead.
     logger = logging.getLogger("dotenv.main")
     was_disabled, logger.disabled = logger.disabled, True
@@ -71,7 +82,7 @@ def read_env_file(path: Path) -> tuple[dict[str, str], str]:
     finally:
         logger.disabled = was_disabled
     # A bare `NAME` line (no `=`) parses as None: for us it is a variable with no value.
-    return {k: v or "" for k, v in values.items()}, ""
+    return {k: v or "" for k, v in values.items()}, "", ""
 
 
 def find_token(variable: str | None, file: Path, environ: Mapping[str, str],
@@ -89,9 +100,9 @@ def find_token(variable: str | None, file: Path, environ: Mapping[str, str],
         problem = (f"{shown} is a directory, not a file" if file.is_dir()
                    else f"{shown} is not a regular file" if file.exists() else "")
         return TokenLookup(None, variable, file, exists, problem)
-    values, problem = read_env_file(file)
+    values, problem, fix = _read_env_file(file, shown)
     if problem:
-        return TokenLookup(None, variable, file, exists, problem)
+        return TokenLookup(None, variable, file, exists, problem, fix=fix)
     value = values.get(variable, "")
     if value:
         return TokenLookup(Token(value, variable, shown), variable, file, exists)

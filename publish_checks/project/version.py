@@ -13,7 +13,15 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from publish_checks._errors import ConfigError
-from publish_checks._text import TextError, decode_text, read_bytes, read_text, shown
+from publish_checks._text import (
+    TextError,
+    Unreadable,
+    decode_text,
+    read_bytes,
+    read_text,
+    resave_fix,
+    shown,
+)
 from publish_checks.project.config import Config, read_pyproject, read_setup_cfg, read_toml
 
 # hatchling's regex source, verbatim: __version__ or VERSION, any case, an optional 'v'.
@@ -215,18 +223,24 @@ def _pyproject(root: Path) -> dict[str, Any]:
 
 def _read_text(root: Path, path: Path) -> tuple[str, str | None, str]:
     """(label, text, problem) for a file the version is read from."""
+    label, text, problem, _ = _read_text_or_fix(root, path)
+    return label, text, problem
+
+
+def _read_text_or_fix(root: Path, path: Path) -> tuple[str, str | None, str, str]:
+    """(label, text, problem, fix): the fix re-saves a file in another encoding as UTF-8."""
     label = shown(path, root)
     try:
-        return label, decode_text(read_bytes(path), keep_bom=True), ""
+        return label, decode_text(read_bytes(path), keep_bom=True), "", ""
     except TextError as e:
-        return label, None, e.problem
+        return label, None, e.problem, resave_fix(label, e) if e.why is Unreadable.NOT_TEXT else ""
 
 
 def _version_file(root: Path, path: Path, dynamic: bool = False) -> VersionSource:
     """A file holding just the version (VERSION, setuptools' ``version = {file = …}``)."""
-    label, text, problem = _read_text(root, path)
+    label, text, problem, fix = _read_text_or_fix(root, path)
     if text is None:
-        return VersionSource(label, path, None, problem, flaw=Flaw.UNREADABLE)
+        return VersionSource(label, path, None, problem, flaw=Flaw.UNREADABLE, hint=fix)
     raw, problem, flaw = parse_version_text(text)
     return _literal(label, path, raw, problem, dynamic, SourceKind.FILE, flaw)
 

@@ -14,7 +14,15 @@ from pathlib import Path
 from packaging.version import Version
 
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
-from publish_checks._text import NOX_STEPS, Steps, TextError, decode_text, read_bytes, suggest
+from publish_checks._text import (
+    NOX_STEPS,
+    Steps,
+    TextError,
+    decode_text,
+    read_bytes,
+    resave_fix,
+    suggest,
+)
 from publish_checks._text import shown as shown_path
 from publish_checks.project import changelog as cl
 from publish_checks.project.config import Config, load_config
@@ -184,7 +192,7 @@ def _lines(path: Path, shown: str) -> tuple[bytes, bool, list[str]]:
         text = decode_text(data)
     except TextError as e:
         raise PublishChecksError(f"cannot read {shown}: it {e.problem}",
-                                 f"re-save {shown} as UTF-8") from None
+                                 resave_fix(shown, e)) from None
     return data, data.startswith(codecs.BOM_UTF8), text.splitlines(keepends=True)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from packaging.version import Version
 
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
-from publish_checks._text import TextError, read_text
+from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, Report, Result, Status, failed
 from publish_checks.project.changelog import (
@@ -61,7 +61,8 @@ def notes(ctx: Context, version: str | None) -> str:
         text = read_text(path)
     except TextError as e:
         raise ConfigError(f"the changelog {ctx.shown(path)} {e.problem}",
-                          "make it a UTF-8 text file") from None
+                          resave_fix(ctx.shown(path), e) if e.why is Unreadable.NOT_TEXT
+                          else "make it a UTF-8 text file") from None
     section, lines = find_section(text, wanted, ctx.project_name)
     if section is None and Version(wanted).is_devrelease:  # its changes are under Unreleased
         section = unreleased_section(text)
