@@ -226,11 +226,12 @@ def test_bumped_project_passes_the_version_checks(tmp_path: Path) -> None:
 
 
 def test_changelog_without_links_and_with_plain_heading(tmp_path: Path) -> None:
-    """'## Unreleased' without brackets or links becomes '## X.Y.Z - date'."""
+    """'## Unreleased' without brackets or links becomes '## X.Y.Z', undated as the latest
+    release's heading is (six, for one, dates none)."""
     project = sample(tmp_path, "# Changes\n\n## Unreleased\n\n- Fixed a bug.\n\n## 1.2.0\n\n- x\n")
     bump(project.root, "patch", today=TODAY)
     assert (project.root / "CHANGELOG.md").read_text() == (
-        "# Changes\n\n## Unreleased\n\n## 1.2.1 - 2026-05-04\n\n- Fixed a bug.\n\n"
+        "# Changes\n\n## Unreleased\n\n## 1.2.1\n\n- Fixed a bug.\n\n"
         "## 1.2.0\n\n- x\n")
 
 

@@ -17,6 +17,7 @@ from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError
 from publish_checks._text import NOX_STEPS, Steps, TextError, decode_text, read_bytes, suggest
 from publish_checks._text import shown as shown_path
 from publish_checks.project import changelog as cl
+from publish_checks.project import changelog_write as cw
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.git import Git
 from publish_checks.project.version import (
@@ -221,15 +222,15 @@ def _write_at(path: Path, shown: str, read: tuple[bytes, bool, str], span: tuple
     return path, data, _encode(bom, [text[:start], str(new), text[end:]])
 
 
-def _changelog(path: Path, shown: str, new: Version, date: str,
+def _changelog(path: Path, shown: str, new: Version, date: datetime.date,
                name: str | None) -> tuple[Edit, list[str]]:
     """A release takes the Unreleased section and dates it; a dev version is no release, so
     it dates nothing and only keeps an (empty) Unreleased section open for what comes."""
     data, bom, lines = _lines(path, shown)
     if new.is_devrelease:
-        lines, notes = cl.open_unreleased(lines, shown, name)
+        lines, notes = cw.open_unreleased(lines, shown, name, new)
     else:
-        lines, notes = cl.release_unreleased(lines, shown, new, date, name)
+        lines, notes = cw.release_unreleased(lines, shown, new, date, name)
     return (path, data, _encode(bom, lines)), notes
 
 
@@ -294,7 +295,7 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     if changelog is None:
         notes.append("no changelog found: consider a CHANGELOG.md (keepachangelog.com)")
     else:
-        date = (today or datetime.date.today()).isoformat()
+        date = today or datetime.date.today()
         edit, notes = _changelog(changelog, shown_path(changelog, root), new, date, name)
         if edit[1] != edit[2]:  # a dev bump leaves an open Unreleased section as it is
             edits.append(edit)
