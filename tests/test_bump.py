@@ -855,6 +855,6 @@ def test_every_part_is_in_the_help_and_the_session_docstring(
     """publish-checks bump --help and nox -l list dev and post beside the other parts."""
     assert _cli.main(["bump", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "patch|minor|major|dev|post|X.Y.Z" in text
+    assert "patch|minor|major|dev|post|calver|X.Y.Z" in text
     assert "1.2.3 → 1.2.4.dev0" in text and "1.2.3 → 1.2.3.post1" in text
-    assert "patch|minor|major|dev|post|X.Y.Z, --pre" in (_sessions.bump.__doc__ or "")
+    assert "patch|minor|major|dev|post|calver|X.Y.Z, --pre" in (_sessions.bump.__doc__ or "")

@@ -53,6 +53,7 @@ class Section:
     body_start: int  # index of the first line after the heading
     end: int  # index one past the section's last line
     plain: bool = False  # a plain-text line in column 0, not a heading
+    version: Version | None = None  # the version the title begins with (entries() reads it)
 
     def body(self, lines: list[str]) -> list[str]:
         return lines[self.body_start:self.end]
@@ -102,7 +103,7 @@ def version_span(title: str, name: str | None) -> tuple[Version, int, int] | Non
     # first keeps this cheap for the many lines that begin otherwise.
     if name and text[:1].lower() == name[0]:
         words = text.split(None, 1)
-        if len(words) == 2 and name in (words[0].lower(), canonicalize_name(words[0])):
+        if len(words) == 2 and (words[0].lower() == name or canonicalize_name(words[0]) == name):
             text = words[1]
     if text[:7].lower() in _WORDS and text[7:8].isspace():
         text = text[7:].lstrip()
@@ -245,11 +246,14 @@ def is_open(section: Section, lines: list[str], name: str | None = None) -> bool
     ``Unreleased``)."""
     if _open_title(section.title):
         return True
-    found = version_span(section.title, canonicalize_name(name) if name else None)
-    if found is None:
-        return False
-    rest = section.title.strip()[found[2]:]
-    if has_open_words(rest) or (found[0].is_devrelease and find_date(rest) is None):
+    version = section.version
+    if version is None:
+        found = version_span(section.title, canonicalize_name(name) if name else None)
+        if found is None:
+            return False
+        version = found[0]
+    if has_open_words(section.title) or (version.is_devrelease
+                                         and find_date(section.title) is None):
         return True  # a dated X.Y.Z.devN heading (httpx 0.13.0.dev2) was released
     body = section.body(lines)
     first = _first_line(body)
@@ -298,12 +302,13 @@ def entries(text: str, name: str | None = None) -> list[Section]:
     lines = text.splitlines()
     key = canonicalize_name(name) if name else None
     heads, hidden = _scan(lines)
-    found = [Section(title, level, start, body_start, end) for (start, body_start, level, title),
-             end in zip(heads, _ends(heads, len(lines)), strict=True)]
+    found = [Section(title, level, start, body_start, end, version=_version_of(title, key))
+             for (start, body_start, level, title), end
+             in zip(heads, _ends(heads, len(lines)), strict=True)]
     depth = [0] * (len(lines) + 1)  # how many release headings' sections hold each line
     for section in found:
         hidden.update(range(section.start, section.body_start))
-        if _open_title(section.title) or version_span(section.title, key) is not None:
+        if section.version is not None or _open_title(section.title):
             depth[section.body_start] += 1
             depth[section.end] -= 1
     starts, inside = [], 0
@@ -318,7 +323,8 @@ def entries(text: str, name: str | None = None) -> list[Section]:
         after = bisect.bisect_right(heading_starts, i)
         end = min(starts[n + 1] if n + 1 < len(starts) else len(lines),
                   heading_starts[after] if after < len(heading_starts) else len(lines))
-        plain.append(Section(lines[i].strip(), 7, i, i + 1, end, plain=True))
+        plain.append(Section(lines[i].strip(), 7, i, i + 1, end, True,
+                             _version_of(lines[i], key)))
     return sorted(found + plain, key=lambda s: s.start)
 
 
@@ -328,8 +334,8 @@ def find_section(text: str, version: str,
 
     ``name`` is the project's: a heading may begin with it (``pluggy 1.7.0 (2026-10-14)``).
     """
-    wanted, key = Version(version), canonicalize_name(name) if name else None
-    found = next((s for s in entries(text, name) if _version_of(s.title, key) == wanted), None)
+    wanted = Version(version)
+    found = next((s for s in entries(text, name) if s.version == wanted), None)
     return found, text.splitlines()
 
 
@@ -338,12 +344,10 @@ def unreleased_section(text: str, name: str | None = None) -> Section | None:
     above every release (or, in a file that lists the oldest first, below them all). An old
     'pluggy 0.7.0 (Unreleased)' among the releases is history, not the open section."""
     lines = text.splitlines()
-    key = canonicalize_name(name) if name else None
     found = entries(text, name)
     opened = [n for n, s in enumerate(found) if is_open(s, lines, name)]
     is_opened = set(opened)
-    released = [n for n, s in enumerate(found)
-                if n not in is_opened and _version_of(s.title, key) is not None]
+    released = [n for n, s in enumerate(found) if n not in is_opened and s.version is not None]
     first, last = (released[0], released[-1]) if released else (len(found), -1)
     at = next((n for n in opened if n < first or n > last), None)
     return None if at is None else found[at]

@@ -105,13 +105,13 @@ def restyle(text: str, day: datetime.date, swaps: dict[str, str]) -> str:
     """``text`` with its date written as ``day`` in the same format, and each version of
     ``swaps`` replaced by its value, all at once (``…/compare/25.5.0...26.1.0`` →
     ``…/compare/26.1.0...26.1.1``). A version is replaced only whole: 1.2.0 is not in 11.2.0
-    nor in 1.2.0.1."""
+    nor in 1.2.0.1; ``...1.2.0`` is."""
     date = find_date(text)
     pieces = [(text, True)] if date is None else [
         (text[:date.start], True), (date.render(day), False), (text[date.end:], True)]
     if swaps:
         alternatives = "|".join(re.escape(v) for v in sorted(swaps, key=len, reverse=True))
-        token = re.compile(rf"(?<![\d.])(?:{alternatives})(?![\d]|\.\d)")
+        token = re.compile(rf"(?<!\d)(?<!\d\.)(?:{alternatives})(?!\d|\.\d)")
         pieces = [(token.sub(lambda m: swaps[m[0]], piece) if free else piece, free)
                   for piece, free in pieces]
     return "".join(piece for piece, _ in pieces)

@@ -148,10 +148,10 @@ def release_unreleased(lines: list[str], shown: str, new: Version, day: datetime
                                  "or bump to another version")
     releases = _releases(found, plain, name, key)
     if opened is None:
-        heading = ("## [Unreleased]" if not releases
-                   else "\n".join(_unreleased_heading(plain, releases[0])))
-        rules = heading.splitlines()
-        what = (f"a '{heading}' heading" if len(rules) == 1 else
+        wanted = ("## [Unreleased]" if not releases
+                  else "\n".join(_unreleased_heading(plain, releases[0])))
+        rules = wanted.splitlines()
+        what = (f"a '{wanted}' heading" if len(rules) == 1 else
                 f"an 'Unreleased' title {'over- and ' if len(rules) == 3 else ''}underlined "
                 f"with '{rules[-1]}'")
         raise PublishChecksError(f"{shown} has no Unreleased section to turn into {new}",
@@ -172,7 +172,9 @@ def release_unreleased(lines: list[str], shown: str, new: Version, day: datetime
         content = next((n for n in range(content + 1, len(body)) if body[n].strip()), len(body))
     elif not dating:
         content = 0  # the body keeps its own spacing under the new heading
-    keep = lines[opened.start:opened.body_start] + [eol] if named else []
+    keep = [*lines[opened.start:opened.body_start], eol] if named else []
+    if keep and "/compare/" in opened.title and releases:  # '[Unreleased](…/compare/…...HEAD)'
+        keep = [restyle(line, day, {_written(releases[0], key): str(new)}) for line in keep]
     if not named and (was := _written(opened, key)) and Version(was).base_version != str(new):
         notes.append(f"the open section of {shown} was headed {was}: it is {new}'s now")
     edits = [(opened.start, opened.body_start - opened.start + content,

@@ -32,7 +32,7 @@ from publish_checks.project.version import (
 )
 from publish_checks.release.atomic import write_all
 
-PARTS = ("patch", "minor", "major", "dev", "post")
+PARTS = ("patch", "minor", "major", "dev", "post", "calver")
 _DUNDER = re.compile(r"""^__version__\s*(?::[^=]*)?=\s*(["'])(?P<value>[^"'\\]*)\1""")
 # What hatchling's default pattern reads in a [tool.hatch.version] path file, too.
 _ASSIGNMENT = re.compile(
@@ -54,14 +54,34 @@ def _unfinished(version: Version) -> bool:
     return version.pre is not None or (version.dev is not None and version.post is None)
 
 
-def _bump_release(current: Version, part: str) -> tuple[int, int, int]:
-    major, minor, micro = (*current.release, 0, 0)[:3]
-    if _unfinished(current) and (part == "patch" or (part == "minor" and micro == 0)
-                                 or (part == "major" and minor == micro == 0)):
-        return major, minor, micro  # 1.3.0rc1 is on its way to 1.3.0: finish it
-    if part == "major":
-        return major + 1, 0, 0
-    return (major, minor + 1, 0) if part == "minor" else (major, minor, micro + 1)
+def _bump_release(current: Version, part: str) -> tuple[int, ...]:
+    """The release number after ``current``'s for ``part``, with as many parts as it has
+    (as hatch does: 26.4 → minor 26.5, major 27.0), and at least up to that part (26.4 →
+    patch 26.4.1)."""
+    index = ("major", "minor", "patch").index(part)
+    release = (*current.release, *(0,) * (index + 1 - len(current.release)))
+    if _unfinished(current) and not any(release[index + 1:]):
+        return release  # 1.3.0rc1 is on its way to 1.3.0: finish it
+    return (*release[:index], release[index] + 1, *(0,) * (len(release) - index - 1))
+
+
+def _is_calendar(version: Version) -> bool:
+    """2026.10.18: a four-digit year, a month and a day (certifi's YYYY.MM.DD)."""
+    year, month, day = (*version.release, 0, 0)[:3]
+    return len(version.release) >= 3 and 1990 <= year <= 2200 and 1 <= month <= 12 \
+        and 1 <= day <= 31
+
+
+def _next_calver(current: Version, today: datetime.date) -> Version:
+    """Today as YYYY.M.D (YYYY.M when the current version has two parts; PEP 440 writes no
+    zero padding: 2026.01.05 is 2026.1.5 to pip and PyPI). A second release on the same day
+    adds a counter, as bumpver's and certifi's do: 2026.12.6 → 2026.12.6.1 → 2026.12.6.2."""
+    date = (today.year, today.month) if len(current.release) == 2 else (
+        today.year, today.month, today.day)
+    if current.release[:len(date)] == date and current.pre is None and current.dev is None:
+        count = current.release[len(date)] + 1 if len(current.release) > len(date) else 1
+        return _make(current, (*date, count))
+    return _make(current, date)
 
 
 def _next_pre(current: Version, phase: str, steps: Steps) -> Version:
@@ -99,7 +119,7 @@ def _next_post(current: Version, steps: Steps) -> Version:
 
 
 def next_version(current: Version, target: str | None, pre: str | None = None,
-                 steps: Steps = NOX_STEPS) -> Version:
+                 steps: Steps = NOX_STEPS, today: datetime.date | None = None) -> Version:
     """The version after ``current`` for ``target`` and ``pre``.
 
     - ``patch``/``minor``/``major``: 1.2.3 → 1.2.4 / 1.3.0 / 2.0.0. From a pre-release the
@@ -114,15 +134,20 @@ def next_version(current: Version, target: str | None, pre: str | None = None,
     - ``post``: a post release of the current release, numbered from 1 (PEP 440's own
       example): 1.2.3 → 1.2.3.post1, 1.2.3.post1 → 1.2.3.post2; 1.2.3.post1.dev0 →
       1.2.3.post1. A dev version of an unreleased version has no release to follow.
+    - ``calver``: today's date, YYYY.M.D (see _next_calver); ``patch``/``minor``/``major``
+      on a YYYY.M.D version are refused, naming ``calver``: 2026.10.18 → 2026.10.19 is a
+      wrong date, not a patch.
     - an explicit version, which must be canonical PEP 440 and have no local part.
+
+    Release numbers keep their number of parts: 26.4 → ``minor`` 26.5, ``major`` 27.0.
 
     Raises UsageError for anything else (its hint names the command as ``steps`` types
     it); the caller refuses results not above ``current``.
     """
     if target is None:
         if pre is None:
-            raise UsageError("say what to bump: patch, minor, major, dev, post or a version "
-                             "X.Y.Z",
+            raise UsageError("say what to bump: patch, minor, major, dev, post, calver or a "
+                             "version X.Y.Z",
                              f"e.g. {steps('bump', 'minor')}")
         return _next_pre(current, pre, steps)
     if re.match(r"[vV]?\d", target):
@@ -143,12 +168,24 @@ def next_version(current: Version, target: str | None, pre: str | None = None,
         close = suggest(target, PARTS)
         raise UsageError(f"unknown version part '{target}'",
                          (f"{close} " if close else "")
-                         + "use patch, minor, major, dev, post or a version such as 1.3.0")
+                         + "use patch, minor, major, dev, post, calver or a version such as "
+                           "1.3.0")
+    if target == "calver":
+        if pre is not None:
+            raise UsageError("calver and --pre do not combine",
+                             f"{steps('bump', 'calver')}, or write the version out with its "
+                             "pre-release")
+        return _next_calver(current, today or datetime.date.today())
     if target in ("dev", "post"):
         if pre is not None:
             raise UsageError(f"{target} and --pre do not combine",
                              f"{steps('bump', target)}, or {steps('bump', 'patch', '--pre', 'rc')}")
         return _next_dev(current) if target == "dev" else _next_post(current, steps)
+    if _is_calendar(current):
+        raise UsageError(f"{current} is a date (CalVer): {target} would make it "
+                         f"{_make(current, _bump_release(current, target))}",
+                         f"for today's date: {steps('bump', 'calver')}; or name the version: "
+                         f"{steps('bump', 'X.Y.Z')}")
     return _make(current, _bump_release(current, target), (pre, 1) if pre else None)
 
 
@@ -265,7 +302,7 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
             f"{steps('publish')}"])
     source, path, current = _current(config)
     label, name = source.label, declared_name(config)
-    new = next_version(current, target, pre, steps)
+    new = next_version(current, target, pre, steps, today)
     if new <= current:
         raise UsageError(f"{new} is not greater than the current version {current}",
                          f"pick a version above {current}, e.g. "
