@@ -34,6 +34,16 @@ from publish_checks.project.changelog_style import (
 )
 
 
+def _compared_since(title: str) -> str | None:
+    """The version a ``…/compare/v1.1.0...v1.2.0`` link in ``title`` starts from (1.1.0)."""
+    cut = title.find("/compare/")
+    if cut < 0:
+        return None
+    span = title[cut + 9:].split(")", 1)[0].split(None, 1)[0] if title[cut + 9:].strip() else ""
+    since = span.split("...", 1)[0].lstrip("vV") if "..." in span else ""
+    return since if since[:1].isdigit() else None
+
+
 def _head(lines: list[str], section: Section) -> list[str]:
     """A heading's lines without their endings."""
     return [line.rstrip("\r\n") for line in lines[section.start:section.body_start]]
@@ -100,9 +110,9 @@ def _released(lines: list[str], opened: Section, releases: list[Section], new: V
         latest = below[0]
         written = _written(latest, key)
         swaps = {written: str(new)}
-        later = releases.index(latest) + 1
-        if later < len(releases) and (before := _written(releases[later], key)) != written:
-            swaps[before] = written  # a compare link in the title moves on a release
+        # A compare link in the title moves on a release: …/compare/1.1.0...1.2.0 → 1.2.0...
+        if (since := _compared_since(latest.title)) and since != written:
+            swaps[since] = written
         title = restyle(latest.title.strip(), day, swaps)
         like = latest if not (latest.plain and not opened.plain) else opened
         heading = _render(_head(lines, like), like, title)
