@@ -300,24 +300,31 @@ def entries(text: str, name: str | None = None) -> list[Section]:
     section's (outside the sections of headings that name a version or are open, so a line
     of a release's notes that begins with a version starts nothing)."""
     lines = text.splitlines()
-    key = canonicalize_name(name) if name else None
     heads, hidden = _scan(lines)
-    found = [Section(title, level, start, body_start, end, version=_version_of(title, key))
-             for (start, body_start, level, title), end
-             in zip(heads, _ends(heads, len(lines)), strict=True)]
+    return _entries(lines, canonicalize_name(name) if name else None, heads, hidden)
+
+
+def _entries(lines: list[str], key: str | None, heads: list[tuple[int, int, int, str]],
+             hidden: set[int], versions: list[Version | None] | None = None,
+             plain_only: bool = False) -> list[Section]:
+    """entries() of a file already scanned, given the headings' versions if they are read
+    (``plain_only``: only the plain-text sections)."""
+    if versions is None:
+        versions = [_version_of(title, key) for _, _, _, title in heads]
+    ends = _ends(heads, len(lines))
     depth = [0] * (len(lines) + 1)  # how many release headings' sections hold each line
-    for section in found:
-        hidden.update(range(section.start, section.body_start))
-        if section.version is not None or _open_title(section.title):
-            depth[section.body_start] += 1
-            depth[section.end] -= 1
+    for (start, body_start, _, title), end, version in zip(heads, ends, versions, strict=True):
+        hidden.update(range(start, body_start))
+        if version is not None or _open_title(title):
+            depth[body_start] += 1
+            depth[end] -= 1
     starts, inside = [], 0
     for i, line in enumerate(lines):
         inside += depth[i]
         if (not inside and line[:1].strip() and i not in hidden
                 and _plain_start(lines, i, key)):
             starts.append(i)
-    heading_starts = [s.start for s in found]
+    heading_starts = [start for start, _, _, _ in heads]
     plain = []
     for n, i in enumerate(starts):
         after = bisect.bisect_right(heading_starts, i)
@@ -325,7 +332,12 @@ def entries(text: str, name: str | None = None) -> list[Section]:
                   heading_starts[after] if after < len(heading_starts) else len(lines))
         plain.append(Section(lines[i].strip(), 7, i, i + 1, end, True,
                              _version_of(lines[i], key)))
-    return sorted(found + plain, key=lambda s: s.start)
+    if plain_only:
+        return plain
+    found = [Section(title, level, start, body_start, end, version=version)
+             for (start, body_start, level, title), end, version
+             in zip(heads, ends, versions, strict=True)]
+    return sorted(found + plain, key=lambda s: s.start) if plain else found
 
 
 def find_section(text: str, version: str,
@@ -334,9 +346,19 @@ def find_section(text: str, version: str,
 
     ``name`` is the project's: a heading may begin with it (``pluggy 1.7.0 (2026-10-14)``).
     """
-    wanted = Version(version)
-    found = next((s for s in entries(text, name) if s.version == wanted), None)
-    return found, text.splitlines()
+    wanted, key = Version(version), canonicalize_name(name) if name else None
+    lines = text.splitlines()
+    heads, hidden = _scan(lines)
+    # Headings first, as cheaply as can be (a changelog may hold thousands); then the
+    # plain-text sections, which a file may mix with headings (pyyaml's does).
+    versions = []
+    for (start, body_start, level, title), end in zip(heads, _ends(heads, len(lines)),
+                                                     strict=True):
+        versions.append(found := _version_of(title, key))
+        if found == wanted:
+            return Section(title, level, start, body_start, end, version=wanted), lines
+    return next((s for s in _entries(lines, key, heads, hidden, versions, plain_only=True)
+                 if s.version == wanted), None), lines
 
 
 def unreleased_section(text: str, name: str | None = None) -> Section | None:

@@ -251,7 +251,7 @@ def open_unreleased(lines: list[str], shown: str, name: str | None = None,
                    *[""] * after_gap]
         opened = [line + eol for line in heading]
         return ([*lines[:latest.start], *opened, *lines[latest.start:]],
-                [f"opened a {new.base_version} section, Unreleased, in {shown}"])
+                [f"opened the {new.base_version} section, Unreleased, in {shown}"])
     bracketed = latest.title.startswith("[")
     opened = [line + eol for line in _unreleased_heading(plain, latest)]
     result = [*lines[:latest.start], *opened, eol, *lines[latest.start:]]
