@@ -208,13 +208,21 @@ def test_missing_section_with_unreleased_entries_fails_with_rename_hint(
                                 "section")
 
 
-def test_missing_section_suggests_a_heading_in_the_files_style(project: SampleProject) -> None:
-    """No section and nothing unreleased: the hint gives a heading to add, reST for .rst."""
-    with_changelog(project, "CHANGES.rst", "Changes\n=======\n\n1.1.0\n-----\n\n" + OLDER)
+@pytest.mark.parametrize(("name", "text", "heading"), [
+    ("CHANGES.rst", "Changes\n=======\n\n1.1.0\n-----\n\n" + OLDER, "1.2.0"),
+    ("CHANGES.md", "## Version 1.1.0\n\nReleased 2025-01-01\n\n" + OLDER, "## Version 1.2.0"),
+    ("CHANGES", "1.1.0 (2025-01-01)\n\n" + OLDER, "1.2.0 ("),
+    ("CHANGES.rst", "Changes\n=======\n\nnothing yet\n", "1.2.0 ("),  # no release: a default
+])
+def test_missing_section_suggests_a_heading_in_the_files_style(
+        project: SampleProject, name: str, text: str, heading: str) -> None:
+    """No section and nothing unreleased: the hint gives a heading to add, written as the
+    latest release's is (click's 'Version', pyyaml's plain line), else reST for .rst."""
+    with_changelog(project, name, text)
     result = project.verify().get("changelog-entry")
     assert result.status is Status.FAIL
-    assert result.summary == "CHANGES.rst has no section for 1.2.0"
-    assert result.hint.startswith("add a section headed '1.2.0 (")
+    assert result.summary == f"{name} has no section for 1.2.0"
+    assert result.hint.startswith(f"add a section headed '{heading}")
 
 
 DEV_CHANGELOG = "# Changelog\n\n## [Unreleased]\n{entries}\n## [1.2.0] - 2026-01-01\n\n" + OLDER

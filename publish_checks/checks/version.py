@@ -17,6 +17,7 @@ from publish_checks.project.changelog import (
     is_open,
     unreleased_section,
 )
+from publish_checks.project.changelog_write import release_heading
 from publish_checks.project.version import (
     Flaw,
     SourceKind,
@@ -156,7 +157,8 @@ def changelog_entry(ctx: Context) -> Finding:
                else f"make {shown} a regular file, or fix the 'changelog' key")
         return failed(f"the changelog {shown} {e.problem}", fix)
     section, lines = find_section(text, ctx.version, ctx.project_name)
-    heading = _suggested_heading(path.suffix, ctx.version)
+    heading = (release_heading(text, ctx.version, datetime.date.today(), ctx.project_name)
+               or _suggested_heading(path.suffix, ctx.version))
     unreleased = unreleased_section(text, ctx.project_name)
     if section is None and (no_release := untagged(ctx)) is not None:  # tag it, not a section
         return failed(f"{shown} has no section for {ctx.version}: {no_release[0]}",

@@ -134,6 +134,20 @@ def _released(lines: list[str], opened: Section, releases: list[Section], new: V
     return _render(_head(lines, opened), opened, title), []
 
 
+def release_heading(text: str, version: str, day: datetime.date,
+                    name: str | None = None) -> str | None:
+    """The first line of the heading bump would write for ``version``: the latest release's,
+    with this version and ``day`` (None when the file has no release heading)."""
+    plain = text.splitlines()
+    key = canonicalize_name(name) if name else None
+    releases = _releases(entries(text, name), plain, name, key)
+    if not releases:
+        return None
+    latest = releases[0]
+    title = restyle(latest.title.strip(), day, {_written(latest, key): version})
+    return _render(_head(plain, latest), latest, title)[0]
+
+
 def release_unreleased(lines: list[str], shown: str, new: Version, day: datetime.date,
                        name: str | None = None) -> tuple[list[str], list[str]]:
     """Turn the open section into ``new``'s, dated ``day`` in the latest release's style.
