@@ -22,6 +22,7 @@ from publish_checks.frontend import cli as _cli
 from publish_checks.frontend import sessions as _sessions
 from publish_checks.release.bump import bump, next_version
 from tests.builders import SampleProject
+from tests.e2e import NOXFILE, run_nox
 from tests.test_version import (
     ABOUT,
     HATCH,
@@ -142,13 +143,57 @@ def sample(tmp_path: Path, changelog: str = CHANGELOG) -> SampleProject:
     ("1.2.3.post1.dev0", "post", None, "1.2.3.post1"),
     ("1.3.0rc1", "post", None, "1.3.0rc1.post1"),
     ("1!1.0", "post", None, "1!1.0.post1"),
+    ("26.4", "minor", None, "26.5"),  # packaging's two-part versions stay two-part
+    ("26.4", "major", None, "27.0"),
+    ("26.4", "patch", None, "26.4.1"),
+    ("1", "minor", None, "1.1"),
+    ("1.2.3.4", "minor", None, "1.3.0.0"),
+    ("26.5rc1", "minor", None, "26.5"),
     ("1.2.3", "2.0.0", None, "2.0.0"),
+    ("2026.10.18", "2026.10.19", None, "2026.10.19"),
     ("1.2.3", "1.3.0rc1", None, "1.3.0rc1"),
 ])
 def test_next_version(current: str, target: str | None, pre: str | None, expected: str) -> None:
     """Each part, pre-release move, dev step and explicit version gives the documented result."""
     assert next_version(Version(current), target, pre) == Version(expected)
     assert str(next_version(Version(current), target, pre)) == expected
+
+
+@pytest.mark.parametrize(("current", "expected"), [
+    ("2026.10.18", "2026.12.6"),
+    ("2026.12.6", "2026.12.6.1"),  # a second release the same day
+    ("2026.12.6.1", "2026.12.6.2"),
+    ("2026.11", "2026.12"),  # YYYY.M stays two parts
+    ("2026.12", "2026.12.1"),
+    ("1.2.3", "2026.12.6"),  # moving to CalVer
+    ("2026.12.6rc1", "2026.12.6"),
+])
+def test_calver_is_today_and_counts_releases_of_the_same_day(current: str,
+                                                             expected: str) -> None:
+    """bump calver gives today's date as YYYY.M.D, adding .1, .2 … for another release that
+    day."""
+    today = datetime.date(2026, 12, 6)
+    assert str(next_version(Version(current), "calver", today=today)) == expected
+
+
+@pytest.mark.parametrize("part", ["patch", "minor", "major"])
+def test_a_part_of_a_date_version_is_refused_naming_calver(part: str) -> None:
+    """patch on 2026.10.18 would make a wrong date, so it is refused with the CalVer command."""
+    with pytest.raises(UsageError) as caught:
+        next_version(Version("2026.10.18"), part)
+    assert caught.value.message.startswith("2026.10.18 is a date (CalVer)")
+    assert caught.value.hint.startswith("for today's date: nox -s bump -- calver")
+
+
+def test_calver_bump_writes_the_version_and_dates_the_changelog(tmp_path: Path) -> None:
+    """bump calver writes today's date in VERSION and heads the changelog section with it."""
+    project = sample(tmp_path)
+    project.write("VERSION", "2026.1.5\n")
+    project.write("demo_pkg/__init__.py", '"""Demo."""\n\n__version__ = "2026.1.5"\n')
+    summary = bump(project.root, "calver", today=TODAY)
+    assert summary.splitlines()[0] == (
+        "2026.1.5 → 2026.5.4: wrote VERSION, demo_pkg/__init__.py, CHANGELOG.md")
+    assert "## [2026.5.4] - 2026-05-04" in (project.root / "CHANGELOG.md").read_text()
 
 
 @pytest.mark.parametrize(("current", "target", "pre", "message"), [
@@ -164,6 +209,7 @@ def test_next_version(current: str, target: str | None, pre: str | None, expecte
     ("1.2.4.dev0", "post", None, "1.2.4.dev0 leads up to 1.2.4, which is not released yet"),
     ("1.2.3", "pots", None, "unknown version part 'pots'"),
     ("1.2.3", "1.3.0", "rc", "--pre goes with patch, minor or major"),
+    ("1.2.3", "calver", "rc", "calver and --pre do not combine"),
 ])
 def test_next_version_refuses(current: str, target: str | None, pre: str | None,
                               message: str) -> None:
@@ -226,11 +272,12 @@ def test_bumped_project_passes_the_version_checks(tmp_path: Path) -> None:
 
 
 def test_changelog_without_links_and_with_plain_heading(tmp_path: Path) -> None:
-    """'## Unreleased' without brackets or links becomes '## X.Y.Z - date'."""
+    """'## Unreleased' without brackets or links becomes '## X.Y.Z', undated as the latest
+    release's heading is (six, for one, dates none)."""
     project = sample(tmp_path, "# Changes\n\n## Unreleased\n\n- Fixed a bug.\n\n## 1.2.0\n\n- x\n")
     bump(project.root, "patch", today=TODAY)
     assert (project.root / "CHANGELOG.md").read_text() == (
-        "# Changes\n\n## Unreleased\n\n## 1.2.1 - 2026-05-04\n\n- Fixed a bug.\n\n"
+        "# Changes\n\n## Unreleased\n\n## 1.2.1\n\n- Fixed a bug.\n\n"
         "## 1.2.0\n\n- x\n")
 
 
@@ -658,6 +705,97 @@ def test_bump_writes_the_heading_the_way_the_last_release_has_it(tmp_path: Path,
     assert result.status is Status.PASS, result.summary
 
 
+# Real changelogs' shapes, each with an open section as that project writes one, and the
+# release heading bump must write (today: 2026-05-04).
+REAL_STYLES: dict[str, tuple[str, str, str, str]] = {
+    "click-unreleased": (
+        "CHANGES.md", "## Unreleased\n\n- Fix a thing. {pr}`9`\n\n## Version 1.2.0\n\n"
+        "Released 2025-11-09\n\n- Fix copy. {pr}`3805`\n",
+        "## Unreleased\n\n## Version 1.2.1\n\nReleased 2026-05-04\n\n- Fix a thing. {pr}`9`\n\n"
+        "## Version 1.2.0\n\nReleased 2025-11-09\n\n- Fix copy. {pr}`3805`\n", "patch"),
+    "click-pallets-open": (
+        "CHANGES.md", "## Version 1.2.1\n\nUnreleased\n\n- Fix a thing.\n\n## Version 1.2.0\n\n"
+        "Released 2025-11-09\n\n- Fix copy.\n",
+        "## Version 1.2.1\n\nReleased 2026-05-04\n\n- Fix a thing.\n\n## Version 1.2.0\n\n"
+        "Released 2025-11-09\n\n- Fix copy.\n", "patch"),
+    "markupsafe-rest-pallets": (
+        "CHANGES.rst", "Version 1.3.0\n-------------\n\nUnreleased\n\n-   Fix.\n\n\n"
+        "Version 1.2.0\n-------------\n\nReleased 2025-10-02\n\n-   Old.\n",
+        "Version 1.3.0\n-------------\n\nReleased 2026-05-04\n\n-   Fix.\n\n\n"
+        "Version 1.2.0\n-------------\n\nReleased 2025-10-02\n\n-   Old.\n", "minor"),
+    "requests-dev": (
+        "HISTORY.md", "Release History\n===============\n\ndev\n---\n\n- Fixed. (#9)\n\n\n"
+        "1.2.0 (2025-05-14)\n-------------------\n- Old. (#1)\n",
+        "Release History\n===============\n\ndev\n---\n\n1.2.1 (2026-05-04)\n"
+        "------------------\n\n- Fixed. (#9)\n\n\n1.2.0 (2025-05-14)\n-------------------\n"
+        "- Old. (#1)\n", "patch"),
+    "pyyaml-plain": (
+        "CHANGES", "For a complete changelog, see:\n\n* https://e.invalid/commits/\n\n"
+        "1.2.1 (unreleased)\n\n* https://e.invalid/pull/9 -- Fix\n\n1.2.0 (2025-11-20)\n\n"
+        "* https://e.invalid/pull/1 -- Old\n",
+        "For a complete changelog, see:\n\n* https://e.invalid/commits/\n\n"
+        "1.2.1 (2026-05-04)\n\n* https://e.invalid/pull/9 -- Fix\n\n1.2.0 (2025-11-20)\n\n"
+        "* https://e.invalid/pull/1 -- Old\n", "patch"),
+    "simplejson-plain": (
+        "CHANGES.txt", "Unreleased\n\n* Fix\n  https://e.invalid/pull/9\n\n"
+        "Version 1.2.0 released 2025-11-10\n\n* Old\n",
+        "Unreleased\n\nVersion 1.2.1 released 2026-05-04\n\n* Fix\n  https://e.invalid/pull/9\n\n"
+        "Version 1.2.0 released 2025-11-10\n\n* Old\n", "patch"),
+    "httpx-date-words": (
+        "CHANGELOG.md", "# Changelog\n\n## Unreleased\n\n* Fix.\n\n## 1.2.0 (26 November, 2025)"
+        "\n\n* Old.\n",
+        "# Changelog\n\n## Unreleased\n\n## 1.2.1 (4 May, 2026)\n\n* Fix.\n\n"
+        "## 1.2.0 (26 November, 2025)\n\n* Old.\n", "patch"),
+    "structlog-link-title": (
+        "CHANGELOG.md", "## [Unreleased](https://g.invalid/compare/1.2.0...HEAD)\n\n- Fix.\n\n"
+        "## [1.2.0](https://g.invalid/compare/1.1.0...1.2.0) - 2025-06-06\n\n- Old.\n",
+        "## [Unreleased](https://g.invalid/compare/1.2.1...HEAD)\n\n"
+        "## [1.2.1](https://g.invalid/compare/1.2.0...1.2.1) - 2026-05-04\n\n- Fix.\n\n"
+        "## [1.2.0](https://g.invalid/compare/1.1.0...1.2.0) - 2025-06-06\n\n- Old.\n", "patch"),
+    "psutil-date-line": (
+        "HISTORY.rst", "1.2.1 (IN DEVELOPMENT)\n======================\n\n- 9_: fix.\n\n"
+        "1.2.0\n=====\n\n2026-01-18\n\n- 1_: old.\n",
+        "1.2.1\n=====\n\n2026-05-04\n\n- 9_: fix.\n\n1.2.0\n=====\n\n2026-01-18\n\n- 1_: old.\n",
+        "patch"),
+    "pluggy-towncrier-named": (
+        "CHANGELOG.rst", "Unreleased\n==========\n\n- Fix.\n\ndemo-pkg 1.2.0 (2025-10-14)\n"
+        "===========================\n\n- Old.\n",
+        "Unreleased\n==========\n\ndemo-pkg 1.3.0 (2026-05-04)\n===========================\n\n"
+        "- Fix.\n\ndemo-pkg 1.2.0 (2025-10-14)\n===========================\n\n- Old.\n", "minor"),
+}
+
+
+@pytest.mark.parametrize("case", list(REAL_STYLES))
+def test_bump_writes_each_real_projects_heading_style(tmp_path: Path, case: str) -> None:
+    """The open section becomes the release's with the latest release's words, date format,
+    date line, brackets and links, underline (as long as the title) or plain line; then
+    changelog-entry passes for the new version."""
+    name, text, expected, part = REAL_STYLES[case]
+    project = sample(tmp_path)
+    (project.root / "CHANGELOG.md").unlink()
+    project.write(name, text)
+    project.write("VERSION", "1.2.0\n")
+    bump(project.root, part, today=TODAY)
+    assert (project.root / name).read_text() == expected
+    project.commit()
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS, result.summary
+
+
+def test_dev_opens_a_pallets_section_where_releases_have_a_date_line(tmp_path: Path) -> None:
+    """With click's 'Version X' over 'Released …', bump dev opens 'Version X.Y.Z+1' over
+    'Unreleased', and the next patch dates it in place."""
+    project = sample(tmp_path, "## Version 1.2.0\n\nReleased 2025-11-09\n\n- Old.\n")
+    bump(project.root, "dev", today=TODAY)
+    assert (project.root / "CHANGELOG.md").read_text() == (
+        "## Version 1.2.1\n\nUnreleased\n\n## Version 1.2.0\n\nReleased 2025-11-09\n\n- Old.\n")
+    project.write("CHANGELOG.md", (project.root / "CHANGELOG.md").read_text().replace(
+        "Unreleased\n\n", "Unreleased\n\n- New.\n\n"))
+    bump(project.root, "patch", today=TODAY)
+    assert (project.root / "CHANGELOG.md").read_text().startswith(
+        "## Version 1.2.1\n\nReleased 2026-05-04\n\n- New.\n\n## Version 1.2.0\n")
+
+
 def test_bump_refuses_a_release_already_headed_with_the_name(tmp_path: Path) -> None:
     """A 'demo-pkg 1.3.0' section already there is the 1.3.0 section: refuse, write nothing."""
     project = sample(tmp_path, "# Changelog\n\n## [Unreleased]\n\n- y\n\n"
@@ -854,6 +992,25 @@ def test_every_part_is_in_the_help_and_the_session_docstring(
     """publish-checks bump --help and nox -l list dev and post beside the other parts."""
     assert _cli.main(["bump", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "patch|minor|major|dev|post|X.Y.Z" in text
+    assert "patch|minor|major|dev|post|calver|X.Y.Z" in text
     assert "1.2.3 → 1.2.4.dev0" in text and "1.2.3 → 1.2.3.post1" in text
-    assert "patch|minor|major|dev|post|X.Y.Z, --pre" in (_sessions.bump.__doc__ or "")
+    assert "patch|minor|major|dev|post|calver|X.Y.Z, --pre" in (_sessions.bump.__doc__ or "")
+
+
+@pytest.mark.e2e
+def test_nox_bump_patch_writes_a_click_style_heading(tmp_path: Path) -> None:
+    """Through real nox, `nox -s bump -- patch` on a project whose changelog is click's
+    (`## Version X` over `Released …`) writes `## Version 1.2.1` over today's `Released`
+    line, and the summary names the files."""
+    project = sample(tmp_path, "## Unreleased\n\n- Fix a thing. {pr}`9`\n\n"
+                               "## Version 1.2.0\n\nReleased 2025-11-09\n\n- Old. {pr}`1`\n")
+    (project.root / "CHANGELOG.md").rename(project.root / "CHANGES.md")
+    project.write("noxfile.py", NOXFILE)
+    project.commit("click-style changelog")
+    run = run_nox(project.root, tmp_path / "envs", "-s", "bump", "--", "patch")
+    assert run.code == 0, run.output
+    assert "1.2.0 → 1.2.1: wrote VERSION, demo_pkg/__init__.py, CHANGES.md" in run.output
+    today = datetime.date.today().isoformat()
+    assert (project.root / "CHANGES.md").read_text() == (
+        f"## Unreleased\n\n## Version 1.2.1\n\nReleased {today}\n\n- Fix a thing. {{pr}}`9`\n\n"
+        "## Version 1.2.0\n\nReleased 2025-11-09\n\n- Old. {pr}`1`\n")

@@ -10,7 +10,13 @@ import pytest
 
 from publish_checks import Status
 from publish_checks._errors import ReleaseError
-from publish_checks.project.changelog import find_changelog, find_section, has_content, sections
+from publish_checks.project.changelog import (
+    find_changelog,
+    find_section,
+    has_content,
+    sections,
+    unreleased_section,
+)
 from publish_checks.release.pipeline import notes
 from tests.builders import SampleProject
 
@@ -48,6 +54,20 @@ STYLES = {
                         "------------------\n\n" + OLDER,
     "crlf": "# Changelog\r\n\r\n## [1.2.0] - 2026-01-01\r\n\r\n- The new feature.\r\n",
     "bom": "\ufeff# Changelog\n\n## [1.2.0] - 2026-01-01\n\n- The new feature.\n",
+    # pyyaml's CHANGES: plain version lines, entries as flush-left '* https://…' bullets.
+    "plain-text-flush-left": "For a complete changelog, see:\n\n* https://example.invalid/"
+                             "commits/\n\n1.2.0 (2026-01-01)\n\n* https://example.invalid/"
+                             "pull/2 -- The new feature.\n\n1.1.0 (2025-01-01)\n\n"
+                             "* https://example.invalid/pull/1 -- Something older.\n",
+    # simplejson's CHANGES.txt: 'Version X released date', bullets with indented URLs.
+    "plain-text-version-word": "Version 1.2.0 released 2026-01-01\n\n* The new feature.\n"
+                               "  https://example.invalid/pull/2\n\nVersion 1.1.0 released "
+                               "2025-01-01\n\n* Something older.\n",
+    "plain-text-paragraph": "1.2.0 (2026-01-01)\n\nA paragraph on The new feature. It\n"
+                            "wraps.\n\n1.1.0 (2025-01-01)\n\n" + OLDER,
+    # click's CHANGES.md: 'Version X' over a 'Released date' line.
+    "date-line": "## Version 1.2.0\n\nReleased 2026-01-01\n\n- The new feature.\n\n"
+                 "## Version 1.1.0\n\nReleased 2025-01-01\n\n" + OLDER,
     "bullet-then-rule": "# Changelog\n\n## [1.2.0] - 2026-01-01\n\n- The new feature.\n---\n\n"
                         "## [1.1.0] - 2025-01-01\n\n" + OLDER,
 }
@@ -188,13 +208,21 @@ def test_missing_section_with_unreleased_entries_fails_with_rename_hint(
                                 "section")
 
 
-def test_missing_section_suggests_a_heading_in_the_files_style(project: SampleProject) -> None:
-    """No section and nothing unreleased: the hint gives a heading to add, reST for .rst."""
-    with_changelog(project, "CHANGES.rst", "Changes\n=======\n\n1.1.0\n-----\n\n" + OLDER)
+@pytest.mark.parametrize(("name", "text", "heading"), [
+    ("CHANGES.rst", "Changes\n=======\n\n1.1.0\n-----\n\n" + OLDER, "1.2.0"),
+    ("CHANGES.md", "## Version 1.1.0\n\nReleased 2025-01-01\n\n" + OLDER, "## Version 1.2.0"),
+    ("CHANGES", "1.1.0 (2025-01-01)\n\n" + OLDER, "1.2.0 ("),
+    ("CHANGES.rst", "Changes\n=======\n\nnothing yet\n", "1.2.0 ("),  # no release: a default
+])
+def test_missing_section_suggests_a_heading_in_the_files_style(
+        project: SampleProject, name: str, text: str, heading: str) -> None:
+    """No section and nothing unreleased: the hint gives a heading to add, written as the
+    latest release's is (click's 'Version', pyyaml's plain line), else reST for .rst."""
+    with_changelog(project, name, text)
     result = project.verify().get("changelog-entry")
     assert result.status is Status.FAIL
-    assert result.summary == "CHANGES.rst has no section for 1.2.0"
-    assert result.hint.startswith("add a section headed '1.2.0 (")
+    assert result.summary == f"{name} has no section for 1.2.0"
+    assert result.hint.startswith(f"add a section headed '{heading}")
 
 
 DEV_CHANGELOG = "# Changelog\n\n## [Unreleased]\n{entries}\n## [1.2.0] - 2026-01-01\n\n" + OLDER
@@ -555,6 +583,78 @@ def test_notes_print_a_towncrier_section(project: SampleProject) -> None:
                    "demo-pkg 1.1.0 (2025-01-01)\n===========================\n\n" + OLDER)
     assert notes(project.context(), None) == "Features\n--------\n\n- The new feature.\n"
     assert notes(project.context(), "1.1.0") == OLDER
+
+
+def test_notes_print_a_plain_text_section_of_flush_left_bullets(project: SampleProject) -> None:
+    """pyyaml's shape: publish-checks notes prints the '* https://…' lines under '1.2.0 (date)',
+    and changelog-entry passes (it used to call the section empty)."""
+    with_changelog(project, "CHANGES", STYLES["plain-text-flush-left"])
+    assert notes(project.context(), None) == (
+        "* https://example.invalid/pull/2 -- The new feature.\n")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.PASS, result.summary
+
+
+@pytest.mark.parametrize("body", ["Released 2026-01-01\n", "2026-01-01\n",
+                                  "*Released on 1 January, 2026*\n", "Unreleased\n"])
+def test_a_section_with_only_its_date_line_is_empty(project: SampleProject, body: str) -> None:
+    """A 'Released …' (or bare date, or 'Unreleased') line under the heading is no entry."""
+    with_changelog(project, "CHANGES.md", f"## Version 1.2.0\n\n{body}\n## Version 1.1.0\n\n"
+                   + OLDER)
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.FAIL
+    assert "section of CHANGES.md (line 1) is empty" in result.summary
+
+
+def test_a_paragraph_that_begins_with_a_number_starts_no_section() -> None:
+    """'3 fixes…' or '2026 brought…' in column 0 is part of the release above it."""
+    text = ("1.2.0 (2026-01-01)\n\n* The new feature.\n\n3 fixes went in too.\n\n"
+            "2026 was busy.\n\n1.1.0 (2025-01-01)\n\n" + OLDER)
+    section, lines = find_section(text, "1.2.0")
+    assert section is not None
+    assert "2026 was busy." in section.body(lines) and "3 fixes went in too." in section.body(lines)
+    assert find_section(text, "3")[0] is None
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("## Unreleased\n\n- x\n\n## 1.2.0\n\n- y\n", "Unreleased"),
+    ("## [Unreleased]\n\n## [1.2.0] - 2026-01-01\n\n- y\n", "[Unreleased]"),
+    ("Release History\n===============\n\ndev\n---\n\n- x\n\n2.34.2 (2026-05-14)\n"
+     "-------------------\n- y\n", "dev"),  # requests' HISTORY.md
+    ("## main\n\n- x\n\n## 1.2.0\n\n- y\n", "main"),
+    ("In development\n--------------\n\n- x\n\n1.2.0\n-----\n\n- y\n", "In development"),
+    ("## 1.3.0 (unreleased)\n\n- x\n\n## 1.2.0\n\n- y\n", "1.3.0 (unreleased)"),
+    ("7.2.3 (IN DEVELOPMENT)\n======================\n\n- x\n\n7.2.2\n=====\n\n- y\n",
+     "7.2.3 (IN DEVELOPMENT)"),  # psutil
+    ("## 1.3.0.dev0\n\n- x\n\n## 1.2.0\n\n- y\n", "1.3.0.dev0"),
+    ("## Version 8.3.0\n\nUnreleased\n\n- x\n\n## Version 8.2.0\n\nReleased 2025-05-10\n\n"
+     "- y\n", "Version 8.3.0"),  # click's own, between releases
+    ("6.0.5 (unreleased)\n\n* x\n\n6.0.4 (2026-11-20)\n\n* y\n", "6.0.5 (unreleased)"),
+], ids=["unreleased", "bracketed", "requests-dev", "main", "in-development", "x.y.z-unreleased",
+        "psutil", "dev0", "pallets", "plain"])
+def test_every_open_section_name_is_recognised(text: str, title: str) -> None:
+    """Each way real changelogs mark the section of changes not released yet is found."""
+    found = unreleased_section(text)
+    assert found is not None and found.title == title
+
+
+@pytest.mark.parametrize("text", [
+    "## 1.2.0\n\n- y\n\n## 0.13.0.dev2 (May 12th, 2020)\n\n- z\n",  # httpx: it was released
+    "pluggy 1.2.0 (2026-01-01)\n=====\n\n- y\n\npluggy 0.7.0 (Unreleased)\n=====\n\n- z\n"
+    "\npluggy 0.6.0\n=====\n\n- w\n",  # pluggy's history: an old title among releases
+])
+def test_old_open_looking_headings_among_releases_are_history(text: str) -> None:
+    """A dated dev release or an old '(Unreleased)' title below the latest release opens
+    nothing."""
+    assert unreleased_section(text, "pluggy") is None
+
+
+def test_a_release_section_still_marked_unreleased_warns(project: SampleProject) -> None:
+    """Building 1.2.0 while its section says 'Unreleased' is a warning that says to date it."""
+    with_changelog(project, "CHANGES.md", "## Version 1.2.0\n\nUnreleased\n\n- New.\n")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.WARN
+    assert result.summary == "the 1.2.0 section of CHANGES.md (line 1) is still marked unreleased"
 
 
 # Time bounds: finding a section is linear in the changelog's size ------------------------

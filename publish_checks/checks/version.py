@@ -10,13 +10,14 @@ from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project.changelog import (
+    entries,
     find_changelog,
     find_section,
     has_content,
-    sections,
-    title_version,
+    is_open,
     unreleased_section,
 )
+from publish_checks.project.changelog_write import release_heading
 from publish_checks.project.version import (
     Flaw,
     SourceKind,
@@ -125,8 +126,8 @@ def _next_release(ctx: Context, version: Version) -> str:
         text = read_text(path) if path is not None else ""
     except TextError:
         text = ""
-    ahead = [found for s in sections(text)
-             if (found := title_version(s.title, ctx.project_name)) is not None
+    ahead = [found for s in entries(text, ctx.project_name)
+             if (found := s.version) is not None
              and found > version and not found.is_devrelease and found.local is None]
     return str(max(ahead)) if ahead else version.base_version
 
@@ -157,8 +158,9 @@ def changelog_entry(ctx: Context) -> Finding:
                else f"make {shown} a regular file, or fix the 'changelog' key")
         return failed(f"the changelog {shown} {e.problem}", fix)
     section, lines = find_section(text, ctx.version, ctx.project_name)
-    heading = _suggested_heading(path.suffix, ctx.version)
-    unreleased = unreleased_section(text)
+    heading = (release_heading(text, ctx.version, datetime.date.today(), ctx.project_name)
+               or _suggested_heading(path.suffix, ctx.version))
+    unreleased = unreleased_section(text, ctx.project_name)
     if section is None and (no_release := untagged(ctx)) is not None:  # tag it, not a section
         return failed(f"{shown} has no section for {ctx.version}: {no_release[0]}",
                       no_release[1])
@@ -183,4 +185,9 @@ def changelog_entry(ctx: Context) -> Finding:
     if not has_content(section.body(lines)):
         return failed(f"the {ctx.version} section of {shown} (line {section.start + 1}) is empty",
                       "list what changed in this release under it")
+    if is_open(section, lines, ctx.project_name) and not Version(ctx.version).is_devrelease:
+        return warned(f"the {ctx.version} section of {shown} (line {section.start + 1}) is "
+                      "still marked unreleased",
+                      "date it as the other releases are, e.g. 'Released "
+                      f"{datetime.date.today().isoformat()}' for 'Unreleased'")
     return passed(f"{shown} has a section for {ctx.version} (line {section.start + 1})")

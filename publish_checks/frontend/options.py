@@ -129,11 +129,13 @@ def add_verbose(parser: argparse.ArgumentParser) -> None:
 
 
 def add_bump(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("target", nargs="?", metavar="patch|minor|major|dev|post|X.Y.Z",
-                        help="the part to increase, or the new version: dev opens the next "
+    parser.add_argument("target", nargs="?", metavar="patch|minor|major|dev|post|calver|X.Y.Z",
+                        help="the part to increase, or the new version; the number of parts "
+                             "is kept (26.4 → minor 26.5); dev opens the next "
                              "development version (1.2.3 → 1.2.4.dev0, .devN → .devN+1) and "
                              "dates nothing; post makes a post release (1.2.3 → 1.2.3.post1, "
-                             ".postN → .postN+1)")
+                             ".postN → .postN+1); calver makes today's date YYYY.M.D "
+                             "(2026.12.6, then 2026.12.6.1 for a second release that day)")
     parser.add_argument("--pre", choices=("a", "b", "rc"),
                         help="make it (or move it to) a pre-release: alpha, beta or rc")
     parser.add_argument("--commit", action="store_true",

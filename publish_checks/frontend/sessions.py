@@ -191,7 +191,7 @@ def rehearse(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
 
 
 def bump(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
-    """Next version (patch|minor|major|dev|post|X.Y.Z, --pre a|b|rc); dates the changelog."""
+    """Next version (patch|minor|major|dev|post|calver|X.Y.Z, --pre a|b|rc), changelog dated."""
     with _release(session, "bump", steps) as (options, _, _):
         session.log(bump_project(Path(options.project), options.target, pre=options.pre,
                                  commit=options.commit, steps=steps))

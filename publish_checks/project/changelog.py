@@ -1,21 +1,30 @@
-"""Finding a version's section in a changelog, in the heading styles real projects use.
+"""Reading a changelog: a version's section, in the heading styles real projects use, and
+the open section where the next release's changes are listed.
 
 A section starts at a heading — Markdown ``#…``, a setext/reST underlined (or over- and
-underlined) title — or, in plain-text changelogs, at a line in column 0 followed by
-indented lines. It ends at the next heading of the same or a higher level.
+underlined) title — and ends at the next heading of the same or a higher level. Plain-text
+changelogs (pyyaml's ``CHANGES``, simplejson's ``CHANGES.txt``) start one at a line in
+column 0 that begins with a version, after a blank line, whose entries are indented lines,
+flush-left ``*``/``-`` bullets or paragraphs: it ends at the next such line or heading.
+Writing one (``bump``) is changelog_write's.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from publish_checks._errors import PublishChecksError
+from publish_checks.project.changelog_style import (
+    find_date,
+    has_open_words,
+    is_date_line,
+    is_status_line,
+)
 
 NAMES = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 EXTENSIONS = (".md", ".rst", ".txt", "")
@@ -32,7 +41,8 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # unclosed: runs to the 
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
 _VERSION = re.compile(r"\d[^\s\]\[()<>,:;]*")
 _WORDS = ("version", "release")  # 'Version 1.2.0', 'Release 1.2.0'
-_DATED = re.compile(r"([(-])\s?\d{4}-\d\d-\d\d")  # '1.2.0 (2026-01-01)', '1.2.0 - 2026-01-01'
+# Headings of the section where the next release's changes go (requests: 'dev').
+OPEN_NAMES = ("unreleased", "dev", "main", "in development", "development")
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,8 @@ class Section:
     start: int  # index of the heading's first line
     body_start: int  # index of the first line after the heading
     end: int  # index one past the section's last line
+    plain: bool = False  # a plain-text line in column 0, not a heading
+    version: Version | None = None  # the version the title begins with (entries() reads it)
 
     def body(self, lines: list[str]) -> list[str]:
         return lines[self.body_start:self.end]
@@ -78,12 +90,20 @@ def title_version(title: str, name: str | None = None) -> Version | None:
 
 def _version_of(title: str, name: str | None) -> Version | None:
     """title_version with ``name`` already normalized (done once per changelog, not per line)."""
+    found = version_span(title, name)
+    return None if found is None else found[0]
+
+
+def version_span(title: str, name: str | None) -> tuple[Version, int, int] | None:
+    """The version ``title`` begins with and where it is written in ``title.strip()``;
+    ``name`` normalized."""
     text = title.strip()
+    whole = len(text)
     # A name begins with a letter or digit that normalizing only lower-cases: comparing it
     # first keeps this cheap for the many lines that begin otherwise.
     if name and text[:1].lower() == name[0]:
         words = text.split(None, 1)
-        if len(words) == 2 and name in (words[0].lower(), canonicalize_name(words[0])):
+        if len(words) == 2 and (words[0].lower() == name or canonicalize_name(words[0]) == name):
             text = words[1]
     if text[:7].lower() in _WORDS and text[7:8].isspace():
         text = text[7:].lstrip()
@@ -94,10 +114,13 @@ def _version_of(title: str, name: str | None) -> Version | None:
     match = _VERSION.match(text)
     if not match:
         return None
+    written = match[0].rstrip(".")
     try:
-        return Version(match[0].rstrip("."))
+        version = Version(written)
     except ValueError:  # InvalidVersion, or a number past int's digit limit
         return None
+    start = whole - len(text)
+    return version, start, start + len(written)
 
 
 def _atx(line: str) -> tuple[int, str] | None:
@@ -200,33 +223,121 @@ def sections(text: str) -> list[Section]:
             end in zip(heads, _ends(heads, len(lines)), strict=True)]
 
 
-def _plain_sections(lines: list[str], skipped: set[int],
-                    name: str | None) -> Iterator[tuple[Section, Version]]:
-    """Plain-text style: a column-0 line beginning with a version, then indented lines;
-    with the version. ``skipped`` lines (headings, code, comments) begin none.
+def _open_title(title: str) -> bool:
+    """``Unreleased``, ``[Unreleased]``, ``dev``, ``main``, ``In development`` (any case,
+    ``main (unreleased)`` too): a heading that names no version yet."""
+    text = title.strip()
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    text = text.strip().rstrip(":").lower()
+    words = text.split(None, 1)
+    return bool(words) and (text.startswith(("unreleased", "in development")) or text in OPEN_NAMES
+                            or (words[0] in OPEN_NAMES and words[-1][:1] == "("))
 
-    A Keep-a-Changelog link definition (``[1.2.0]: https://…``) begins with a version too,
-    but is never a section.
-    """
-    for i, line in enumerate(lines):
-        if i in skipped or not line[:1].strip() or _LINK_DEFINITION.match(line):
-            continue
-        if (version := _version_of(line, name)) is not None:
-            end = i + 1
-            while end < len(lines) and (not lines[end].strip() or lines[end][0].isspace()):
-                end += 1
-            yield Section(line.strip(), 1, i, i + 1, end), version
+
+def _first_line(body: list[str]) -> int | None:
+    return next((n for n, line in enumerate(body) if line.strip()), None)
+
+
+def is_open(section: Section, lines: list[str], name: str | None = None) -> bool:
+    """Whether ``section`` lists changes not released yet: an open heading (``Unreleased``,
+    ``dev``, ``main``, ``In development``), a version marked so (``1.3.0 (unreleased)``,
+    ``1.3.0.dev0``), or a version heading over a status line (pallets' ``Version 8.3.0`` then
+    ``Unreleased``)."""
+    if _open_title(section.title):
+        return True
+    version = section.version
+    if version is None:
+        found = version_span(section.title, canonicalize_name(name) if name else None)
+        if found is None:
+            return False
+        version = found[0]
+    if has_open_words(section.title) or (version.is_devrelease
+                                         and find_date(section.title) is None):
+        return True  # a dated X.Y.Z.devN heading (httpx 0.13.0.dev2) was released
+    body = section.body(lines)
+    first = _first_line(body)
+    return first is not None and is_status_line(body[first])
 
 
 def has_content(body: list[str]) -> bool:
-    """True when a section body holds something besides headings, rules, link definitions
-    and HTML comments (``<!-- nothing yet -->`` is a placeholder, not an entry)."""
+    """True when a section body holds something besides headings, rules, link definitions,
+    HTML comments (``<!-- nothing yet -->`` is a placeholder, not an entry) and the line that
+    dates it or says it is unreleased (click's ``Released 2026-11-09``)."""
     text = _COMMENT.sub(lambda m: "\n" * m[0].count("\n"), "\n".join(body))
     body = text.split("\n")
+    first = _first_line(body)
+    if first is not None and (is_date_line(body[first]) or is_status_line(body[first])):
+        body[first] = ""
     heads, _ = _scan(body)
     heading_lines = {n for start, body_start, _, _ in heads for n in range(start, body_start)}
     return any(n not in heading_lines and line.strip() and not _ADORNMENT.match(line)
                and not _LINK_DEFINITION.match(line) for n, line in enumerate(body))
+
+
+def _plain_start(lines: list[str], i: int, name: str | None) -> bool:
+    """Whether line ``i`` (in column 0, where a heading's section does not hold it) starts a
+    plain-text section: after a blank or indented line, before a blank, indented or bulleted
+    one, it
+    begins with a dotted version (``6.0.4 (2026-11-20)``, ``Version 4.3.0 released …``) or
+    names an open section. A paragraph that begins with a number ('3 fixes …') does not."""
+    line = lines[i]
+    before = lines[i - 1] if i else ""
+    if ((before.strip() and not before[0].isspace())  # colorama's follow indented entries
+            or _LIST_ITEM.match(line) or _LINK_DEFINITION.match(line)):
+        return False
+    after = lines[i + 1] if i + 1 < len(lines) else ""
+    if after.strip() and not after[0].isspace() and not _LIST_ITEM.match(after):
+        return False
+    if _open_title(line):
+        return True
+    found = version_span(line, name)
+    return found is not None and (found[1] > 0 or "." in line.strip()[found[1]:found[2]])
+
+
+def entries(text: str, name: str | None = None) -> list[Section]:
+    """Every section of a changelog in file order: each heading's, and each plain-text
+    section's (outside the sections of headings that name a version or are open, so a line
+    of a release's notes that begins with a version starts nothing)."""
+    lines = text.splitlines()
+    heads, hidden = _scan(lines)
+    return _entries(lines, canonicalize_name(name) if name else None, heads, hidden)
+
+
+def _entries(lines: list[str], key: str | None, heads: list[tuple[int, int, int, str]],
+             hidden: set[int], versions: list[Version | None] | None = None,
+             plain_only: bool = False) -> list[Section]:
+    """entries() of a file already scanned, given the headings' versions if they are read
+    (``plain_only``: only the plain-text sections)."""
+    if versions is None:
+        versions = [_version_of(title, key) for _, _, _, title in heads]
+    ends = _ends(heads, len(lines))
+    depth = [0] * (len(lines) + 1)  # how many release headings' sections hold each line
+    for (start, body_start, _, title), end, version in zip(heads, ends, versions, strict=True):
+        hidden.update(range(start, body_start))
+        if version is not None or _open_title(title):
+            depth[body_start] += 1
+            depth[end] -= 1
+    starts, inside = [], 0
+    for i, line in enumerate(lines):
+        inside += depth[i]
+        if (not inside and line[:1].strip() and i not in hidden
+                and _plain_start(lines, i, key)):
+            starts.append(i)
+    heading_starts = [start for start, _, _, _ in heads]
+    plain = []
+    for n, i in enumerate(starts):
+        after = bisect.bisect_right(heading_starts, i)
+        end = min(starts[n + 1] if n + 1 < len(starts) else len(lines),
+                  heading_starts[after] if after < len(heading_starts) else len(lines))
+        plain.append(Section(lines[i].strip(), 7, i, i + 1, end, True,
+                             _version_of(lines[i], key)))
+    if plain_only:
+        return plain
+    found = [Section(title, level, start, body_start, end, version=version)
+             for (start, body_start, level, title), end, version
+             in zip(heads, ends, versions, strict=True)]
+    return sorted(found + plain, key=lambda s: s.start) if plain else found
 
 
 def find_section(text: str, version: str,
@@ -235,187 +346,30 @@ def find_section(text: str, version: str,
 
     ``name`` is the project's: a heading may begin with it (``pluggy 1.7.0 (2026-10-14)``).
     """
-    lines = text.splitlines()
     wanted, key = Version(version), canonicalize_name(name) if name else None
+    lines = text.splitlines()
     heads, hidden = _scan(lines)
-    # Headings first; then plain-text entries, which a file may mix with a reST title.
+    # Headings first, as cheaply as can be (a changelog may hold thousands); then the
+    # plain-text sections, which a file may mix with headings (pyyaml's does).
+    versions = []
     for (start, body_start, level, title), end in zip(heads, _ends(heads, len(lines)),
                                                      strict=True):
-        if _version_of(title, key) == wanted:
-            return Section(title, level, start, body_start, end), lines
-    hidden.update(n for start, body_start, _, _ in heads for n in range(start, body_start))
-    for section, found in _plain_sections(lines, hidden, key):
+        versions.append(found := _version_of(title, key))
         if found == wanted:
-            return section, lines
-    return None, lines
+            return Section(title, level, start, body_start, end, version=wanted), lines
+    return next((s for s in _entries(lines, key, heads, hidden, versions, plain_only=True)
+                 if s.version == wanted), None), lines
 
 
-def is_unreleased(title: str) -> bool:
-    return title.strip().strip("[]").lower().startswith("unreleased")
-
-
-def unreleased_section(text: str) -> Section | None:
-    """The first Unreleased section: where a development version's changes are listed
-    (``bump dev`` dates nothing and keeps it open)."""
-    return next((s for s in sections(text) if is_unreleased(s.title)), None)
-
-
-def _eol(line: str) -> str:
-    return line[len(line.rstrip("\r\n")):]
-
-
-def _compare_link(line: str) -> tuple[str, str, str, str] | None:
-    """(label, base, start, end) of ``[Unreleased]: https://…/compare/v1.2.0...HEAD``."""
-    label, colon, url = line.partition(":")
-    words = url.split()
-    if not colon or label.lower() != "[unreleased]" or len(words) != 1:
-        return None
-    cut = words[0].rfind("/compare/") + len("/compare/")
-    base, span = words[0][:cut], words[0][cut:]
-    dots = span.find("...", 1)
-    if cut < len("/compare/") or dots < 0 or not span[dots + 3:]:
-        return None
-    return label[1:-1], base, span[:dots], span[dots + 3:]
-
-
-def _release_style(heads: list[Section], unreleased: Section,
-                   name: str | None) -> tuple[str, str | None]:
-    """How the latest release's heading is written: the project's name before the version
-    as it spells it (towncrier: ``pluggy 1.7.0 (2026-10-14)``) and a date ``(in brackets)``
-    or after `` - ``; ("", None) when there is no release heading below Unreleased."""
-    for section in heads:
-        if section.start > unreleased.start and title_version(section.title, name):
-            words = section.title.split(None, 1)
-            prefix = words[0] + " " if title_version(section.title) is None else ""
-            dated = _DATED.search(section.title)
-            return prefix, None if dated is None else dated[1]
-    return "", None
-
-
-def release_unreleased(lines: list[str], shown: str, new: Version, date: str,
-                       name: str | None = None) -> tuple[list[str], list[str]]:
-    """Turn the Unreleased section into ``new``'s, dated, under a fresh empty Unreleased;
-    update a Keep a Changelog compare link. ``lines`` keep their line endings. The new
-    heading follows the latest release's: ``name`` (the project's) before the version, and
-    the date in brackets or after a dash, as that one has them.
-
-    Returns the new lines and notes for the user; PublishChecksError when there is nothing
-    to release or the result would not be a valid section (nothing is changed then).
-    """
-    lines = list(lines)
-    text = "".join(lines)
-    plain = text.splitlines()
-    existing, _ = find_section(text, str(new), name)
-    if existing is not None:
-        raise PublishChecksError(f"{shown} already has a section for {new} "
-                                 f"(line {existing.start + 1})",
-                                 "move its entries under Unreleased and remove that heading, "
-                                 "or bump to another version")
-    heads = sections(text)
-    unreleased = next((s for s in heads if is_unreleased(s.title)), None)
-    if unreleased is None:
-        latest = next((s for s in heads if title_version(s.title, name) is not None), None)
-        heading = "## [Unreleased]" if latest is None else "\n".join(
-            _unreleased_heading(plain, latest))
-        rules = heading.splitlines()
-        what = (f"a '{heading}' heading" if len(rules) == 1 else
-                f"an 'Unreleased' title {'over- and ' if len(rules) == 3 else ''}underlined "
-                f"with '{rules[-1]}'")
-        raise PublishChecksError(f"{shown} has no Unreleased section to turn into {new}",
-                                 f"add {what} above the latest release and list the changes "
-                                 "under it")
-    if not has_content(unreleased.body(plain)):
-        raise PublishChecksError(f"the Unreleased section of {shown} (line {unreleased.start + 1})"
-                                 " is empty: there is nothing to release",
-                                 "list what changed under it, then bump again")
-    start, head = unreleased.start, lines[unreleased.start:unreleased.body_start]
-    eol = _eol(head[-1]) or "\n"
-    prefix, dating = _release_style(heads, unreleased, name)
-    if len(head) == 1:  # Markdown '## [Unreleased]' → '## [X.Y.Z] - date' (Keep a Changelog)
-        hashes = head[0][:len(head[0]) - len(head[0].lstrip("#"))]
-        title = (f"[{new}] - {date}" if unreleased.title.startswith("[")
-                 else f"{prefix}{new} ({date})" if dating == "(" else f"{prefix}{new} - {date}")
-        released = [f"{hashes} {title}{eol}"]
-    else:  # an underlined (or over- and underlined) title: 'X.Y.Z (date)' the reST way
-        title = f"{prefix}{new} - {date}" if dating == "-" else f"{prefix}{new} ({date})"
-        rule = head[-1].strip()[0] * len(title) + eol
-        released = [rule, title + eol, rule] if len(head) == 3 else [title + eol, rule]
-    edits = [(start, len(head), [*head, eol, *released])]
-    notes = []
-    for i, line in enumerate(lines):
-        if link := _compare_link(line):
-            label, base, since, until = link
-            tag = re.sub(r"\d.*", "", since) + str(new)  # v1.2.0 → v1.3.0
-            end = _eol(line)
-            edits.append((i, 1, [f"[{label}]: {base}{tag}...{until}{end or eol}",
-                                 f"[{new}]: {base}{since}...{tag}{end}"]))
-            break
-        if line.lower().startswith("[unreleased]:"):
-            notes.append(f"left the [Unreleased] link of {shown} as it was (not a compare link)")
-            break
-    for i, count, replacement in sorted(edits, reverse=True):
-        lines[i:i + count] = replacement
-    result = "".join(lines)
-    section, result_lines = find_section(result, str(new), name)
-    if section is None or not has_content(section.body(result_lines)):
-        raise PublishChecksError(f"bump could not rewrite {shown} safely; nothing was written",
-                                 f"rename the Unreleased heading to {new} by hand")
-    return lines, notes
-
-
-def _unreleased_link(lines: list[str], label: str) -> tuple[int, str] | None:
-    """Where the latest release's link definition is, and the ``[Unreleased]`` compare link
-    that follows from it (``…/compare/v1.1.0...v1.2.0`` or ``…/releases/tag/v1.2.0`` →
-    ``…/compare/v1.2.0...HEAD``); None when it has no link of those shapes."""
-    for i, line in enumerate(lines):
-        if not line.startswith(f"[{label}]:"):
-            continue
-        words = line[len(label) + 3:].split()
-        url = words[0] if len(words) == 1 else ""
-        if (cut := url.rfind("/compare/")) >= 0 and "..." in url[cut:]:
-            tag = url[cut:].rsplit("...", 1)[1]
-            return i, f"{url[:cut]}/compare/{tag}...HEAD"
-        if (cut := url.rfind("/releases/tag/")) >= 0 and url[cut + 14:]:
-            return i, f"{url[:cut]}/compare/{url[cut + 14:]}...HEAD"
-        return None
-    return None
-
-
-def _unreleased_heading(lines: list[str], latest: Section) -> list[str]:
-    """An Unreleased heading written as the release heading ``latest`` is (its level,
-    brackets, reST adornment), as lines without their endings."""
-    head = [line.rstrip("\r\n") for line in lines[latest.start:latest.body_start]]
-    if len(head) == 1:  # '## [1.2.0] - 2026-01-01' → '## [Unreleased]'
-        hashes = head[0][:len(head[0]) - len(head[0].lstrip("#"))]
-        return [f"{hashes} {'[Unreleased]' if latest.title.startswith('[') else 'Unreleased'}"]
-    rule = head[-1].strip()[0] * len("Unreleased")  # an underlined (or overlined) reST title
-    return [rule, "Unreleased", rule] if len(head) == 3 else ["Unreleased", rule]
-
-
-def open_unreleased(lines: list[str], shown: str,
-                    name: str | None = None) -> tuple[list[str], list[str]]:
-    """Keep an Unreleased section open at the top, for a development version (which is no
-    release: nothing is dated). One that exists, empty or not, is left as it is; otherwise
-    an empty one goes above the latest release, written as that heading is (its level,
-    brackets, reST adornment), with a Keep a Changelog ``[Unreleased]`` compare link when
-    that release has a link to start from. ``lines`` keep their line endings.
-
-    Returns the lines and notes for the user.
-    """
-    heads = sections("".join(lines))
-    if any(is_unreleased(s.title) for s in heads):
-        return lines, []
-    latest = next((s for s in heads if title_version(s.title, name) is not None), None)
-    if latest is None:
-        return lines, [f"{shown} has no release heading to open an Unreleased section above: "
-                       "add one at its top"]
-    eol = _eol(lines[latest.body_start - 1]) or "\n"
-    bracketed = latest.title.startswith("[")
-    opened = [line + eol for line in _unreleased_heading(lines, latest)]
-    result = [*lines[:latest.start], *opened, eol, *lines[latest.start:]]
-    label = latest.title[1:].split("]", 1)[0].strip()
-    has_link = any(line.lower().startswith("[unreleased]:") for line in lines)
-    if bracketed and not has_link and (link := _unreleased_link(result, label)) is not None:
-        at, url = link
-        result.insert(at, f"[Unreleased]: {url}{_eol(result[at]) or eol}")
-    return result, [f"opened an empty Unreleased section in {shown}"]
+def unreleased_section(text: str, name: str | None = None) -> Section | None:
+    """The open section (see is_open) where the next release's changes are listed: the first
+    above every release (or, in a file that lists the oldest first, below them all). An old
+    'pluggy 0.7.0 (Unreleased)' among the releases is history, not the open section."""
+    lines = text.splitlines()
+    found = entries(text, name)
+    opened = [n for n, s in enumerate(found) if is_open(s, lines, name)]
+    is_opened = set(opened)
+    released = [n for n, s in enumerate(found) if n not in is_opened and s.version is not None]
+    first, last = (released[0], released[-1]) if released else (len(found), -1)
+    at = next((n for n in opened if n < first or n > last), None)
+    return None if at is None else found[at]

@@ -21,10 +21,10 @@ from publish_checks._text import (
     decode_text,
     read_bytes,
     resave_fix,
-    suggest,
 )
 from publish_checks._text import shown as shown_path
 from publish_checks.project import changelog as cl
+from publish_checks.project import changelog_write as cw
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.git import Git
 from publish_checks.project.tags import release_tag_format
@@ -39,125 +39,15 @@ from publish_checks.project.version import (
     version_problem,
 )
 from publish_checks.release.atomic import write_all
+from publish_checks.release.versioning import PARTS, next_version, patch_of
 
-PARTS = ("patch", "minor", "major", "dev", "post")
 _DUNDER = re.compile(r"""^__version__\s*(?::[^=]*)?=\s*(["'])(?P<value>[^"'\\]*)\1""")
 # What hatchling's default pattern reads in a [tool.hatch.version] path file, too.
 _ASSIGNMENT = re.compile(
     r"""^(?:__version__|VERSION)\s*(?::[^=]*)?=\s*(["'])v?(?P<value>[^"'\\]*)\1""",
     re.IGNORECASE)
+__all__ = ["PARTS", "bump", "next_version"]  # next_version and PARTS: versioning's
 Edit = tuple[Path, bytes, bytes]  # path, old contents, new contents
-
-
-def _make(like: Version, release: tuple[int, ...], pre: tuple[str, int] | None = None,
-          post: int | None = None, dev: int | None = None) -> Version:
-    text = (f"{like.epoch}!" if like.epoch else "") + ".".join(map(str, release))
-    text += f"{pre[0]}{pre[1]}" if pre else ""
-    text += f".post{post}" if post is not None else ""
-    return Version(text + (f".dev{dev}" if dev is not None else ""))
-
-
-def _unfinished(version: Version) -> bool:
-    """A pre-release or a dev release of one: it leads up to its own release number."""
-    return version.pre is not None or (version.dev is not None and version.post is None)
-
-
-def _bump_release(current: Version, part: str) -> tuple[int, int, int]:
-    major, minor, micro = (*current.release, 0, 0)[:3]
-    if _unfinished(current) and (part == "patch" or (part == "minor" and micro == 0)
-                                 or (part == "major" and minor == micro == 0)):
-        return major, minor, micro  # 1.3.0rc1 is on its way to 1.3.0: finish it
-    if part == "major":
-        return major + 1, 0, 0
-    return (major, minor + 1, 0) if part == "minor" else (major, minor, micro + 1)
-
-
-def _next_pre(current: Version, phase: str, steps: Steps) -> Version:
-    if not _unfinished(current):
-        raise UsageError(f"--pre alone moves a pre-release on, and {current} is a final release",
-                         f"name the part too, e.g. {steps('bump', 'minor', '--pre', phase)}")
-    if current.pre is None:  # 1.3.0.dev2 → 1.3.0rc1
-        return _make(current, current.release, (phase, 1))
-    have, number = current.pre
-    if have != phase:
-        number = 1  # b2 → rc1; rc → b comes out smaller and is refused by the caller
-    elif current.dev is None:
-        number += 1  # rc1 → rc2; rc2.dev1 → rc2 finishes the dev release
-    return _make(current, current.release, (phase, number))
-
-
-def _next_dev(current: Version) -> Version:
-    if current.dev is not None:
-        return _make(current, current.release, current.pre, current.post, current.dev + 1)
-    if current.pre is not None:  # 1.3.0rc1 → 1.3.0rc2.dev0
-        return _make(current, current.release, (current.pre[0], current.pre[1] + 1), dev=0)
-    return _make(current, _bump_release(current, "patch"), dev=0)  # 1.2.3 → 1.2.4.dev0
-
-
-def _next_post(current: Version, steps: Steps) -> Version:
-    if current.dev is not None and current.post is not None:  # 1.2.3.post1.dev0 → 1.2.3.post1
-        return _make(current, current.release, current.pre, current.post)
-    if current.dev is not None:
-        release = _make(current, current.release, current.pre)
-        raise UsageError(f"{current} leads up to {release}, which is not released yet: a post "
-                         "release follows a release",
-                         f"release {release} first: {steps('bump', 'patch')}")
-    post = 1 if current.post is None else current.post + 1  # 1.2.3 → 1.2.3.post1 (PEP 440's)
-    return _make(current, current.release, current.pre, post)
-
-
-def next_version(current: Version, target: str | None, pre: str | None = None,
-                 steps: Steps = NOX_STEPS) -> Version:
-    """The version after ``current`` for ``target`` and ``pre``.
-
-    - ``patch``/``minor``/``major``: 1.2.3 → 1.2.4 / 1.3.0 / 2.0.0. From a pre-release the
-      part first *finishes* it when that release is of the same part: 1.3.0rc1 → ``patch``
-      or ``minor`` 1.3.0, ``major`` 2.0.0; 2.0.0b1 → ``major`` 2.0.0; 1.3.1rc1 → ``minor``
-      1.4.0. With ``--pre X`` the result becomes its first X pre-release: 1.2.3 ``minor
-      --pre rc`` → 1.3.0rc1.
-    - ``--pre X`` alone moves a pre-release on: 1.3.0rc1 → 1.3.0rc2, 1.3.0b2 → 1.3.0rc1,
-      1.3.0.dev1 → 1.3.0rc1. From a final release it needs a part.
-    - ``dev``: the next .devN, numbered from 0 (as pip and numpy open a cycle): 1.2.3 →
-      1.2.4.dev0, 1.2.4.dev0 → 1.2.4.dev1, 1.3.0rc1 → 1.3.0rc2.dev0.
-    - ``post``: a post release of the current release, numbered from 1 (PEP 440's own
-      example): 1.2.3 → 1.2.3.post1, 1.2.3.post1 → 1.2.3.post2; 1.2.3.post1.dev0 →
-      1.2.3.post1. A dev version of an unreleased version has no release to follow.
-    - an explicit version, which must be canonical PEP 440 and have no local part.
-
-    Raises UsageError for anything else (its hint names the command as ``steps`` types
-    it); the caller refuses results not above ``current``.
-    """
-    if target is None:
-        if pre is None:
-            raise UsageError("say what to bump: patch, minor, major, dev, post or a version "
-                             "X.Y.Z",
-                             f"e.g. {steps('bump', 'minor')}")
-        return _next_pre(current, pre, steps)
-    if re.match(r"[vV]?\d", target):
-        if pre is not None:
-            raise UsageError("--pre goes with patch, minor or major, not an explicit version",
-                             f"write the pre-release into the version, e.g. {target}rc1")
-        if problem := version_problem(target):
-            try:
-                fix = steps("bump", str(Version(target)))
-            except ValueError:  # InvalidVersion, or a number past int's digit limit
-                fix = "use a version such as 1.3.0, 1.3.0rc1 or 1.3.0.post1"
-            raise UsageError(problem, fix)
-        if Version(target).local is not None:
-            raise UsageError(f"{target} has a local part (+…), which indexes refuse",
-                             steps("bump", Version(target).public))
-        return Version(target)
-    if target not in PARTS:
-        close = suggest(target, PARTS)
-        raise UsageError(f"unknown version part '{target}'",
-                         (f"{close} " if close else "")
-                         + "use patch, minor, major, dev, post or a version such as 1.3.0")
-    if target in ("dev", "post"):
-        if pre is not None:
-            raise UsageError(f"{target} and --pre do not combine",
-                             f"{steps('bump', target)}, or {steps('bump', 'patch', '--pre', 'rc')}")
-        return _next_dev(current) if target == "dev" else _next_post(current, steps)
-    return _make(current, _bump_release(current, target), (pre, 1) if pre else None)
 
 
 def _current(config: Config) -> tuple[VersionSource, Path, Version]:
@@ -232,15 +122,15 @@ def _write_at(path: Path, shown: str, read: tuple[bytes, bool, str], span: tuple
     return path, data, _encode(bom, [text[:start], str(new), text[end:]])
 
 
-def _changelog(path: Path, shown: str, new: Version, date: str,
+def _changelog(path: Path, shown: str, new: Version, date: datetime.date,
                name: str | None) -> tuple[Edit, list[str]]:
     """A release takes the Unreleased section and dates it; a dev version is no release, so
     it dates nothing and only keeps an (empty) Unreleased section open for what comes."""
     data, bom, lines = _lines(path, shown)
     if new.is_devrelease:
-        lines, notes = cl.open_unreleased(lines, shown, name)
+        lines, notes = cw.open_unreleased(lines, shown, name, new)
     else:
-        lines, notes = cl.release_unreleased(lines, shown, new, date, name)
+        lines, notes = cw.release_unreleased(lines, shown, new, date, name)
     return (path, data, _encode(bom, lines)), notes
 
 
@@ -276,11 +166,11 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
             f"{steps('publish')}"])
     source, path, current = _current(config)
     label, name = source.label, declared_name(config)
-    new = next_version(current, target, pre, steps)
+    new = next_version(current, target, pre, steps, today)
     if new <= current:
         raise UsageError(f"{new} is not greater than the current version {current}",
                          f"pick a version above {current}, e.g. "
-                         f"{_make(current, _bump_release(current, 'patch'))}")
+                         f"{patch_of(current)}")
     edits: list[Edit] = []
     if source.kind is SourceKind.PROJECT:
         edits.append(_replace_value(path, "pyproject.toml", TOML_VERSION_KEY, str(current),
@@ -306,7 +196,7 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     if changelog is None:
         notes.append("no changelog found: consider a CHANGELOG.md (keepachangelog.com)")
     else:
-        date = (today or datetime.date.today()).isoformat()
+        date = today or datetime.date.today()
         edit, notes = _changelog(changelog, shown_path(changelog, root), new, date, name)
         if edit[1] != edit[2]:  # a dev bump leaves an open Unreleased section as it is
             edits.append(edit)

@@ -65,7 +65,7 @@ def notes(ctx: Context, version: str | None) -> str:
                           else "make it a UTF-8 text file") from None
     section, lines = find_section(text, wanted, ctx.project_name)
     if section is None and Version(wanted).is_devrelease:  # its changes are under Unreleased
-        section = unreleased_section(text)
+        section = unreleased_section(text, ctx.project_name)
         if section is None or not has_content(section.body(lines)):
             raise ReleaseError(f"{ctx.shown(path)} lists nothing under Unreleased for "
                                f"development version {wanted}",
