@@ -294,6 +294,9 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
      [f"demo_pkg._backends.qt (private; {WINDOWS_ASSERT})"]),
     ({"_demo_stub/__init__.py": "raise ModuleNotFoundError(\"No module named '_demo_stub'\")\n"},
      ["_demo_stub (private; ModuleNotFoundError: No module named '_demo_stub')"]),
+    ({"demo_pkg/utils.py": "", "demo_pkg/_utils.py": "from demo_pkg.utils import _gone\n"},
+     ["demo_pkg._utils (private; ImportError: cannot import name '_gone' from 'demo_pkg.utils' "
+      "({utils}))"]),
     ({"demo_pkg/win32.py": WINDOWS_ONLY}, [f"demo_pkg.win32 (platform-only; {WINDOWS_ASSERT})"]),
     ({"demo_pkg/windows.py": GUARDED},
      ["demo_pkg.windows (platform-only; ImportError: this module can only be imported on "
@@ -313,6 +316,7 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
       f"demo_pkg.win32 (platform-only; {WINDOWS_ASSERT})"]),
 ], ids=["private asserts the platform", "private raises ImportError for Windows",
         "private raises anything", "private package's module", "private top-level stub",
+        "private shim lacks a name of a module (tqdm._utils)",
         "public asserts the platform", "public raises ImportError for Windows",
         "public imports msvcrt", "public imports ctypes.windll", "public loads a macOS library",
         "public through a platform-only public module"])
@@ -323,7 +327,8 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
     library), are not failures: they are listed with their error, on the platform named."""
     failures, listed, result = judged(tmp_path, files)
     assert failures == []
-    assert listed == unimportable
+    utils = tmp_path / "site" / "demo_pkg" / "utils.py"
+    assert listed == [u.replace("{utils}", str(utils)) for u in unimportable]
     assert result.platform == sys.platform
     assert result.optional == ()
 

@@ -138,8 +138,12 @@ def judge(kind, name, error):
     through = ",".join(chain)
     missing = missing_module(error)
     # A module or a name of the release's own is not there: the wheel is incomplete.
-    own_missing = top(missing) in TOPS or (
-        isinstance(error, ImportError) and top(getattr(error, "name", None)) in TOPS)
+    # ("cannot import name X from M" names a missing file only when M is a package: from a
+    # plain module, X is a name the code lacks, as in tqdm._utils, a deprecated private shim.)
+    from_name = getattr(error, "name", None) if isinstance(error, ImportError) else None
+    own_missing = top(missing) in TOPS or (top(from_name) in TOPS and (
+        not hasattr(sys.modules.get(from_name), "__file__")
+        or hasattr(sys.modules.get(from_name), "__path__")))
     module = kind == "module"
     top_level = module and "." not in name
     if missing and top(missing) not in TOPS and not top_level and not (
