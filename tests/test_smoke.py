@@ -311,6 +311,19 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
                            "IOKit')\n"},
      ["demo_pkg.iokit (platform-only; OSError: /System/Library/Frameworks/IOKit.framework/IOKit:"
       " cannot open shared object file: No such file or directory)"]),
+    ({"demo_pkg/_winapi.py": "import builtins\nclass Error(builtins.WindowsError):\n    pass\n",
+      "demo_pkg/win_pageant.py": "from demo_pkg import _winapi\n"},
+     ["demo_pkg._winapi (private; AttributeError: module 'builtins' has no attribute "
+      "'WindowsError')",
+      "demo_pkg.win_pageant (platform-only; AttributeError: module 'builtins' has no attribute "
+      "'WindowsError')"]),
+    ({"demo_pkg/win/__init__.py": "import platform\nMAJOR = int(platform.version()[:1] + 'x')\n"},
+     ["demo_pkg.win (platform-only; ValueError: invalid literal for int() with base 10: "
+      f"'{__import__('platform').version()[:1]}x')"]),
+    ({"demo_pkg/observers/__init__.py": "",
+      "demo_pkg/observers/kqueue.py": "import select\nFLAGS = select.KQ_FILTER_VNODE_ABSENT\n"},
+     ["demo_pkg.observers.kqueue (platform-only; AttributeError: module 'select' has no "
+      "attribute 'KQ_FILTER_VNODE_ABSENT')"]),
     ({"demo_pkg/win32.py": WINDOWS_ONLY, "demo_pkg/serial_win.py": "from demo_pkg import win32\n"},
      [f"demo_pkg.serial_win (platform-only; {WINDOWS_ASSERT})",
       f"demo_pkg.win32 (platform-only; {WINDOWS_ASSERT})"]),
@@ -319,6 +332,9 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
         "private shim lacks a name of a module (tqdm._utils)",
         "public asserts the platform", "public raises ImportError for Windows",
         "public imports msvcrt", "public imports ctypes.windll", "public loads a macOS library",
+        "public named for Windows, through a private module (paramiko.win_pageant)",
+        "public named for Windows raises anything (send2trash.win)",
+        "public named for BSD (watchdog.observers.kqueue)",
         "public through a platform-only public module"])
 def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_platform(
         tmp_path: Path, files: dict[str, str], unimportable: list[str]) -> None:
@@ -349,6 +365,8 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
      " (raised in demo_pkg._cli)"),
     ({"demo_pkg/api.py": BROKEN_PRIVATE}, "",
      "import demo_pkg.api failed: RuntimeError: the settings table is corrupt"),
+    ({"demo_pkg/window.py": BROKEN_PRIVATE}, "",
+     "import demo_pkg.window failed: RuntimeError: the settings table is corrupt"),
     ({"demo_win/__init__.py": WINDOWS_ONLY}, "", f"import demo_win failed: {WINDOWS_ASSERT}"),
     ({"demo_pkg/_views.py": "from demo_pkg import _templating\n"}, "",
      "import demo_pkg._views failed: ImportError: cannot import name '_templating' from "
@@ -361,7 +379,8 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
      "file: No such file or directory"),
 ], ids=["public through a broken private", "public through a platform-only private",
         "top-level through a broken private", "entry point into a broken private",
-        "public raises", "top-level asserts the platform",
+        "public raises", "public named like a platform but not one (a GUI window)",
+        "top-level asserts the platform",
         "private misses its own module (from)", "private misses its own module",
         "public misses this platform's library"])
 def test_what_users_import_must_import_even_through_a_private_module(

@@ -11,7 +11,9 @@ failure the way users meet it.
 - So is a public submodule guarded for another platform: an AssertionError, or an
   ImportError its own code raises (not the import system's: those name the module they
   could not find), or an import of what only another platform's Python has (``msvcrt``,
-  ``ctypes.windll``). A public module failing through such a public module is guarded too.
+  ``ctypes.windll``), or a module named for another platform (``paramiko.win_pageant``,
+  ``watchdog.observers.kqueue``), whatever it raises. A public module failing through such a
+  public module is guarded too.
 - A submodule or an entry point that needs a module neither the release nor its required
   dependencies provide (an extra such as python-dotenv[cli], an integration such as
   dotenv.ipython) is ``optional``: the release works without it. A top-level module that
@@ -53,6 +55,17 @@ LIBRARIES = {"win32": r"\\.so\\b|\\.dylib\\b|\\.framework\\b|^/System/Library/",
 OTHER_LIBRARY = re.compile(LIBRARIES.get(sys.platform, r"\\.dll\\b|\\.dylib\\b|\\.framework\\b"
                                          r"|/System/Library/"), re.IGNORECASE)
 CTYPES = os.path.join(STDLIB, "ctypes", "")
+# A word of a module's name that names another platform (paramiko.win_pageant,
+# watchdog.observers.kqueue, keyring.backends.macOS.api, send2trash.win): whatever such a
+# module raises here, users of this platform do not import it.
+PLATFORM_WORDS = {"windows": {"win", "windows", "winapi", "wintypes", "nt", "mswindows"},
+                  "darwin": {"macos", "osx", "darwin", "cocoa", "fsevents"},
+                  "bsd": {"kqueue", "bsd", "freebsd", "openbsd", "netbsd"},
+                  "java": {"java", "jython"}, "emscripten": {"emscripten", "pyodide"}}
+HERE = {"win32": "windows", "darwin": "darwin"}.get(
+    sys.platform, "bsd" if "bsd" in sys.platform else sys.platform)
+OTHER_WORDS = set().union(*(words for where, words in PLATFORM_WORDS.items()
+                            if where != HERE and not (HERE == "darwin" and where == "bsd")))
 
 def ours(filename):  # not the import machinery's frames, nor the standard library's
     return not filename.startswith("<") and not (
@@ -100,6 +113,9 @@ def innermost(error):  # the frame that raised
 def innermost_is_ours(error):
     last = innermost(error)
     return last is not None and top(last.f_globals.get("__name__")) in TOPS
+
+def named_for_other_platform(module):
+    return bool(OTHER_WORDS.intersection(re.split(r"[._\\d]+", module.lower())))
 
 def platform_guard(error):  # raised by the release's code, or needs another platform
     missing = missing_module(error)
@@ -149,8 +165,9 @@ def judge(kind, name, error):
     if missing and top(missing) not in TOPS and not top_level and not (
             module and top(missing) in PLATFORM_MODULES):
         return ("optional", missing)
-    if module and not top_level and platform_guard(error) and (
-            origin == name or not private(origin)):
+    if module and not top_level and (platform_guard(error) and (
+            origin == name or not private(origin)) or (
+            named_for_other_platform(name) and not own_missing)):
         return ("guarded", described(error, line),
                 "private" if private(name) else "platform", through)
     if module and private(name) and not own_missing:
