@@ -57,6 +57,7 @@ def tagged(project: SampleProject, *names: str) -> SampleProject:
     (["release-1.0.0", "release-1.1.0rc1", "release-1.1.0"], "release-{version}"),
     ([], "v{version}"),
     (["latest", "py3", "build2020", "stable"], "v{version}"),
+    (["2023-01-05", "2023-02-10", "2024-03-01", "v1.0"], "v{version}"),
     (["1.0", "1.1", "1.2", "v2.0"], "{version}"),
     (["v1.0", "v1.1", "2.0"], "v{version}"),
     (["v1.0", "2.0"], "{version}"),
@@ -65,7 +66,8 @@ def tagged(project: SampleProject, *names: str) -> SampleProject:
      "demo-pkg-{version}"),
     (["demo_pkg/v1.0.0", "docs-1", "docs-2", "docs-3", "demo_pkg/v1.1.0"],
      "demo_pkg/v{version}"),
-], ids=["bare", "v", "shared-prefix", "none", "no-release-tags", "mostly-bare",
+], ids=["bare", "v", "shared-prefix", "none", "no-release-tags", "dates-are-no-release-tags",
+        "mostly-bare",
         "mostly-v", "tie-newest-bare", "tie-newest-v", "monorepo", "monorepo-v"])
 def test_the_default_is_the_style_of_the_repositorys_release_tags(
         project: SampleProject, tags: list[str], expected: str) -> None:
@@ -104,6 +106,8 @@ def test_outside_a_repository_the_default_is_v(tmp_path: Path) -> None:
     ("pkg2-1.0", ("pkg2-", "1.0")),
     ("rel/1.0.post1", ("rel/", "1.0.post1")),
     ("py3", None), ("build2020", None), ("2.0-docs", None), ("latest", None),
+    ("2023-01-05", None), ("deploy-2023-01-05", None),
+    ("deploy-2023.01.05", ("deploy-", "2023.1.5")),
 ])
 def test_a_release_tag_is_a_prefix_and_a_pep440_version(
         name: str, split: tuple[str, str] | None) -> None:

@@ -9,6 +9,7 @@ changelog's compare links and, with an scm version tool, the next build's versio
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ DEFAULT = "v{version}"
 SAMPLE = "1.2.0"
 
 # What git refuses in a ref name (git check-ref-format), and '\\' which it refuses too.
+# A prefix ending in a number and a separator: "2023-" of 2023-01-05, "deploy-2023-".
+_AFTER_A_NUMBER = re.compile(r"(?:^|[-_/@.])\d+[-_/@.]+$")
 _REFUSED = {" ": "a space", "~": "'~'", "^": "'^'", ":": "':'", "?": "'?'", "*": "'*'",
             "[": "'['", "\\": "a backslash"}
 
@@ -94,6 +97,8 @@ def split_tag(name: str) -> tuple[str, Version] | None:
         if prefix and prefix[-1].isalnum() and not (
                 prefix[-1] in "vV" and (len(prefix) == 1 or not prefix[-2].isalnum())):
             continue  # glued to a word (py3, build2020): no version starts here
+        if _AFTER_A_NUMBER.search(prefix):
+            continue  # after a number (a date, 2023-01-05): the version started before it
         try:
             return prefix, Version(name[i:])
         except InvalidVersion:
