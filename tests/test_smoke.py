@@ -368,6 +368,10 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
     ({"demo_pkg/window.py": BROKEN_PRIVATE}, "",
      "import demo_pkg.window failed: RuntimeError: the settings table is corrupt"),
     ({"demo_win/__init__.py": WINDOWS_ONLY}, "", f"import demo_win failed: {WINDOWS_ASSERT}"),
+    ({"demo_pkg/_pages.py": "from pathlib import Path\n"
+                            "PAGE = (Path(__file__).parent / 'page.html').read_text()\n"}, "",
+     "import demo_pkg._pages failed: FileNotFoundError: [Errno 2] No such file or directory: "
+     "'{pages}'"),
     ({"demo_pkg/_views.py": "from demo_pkg import _templating\n"}, "",
      "import demo_pkg._views failed: ImportError: cannot import name '_templating' from "
      "'demo_pkg' ({init})"),
@@ -381,6 +385,7 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
         "top-level through a broken private", "entry point into a broken private",
         "public raises", "public named like a platform but not one (a GUI window)",
         "top-level asserts the platform",
+        "private misses its own package data",
         "private misses its own module (from)", "private misses its own module",
         "public misses this platform's library"])
 def test_what_users_import_must_import_even_through_a_private_module(
@@ -390,7 +395,8 @@ def test_what_users_import_must_import_even_through_a_private_module(
     failure tells it); a wheel missing one of its own modules fails whatever imports it."""
     failures, listed, _ = judged(tmp_path, files, entry_points or ENTRY_POINTS)
     root = tmp_path / "site"
-    assert failures == [failure.format(init=root / "demo_pkg" / "__init__.py")]
+    assert failures == [failure.format(init=root / "demo_pkg" / "__init__.py",
+                                       pages=root / "demo_pkg" / "page.html")]
     assert listed == []
 
 

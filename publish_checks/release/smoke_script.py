@@ -18,7 +18,8 @@ failure the way users meet it.
   dependencies provide (an extra such as python-dotenv[cli], an integration such as
   dotenv.ipython) is ``optional``: the release works without it. A top-level module that
   needs one is a missing dependency, and a module of the release's own that is missing
-  from the wheel is an incomplete wheel: both fail.
+  from the wheel is an incomplete wheel: both fail. So is a file missing from the
+  release's own package folders (package data), wherever it is read, a private module too.
 """
 
 from __future__ import annotations
@@ -141,6 +142,16 @@ def described(error, line):
         return "AssertionError: " + line
     return type(error).__name__
 
+def own_file_missing(error):  # a file of the release's own packages (its package data)
+    if not isinstance(error, FileNotFoundError) or not isinstance(error.filename, str):
+        return False
+    path = os.path.abspath(error.filename)
+    for name in TOPS:
+        for folder in getattr(sys.modules.get(name), "__path__", None) or ():
+            if path.startswith(os.path.join(os.path.abspath(folder), "")):
+                return True
+    return False
+
 failed = {}  # module → "fail", "guarded" or "needs " + the missing module
 
 def judge(kind, name, error):
@@ -159,7 +170,7 @@ def judge(kind, name, error):
     from_name = getattr(error, "name", None) if isinstance(error, ImportError) else None
     own_missing = top(missing) in TOPS or (top(from_name) in TOPS and (
         not hasattr(sys.modules.get(from_name), "__file__")
-        or hasattr(sys.modules.get(from_name), "__path__")))
+        or hasattr(sys.modules.get(from_name), "__path__"))) or own_file_missing(error)
     module = kind == "module"
     top_level = module and "." not in name
     if missing and top(missing) not in TOPS and not top_level and not (
