@@ -143,13 +143,23 @@ def detect_tag_format(git: Git, project: str | None = None) -> TagFormat:
     """The style of the repository's release tags: the most common prefix (``v``, none,
     ``release-``); on a tie, that of the newest tag (by creator date, then by version).
     In a monorepo (``pkg-1.2.0`` beside ``other-2.0``), only the tags whose prefix names
-    ``project`` count.
+    ``project`` count; when none does and several packages' prefixes are there, those are
+    left out (``alpha-1.0``, ``beta-1.1`` make no style for ``pkg``).
     ``v{version}`` when there is no release tag (or no repository)."""
     tags = release_tags(git) if git.is_repo() else []
     own = [t for t in tags if project is not None and _belongs_to(t.prefix, project)]
+    named = {t.prefix for t in tags} - {"", "v", "V"}
     # A monorepo: other packages' prefixed tags beside this project's own.
-    if own and {t.prefix for t in tags} - {t.prefix for t in own} - {"", "v", "V"}:
+    if own and named - {t.prefix for t in own}:
         tags = own
+    elif project is not None and not own and len(named) > 1:
+        # Only other packages' tags (alpha-1.0, beta-1.1): a new member of a monorepo
+        # must not take a sibling's prefix, whose tags may even name its version.
+        others = [t for t in tags if t.prefix in named]
+        tags = [t for t in tags if t.prefix not in named]
+        if not tags:
+            return TagFormat(DEFAULT, f"no release tag of {project} among the repository's "
+                                      f"{len(others)}, e.g. {others[0].name}")
     if not tags:
         return TagFormat(DEFAULT, "")
     counts = Counter(t.prefix for t in tags)
