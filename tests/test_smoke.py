@@ -269,6 +269,9 @@ WINDOWS_ONLY = "import sys\n\nassert sys.platform == 'win32'\n"  # click._wincon
 GUARDED = ("import sys\n\nif sys.platform != 'win32':\n"
            "    raise ImportError('this module can only be imported on Windows')\n")
 BROKEN_PRIVATE = "raise RuntimeError('the settings table is corrupt')\n"
+# A module whose compiled part the wheel lacks, saying so in its own words.
+FRIENDLY = ("try:\n    {}\nexcept ImportError:\n"
+            "    raise ImportError('the compiled part is missing: reinstall') from None\n")
 WINDOWS_ASSERT = 'AssertionError: assert sys.platform == \'win32\''
 
 
@@ -378,6 +381,10 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
     ({"demo_pkg/_views.py": "import demo_pkg._templating\n"}, "",
      "import demo_pkg._views failed: ModuleNotFoundError: No module named "
      "'demo_pkg._templating'"),
+    ({"demo_pkg/speedups.py": FRIENDLY.format("import demo_pkg._native")}, "",
+     "import demo_pkg.speedups failed: ImportError: the compiled part is missing: reinstall"),
+    ({"demo_pkg/speedups.py": FRIENDLY.format("from demo_pkg import _native")}, "",
+     "import demo_pkg.speedups failed: ImportError: the compiled part is missing: reinstall"),
     ({"demo_pkg/native.py": "import ctypes\nctypes.CDLL('libdemo_absent.so.1')\n"}, "",
      "import demo_pkg.native failed: OSError: libdemo_absent.so.1: cannot open shared object "
      "file: No such file or directory"),
@@ -387,6 +394,8 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
         "top-level asserts the platform",
         "private misses its own package data",
         "private misses its own module (from)", "private misses its own module",
+        "public re-raises its own missing module",
+        "public re-raises its own missing module (from)",
         "public misses this platform's library"])
 def test_what_users_import_must_import_even_through_a_private_module(
         tmp_path: Path, files: dict[str, str], entry_points: str, failure: str) -> None:

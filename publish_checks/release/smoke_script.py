@@ -142,6 +142,22 @@ def described(error, line):
         return "AssertionError: " + line
     return type(error).__name__
 
+def incomplete(error):  # a module, a name or a file of the release's own is not there
+    seen = set()
+    while error is not None and id(error) not in seen:  # also under a friendlier ImportError
+        seen.add(id(error))
+        name = getattr(error, "name", None) if isinstance(error, ImportError) else None
+        # "cannot import name X from M" names a missing file only when M is a package: from
+        # a plain module, X is a name the code lacks (tqdm._utils, a deprecated private shim).
+        if top(name) in TOPS and (isinstance(error, ModuleNotFoundError)
+                                  or not hasattr(sys.modules.get(name), "__file__")
+                                  or hasattr(sys.modules.get(name), "__path__")):
+            return True
+        if own_file_missing(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
 def own_file_missing(error):  # a file of the release's own packages (its package data)
     if not isinstance(error, FileNotFoundError) or not isinstance(error.filename, str):
         return False
@@ -164,19 +180,13 @@ def judge(kind, name, error):
             chain.append(module_name)
     through = ",".join(chain)
     missing = missing_module(error)
-    # A module or a name of the release's own is not there: the wheel is incomplete.
-    # ("cannot import name X from M" names a missing file only when M is a package: from a
-    # plain module, X is a name the code lacks, as in tqdm._utils, a deprecated private shim.)
-    from_name = getattr(error, "name", None) if isinstance(error, ImportError) else None
-    own_missing = top(missing) in TOPS or (top(from_name) in TOPS and (
-        not hasattr(sys.modules.get(from_name), "__file__")
-        or hasattr(sys.modules.get(from_name), "__path__"))) or own_file_missing(error)
+    own_missing = incomplete(error)
     module = kind == "module"
     top_level = module and "." not in name
     if missing and top(missing) not in TOPS and not top_level and not (
             module and top(missing) in PLATFORM_MODULES):
         return ("optional", missing)
-    if module and not top_level and (platform_guard(error) and (
+    if module and not top_level and (platform_guard(error) and not own_missing and (
             origin == name or not private(origin)) or (
             named_for_other_platform(name) and not own_missing)):
         return ("guarded", described(error, line),
