@@ -327,6 +327,10 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
       "demo_pkg/observers/kqueue.py": "import select\nFLAGS = select.KQ_FILTER_VNODE_ABSENT\n"},
      ["demo_pkg.observers.kqueue (platform-only; AttributeError: module 'select' has no "
       "attribute 'KQ_FILTER_VNODE_ABSENT')"]),
+    ({"demo_pkg/_dumbproc.py": "import pywintypes\n",
+      "demo_pkg/iocpreactor/__init__.py": "from demo_pkg import _dumbproc\n"},
+     ["demo_pkg._dumbproc (private; ModuleNotFoundError: No module named 'pywintypes')",
+      "demo_pkg.iocpreactor (platform-only; ModuleNotFoundError: No module named 'pywintypes')"]),
     ({"demo_pkg/win32.py": WINDOWS_ONLY, "demo_pkg/serial_win.py": "from demo_pkg import win32\n"},
      [f"demo_pkg.serial_win (platform-only; {WINDOWS_ASSERT})",
       f"demo_pkg.win32 (platform-only; {WINDOWS_ASSERT})"]),
@@ -338,6 +342,7 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
         "public named for Windows, through a private module (paramiko.win_pageant)",
         "public named for Windows raises anything (send2trash.win)",
         "public named for BSD (watchdog.observers.kqueue)",
+        "public through a private module importing pywin32 (twisted.internet.iocpreactor)",
         "public through a platform-only public module"])
 def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_platform(
         tmp_path: Path, files: dict[str, str], unimportable: list[str]) -> None:

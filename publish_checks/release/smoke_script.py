@@ -186,8 +186,11 @@ def judge(kind, name, error):
     if missing and top(missing) not in TOPS and not top_level and not (
             module and top(missing) in PLATFORM_MODULES):
         return ("optional", missing)
+    # Through a private module, only another platform's missing module (twisted's
+    # iocpreactor → _dumbwin32proc → pywintypes) makes a public one platform-only: as if
+    # it imported that module itself. Any other guard raised there is the public one's bug.
     if module and not top_level and (platform_guard(error) and not own_missing and (
-            origin == name or not private(origin)) or (
+            origin == name or not private(origin) or top(missing) in PLATFORM_MODULES) or (
             named_for_other_platform(name) and not own_missing)):
         return ("guarded", described(error, line),
                 "private" if private(name) else "platform", through)
