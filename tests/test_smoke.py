@@ -331,6 +331,11 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
       "demo_pkg/iocpreactor/__init__.py": "from demo_pkg import _dumbproc\n"},
      ["demo_pkg._dumbproc (private; ModuleNotFoundError: No module named 'pywintypes')",
       "demo_pkg.iocpreactor (platform-only; ModuleNotFoundError: No module named 'pywintypes')"]),
+    ({"demo_pkg/activation/__init__.py": "",
+      "demo_pkg/activation/activate_this.py": "import os\n"
+                                              "BASE = os.getcwd()[: -len(__BIN_NAME__)]\n"},
+     ["demo_pkg.activation.activate_this (template; NameError: name '__BIN_NAME__' is not "
+      "defined)"]),
     ({"demo_pkg/win32.py": WINDOWS_ONLY, "demo_pkg/serial_win.py": "from demo_pkg import win32\n"},
      [f"demo_pkg.serial_win (platform-only; {WINDOWS_ASSERT})",
       f"demo_pkg.win32 (platform-only; {WINDOWS_ASSERT})"]),
@@ -343,6 +348,7 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
         "public named for Windows raises anything (send2trash.win)",
         "public named for BSD (watchdog.observers.kqueue)",
         "public through a private module importing pywin32 (twisted.internet.iocpreactor)",
+        "a template with a placeholder (virtualenv's activate_this)",
         "public through a platform-only public module"])
 def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_platform(
         tmp_path: Path, files: dict[str, str], unimportable: list[str]) -> None:
@@ -375,6 +381,8 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
      "import demo_pkg.api failed: RuntimeError: the settings table is corrupt"),
     ({"demo_pkg/window.py": BROKEN_PRIVATE}, "",
      "import demo_pkg.window failed: RuntimeError: the settings table is corrupt"),
+    ({"demo_pkg/api.py": "VERSION = __version_info__\n"}, "",
+     "import demo_pkg.api failed: NameError: name '__version_info__' is not defined"),
     ({"demo_win/__init__.py": WINDOWS_ONLY}, "", f"import demo_win failed: {WINDOWS_ASSERT}"),
     ({"demo_pkg/_pages.py": "from pathlib import Path\n"
                             "PAGE = (Path(__file__).parent / 'page.html').read_text()\n"}, "",
@@ -396,6 +404,7 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
 ], ids=["public through a broken private", "public through a platform-only private",
         "top-level through a broken private", "entry point into a broken private",
         "public raises", "public named like a platform but not one (a GUI window)",
+        "public misses a name (no placeholder)",
         "top-level asserts the platform",
         "private misses its own package data",
         "private misses its own module (from)", "private misses its own module",

@@ -223,7 +223,8 @@ def _read_report(answer: Path) -> _Report:
             report.pending = ""
         elif event[0] == "guarded" and len(event) == 6:
             _, name, error, why, through = event[1:]
-            report.guarded.append((Unimportable(name, error, private=why == "private"),
+            report.guarded.append((Unimportable(name, error, private=why == "private",
+                                                template=why == "template"),
                                    tuple(filter(None, through.split(",")))))
             report.pending = ""
         elif event[0] == "optional" and len(event) == 4:

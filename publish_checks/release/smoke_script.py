@@ -13,7 +13,8 @@ failure the way users meet it.
   could not find), or an import of what only another platform's Python has (``msvcrt``,
   ``ctypes.windll``), or a module named for another platform (``paramiko.win_pageant``,
   ``watchdog.observers.kqueue``), whatever it raises. A public module failing through such a
-  public module is guarded too.
+  public module is guarded too. So is a template a tool fills in (virtualenv's
+  ``activate_this.py``: a NameError for an upper-case dunder such as ``__BIN_NAME__``).
 - A submodule or an entry point that needs a module neither the release nor its required
   dependencies provide (an extra such as python-dotenv[cli], an integration such as
   dotenv.ipython) is ``optional``: the release works without it. A top-level module that
@@ -32,7 +33,8 @@ from __future__ import annotations
 #:   ["start", kind, name]
 #:   ["fail", kind, name, error, tail, through]  (through: the release's other modules in
 #:       the traceback, outermost first, joined by commas; the last one raised)
-#:   ["guarded", kind, name, error, why, through]  (why: "private" or "platform")
+#:   ["guarded", kind, name, error, why, through]  (why: "private", "platform" or
+#:       "template")
 #:   ["optional", kind, name, missing module]
 #:   ["done"]
 #: Python 3.8 syntax: the release may support an old interpreter.
@@ -158,6 +160,15 @@ def incomplete(error):  # a module, a name or a file of the release's own is not
         error = error.__cause__ or error.__context__
     return False
 
+# A placeholder a tool fills in when it writes the file out (virtualenv's activate_this.py
+# holds __BIN_NAME__): real dunders are lower case.
+PLACEHOLDER = re.compile(r"name '(__[A-Z][A-Z0-9_]*__)' is not defined")
+
+def template(module, error):  # a file shipped to be filled in, not imported
+    last = innermost(error)
+    return isinstance(error, NameError) and PLACEHOLDER.match(str(error)) is not None and (
+        last is not None and last.f_globals.get("__name__") == module)
+
 def own_file_missing(error):  # a file of the release's own packages (its package data)
     if not isinstance(error, FileNotFoundError) or not isinstance(error.filename, str):
         return False
@@ -196,6 +207,8 @@ def judge(kind, name, error):
                 "private" if private(name) else "platform", through)
     if module and private(name) and not own_missing:
         return ("guarded", described(error, line), "private", through)
+    if module and not top_level and template(name, error):
+        return ("guarded", described(error, line), "template", through)
     shown = [f for f in traceback.extract_tb(error.__traceback__) if ours(f.filename)]
     lines = traceback.format_list(shown) + traceback.format_exception_only(type(error), error)
     return ("fail", described(error, line), "".join(lines).rstrip(), through)
