@@ -149,17 +149,21 @@ def test_a_403_from_pypi_is_about_the_token(project: SampleProject) -> None:
 
 
 def test_the_smoke_test_imports_every_module_the_wheel_installs(tmp_path: Path) -> None:
-    """Every module and extension module in an importable place, parents first; not tests,
-    __main__, stubs, data folders inside a package, or .dist-info."""
+    """Every module and extension module in an importable place, parents first; not test
+    suites (tests, test and testing packages: twisted.test), __main__, stubs, data folders
+    inside a package, or .dist-info."""
     wheel = make_wheel(tmp_path, files={
         "attr/__init__.py": "", "attr/_make.py": "", "attr/_make.pyi": "", "attr/py.typed": "",
         "attr/__main__.py": "", "attr/tests/__init__.py": "", "attr/tests/test_make.py": "",
         "attr/testing.py": "", "attr/templates/hook.py": "", "attr/class/x.py": "",
+        "attr/test/__init__.py": "", "attr/test/process_tty.py": "", "attr/proto/test.py": "",
+        "attr/proto/__init__.py": "",
         "attrs/__init__.py": "", "single.py": "", "speed.cpython-311-x86_64-linux-gnu.so": "",
         "demo_pkg-1.2.0.data/purelib/extra.py": "", "demo_pkg-1.2.0.data/scripts/tool.py": "",
         "google/cloud/storage/__init__.py": "", "docs-src/conf.py": ""})
     assert importable_modules(wheel_paths(wheel)) == [
-        "attr", "attr._make", "attrs", "extra", "google.cloud.storage", "single", "speed"]
+        "attr", "attr._make", "attr.proto", "attr.proto.test", "attrs", "extra",
+        "google.cloud.storage", "single", "speed"]
 
 
 def test_smoke_skip_modules_leave_out_a_module_and_its_submodules() -> None:

@@ -269,6 +269,9 @@ WINDOWS_ONLY = "import sys\n\nassert sys.platform == 'win32'\n"  # click._wincon
 GUARDED = ("import sys\n\nif sys.platform != 'win32':\n"
            "    raise ImportError('this module can only be imported on Windows')\n")
 BROKEN_PRIVATE = "raise RuntimeError('the settings table is corrupt')\n"
+# A module whose compiled part the wheel lacks, saying so in its own words.
+FRIENDLY = ("try:\n    {}\nexcept ImportError:\n"
+            "    raise ImportError('the compiled part is missing: reinstall') from None\n")
 WINDOWS_ASSERT = 'AssertionError: assert sys.platform == \'win32\''
 
 
@@ -294,6 +297,9 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
      [f"demo_pkg._backends.qt (private; {WINDOWS_ASSERT})"]),
     ({"_demo_stub/__init__.py": "raise ModuleNotFoundError(\"No module named '_demo_stub'\")\n"},
      ["_demo_stub (private; ModuleNotFoundError: No module named '_demo_stub')"]),
+    ({"demo_pkg/utils.py": "", "demo_pkg/_utils.py": "from demo_pkg.utils import _gone\n"},
+     ["demo_pkg._utils (private; ImportError: cannot import name '_gone' from 'demo_pkg.utils' "
+      "({utils}))"]),
     ({"demo_pkg/win32.py": WINDOWS_ONLY}, [f"demo_pkg.win32 (platform-only; {WINDOWS_ASSERT})"]),
     ({"demo_pkg/windows.py": GUARDED},
      ["demo_pkg.windows (platform-only; ImportError: this module can only be imported on "
@@ -308,13 +314,41 @@ def judged(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POIN
                            "IOKit')\n"},
      ["demo_pkg.iokit (platform-only; OSError: /System/Library/Frameworks/IOKit.framework/IOKit:"
       " cannot open shared object file: No such file or directory)"]),
+    ({"demo_pkg/_winapi.py": "import builtins\nclass Error(builtins.WindowsError):\n    pass\n",
+      "demo_pkg/win_pageant.py": "from demo_pkg import _winapi\n"},
+     ["demo_pkg._winapi (private; AttributeError: module 'builtins' has no attribute "
+      "'WindowsError')",
+      "demo_pkg.win_pageant (platform-only; AttributeError: module 'builtins' has no attribute "
+      "'WindowsError')"]),
+    ({"demo_pkg/win/__init__.py": "import platform\nMAJOR = int(platform.version()[:1] + 'x')\n"},
+     ["demo_pkg.win (platform-only; ValueError: invalid literal for int() with base 10: "
+      f"'{__import__('platform').version()[:1]}x')"]),
+    ({"demo_pkg/observers/__init__.py": "",
+      "demo_pkg/observers/kqueue.py": "import select\nFLAGS = select.KQ_FILTER_VNODE_ABSENT\n"},
+     ["demo_pkg.observers.kqueue (platform-only; AttributeError: module 'select' has no "
+      "attribute 'KQ_FILTER_VNODE_ABSENT')"]),
+    ({"demo_pkg/_dumbproc.py": "import pywintypes\n",
+      "demo_pkg/iocpreactor/__init__.py": "from demo_pkg import _dumbproc\n"},
+     ["demo_pkg._dumbproc (private; ModuleNotFoundError: No module named 'pywintypes')",
+      "demo_pkg.iocpreactor (platform-only; ModuleNotFoundError: No module named 'pywintypes')"]),
+    ({"demo_pkg/activation/__init__.py": "",
+      "demo_pkg/activation/activate_this.py": "import os\n"
+                                              "BASE = os.getcwd()[: -len(__BIN_NAME__)]\n"},
+     ["demo_pkg.activation.activate_this (template; NameError: name '__BIN_NAME__' is not "
+      "defined)"]),
     ({"demo_pkg/win32.py": WINDOWS_ONLY, "demo_pkg/serial_win.py": "from demo_pkg import win32\n"},
      [f"demo_pkg.serial_win (platform-only; {WINDOWS_ASSERT})",
       f"demo_pkg.win32 (platform-only; {WINDOWS_ASSERT})"]),
 ], ids=["private asserts the platform", "private raises ImportError for Windows",
         "private raises anything", "private package's module", "private top-level stub",
+        "private shim lacks a name of a module (tqdm._utils)",
         "public asserts the platform", "public raises ImportError for Windows",
         "public imports msvcrt", "public imports ctypes.windll", "public loads a macOS library",
+        "public named for Windows, through a private module (paramiko.win_pageant)",
+        "public named for Windows raises anything (send2trash.win)",
+        "public named for BSD (watchdog.observers.kqueue)",
+        "public through a private module importing pywin32 (twisted.internet.iocpreactor)",
+        "a template with a placeholder (virtualenv's activate_this)",
         "public through a platform-only public module"])
 def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_platform(
         tmp_path: Path, files: dict[str, str], unimportable: list[str]) -> None:
@@ -323,7 +357,8 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
     library), are not failures: they are listed with their error, on the platform named."""
     failures, listed, result = judged(tmp_path, files)
     assert failures == []
-    assert listed == unimportable
+    utils = tmp_path / "site" / "demo_pkg" / "utils.py"
+    assert listed == [u.replace("{utils}", str(utils)) for u in unimportable]
     assert result.platform == sys.platform
     assert result.optional == ()
 
@@ -344,20 +379,37 @@ def test_what_users_do_not_import_here_is_a_warning_naming_the_module_and_the_pl
      " (raised in demo_pkg._cli)"),
     ({"demo_pkg/api.py": BROKEN_PRIVATE}, "",
      "import demo_pkg.api failed: RuntimeError: the settings table is corrupt"),
+    ({"demo_pkg/window.py": BROKEN_PRIVATE}, "",
+     "import demo_pkg.window failed: RuntimeError: the settings table is corrupt"),
+    ({"demo_pkg/api.py": "VERSION = __version_info__\n"}, "",
+     "import demo_pkg.api failed: NameError: name '__version_info__' is not defined"),
     ({"demo_win/__init__.py": WINDOWS_ONLY}, "", f"import demo_win failed: {WINDOWS_ASSERT}"),
+    ({"demo_pkg/_pages.py": "from pathlib import Path\n"
+                            "PAGE = (Path(__file__).parent / 'page.html').read_text()\n"}, "",
+     "import demo_pkg._pages failed: FileNotFoundError: [Errno 2] No such file or directory: "
+     "'{pages}'"),
     ({"demo_pkg/_views.py": "from demo_pkg import _templating\n"}, "",
      "import demo_pkg._views failed: ImportError: cannot import name '_templating' from "
      "'demo_pkg' ({init})"),
     ({"demo_pkg/_views.py": "import demo_pkg._templating\n"}, "",
      "import demo_pkg._views failed: ModuleNotFoundError: No module named "
      "'demo_pkg._templating'"),
+    ({"demo_pkg/speedups.py": FRIENDLY.format("import demo_pkg._native")}, "",
+     "import demo_pkg.speedups failed: ImportError: the compiled part is missing: reinstall"),
+    ({"demo_pkg/speedups.py": FRIENDLY.format("from demo_pkg import _native")}, "",
+     "import demo_pkg.speedups failed: ImportError: the compiled part is missing: reinstall"),
     ({"demo_pkg/native.py": "import ctypes\nctypes.CDLL('libdemo_absent.so.1')\n"}, "",
      "import demo_pkg.native failed: OSError: libdemo_absent.so.1: cannot open shared object "
      "file: No such file or directory"),
 ], ids=["public through a broken private", "public through a platform-only private",
         "top-level through a broken private", "entry point into a broken private",
-        "public raises", "top-level asserts the platform",
+        "public raises", "public named like a platform but not one (a GUI window)",
+        "public misses a name (no placeholder)",
+        "top-level asserts the platform",
+        "private misses its own package data",
         "private misses its own module (from)", "private misses its own module",
+        "public re-raises its own missing module",
+        "public re-raises its own missing module (from)",
         "public misses this platform's library"])
 def test_what_users_import_must_import_even_through_a_private_module(
         tmp_path: Path, files: dict[str, str], entry_points: str, failure: str) -> None:
@@ -366,7 +418,8 @@ def test_what_users_import_must_import_even_through_a_private_module(
     failure tells it); a wheel missing one of its own modules fails whatever imports it."""
     failures, listed, _ = judged(tmp_path, files, entry_points or ENTRY_POINTS)
     root = tmp_path / "site"
-    assert failures == [failure.format(init=root / "demo_pkg" / "__init__.py")]
+    assert failures == [failure.format(init=root / "demo_pkg" / "__init__.py",
+                                       pages=root / "demo_pkg" / "page.html")]
     assert listed == []
 
 

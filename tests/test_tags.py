@@ -57,6 +57,7 @@ def tagged(project: SampleProject, *names: str) -> SampleProject:
     (["release-1.0.0", "release-1.1.0rc1", "release-1.1.0"], "release-{version}"),
     ([], "v{version}"),
     (["latest", "py3", "build2020", "stable"], "v{version}"),
+    (["2023-01-05", "2023-02-10", "2024-03-01", "v1.0"], "v{version}"),
     (["1.0", "1.1", "1.2", "v2.0"], "{version}"),
     (["v1.0", "v1.1", "2.0"], "v{version}"),
     (["v1.0", "2.0"], "{version}"),
@@ -65,8 +66,12 @@ def tagged(project: SampleProject, *names: str) -> SampleProject:
      "demo-pkg-{version}"),
     (["demo_pkg/v1.0.0", "docs-1", "docs-2", "docs-3", "demo_pkg/v1.1.0"],
      "demo_pkg/v{version}"),
-], ids=["bare", "v", "shared-prefix", "none", "no-release-tags", "mostly-bare",
-        "mostly-v", "tie-newest-bare", "tie-newest-v", "monorepo", "monorepo-v"])
+    (["alpha-1.0", "beta-1.0", "beta-1.1"], "v{version}"),
+    (["alpha-1.0", "beta-1.0", "beta-1.1", "0.1"], "{version}"),
+], ids=["bare", "v", "shared-prefix", "none", "no-release-tags", "dates-are-no-release-tags",
+        "mostly-bare",
+        "mostly-v", "tie-newest-bare", "tie-newest-v", "monorepo", "monorepo-v",
+        "monorepo-new-member", "monorepo-new-member-bare"])
 def test_the_default_is_the_style_of_the_repositorys_release_tags(
         project: SampleProject, tags: list[str], expected: str) -> None:
     """The most common prefix of the release tags wins; a tie goes to the newest tag's
@@ -104,6 +109,8 @@ def test_outside_a_repository_the_default_is_v(tmp_path: Path) -> None:
     ("pkg2-1.0", ("pkg2-", "1.0")),
     ("rel/1.0.post1", ("rel/", "1.0.post1")),
     ("py3", None), ("build2020", None), ("2.0-docs", None), ("latest", None),
+    ("2023-01-05", None), ("deploy-2023-01-05", None),
+    ("deploy-2023.01.05", ("deploy-", "2023.1.5")),
 ])
 def test_a_release_tag_is_a_prefix_and_a_pep440_version(
         name: str, split: tuple[str, str] | None) -> None:
@@ -159,6 +166,17 @@ def test_git_tag_looks_for_the_detected_bare_tag(project: SampleProject) -> None
     assert (result.status, result.summary) == (
         Status.PASS, "tag 1.2.0 does not exist yet (as the repository's 2 release tags, "
         "e.g. 1.1.0)")
+
+
+def test_a_new_member_of_a_monorepo_does_not_take_a_siblings_tags(
+        project: SampleProject) -> None:
+    """Only other packages' tags, one of them naming this version (beta-1.2.0): git-tag
+    looks for demo-pkg's v1.2.0, not for the sibling's tag, and says why."""
+    tagged(project, "alpha-1.0", "beta-1.2.0", "beta-1.3.0")
+    result = project.verify().get("git-tag")
+    assert (result.status, result.summary) == (
+        Status.PASS, "tag v1.2.0 does not exist yet (no release tag of demo-pkg among the "
+        "repository's 3, e.g. beta-1.3.0)")
 
 
 def test_git_tag_fails_on_the_bare_tag_of_an_earlier_commit(project: SampleProject) -> None:

@@ -36,14 +36,17 @@ from publish_checks.project.version import (
 @dataclass(frozen=True)
 class Unimportable:
     """A module the smoke test could not import that users do not import on this platform:
-    a private one that raises by itself, or a public one guarded for another platform."""
+    a private one that raises by itself, a public one guarded for another platform, or a
+    template that a tool fills in before it runs."""
 
     module: str  # "click._winconsole"
     error: str  # 'AssertionError: assert sys.platform == "win32"'
-    private: bool  # else guarded for another platform
+    private: bool  # else guarded for another platform, or a template
+    template: bool = False  # a file a tool fills in (__BIN_NAME__), shipped as a module
 
     def __str__(self) -> str:
-        return f"{self.module} ({'private' if self.private else 'platform-only'}; {self.error})"
+        kind = "private" if self.private else "template" if self.template else "platform-only"
+        return f"{self.module} ({kind}; {self.error})"
 
 
 @dataclass(frozen=True)

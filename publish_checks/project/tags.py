@@ -9,6 +9,7 @@ changelog's compare links and, with an scm version tool, the next build's versio
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ DEFAULT = "v{version}"
 SAMPLE = "1.2.0"
 
 # What git refuses in a ref name (git check-ref-format), and '\\' which it refuses too.
+# A prefix ending in a number and a separator: "2023-" of 2023-01-05, "deploy-2023-".
+_AFTER_A_NUMBER = re.compile(r"(?:^|[-_/@.])\d+[-_/@.]+$")
 _REFUSED = {" ": "a space", "~": "'~'", "^": "'^'", ":": "':'", "?": "'?'", "*": "'*'",
             "[": "'['", "\\": "a backslash"}
 
@@ -94,6 +97,8 @@ def split_tag(name: str) -> tuple[str, Version] | None:
         if prefix and prefix[-1].isalnum() and not (
                 prefix[-1] in "vV" and (len(prefix) == 1 or not prefix[-2].isalnum())):
             continue  # glued to a word (py3, build2020): no version starts here
+        if _AFTER_A_NUMBER.search(prefix):
+            continue  # after a number (a date, 2023-01-05): the version started before it
         try:
             return prefix, Version(name[i:])
         except InvalidVersion:
@@ -138,13 +143,23 @@ def detect_tag_format(git: Git, project: str | None = None) -> TagFormat:
     """The style of the repository's release tags: the most common prefix (``v``, none,
     ``release-``); on a tie, that of the newest tag (by creator date, then by version).
     In a monorepo (``pkg-1.2.0`` beside ``other-2.0``), only the tags whose prefix names
-    ``project`` count.
+    ``project`` count; when none does and several packages' prefixes are there, those are
+    left out (``alpha-1.0``, ``beta-1.1`` make no style for ``pkg``).
     ``v{version}`` when there is no release tag (or no repository)."""
     tags = release_tags(git) if git.is_repo() else []
     own = [t for t in tags if project is not None and _belongs_to(t.prefix, project)]
+    named = {t.prefix for t in tags} - {"", "v", "V"}
     # A monorepo: other packages' prefixed tags beside this project's own.
-    if own and {t.prefix for t in tags} - {t.prefix for t in own} - {"", "v", "V"}:
+    if own and named - {t.prefix for t in own}:
         tags = own
+    elif project is not None and not own and len(named) > 1:
+        # Only other packages' tags (alpha-1.0, beta-1.1): a new member of a monorepo
+        # must not take a sibling's prefix, whose tags may even name its version.
+        others = [t for t in tags if t.prefix in named]
+        tags = [t for t in tags if t.prefix not in named]
+        if not tags:
+            return TagFormat(DEFAULT, f"no release tag of {project} among the repository's "
+                                      f"{len(others)}, e.g. {others[0].name}")
     if not tags:
         return TagFormat(DEFAULT, "")
     counts = Counter(t.prefix for t in tags)

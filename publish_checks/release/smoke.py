@@ -84,7 +84,8 @@ class Smoke:
 def importable_modules(paths: Iterable[str], skip: Sequence[str] = ()) -> list[str]:
     """The modules among installed file paths (relative to site-packages, as in a wheel or
     its RECORD), parents first: every .py file and extension module in an importable place,
-    except ``tests``/``testing`` packages, ``__main__`` and ``skip`` (with their submodules).
+    except ``tests``/``test``/``testing`` packages, ``__main__`` and ``skip`` (with their
+    submodules).
     A folder without ``__init__.py`` inside a package holds data (templates), not modules."""
     files = {_LIBRARY.sub("", p.replace("\\", "/")) for p in paths}
     packages = {f.rsplit("/", 1)[0] for f in files if f.endswith("/__init__.py")}
@@ -100,7 +101,9 @@ def importable_modules(paths: Iterable[str], skip: Sequence[str] = ()) -> list[s
         if any("/".join(folders[:i]) in packages and "/".join(folders[:i + 1]) not in packages
                for i in range(1, len(folders))):
             continue
-        if any(part in SKIPPED_PARTS for part in names):
+        # A "test" package is a test suite too (twisted.test, twisted.internet.test: helper
+        # scripts run as processes); a test.py module may be an API (a pytest plugin's).
+        if any(part in SKIPPED_PARTS for part in names) or "test" in folders:
             continue
         module = ".".join(names)
         if not any(module == s or module.startswith(s + ".") for s in skip):
@@ -220,7 +223,8 @@ def _read_report(answer: Path) -> _Report:
             report.pending = ""
         elif event[0] == "guarded" and len(event) == 6:
             _, name, error, why, through = event[1:]
-            report.guarded.append((Unimportable(name, error, private=why == "private"),
+            report.guarded.append((Unimportable(name, error, private=why == "private",
+                                                template=why == "template"),
                                    tuple(filter(None, through.split(",")))))
             report.pending = ""
         elif event[0] == "optional" and len(event) == 4:

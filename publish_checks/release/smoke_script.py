@@ -11,12 +11,16 @@ failure the way users meet it.
 - So is a public submodule guarded for another platform: an AssertionError, or an
   ImportError its own code raises (not the import system's: those name the module they
   could not find), or an import of what only another platform's Python has (``msvcrt``,
-  ``ctypes.windll``). A public module failing through such a public module is guarded too.
+  ``ctypes.windll``), or a module named for another platform (``paramiko.win_pageant``,
+  ``watchdog.observers.kqueue``), whatever it raises. A public module failing through such a
+  public module is guarded too. So is a template a tool fills in (virtualenv's
+  ``activate_this.py``: a NameError for an upper-case dunder such as ``__BIN_NAME__``).
 - A submodule or an entry point that needs a module neither the release nor its required
   dependencies provide (an extra such as python-dotenv[cli], an integration such as
   dotenv.ipython) is ``optional``: the release works without it. A top-level module that
   needs one is a missing dependency, and a module of the release's own that is missing
-  from the wheel is an incomplete wheel: both fail.
+  from the wheel is an incomplete wheel: both fail. So is a file missing from the
+  release's own package folders (package data), wherever it is read, a private module too.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from __future__ import annotations
 #:   ["start", kind, name]
 #:   ["fail", kind, name, error, tail, through]  (through: the release's other modules in
 #:       the traceback, outermost first, joined by commas; the last one raised)
-#:   ["guarded", kind, name, error, why, through]  (why: "private" or "platform")
+#:   ["guarded", kind, name, error, why, through]  (why: "private", "platform" or
+#:       "template")
 #:   ["optional", kind, name, missing module]
 #:   ["done"]
 #: Python 3.8 syntax: the release may support an old interpreter.
@@ -53,6 +58,17 @@ LIBRARIES = {"win32": r"\\.so\\b|\\.dylib\\b|\\.framework\\b|^/System/Library/",
 OTHER_LIBRARY = re.compile(LIBRARIES.get(sys.platform, r"\\.dll\\b|\\.dylib\\b|\\.framework\\b"
                                          r"|/System/Library/"), re.IGNORECASE)
 CTYPES = os.path.join(STDLIB, "ctypes", "")
+# A word of a module's name that names another platform (paramiko.win_pageant,
+# watchdog.observers.kqueue, keyring.backends.macOS.api, send2trash.win): whatever such a
+# module raises here, users of this platform do not import it.
+PLATFORM_WORDS = {"windows": {"win", "windows", "winapi", "wintypes", "nt", "mswindows"},
+                  "darwin": {"macos", "osx", "darwin", "cocoa", "fsevents"},
+                  "bsd": {"kqueue", "bsd", "freebsd", "openbsd", "netbsd"},
+                  "java": {"java", "jython"}, "emscripten": {"emscripten", "pyodide"}}
+HERE = {"win32": "windows", "darwin": "darwin"}.get(
+    sys.platform, "bsd" if "bsd" in sys.platform else sys.platform)
+OTHER_WORDS = set().union(*(words for where, words in PLATFORM_WORDS.items()
+                            if where != HERE and not (HERE == "darwin" and where == "bsd")))
 
 def ours(filename):  # not the import machinery's frames, nor the standard library's
     return not filename.startswith("<") and not (
@@ -101,6 +117,9 @@ def innermost_is_ours(error):
     last = innermost(error)
     return last is not None and top(last.f_globals.get("__name__")) in TOPS
 
+def named_for_other_platform(module):
+    return bool(OTHER_WORDS.intersection(re.split(r"[._\\d]+", module.lower())))
+
 def platform_guard(error):  # raised by the release's code, or needs another platform
     missing = missing_module(error)
     if missing and top(missing) in PLATFORM_MODULES:
@@ -125,6 +144,41 @@ def described(error, line):
         return "AssertionError: " + line
     return type(error).__name__
 
+def incomplete(error):  # a module, a name or a file of the release's own is not there
+    seen = set()
+    while error is not None and id(error) not in seen:  # also under a friendlier ImportError
+        seen.add(id(error))
+        name = getattr(error, "name", None) if isinstance(error, ImportError) else None
+        # "cannot import name X from M" names a missing file only when M is a package: from
+        # a plain module, X is a name the code lacks (tqdm._utils, a deprecated private shim).
+        if top(name) in TOPS and (isinstance(error, ModuleNotFoundError)
+                                  or not hasattr(sys.modules.get(name), "__file__")
+                                  or hasattr(sys.modules.get(name), "__path__")):
+            return True
+        if own_file_missing(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+# A placeholder a tool fills in when it writes the file out (virtualenv's activate_this.py
+# holds __BIN_NAME__): real dunders are lower case.
+PLACEHOLDER = re.compile(r"name '(__[A-Z][A-Z0-9_]*__)' is not defined")
+
+def template(module, error):  # a file shipped to be filled in, not imported
+    last = innermost(error)
+    return isinstance(error, NameError) and PLACEHOLDER.match(str(error)) is not None and (
+        last is not None and last.f_globals.get("__name__") == module)
+
+def own_file_missing(error):  # a file of the release's own packages (its package data)
+    if not isinstance(error, FileNotFoundError) or not isinstance(error.filename, str):
+        return False
+    path = os.path.abspath(error.filename)
+    for name in TOPS:
+        for folder in getattr(sys.modules.get(name), "__path__", None) or ():
+            if path.startswith(os.path.join(os.path.abspath(folder), "")):
+                return True
+    return False
+
 failed = {}  # module → "fail", "guarded" or "needs " + the missing module
 
 def judge(kind, name, error):
@@ -137,20 +191,24 @@ def judge(kind, name, error):
             chain.append(module_name)
     through = ",".join(chain)
     missing = missing_module(error)
-    # A module or a name of the release's own is not there: the wheel is incomplete.
-    own_missing = top(missing) in TOPS or (
-        isinstance(error, ImportError) and top(getattr(error, "name", None)) in TOPS)
+    own_missing = incomplete(error)
     module = kind == "module"
     top_level = module and "." not in name
     if missing and top(missing) not in TOPS and not top_level and not (
             module and top(missing) in PLATFORM_MODULES):
         return ("optional", missing)
-    if module and not top_level and platform_guard(error) and (
-            origin == name or not private(origin)):
+    # Through a private module, only another platform's missing module (twisted's
+    # iocpreactor → _dumbwin32proc → pywintypes) makes a public one platform-only: as if
+    # it imported that module itself. Any other guard raised there is the public one's bug.
+    if module and not top_level and (platform_guard(error) and not own_missing and (
+            origin == name or not private(origin) or top(missing) in PLATFORM_MODULES) or (
+            named_for_other_platform(name) and not own_missing)):
         return ("guarded", described(error, line),
                 "private" if private(name) else "platform", through)
     if module and private(name) and not own_missing:
         return ("guarded", described(error, line), "private", through)
+    if module and not top_level and template(name, error):
+        return ("guarded", described(error, line), "template", through)
     shown = [f for f in traceback.extract_tb(error.__traceback__) if ours(f.filename)]
     lines = traceback.format_list(shown) + traceback.format_exception_only(type(error), error)
     return ("fail", described(error, line), "".join(lines).rstrip(), through)
