@@ -230,5 +230,5 @@ def _fields(finding: Finding) -> tuple[Status, str, str]:
 
 
 __all__ = ["CHECKS", "CHECK_IDS", "RAISE_VARIABLE", "Check", "Context", "Need", "Registered",
-           "build_check_ids", "builds", "check_id", "ids_where", "load_context", "needs", "run_checks",
-           "validate_skip"]
+           "build_check_ids", "builds", "check_id", "ids_where", "load_context", "needs",
+           "run_checks", "validate_skip"]
