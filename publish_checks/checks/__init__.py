@@ -105,9 +105,9 @@ def ids_where(wanted: Callable[[Need], bool]) -> tuple[str, ...]:
     return tuple(r.id for r in CHECKS if wanted(r.needs))
 
 
-def builds(needs: Need) -> bool:
+def builds(declared: Need) -> bool:
     """The build session's own checks: what reads the built files and asks no index."""
-    return Need.DISTS in needs and Need.INDEX not in needs
+    return Need.DISTS in declared and Need.INDEX not in declared
 
 
 def build_check_ids() -> tuple[str, ...]:
