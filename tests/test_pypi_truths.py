@@ -14,7 +14,12 @@ import pytest
 
 from publish_checks._errors import ConfigError
 from publish_checks._text import TextError, Unreadable, decode_text, resave_fix
-from publish_checks.checks.index import PYPI_STDLIB_NAME, index_version, stdlib_module
+from publish_checks.checks.index import (
+    PYPI_STDLIB_NAME,
+    index_version,
+    index_version_offline,
+    stdlib_module,
+)
 from publish_checks.checks.report import Status
 from publish_checks.dists.filenames import PYPI_PATH_SEPARATOR
 from publish_checks.project.config import read_toml
@@ -126,14 +131,14 @@ def test_a_private_index_keeps_no_stdlib_names(tmp_path: Path, pypiserver: PypiS
     project = stdlib_project(tmp_path, pypiserver.index_url)
     finding = index_version(project.context(pypiserver.url, offline=False))
     assert finding.status is Status.PASS, finding
-    assert index_version(project.context(pypiserver.url, offline=True)).status is Status.SKIP
+    assert project.verify(pypiserver.url, offline=True).get("index-version").status is Status.SKIP
 
 
 def test_offline_a_stdlib_name_warns_and_other_names_skip(tmp_path: Path,
                                                           project: SampleProject) -> None:
     """--offline asks no index, so whether http-server exists is unknown: a warning naming
     the rule and the way to know, where any other name is a plain skip."""
-    finding = index_version(stdlib_project(tmp_path).context("pypi", offline=True))
+    finding = index_version_offline(stdlib_project(tmp_path).context("pypi", offline=True))
     assert (finding.status, finding.summary) == (
         Status.WARN, "the index was not asked (offline); if http-server is not on pypi.org "
         f"yet, PyPI refuses to create it: \"{HTTP_SERVER}\" (it is the standard library's "
@@ -143,7 +148,7 @@ def test_offline_a_stdlib_name_warns_and_other_names_skip(tmp_path: Path,
                             "the standard library's http.server module's name, which PyPI "
                             "keeps for it")
     make_release(project.root / "dist")
-    other = index_version(project.context("pypi", offline=True))
+    other = index_version_offline(project.context("pypi", offline=True))
     assert (other.status, other.summary) == (Status.SKIP, "--offline: the index was not asked")
 
 
@@ -156,9 +161,9 @@ def test_offline_an_earlier_release_tag_means_the_project_exists(tmp_path: Path,
     project = stdlib_project(tmp_path)
     project.commit("release")
     project.git("tag", "v1.2.0")
-    assert index_version(project.context("pypi", offline=True)).status is Status.WARN
+    assert index_version_offline(project.context("pypi", offline=True)).status is Status.WARN
     project.git("tag", tag)
-    finding = index_version(project.context("pypi", offline=True))
+    finding = index_version_offline(project.context("pypi", offline=True))
     assert (finding.status, finding.summary) == (Status.SKIP, "--offline: the index was not asked")
 
 
@@ -167,7 +172,7 @@ def test_offline_an_earlier_changelog_section_means_the_project_exists(tmp_path:
     releases: one of them is enough to take the project as published."""
     project = stdlib_project(tmp_path)
     project.write("CHANGELOG.md", CHANGELOG + "\n## [1.1.0] - 2025-06-01\n\n- Older.\n")
-    finding = index_version(project.context("pypi", offline=True))
+    finding = index_version_offline(project.context("pypi", offline=True))
     assert (finding.status, finding.summary) == (Status.SKIP, "--offline: the index was not asked")
 
 

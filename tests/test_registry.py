@@ -1,4 +1,5 @@
-"""The check registry covers exactly SPEC §4's ids, in order, each where its id says.
+"""The check registry covers exactly SPEC §4's ids, in order, each where its id says, each
+declaring what it needs (the project, the dists, the index, an install).
 
 Where a check lives, by its id's prefix (check-wheel-contents style: the id finds the code):
 
@@ -19,7 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from publish_checks.checks import CHECK_IDS, CHECKS, DIST_CHECK_IDS, Check, check_id
+from publish_checks.checks import (
+    CHECK_IDS,
+    CHECKS,
+    Check,
+    Need,
+    build_check_ids,
+    builds,
+    check_id,
+    ids_where,
+    needs,
+)
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "SPEC.md"
 # SPEC §4 as of this writing; used only where shared/SPEC.md is not checked out beside us.
@@ -79,9 +90,10 @@ def test_literal_fallback_matches_the_spec() -> None:
     assert spec_ids() == SPEC_IDS
 
 
-@pytest.mark.parametrize("check", CHECKS, ids=CHECK_IDS)
+@pytest.mark.parametrize("check", [r.check for r in CHECKS], ids=CHECK_IDS)
 def test_each_check_is_named_after_its_id_in_its_module(check: Check) -> None:
-    """A check's function is its id with underscores, in the module its id's prefix names."""
+    """A check's function is its id with underscores, in the module its id's prefix names
+    (where the code lives; what it needs is declared in the registry, not read from this)."""
     cid = check_id(check)
     name = cid.replace("-", "_")
     module = importlib.import_module(f"publish_checks.checks.{MODULES[cid.split('-')[0]]}")
@@ -89,7 +101,34 @@ def test_each_check_is_named_after_its_id_in_its_module(check: Check) -> None:
     assert getattr(module, name) is check
 
 
-def test_dist_check_ids_are_the_dists_checks() -> None:
-    """DIST_CHECK_IDS (what the build session runs) is every dists-* id, in order."""
-    assert tuple(i for i in spec_ids()
-                 if i.startswith("dists-") and i not in NOT_YET) == DIST_CHECK_IDS
+def test_every_check_declares_what_it_needs() -> None:
+    """Each registered check declares at least one need; the machine alone goes with nothing
+    else, an install only with the dists it installs, and only a check that needs the index
+    has an offline part."""
+    for registered in CHECKS:
+        needs = registered.needs
+        assert needs, f"{registered.id} declares nothing"
+        assert needs == Need.MACHINE or Need.MACHINE not in needs, registered.id
+        assert Need.INSTALL not in needs or Need.DISTS in needs, registered.id
+        assert registered.offline is None or Need.INDEX in needs, registered.id
+
+
+def test_the_build_runs_the_checks_of_the_built_files_that_ask_no_index() -> None:
+    """build_check_ids (what the build session runs) is every check that needs the dists and
+    not the index, in report order: today the dists checks, dists-install included."""
+    assert build_check_ids() == tuple(r.id for r in CHECKS if builds(r.needs))
+    assert build_check_ids() == (
+        "dists-present", "dists-stale", "dists-metadata", "dists-archive",
+        "dists-attestations", "dists-contents", "dists-secrets", "dists-size", "dists-install")
+    assert not builds(needs("index-version"))
+
+
+def test_what_needs_the_index_and_what_installs_is_declared() -> None:
+    """index-version needs the index (and has an offline part: the standard-library names),
+    dists-install an install; nothing else needs either, and tools needs only the machine."""
+    assert ids_where(lambda n: Need.INDEX in n) == ("index-version",)
+    assert ids_where(lambda n: Need.INSTALL in n) == ("dists-install",)
+    assert ids_where(lambda n: n == Need.MACHINE) == ("tools",)
+    assert [r.id for r in CHECKS if r.offline is not None] == ["index-version"]
+    with pytest.raises(KeyError):
+        needs("dists-abi")

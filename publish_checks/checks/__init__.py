@@ -2,14 +2,18 @@
 
 A check's id is its function's name with dashes (``dists_secrets`` → ``dists-secrets``);
 its module is the id's prefix (``changelog-entry`` sits with the version checks, in
-``version``). Each takes the run's :class:`Context` and returns a Finding.
+``version``). Each takes the run's :class:`Context` and returns a Finding. What a check needs
+(the project, the dists, the index, an install) is declared beside it in :data:`CHECKS`, and
+only that decides where it runs: never its id's prefix.
 """
 
 from __future__ import annotations
 
+import enum
 import sysconfig
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from publish_checks._errors import ConfigError, UsageError
@@ -22,31 +26,61 @@ from publish_checks.project.credentials import redact
 
 Check = Callable[[Context], Finding]
 
-CHECKS: tuple[Check, ...] = (
-    credentials.credentials_source,
-    credentials.credentials_file_permissions,
-    credentials.credentials_file_ignored,
-    credentials.credentials_file_untracked,
-    token.token_format,
-    token.token_scope,
-    version.version_file,
-    version.version_consistent,
-    version.changelog_entry,
-    git.git_clean,
-    git.git_branch,
-    git.git_upstream,
-    git.git_tag,
-    dists.dists_present,
-    dists.dists_stale,
-    dists.dists_metadata,
-    dists.dists_archive,
-    dists.dists_attestations,
-    dists.dists_contents,
-    dists.dists_secrets,
-    dists.dists_size,
-    dists.dists_install,
-    index.index_version,
-    tools.tools,
+
+class Need(enum.Flag):
+    """What a check reads to judge, declared beside it in :data:`CHECKS`: offline mode, the
+    build's own checks, ``--install`` and the rehearsal go by this, never by the id's prefix
+    (SPEC §4). The prefix only says which module the code is in."""
+
+    PROJECT = enum.auto()  # the project's files, configuration, environment and git
+    DISTS = enum.auto()  # the built files in dist/
+    INDEX = enum.auto()  # the target index: --offline skips it (or runs its offline part)
+    INSTALL = enum.auto()  # a fresh virtualenv with the release in it: only when the run wants
+    MACHINE = enum.auto()  # this machine's tools alone, nothing of the project
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A check and what it needs; ``offline`` is what it still judges without the index."""
+
+    check: Check
+    needs: Need
+    offline: Check | None = None
+
+    @property
+    def id(self) -> str:
+        return check_id(self.check)
+
+
+_PROJECT, _DISTS = Need.PROJECT, Need.DISTS | Need.PROJECT  # dists of the project's release
+
+CHECKS: tuple[Registered, ...] = (
+    Registered(credentials.credentials_source, _PROJECT),
+    Registered(credentials.credentials_file_permissions, _PROJECT),
+    Registered(credentials.credentials_file_ignored, _PROJECT),
+    Registered(credentials.credentials_file_untracked, _PROJECT),
+    Registered(token.token_format, _PROJECT),
+    Registered(token.token_scope, _PROJECT),
+    Registered(version.version_file, _PROJECT),
+    # It reads dist/ too when it holds files, but judges the sources without it.
+    Registered(version.version_consistent, _PROJECT),
+    Registered(version.changelog_entry, _PROJECT),
+    Registered(git.git_clean, _PROJECT),
+    Registered(git.git_branch, _PROJECT),
+    Registered(git.git_upstream, _PROJECT),
+    Registered(git.git_tag, _PROJECT),
+    Registered(dists.dists_present, _DISTS),
+    Registered(dists.dists_stale, _DISTS),
+    Registered(dists.dists_metadata, _DISTS),
+    Registered(dists.dists_archive, _DISTS),
+    Registered(dists.dists_attestations, _DISTS),
+    Registered(dists.dists_contents, _DISTS),
+    Registered(dists.dists_secrets, _DISTS),
+    Registered(dists.dists_size, _DISTS),
+    Registered(dists.dists_install, _DISTS | Need.INSTALL),
+    # Offline it still warns of a new project's name PyPI keeps for the standard library.
+    Registered(index.index_version, _DISTS | Need.INDEX, offline=index.index_version_offline),
+    Registered(tools.tools, Need.MACHINE),
 )
 
 
@@ -54,8 +88,32 @@ def check_id(check: Check) -> str:
     return check.__name__.replace("_", "-")
 
 
-CHECK_IDS: tuple[str, ...] = tuple(check_id(c) for c in CHECKS)
-DIST_CHECK_IDS: tuple[str, ...] = tuple(i for i in CHECK_IDS if i.startswith("dists-"))
+CHECK_IDS: tuple[str, ...] = tuple(r.id for r in CHECKS)
+
+
+def needs(cid: str) -> Need:
+    """What the check ``cid`` declares it needs (KeyError for an id that is not a check's)."""
+    for registered in CHECKS:
+        if registered.id == cid:
+            return registered.needs
+    raise KeyError(cid)
+
+
+def ids_where(wanted: Callable[[Need], bool]) -> tuple[str, ...]:
+    """The ids of the checks whose needs ``wanted`` accepts, in report order (read from
+    :data:`CHECKS` when called, so a test's registry counts)."""
+    return tuple(r.id for r in CHECKS if wanted(r.needs))
+
+
+def builds(declared: Need) -> bool:
+    """The build session's own checks: what reads the built files and asks no index."""
+    return Need.DISTS in declared and Need.INDEX not in declared
+
+
+def build_check_ids() -> tuple[str, ...]:
+    """What the build session runs on the files it built: :func:`builds`."""
+    return ids_where(builds)
+
 
 #: Set (to anything) in the environment, a check that raises makes the run raise instead of
 #: reporting an internal error: the test suite sets it, so a crash can never pass for a fail.
@@ -110,7 +168,8 @@ def _crashed(cid: str, error: Exception) -> Result:
 
 
 def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | None = None) -> Report:
-    """Every check of SPEC §4, in order; a check in ``skip`` (or not in ``only``) says why.
+    """Every check of SPEC §4, in order; a check in ``skip`` (or not in ``only``) says why,
+    and so does one this run cannot give what it needs (:func:`_phase`).
 
     A skipped check still fails on what publish refuses whatever is skipped (its guard,
     checks/guards.py). A check that raises is reported as an internal error (or re-raised, under
@@ -120,8 +179,8 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
     wanted = set(only) if only is not None else None
     secrets = ctx.secrets
     results = []
-    for check in CHECKS:
-        cid = check_id(check)
+    for registered in CHECKS:
+        cid = registered.id
         if cid in skip_cli or cid in ctx.config.skip:
             # What publish refuses whatever is skipped still fails (checks/guards.py).
             result = Result(cid, *_fields(_guarded(ctx, cid) or skipped(
@@ -130,8 +189,9 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
         elif wanted is not None and cid not in wanted:
             result = Result(cid, *_fields(skipped("not part of this session")))
         else:
+            check = _phase(ctx, registered)
             try:
-                result = Result(cid, *_fields(check(ctx)))
+                result = Result(cid, *_fields(check if isinstance(check, Finding) else check(ctx)))
             except Exception as e:  # a bug in a check must not hide the other checks
                 if ctx.environ.get(RAISE_VARIABLE):
                     raise
@@ -140,6 +200,19 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
         results.append(Result(result.id, result.status, redact(result.summary, secrets),
                               redact(result.hint, secrets), result.internal_error))
     return Report(ctx.project_name, ctx.version, ctx.target.name, results)
+
+
+def _phase(ctx: Context, registered: Registered) -> Check | Finding:
+    """What to run of a check in this run, by what it declares it needs: under --offline a
+    check that needs the index runs its offline part, or is skipped; one that installs the
+    release is skipped unless the run wants the install (build, publish, rehearse,
+    ``verify --install``)."""
+    if Need.INDEX in registered.needs and ctx.offline:
+        return registered.offline or skipped("--offline: the index was not asked")
+    if Need.INSTALL in registered.needs and not ctx.install_release:
+        return skipped(f"installs the release only when asked: {ctx.steps('verify', '--install')}"
+                       " (build, publish and rehearse always do)")
+    return registered.check
 
 
 def _guarded(ctx: Context, cid: str) -> Finding | None:
@@ -156,5 +229,6 @@ def _fields(finding: Finding) -> tuple[Status, str, str]:
     return finding.status, finding.summary, finding.hint
 
 
-__all__ = ["CHECKS", "CHECK_IDS", "DIST_CHECK_IDS", "RAISE_VARIABLE", "Check", "Context",
-           "check_id", "load_context", "run_checks", "validate_skip"]
+__all__ = ["CHECKS", "CHECK_IDS", "RAISE_VARIABLE", "Check", "Context", "Need", "Registered",
+           "build_check_ids", "builds", "check_id", "ids_where", "load_context", "needs",
+           "run_checks", "validate_skip"]

@@ -84,9 +84,9 @@ class Context:
     # Renders reST long descriptions where readme_renderer is installed (a tool environment
     # of the release runner); dists-metadata uses it when it cannot render in-process.
     rst_renderer: RstRenderer | None = None
-    # Installs the release into a fresh virtualenv (release/install.py, set by the pipeline);
-    # dists-install runs it when this run wants the install: build, publish, rehearse and
-    # verify --install do, a plain verify does not.
+    # Installs the release into a fresh virtualenv (release/install.py, set by the pipeline).
+    # A check that declares Need.INSTALL runs only when this run wants the install
+    # (install_release): build, publish, rehearse and verify --install do, a plain verify not.
     installer: Installer | None = None
     install_release: bool = False
     # Whether this run signs the dists (PEP 740) in trusted-publishing CI and uploads

@@ -372,9 +372,6 @@ def dists_size(ctx: Context) -> Finding:
 
 
 def dists_install(ctx: Context) -> Finding:
-    if not ctx.install_release:
-        return skipped(f"installs the release only when asked: {ctx.steps('verify', '--install')}"
-                       " (build, publish and rehearse always do)")
     if (absent := _nothing_to_look_at(ctx)) is not None:
         return absent
     if ctx.installer is None:

@@ -125,20 +125,26 @@ def _rename(names: list[tuple[str, str]]) -> str:
             f"{names[0][1]} module's name, which PyPI keeps for it")
 
 
-def index_version(ctx: Context) -> Finding:
+def index_version_offline(ctx: Context) -> Finding:
+    """What index-version judges under --offline (the registry runs this instead): no index
+    is asked, so only a new project's name PyPI keeps for the standard library, as a warn."""
     target = ctx.target
-    if ctx.offline:
-        names = sorted({d.name for d in ctx.release_dists()}) or [n for n in [ctx.project_name]
-                                                                  if n]
-        if (clashes := _stdlib_clashes(ctx, names)) and not _released_before(ctx):
-            name, module = clashes[0]
-            return warned(f"the index was not asked (offline); if {name} is not on "
-                          f"{target.token_host} yet, PyPI refuses to create it: "
-                          f"\"{PYPI_STDLIB_NAME.format(name=name)}\" (it is the standard "
-                          f"library's {module})",
-                          f"`{ctx.steps('verify')}` (not --offline) asks {target.token_host}; "
-                          f"if it has no {name}, {_rename(clashes)}")
-        return skipped("--offline: the index was not asked")
+    names = sorted({d.name for d in ctx.release_dists()}) or [n for n in [ctx.project_name]
+                                                              if n]
+    if (clashes := _stdlib_clashes(ctx, names)) and not _released_before(ctx):
+        name, module = clashes[0]
+        return warned(f"the index was not asked (offline); if {name} is not on "
+                      f"{target.token_host} yet, PyPI refuses to create it: "
+                      f"\"{PYPI_STDLIB_NAME.format(name=name)}\" (it is the standard "
+                      f"library's {module})",
+                      f"`{ctx.steps('verify')}` (not --offline) asks {target.token_host}; "
+                      f"if it has no {name}, {_rename(clashes)}")
+    return skipped("--offline: the index was not asked")
+
+
+def index_version(ctx: Context) -> Finding:
+    """Asks the index (offline, the registry runs :func:`index_version_offline` instead)."""
+    target = ctx.target
     if target.index_url is None:
         if target.is_local:
             return skipped(f"the embedded index only exists during `{ctx.steps('rehearse')}`")

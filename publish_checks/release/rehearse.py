@@ -25,18 +25,21 @@ from pathlib import Path
 
 from publish_checks._errors import PublishChecksError, ReleaseError
 from publish_checks._text import Steps
-from publish_checks.checks import CHECK_IDS, load_context, run_checks
+from publish_checks.checks import Need, builds, ids_where, load_context, run_checks
 from publish_checks.checks.report import Result, Status
 
 USERNAME = "publish-checks"
 START_TIMEOUT = 30.0  # seconds for pypiserver to answer
 
-#: What a rehearsal cannot try for the real index, checked offline once it has passed: the
-#: credentials and token, the version and changelog, git, and index-version, which offline
-#: asks no index but warns of a name PyPI keeps for the standard library. Not the dists (the
-#: rehearsal just proved them), nor the tools (they ran).
-REAL_TARGET_CHECKS = tuple(cid for cid in CHECK_IDS if not cid.startswith("dists-")
-                           and cid != "tools")
+
+def real_target_checks() -> tuple[str, ...]:
+    """What a rehearsal cannot try for the real index, checked offline once it has passed,
+    by what each check declares it needs: not the build's own checks (the rehearsal just
+    built, checked and installed the dists), nor those of this machine alone (the tools
+    ran). The rest: the credentials and token, the version and changelog, git, and
+    index-version, which offline asks no index but warns of a name PyPI keeps for the
+    standard library."""
+    return ids_where(lambda needs: not builds(needs) and needs != Need.MACHINE)
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def _items(results: list[Result]) -> list[str]:
 def real_publish_gaps(root: Path, environ: Mapping[str, str], steps: Steps, *,
                       skip: Sequence[str] = (), dist_dir: Path | None = None) -> str:
     """The closing lines of a rehearsal that passed: what a real publish to the configured
-    index (default pypi) still lacks, from :data:`REAL_TARGET_CHECKS` run offline against it
+    index (default pypi) still lacks, from :func:`real_target_checks` run offline against it
     (``dist_dir``: the rehearsal's own build, which a dynamic version is read from) — or
     that nothing does. No network, no build."""
     try:
@@ -164,7 +167,7 @@ def real_publish_gaps(root: Path, environ: Mapping[str, str], steps: Steps, *,
                 "local, the rehearsal's own\n  - set repository in [tool.publish-checks] to "
                 "pypi, testpypi, a .pypirc section or an upload URL")
     report = run_checks(dataclasses.replace(ctx, dist_dir=dist_dir), skip=skip,
-                        only=REAL_TARGET_CHECKS)
+                        only=real_target_checks())
     failed = [r for r in report.checks if r.status is Status.FAIL]
     warned = [r for r in report.checks if r.status is Status.WARN]
     real = f"A real publish to {ctx.target.name}"
