@@ -201,7 +201,7 @@ TRIAGE: dict[tuple[str, str, str], str] = {
         "dotenv loading)",
     ("pygments", "*", "dists-secrets"): "FALSE ALARM: tests/examplefiles/asc/id_ecdsa is a "
         "lexer sample: 'BEGIN EC PRIVATE KEY', DEK-Info IV 'IVIVIV…', body 'ABCDEFGHIJ…"
-        "0123456789+/' repeated — no key",
+        "0123456789+/' repeated — no key (the IV is not even hex)",
     ("h11", "*", "dists-contents"): "FALSE ALARM: setup.py has find_packages(exclude="
         "[\"h11.tests\"]): leaving h11/tests out is the project's choice, and PyPI's "
         "h11-0.16.0 wheel has no tests either",
