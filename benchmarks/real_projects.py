@@ -423,6 +423,7 @@ def session_env(python: str) -> dict[str, str]:
     env.update(GIT_ENV)
     env["PATH"] = str(Path(python).parent) + os.pathsep + env.get("PATH", "")
     env["NO_COLOR"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # leave no __pycache__ in the checkout under test
     return env
 
 
