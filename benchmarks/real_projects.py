@@ -50,7 +50,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the tomli backport, publish-checks' dependency there
+    import importlib
+
+    tomllib = importlib.import_module("tomli")
 
 REPO = Path(__file__).resolve().parents[1]
 SESSIONS = ("build", "verify", "rehearse")
