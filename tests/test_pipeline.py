@@ -31,7 +31,6 @@ from publish_checks.release import tag as tagging
 from publish_checks.release.build import BUILD_FAILED
 from publish_checks.release.install import FIX_RELEASED
 from publish_checks.release.pipeline import (
-    TWINE,
     ChecksFailed,
     Flags,
     build,
@@ -41,6 +40,7 @@ from publish_checks.release.pipeline import (
 )
 from publish_checks.release.process import STEP_TIMEOUT, Completed, venv_python
 from publish_checks.release.smoke import SMOKE_SCRIPT, SMOKE_TIMEOUT
+from publish_checks.release.uploaders.twine import TWINE
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_sdist, make_wheel
 from tests.linkserver import link_server
