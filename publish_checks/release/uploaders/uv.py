@@ -30,9 +30,11 @@ FAILURES: tuple[tuple[str, Failure], ...] = (
     (r"status code 405\b|POST requests are not supported by the endpoint",
      Failure.NOT_UPLOAD_URL),
     (r"status code 5\d\d\b", Failure.SERVER_ERROR),
-    (r"[Tt]imed? ?out", Failure.TIMEOUT),
-    (r"Connection refused|tcp connect error|dns error|failed to lookup address|"
-     r"error sending request", Failure.CONNECTION),
+    # Not "timeout": uv --verbose logs its timeout settings.
+    (r"Connection refused|tcp connect error|dns error|failed to lookup address",
+     Failure.CONNECTION),
+    (r"[Tt]imed out", Failure.TIMEOUT),
+    (r"error sending request", Failure.CONNECTION),
     (r"status code 400\b", Failure.REJECTED),
 )
 
