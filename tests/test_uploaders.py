@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from publish_checks import ConfigError
+from publish_checks.checks.tools import UPLOADER_REQUIREMENTS, tools
+from publish_checks.dists.scan import file_sha256
 from publish_checks.project.config import load_config
 from publish_checks.release.plan import make_plan
-from publish_checks.release.rehearse import free_port
+from publish_checks.release.rehearse import LocalIndex, free_port
 from publish_checks.release.upload import explain_upload_failure, login, upload_env, upload_of
 from publish_checks.release.uploader import Failure, Login, Upload, Uploader
 from publish_checks.release.uploaders import UPLOADERS
@@ -22,7 +24,7 @@ from publish_checks.release.uploaders.uv import Uv, glob_escaped
 from tests import uploads_captured as said
 from tests.builders import SampleProject
 from tests.distbuilders import make_release
-from tests.e2e import CANARY
+from tests.e2e import CANARY, NOXFILE, run_nox
 from tests.pypiserver import PypiServer
 
 URL = "https://upload.example.com/legacy/"
@@ -193,3 +195,42 @@ def test_uploader_is_twine_unless_uv_is_set(tmp_path: Path) -> None:
         assert raised.value.message == ("tool.publish-checks.uploader must be one of twine, uv, "
                                         f"not '{wrong}'")
         assert raised.value.hint == hint
+
+
+@pytest.mark.e2e
+def test_publish_with_uv_resumes_and_passes_every_proof(project: SampleProject, envdir: Path,
+                                                        index: LocalIndex) -> None:
+    """``uploader = "uv"``: with the wheel already on a real pypiserver, nox -s publish sends
+    only the sdist with uv publish, waits for both, installs and smoke-tests them; the
+    password (the canary, bound as TWINE_PASSWORD) shows nowhere (run_nox checks)."""
+    project.write("noxfile.py", NOXFILE)
+    project.write("pyproject.toml", (project.root / "pyproject.toml").read_text()
+                  + '\n[tool.publish-checks]\nuploader = "uv"\n')
+    project.commit("publish with uv")
+    built = run_nox(project.root, envdir, "-s", "build")
+    assert built.code == 0, built.output
+    dist = project.root / "dist"
+    (wheel,) = dist.glob("*.whl")
+    (sdist,) = dist.glob("*.tar.gz")
+    (index.packages / wheel.name).write_bytes(wheel.read_bytes())  # a half-finished upload
+    run = run_nox(project.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes")
+    assert run.code == 0, run.output
+    assert f"Uploading 1 file(s) to {index.url} with uv" in run.output
+    assert f"Uploading {sdist.name}" in run.output and f"Uploading {wheel.name}" not in run.output
+    assert {p.name: file_sha256(p) for p in index.packages.iterdir()} == {
+        p.name: file_sha256(p) for p in (wheel, sdist)}
+    assert "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs" in run.output
+    again = run_nox(project.root, envdir, "-s", "publish", "--", "--repository", index.url,
+                    "--yes")
+    assert again.code == 0 and "Every file is already on the index: nothing to upload" \
+        in again.output, again.output
+
+
+def test_tools_names_the_configured_uploader(project: SampleProject) -> None:
+    """The tools check names what the upload will install: the adapters' own requirement."""
+    for name, uploader in UPLOADERS.items():
+        assert UPLOADER_REQUIREMENTS[name] == uploader.requirements[0]
+    project.write("pyproject.toml", (project.root / "pyproject.toml").read_text()
+                  + '\n[tool.publish-checks]\nuploader = "uv"\n')
+    finding = tools(project.context())
+    assert "; uv>=0.9.12 and build come in " in finding.summary

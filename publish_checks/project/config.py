@@ -71,7 +71,7 @@ class Config:
     project: dict[str, Any] = field(default_factory=dict)
     credentials_file: str = ".env.local"
     token_variable: str | None = None
-    repository: str | None = None  # None: not configured (twine's variables, else pypi)
+    repository: str | None = None  # None: not configured (the uploader's variables, else pypi)
     release_branch: str | None = None
     changelog: str | None = None
     version_file: str | None = None

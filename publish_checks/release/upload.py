@@ -27,7 +27,7 @@ from publish_checks.release.uploaders import uploader_named
 
 
 def configured_uploader(ctx: Context) -> Uploader:
-    """The adapter ``[tool.publish-checks] uploader`` names (twine when it names none)."""
+    """The adapter ``[tool.publish-checks] uploader`` names (the default when it names none)."""
     return uploader_named(ctx.config.uploader)
 
 

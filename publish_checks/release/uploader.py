@@ -4,8 +4,8 @@ It sits beside :class:`~publish_checks.release.runner.Runner`. The pipeline deci
 send (the plan), where (the target's upload URL) and with which secret (the binding rules
 of project/binding.py); an uploader only turns that into its own command line and
 environment, and its output back into one of the :class:`Failure` kinds, for which
-``release/upload.py`` holds the fixes. The adapters live in ``release/uploaders/``: twine,
-the default, and ``uv publish`` (``uploader = "uv"``).
+``release/upload.py`` holds the fixes. The adapters live in ``release/uploaders/``, one per
+program ``[tool.publish-checks] uploader`` may name.
 """
 
 from __future__ import annotations
@@ -54,11 +54,11 @@ class Upload:
 
 
 class Uploader(Protocol):
-    """One program that uploads distributions (twine, uv)."""
+    """One program that uploads distributions."""
 
     #: Its name in ``[tool.publish-checks] uploader`` and in messages.
     name: str
-    #: The command it runs, for messages ("twine upload").
+    #: The command it runs, for messages ("uv publish").
     command: str
     #: What :meth:`Runner.provide` installs for it.
     requirements: tuple[str, ...]
