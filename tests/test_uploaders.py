@@ -101,7 +101,7 @@ def test_uv_gets_explicit_escaped_paths_and_no_credential(tmp_path: Path) -> Non
     wheel, asc = folder / "demo_pkg-1.2.0-py3-none-any.whl", folder / "demo_pkg-1.2.0.tar.gz.asc"
     attestation = folder / "demo_pkg-1.2.0-py3-none-any.whl.publish.attestation"
     plain = Uv().argv(Path("/tools/bin"), Upload((wheel,), (), URL))
-    assert plain == ["/tools/bin/uv", "publish", "--no-config", "--color", "never",
+    assert plain == ["/tools/bin/uv", "publish", "--color", "never",
                      "--no-progress", "--publish-url", URL, "--no-attestations",
                      glob_escaped(wheel)]
     assert glob_escaped(wheel).endswith("/we[[]i]rd[*]/demo_pkg-1.2.0-py3-none-any.whl")

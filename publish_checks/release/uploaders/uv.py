@@ -3,7 +3,7 @@ each argument as a glob), the upload URL on its command line, the secret in
 UV_PUBLISH_PASSWORD, and what its output says when it fails.
 
 Its own resume (``--check-url``) is not used: the plan already holds only what the index
-lacks, as for twine (SPEC §5).
+lacks, whichever uploader sends it (SPEC §5).
 """
 
 from __future__ import annotations
@@ -54,11 +54,11 @@ class Uv:
 
     def argv(self, bindir: Path, upload: Upload, *, verbose: bool = False,
              progress: bool = False) -> list[str]:
-        """Explicit paths, never a glob; no credential ever goes on this line (the username
-        is none: ``__token__`` or the index's user). ``--no-config``: a project's uv.toml
-        does not pick another index; ``--no-attestations`` unless they are planned, so an
-        attestation left in ``dist/`` is not sent by itself."""
-        argv = [bin_path(bindir, "uv"), "publish", "--no-config", "--color", "never",
+        """Explicit paths, never a glob; no credential ever goes on this line, nor the
+        username. ``--no-attestations`` unless they are planned (``--no-attestations`` of
+        ours, or none made). uv's configuration files are read: they hold the user's TLS
+        settings (native-tls for a private CA), and the URL given here wins over theirs."""
+        argv = [bin_path(bindir, "uv"), "publish", "--color", "never",
                 *([] if progress else ["--no-progress"]), *(["--verbose"] if verbose else []),
                 "--publish-url", upload.upload_url]
         if not upload.attestations:
