@@ -28,7 +28,7 @@ from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, Status
 from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.release.pipeline import Flags, publish
-from publish_checks.release.plan import make_plan, twine_argv
+from publish_checks.release.plan import make_plan
 from publish_checks.release.sign import (
     PYPI_ATTESTATIONS,
     sign,
@@ -47,6 +47,7 @@ from tests.distbuilders import make_release, make_wheel
 from tests.pypiserver import PypiServer
 from tests.test_pipeline import context as pipeline_context
 from tests.test_pipeline import fake
+from tests.uploads import twine_argv
 
 ROOT = Path(__file__).resolve().parents[1]
 WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"

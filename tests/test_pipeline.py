@@ -31,7 +31,6 @@ from publish_checks.release import tag as tagging
 from publish_checks.release.build import BUILD_FAILED
 from publish_checks.release.install import FIX_RELEASED
 from publish_checks.release.pipeline import (
-    TWINE,
     ChecksFailed,
     Flags,
     build,
@@ -41,6 +40,8 @@ from publish_checks.release.pipeline import (
 )
 from publish_checks.release.process import STEP_TIMEOUT, Completed, venv_python
 from publish_checks.release.smoke import SMOKE_SCRIPT, SMOKE_TIMEOUT
+from publish_checks.release.uploaders.twine import TWINE
+from publish_checks.release.uploaders.uv import UV
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_sdist, make_wheel
 from tests.linkserver import link_server
@@ -75,7 +76,7 @@ class Call:
 
 
 def kind_of(argv: Sequence[str]) -> str:
-    if Path(argv[0]).name == "twine" and "upload" in argv:
+    if (Path(argv[0]).name, argv[1:2]) in (("twine", ["--no-color"]), ("uv", ["publish"])):
         return "upload"
     if argv[1:2] == ["venv"] or argv[1:3] == ["-m", "venv"]:
         return "venv"
@@ -580,6 +581,29 @@ def test_twine_sees_the_token_under_twine_password_only(
     publish(runner, context(project, pypiserver), Flags(yes=True))
     (upload,) = runner.of_kind("upload")
     assert [name for name, value in upload.env.items() if TOKEN in value] == ["TWINE_PASSWORD"]
+
+
+def test_uv_gets_the_planned_files_and_the_token_as_uv_publish_password_only(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """uploader = "uv": uv comes from its tool environment, gets the files the index lacks
+    and the URL on its command line, and the bound token (TWINE_PASSWORD here) under
+    UV_PUBLISH_PASSWORD alone; the user's UV_PUBLISH_TOKEN never reaches it."""
+    sdist, wheel = released(project)
+    pypiserver.add(wheel)  # a half-finished upload: only the sdist is missing
+    runner = fake(tmp_path, pypiserver)
+    ctx = context(project, pypiserver, UV_PUBLISH_TOKEN="stray")
+    ctx = dataclasses.replace(ctx, config=dataclasses.replace(ctx.config, uploader="uv"))
+    publish(runner, ctx, Flags(yes=True))
+    (upload,) = runner.of_kind("upload")
+    assert (UV,) in runner.provided
+    assert upload.argv == (str(runner.tools / "uv"), "publish", "--color", "never",
+                           "--no-progress", "--publish-url", pypiserver.url,
+                           "--no-attestations", str(sdist))
+    assert [name for name, value in upload.env.items() if TOKEN in value] == [
+        "UV_PUBLISH_PASSWORD"]
+    assert upload.env["UV_PUBLISH_USERNAME"] == "__token__" and "UV_PUBLISH_TOKEN" not in upload.env
+    assert f"Uploading 1 file(s) to {pypiserver.url} with uv" in runner.logs
+    assert on_index(pypiserver) == {p.name: sha256(p) for p in (sdist, wheel)}
 
 
 # The install proof.

@@ -15,19 +15,16 @@ from publish_checks._errors import ReleaseError
 from publish_checks._text import human_size
 from publish_checks.release.build import clean_outputs, file_table, normalize_sdist
 from publish_checks.release.install import identity
-from publish_checks.release.plan import (
-    NULL_KEYRING,
-    explain_upload_failure,
-    make_plan,
-    twine_argv,
-    twine_env,
-)
+from publish_checks.release.plan import make_plan
 from publish_checks.release.process import run_redacted
 from publish_checks.release.smoke import importable_modules, wheel_paths
 from publish_checks.release.summary import next_steps
+from publish_checks.release.upload import explain_upload_failure
+from publish_checks.release.uploaders.twine import NULL_KEYRING
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_wheel
 from tests.tokens import make_token
+from tests.uploads import twine_argv, twine_env
 
 URL = "https://upload.example.com/legacy/"
 

@@ -26,14 +26,16 @@ from publish_checks.frontend.console import Console
 from publish_checks.project.credentials import REDACTED
 from publish_checks.release.build import build_dists, normalize_sdist
 from publish_checks.release.pipeline import PYPISERVER, Flags, build, publish, rehearse
-from publish_checks.release.plan import Plan, PlannedFile, explain_upload_failure, twine_argv
+from publish_checks.release.plan import Plan, PlannedFile
 from publish_checks.release.process import Completed, run_redacted
 from publish_checks.release.rehearse import real_publish_gaps, real_target_checks
+from publish_checks.release.upload import explain_upload_failure
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_sdist
 from tests.pypiserver import PypiServer, skip_without_pypiserver
 from tests.test_pipeline import FakeRunner, context, fake, released
 from tests.tokens import make_token
+from tests.uploads import twine_argv
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_TOKEN = make_token(caveats=[[1, ["demo-pkg"]]])  # scoped to demo-pkg: no warning

@@ -32,14 +32,16 @@ from publish_checks.checks.token import token_scope
 from publish_checks.frontend.cli import main
 from publish_checks.project.credentials import Token
 from publish_checks.release.pipeline import ChecksFailed, Flags, publish
-from publish_checks.release.plan import NULL_KEYRING, make_plan, twine_env
+from publish_checks.release.plan import make_plan
 from publish_checks.release.process import Completed
+from publish_checks.release.uploaders.twine import NULL_KEYRING
 from tests.builders import SampleProject
 from tests.distbuilders import default_files, make_sdist, make_wheel
 from tests.e2e import NOXFILE, run_nox
 from tests.pypiserver import PypiServer
 from tests.test_pipeline import FakeRunner
 from tests.tokens import make_token
+from tests.uploads import twine_env
 
 WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
 SDIST = "demo_pkg-1.2.0.tar.gz"

@@ -19,7 +19,7 @@ from publish_checks.project.trusted import (
     plan_signing,
     publisher_identity,
 )
-from publish_checks.release.plan import explain_upload_failure
+from publish_checks.release.upload import explain_upload_failure
 from tests.builders import SampleProject
 
 OIDC = {"GITHUB_ACTIONS": "true",

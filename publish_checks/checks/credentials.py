@@ -78,7 +78,8 @@ def _trusted_publishing(ctx: Context, provider: str, host: str) -> Finding:
 
 
 def _private_without_secret(ctx: Context) -> Finding:
-    """A private index with no secret of its own: twine's keyring may hold one, so a warning.
+    """A private index with no secret of its own: twine's keyring may hold one, so a warning
+    (uv has none: the warning says so).
     PyPI's token is never a stand-in (SPEC §3): token-scope fails when one is about."""
     target, lookup = ctx.target, ctx.token_lookup
     if lookup.variable:
@@ -86,7 +87,9 @@ def _private_without_secret(ctx: Context) -> Finding:
         missing = f"{lookup.variable} is not set and {where}"
     else:
         missing = "no password in its URL or ~/.pypirc section, and TWINE_PASSWORD is not set"
-    summary = f"no secret for {target.host}: {missing}; twine will ask its keyring"
+    fallback = ("twine will ask its keyring" if ctx.config.uploader == "twine"
+                else f"{ctx.config.uploader} publish has no keyring to ask")
+    summary = f"no secret for {target.host}: {missing}; {fallback}"
     if (stray := ctx.pypi_token_elsewhere) is not None:
         summary += f" ({stray.variable} is for PyPI and is never sent there)"
     return warned(summary, own_secret_hint(target))

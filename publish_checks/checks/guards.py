@@ -106,7 +106,7 @@ def index_conflict(ctx: Context) -> Finding | None:
 
 def secret_refused(ctx: Context) -> Finding | None:
     """token-scope: a secret that must not go to the target, or plain http:// beyond this
-    machine (the upload refuses both: release/plan.py ``twine_env``)."""
+    machine (the upload refuses both: release/upload.py ``login``)."""
     refused = refusal(ctx.target, ctx.token_lookup.token)
     return None if refused is None else failed(refused.summary, refused.hint)
 

@@ -12,6 +12,8 @@ from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed
 
 MIN_PYTHON = (3, 10)
+#: What each ``uploader`` comes as (the adapters' own, release/uploaders/: a test pins both).
+UPLOADER_REQUIREMENTS = {"twine": "twine>=7", "uv": "uv>=0.9.12"}
 
 
 def _run_version(executable: str) -> tuple[str, str]:
@@ -63,5 +65,6 @@ def tools(ctx: Context) -> Finding:
     backend = "uv" if shutil.which("uv") else "venv"
     nox, _ = _nox()
     makers = f"{nox} or publish-checks" if nox else "publish-checks"
-    return passed(", ".join(found) + f"; twine>=7 and build come in {backend} environments "
+    uploader = UPLOADER_REQUIREMENTS[ctx.config.uploader]
+    return passed(", ".join(found) + f"; {uploader} and build come in {backend} environments "
                   f"made by {makers}")

@@ -1,7 +1,7 @@
 """``publish-checks``: the command-line front end of the release pipeline.
 
 Each command does what the nox session of the same name does, with the same options,
-output and exit codes, and runs build, twine and pypiserver from virtualenvs of its own.
+output and exit codes, and runs build, the uploader and pypiserver from virtualenvs of its own.
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ def add_follow_up(parser: argparse.ArgumentParser) -> None:
 
 def add_verbose(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", "-v", action="store_true",
-                        help="pass --verbose to build and twine")
+                        help="pass --verbose to build and the uploader")
 
 
 def add_bump(parser: argparse.ArgumentParser) -> None:

@@ -1,6 +1,6 @@
 """The runner of the ``publish-checks`` command: the release pipeline without nox.
 
-Tools (build, twine, pypiserver, readme_renderer) live in virtualenvs it makes itself —
+Tools (build, the uploader, pypiserver, readme_renderer) live in virtualenvs it makes itself —
 with uv when present, else venv and pip — under the user cache directory, one per set of
 requirements, reused until the requirements or the Python change.
 """

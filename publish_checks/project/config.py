@@ -31,9 +31,12 @@ else:  # Python 3.10: the same parser, as the tomli backport (a dependency there
 
 KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
         "version-file", "smoke-test", "smoke-skip-modules", "wheel-exclude", "upload-limit",
-        "gates", "skip", "tag-format", "secrets-allow", "repositories")
+        "gates", "skip", "tag-format", "secrets-allow", "repositories", "uploader")
 REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
 ALLOW_KEYS = ("path", "reason")
+#: The programs ``uploader`` may name (release/uploaders/: one adapter each); the first is
+#: the default.
+UPLOADERS = ("twine", "uv")
 
 
 #: A quality gate: the name of one of the project's own nox sessions ("tests", "tests-3.12"),
@@ -68,7 +71,7 @@ class Config:
     project: dict[str, Any] = field(default_factory=dict)
     credentials_file: str = ".env.local"
     token_variable: str | None = None
-    repository: str | None = None  # None: not configured (twine's variables, else pypi)
+    repository: str | None = None  # None: not configured (the uploader's variables, else pypi)
     release_branch: str | None = None
     changelog: str | None = None
     version_file: str | None = None
@@ -82,6 +85,7 @@ class Config:
     tag_format: str | None = None  # None: detected from the repository's tags (tags.py)
     secrets_allow: tuple[SecretAllow, ...] = ()
     repositories: dict[str, RepositoryConfig] = field(default_factory=dict)
+    uploader: str = UPLOADERS[0]  # one of UPLOADERS: the program that sends the files
 
     @property
     def project_name(self) -> str | None:
@@ -201,6 +205,20 @@ def _gates(table: dict[str, Any], key: str, where: str) -> tuple[Gate, ...]:
             _no_control(part, here)
         gates.append(tuple(entry) if isinstance(entry, list) else entry)
     return tuple(gates)
+
+
+def _uploader(table: dict[str, Any], key: str, where: str) -> str:
+    """One of :data:`UPLOADERS`, spelled exactly; a typo gets "did you mean"."""
+    value = _string(table, key, where)
+    if value is None:
+        return UPLOADERS[0]
+    if value not in UPLOADERS:
+        raise ConfigError(f"{where}.{key} must be one of {', '.join(UPLOADERS)}, not "
+                          f"'{printable(value)[:40]}'",
+                          suggest(value.strip().lower(), UPLOADERS)
+                          or f'write it as {key} = "{UPLOADERS[1]}" (or leave it out: '
+                          f'{UPLOADERS[0]})')
+    return value
 
 
 def _tag_format(table: dict[str, Any], key: str, where: str) -> str | None:
@@ -391,4 +409,5 @@ def load_config(root: Path) -> Config:
         tag_format=_tag_format(tool, "tag-format", where),
         secrets_allow=_secrets_allow(tool, "secrets-allow", where),
         repositories=_repositories(tool.get("repositories"), where),
+        uploader=_uploader(tool, "uploader", where),
     )

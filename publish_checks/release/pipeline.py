@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from publish_checks.dists.index import IndexQueryError, project_files, wait_for_
 from publish_checks.dists.readme import RENDER_SCRIPT, RenderError, RstRenderer
 from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
-from publish_checks.release.build import build_dists, secret_names
+from publish_checks.release.build import build_dists
 from publish_checks.release.finish import (
     FollowUp,
     Outcome,
@@ -37,22 +36,14 @@ from publish_checks.release.install import (
     prove_installable,
     release_installer,
 )
-from publish_checks.release.plan import (
-    Plan,
-    explain_upload_failure,
-    make_plan,
-    twine_argv,
-    twine_env,
-)
-from publish_checks.release.process import tail, without
+from publish_checks.release.plan import Plan, make_plan
+from publish_checks.release.process import tail
 from publish_checks.release.rehearse import local_index, real_publish_gaps
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.sign import sign, signing, without_attestations
 from publish_checks.release.summary import write_step_summary
+from publish_checks.release.upload import upload
 
-# twine for the upload: 7 is the first that takes Metadata-Version 2.5 (and mints
-# trusted-publishing tokens itself, as 6.1 did).
-TWINE = "twine>=7"
 PYPISERVER = "pypiserver[passlib]>=2"
 README_RENDERER = "readme-renderer>=44"
 
@@ -68,7 +59,7 @@ class Flags:
     push: bool = False
     install: bool = False  # verify --install: dists-install runs in verify too
     github_release: bool = False  # after the push: gh release create with the notes
-    verbose: bool = False  # passed on to twine and build
+    verbose: bool = False  # passed on to the uploader and build
     attestations: bool = True  # sign in trusted-publishing CI (--no-attestations: don't)
 
 
@@ -111,7 +102,7 @@ def _checked(ctx: Context, flags: Flags) -> tuple[Report, FollowUp]:
 
 def rst_renderer(runner: Runner, environ: Mapping[str, str]) -> RstRenderer:
     """readme_renderer, as PyPI renders, run in a tool environment: a structured answer
-    (JSON, one report per text), never twine's words to parse."""
+    (JSON, one report per text), never a program's words to parse."""
 
     def render(texts: Sequence[str]) -> list[str | None]:
         python = bin_path(runner.provide([README_RENDERER]), "python")
@@ -224,30 +215,6 @@ def confirm(runner: Runner, ctx: Context, flags: Flags, plan: Plan) -> None:
                            f"pass --yes ({ctx.steps('publish', '--yes')})")
     if not runner.confirm(f"Upload {len(plan.to_upload)} file(s) to {ctx.target.name}? [y/N] "):
         raise ReleaseError("not confirmed: nothing was uploaded")
-
-
-def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None, *,
-           verbose: bool = False) -> None:
-    """``twine upload`` of exactly the planned files; credentials only in its environment.
-    Its progress bar shows on a terminal, never in CI or a log."""
-    credentials = twine_env(ctx, password)  # refuses a secret that is not this index's own
-    bindir = runner.provide([TWINE])
-    runner.log(f"Uploading {len(plan.to_upload)} file(s) to {plan.upload_url} with twine")
-    # The token variables (TWINE_PASSWORD too) stay out: twine gets the one secret for this
-    # index, as TWINE_PASSWORD, from twine_env alone.
-    env = {**without(ctx.environ, secret_names(ctx)), **credentials}
-    env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
-    secrets = tuple(s for s in (password, env.get("TWINE_PASSWORD")) if s)
-    if not secrets:
-        runner.log("No token given: twine will use trusted publishing (OIDC in CI), its "
-                   "keyring or ~/.pypirc")
-    progress = runner.terminal and not ctx.environ.get("CI")
-    done = runner.run(twine_argv(plan, bin_path(bindir, "twine"), verbose=verbose,
-                                 progress=progress), env=env, secrets=secrets, echo=True)
-    if done.code != 0:
-        what, fix = explain_upload_failure(done.output, ctx)
-        raise ReleaseError(f"upload failed: {what}",
-                           f"{fix}. Files that reached the index are skipped on the next run")
 
 
 def rehearse(runner: Runner, root: Path, flags: Flags, environ: Mapping[str, str],

@@ -1,5 +1,5 @@
 """PEP 740 in the upload: sign the dists in trusted-publishing CI, as gh-action-pypi-publish
-does, and give twine the attestations — or, with ``--no-attestations``, none.
+does, and give the uploader the attestations — or, with ``--no-attestations``, none.
 
 The signer is pypi-attestations' own CLI (``pypi-attestations sign FILE…`` writes
 ``FILE.publish.attestation``), run in a tool environment of the runner. It takes the job's
