@@ -23,6 +23,7 @@ from publish_checks.dists import (
     entrypoints,
     freshness,
     readme,
+    traced,
 )
 from publish_checks.dists import metadata as pypi
 from publish_checks.dists.archive_rules import Fix
@@ -261,21 +262,24 @@ def dists_contents(ctx: Context) -> Finding:
     release = ctx.release_dists()
     build, exclude = ctx.steps.build, ctx.config.wheel_exclude
     tracked = completeness.tracked_files(ctx.git) if ctx.is_git_repo else None
-    packages: set[str] = set()
+    files = traced.ProjectFiles(tracked, ctx.layout) if tracked is not None else None
+    sources: dict[str, str] = {}  # every wheel's files: path in the wheel → in the project
     wheels: dict[str, str] = {}  # file name → what was found, without the name
+    said_nothing = False  # a wheel warned that nothing in it was compared: once is enough
     for wheel in (d for d in release if d.kind == "wheel"):
         inventory = ctx.inventory(wheel)
         if inventory.error:
             problems.add(inventory.error, f"delete it and rebuild: {build}")
             continue
-        tops = contents.top_level_packages(inventory.names, wheel.stem)
-        packages |= tops
         contents.check_wheel(wheel, inventory, problems, build)
         said = "matches its RECORD"
-        if tracked is not None:
-            count = completeness.check_wheel_files(wheel, inventory.names, tops, tracked,
-                                                   ctx.layout, exclude, problems, build)
-            said += f", holds the {count} git-tracked files of its packages"
+        if files is not None:
+            found = files.trace(traced.wheel_units(inventory.names, wheel.stem))
+            sources.update(found.files)
+            warnings = len(problems.warnings)
+            said += ", " + completeness.check_wheel_files(wheel, inventory.names, found,
+                                                          exclude, problems, build)
+            said_nothing |= len(problems.warnings) > warnings
         points = entrypoints.check_entry_points(
             wheel, inventory, contents.library_roots(wheel.stem), problems, build)
         plural = "s" if points > 1 else ""
@@ -291,12 +295,12 @@ def dists_contents(ctx: Context) -> Finding:
             problems.add(inventory.error, f"delete it and rebuild: {build}")
             continue
         contents.check_sdist(sdist, inventory, problems, build)
-        sources = (completeness.sdist_sources(tracked, ctx.layout, packages, exclude)
-                   if tracked is not None else None)
         needed = completeness.project_files(ctx.root, ctx.layout, tracked,
                                             inventory.kept.get(sdist.metadata_member))
-        outcome = completeness.check_sdist_files(sdist, inventory.names, sources, needed,
-                                                 problems, build)
+        outcome = completeness.check_sdist_files(
+            sdist, inventory.names,
+            completeness.sdist_sources(files, sources, exclude) if files is not None else None,
+            needed, problems, build, warn_empty=not said_nothing)
         done.append(f"{sdist.filename} {outcome}")
     return from_problems(problems, "; ".join(done))
 
