@@ -98,6 +98,10 @@ def dists_stale(ctx: Context) -> Finding:
                       ("commit your changes (git-clean lists them), then rebuild: "
                        if changed.uncommitted else "rebuild from this commit: ")
                       + ctx.steps.build)
+    if changed is not None and not changed.compared:
+        return warned(f"{shown}/ holds only {_label(ctx)}, but its sdist holds none of the "
+                      "files of the last commit: whether it was built from HEAD was not "
+                      "checked", f"rebuild from this commit: {ctx.steps.build}")
     said = (", built from HEAD" if changed is not None
             else "; not compared with git" if sdists else "")
     return passed(f"{shown}/ holds only {_label(ctx)} ({len(ours)} files{extra}){said}")

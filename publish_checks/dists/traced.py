@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 
 from publish_checks.dists.contents import library_roots
 from publish_checks.project.layout import Layout
@@ -19,6 +20,9 @@ from publish_checks.project.packages import Source
 MODULE_SUFFIXES = (".py", ".pyi")
 COMPILED_MODULES = (".so", ".pyd")
 _NAMESPACE_DEPTH = 4  # google/cloud/… namespace packages nest; none nests deeper
+# A test suite inside a package that the wheel holds nothing of was left out on purpose
+# (mock ships mock/ without mock/tests/); a forgotten subpackage of another name still fails.
+TEST_FOLDERS = ("tests", "test", "testing")
 
 
 def wheel_units(names: Iterable[str], stem: str) -> dict[str, list[str]]:
@@ -74,6 +78,7 @@ class ProjectFiles:
     def __init__(self, tracked: list[str], layout: Layout) -> None:
         self.tracked = tracked
         self.sources = layout.sources
+        self.excluded = layout.excluded_packages
         self._known = set(tracked)
         self._tails: dict[str, list[str]] = {}  # "pkg/mod.py" → ["", "src/"]: where it is
         for path in tracked:
@@ -110,7 +115,23 @@ class ProjectFiles:
                 continue
             for wheel, path in self.under(folder, unit).items():
                 traced.files.setdefault(wheel, path)
+        present = {"/".join(parts[:n]) for parts in
+                   (_inside(u, p).split("/") for u, inside in units.items() for p in inside)
+                   for n in range(1, len(parts))}
+        traced.files = {wheel: path for wheel, path in traced.files.items()
+                        if not self._left_out(wheel, present)}
         return traced
+
+    def _left_out(self, wheel: str, present: set[str]) -> bool:
+        """``wheel`` is inside a folder the wheel holds nothing of that is a test suite, or
+        a package setuptools is told to exclude."""
+        parts = wheel.split("/")
+        for n in range(1, len(parts)):
+            folder = "/".join(parts[:n])
+            if folder not in present and (parts[n - 1] in TEST_FOLDERS or any(
+                    fnmatchcase(folder.replace("/", "."), p) for p in self.excluded)):
+                return True
+        return False
 
     def folder(self, unit: str, inside: list[str]) -> str | None:
         """The folder (or file) in git that ``unit``'s files in the wheel match best: the

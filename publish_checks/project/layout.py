@@ -21,7 +21,7 @@ from typing import Any
 
 from publish_checks._errors import ConfigError
 from publish_checks.project.config import read_pyproject, read_setup_cfg
-from publish_checks.project.packages import Source, read_sources
+from publish_checks.project.packages import Source, excluded_packages, read_sources
 from publish_checks.project.setup_py import read_setup_py
 
 # What each versioning plugin writes, and where it keeps the path: (table keys, key).
@@ -42,6 +42,7 @@ _PDV_FILES = ("*.py", "*/__init__.py", "*/__version__.py", "*/_version.py")
 class Layout:
     backend: str = ""  # [build-system].build-backend; '' for setuptools' legacy setup.py
     sources: tuple[Source, ...] = ()  # where the wheel's packages and modules come from
+    excluded_packages: tuple[str, ...] = ()  # dotted globs of packages kept out on purpose
     readme: tuple[str, ...] = ()  # readme files the metadata is read from
     license_files: tuple[str, ...] = ()  # license paths and globs (PEP 639 syntax)
     rewritten: tuple[str, ...] = ()  # globs of files the build writes into the sdist
@@ -56,8 +57,9 @@ def load_layout(root: Path) -> Layout:
     setup_cfg = _setup_cfg(root)
     backend = _get(pyproject, "build-system", "build-backend")
     backend = backend if isinstance(backend, str) else ""
-    sources = read_sources(pyproject, setup_cfg, read_setup_py(root), backend)
-    return Layout(backend=backend, sources=sources,
+    setup_py = read_setup_py(root)
+    return Layout(backend=backend, sources=read_sources(pyproject, setup_cfg, setup_py, backend),
+                  excluded_packages=excluded_packages(pyproject, setup_cfg, setup_py, backend),
                   readme=_readme(pyproject, setup_cfg),
                   license_files=_licenses(pyproject, setup_cfg),
                   rewritten=_rewritten(pyproject, setup_cfg, backend))

@@ -53,6 +53,19 @@ def read_sources(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser
     return tuple(dict.fromkeys(s for s in found if s.folder not in ("", ".")))
 
 
+def excluded_packages(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser,
+                      setup_py: SetupPy, backend: str) -> tuple[str, ...]:
+    """setuptools' package-finding ``exclude`` patterns (``tests*``, ``*.tests``): dotted
+    names of packages left out of the wheel on purpose."""
+    if family(backend) != "setuptools":
+        return ()
+    found = [*_strings(_get(pyproject, "tool", "setuptools", "packages", "find", "exclude")),
+             *_cfg_list(setup_cfg, "options.packages.find", "exclude")]
+    if isinstance(setup_py.packages, Find):
+        found += setup_py.packages.exclude
+    return tuple(dict.fromkeys(p.strip() for p in found if p.strip()))
+
+
 def _get(table: Any, *keys: str) -> Any:
     for key in keys:
         if not isinstance(table, dict):

@@ -22,9 +22,10 @@ _DEPTH = 8  # names that name names: deeper than any real setup.py
 
 @dataclass(frozen=True)
 class Find:
-    """``packages=find_packages(where)``: every package under these folders."""
+    """``packages=find_packages(where, exclude=...)``: the packages under these folders."""
 
     where: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,10 @@ def _value(node: ast.expr, names: dict[str, ast.expr], depth: int = 0) -> Any:
         where = node.args[0] if node.args else next(
             (k.value for k in node.keywords if k.arg == "where"), None)
         folder = "." if where is None else _value(where, names, depth + 1)
-        return Find((folder,)) if isinstance(folder, str) else None
+        exclude = node.args[1] if len(node.args) > 1 else next(
+            (k.value for k in node.keywords if k.arg == "exclude"), None)
+        patterns = () if exclude is None else _names(_value(exclude, names, depth + 1))
+        return Find((folder,), patterns or ()) if isinstance(folder, str) else None
     if isinstance(node, ast.Dict):
         keys = [None if k is None else _value(k, names, depth + 1) for k in node.keys]
         return {k: _value(v, names, depth + 1) for k, v in zip(keys, node.values, strict=True)
