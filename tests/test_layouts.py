@@ -126,6 +126,20 @@ LAYOUTS = [
                  {"unearth/__init__.py": "src/unearth/__init__.py", "extra.py": "src/extra.py"},
                  id="pdm-package-dir-includes"),
     pytest.param({"pyproject.toml": backend(
+                     "pdm.backend",
+                     '\n[tool.pdm.build]\npackage-dir = "src"\nincludes = ["src"]\n')},
+                 ["src/pdm/backend/__init__.py", "src/pdm/backend/_vendor/x.py"],
+                 ["pdm/backend/__init__.py", "pdm/backend/_vendor/x.py"],
+                 {"pdm/backend/__init__.py": "src/pdm/backend/__init__.py",
+                  "pdm/backend/_vendor/x.py": "src/pdm/backend/_vendor/x.py"},
+                 id="pdm-includes-the-package-dir"),
+    pytest.param({"pyproject.toml": backend(
+                     "hatchling.build",
+                     '\n[tool.hatch.build.targets.wheel.sources]\n"lib/code" = "renamed"\n')},
+                 ["lib/code/__init__.py", "lib/code/util.py"], ["renamed/__init__.py"],
+                 {"renamed/__init__.py": "lib/code/__init__.py",
+                  "renamed/util.py": "lib/code/util.py"}, id="hatch-sources-renamed"),
+    pytest.param({"pyproject.toml": backend(
                      "poetry.core.masonry.api",
                      '\n[tool.poetry]\npackages = [{include = "kit", from = "lib"}, '
                      '{include = "tests", format = "sdist"}]\n')},

@@ -215,7 +215,8 @@ def _pdm(tool: Any) -> list[Source]:
     root = _clean(package_dir) if isinstance(package_dir, str) else ""
     found = [Source("", root)] if root else []
     for include in (_clean(i) for i in _strings(_get(build, "includes")) if _literal(i)):
-        inside = include[len(root) + 1:] if root and include.startswith(root + "/") else include
+        inside = ("" if include == root else include[len(root) + 1:]
+                  if root and include.startswith(root + "/") else include)
         found.append(Source(inside, include, True))
     return found
 
