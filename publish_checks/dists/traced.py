@@ -64,11 +64,10 @@ class Traced:
 
     files: dict[str, str] = field(default_factory=dict)  # path in the wheel → in the project
     units: list[str] = field(default_factory=list)  # what the wheel installs
-    untraced: list[str] = field(default_factory=list)  # of those, ones git tracks nothing of
 
     @property
     def compiled_only(self) -> bool:
-        """Everything the wheel installs is compiled, and nothing was traced."""
+        """Everything the wheel installs is a compiled module (a .so or .pyd)."""
         return bool(self.units) and all(u.endswith(COMPILED_MODULES) for u in self.units)
 
 
@@ -109,11 +108,7 @@ class ProjectFiles:
         traced = Traced(self.declared(), sorted(units))
         for unit, inside in sorted(units.items()):
             folder = self.folder(unit, inside)
-            if folder is None:
-                if not any(w == unit or w.startswith(f"{unit}/") for w in traced.files):
-                    traced.untraced.append(unit)
-                continue
-            for wheel, path in self.under(folder, unit).items():
+            for wheel, path in (self.under(folder, unit) if folder else {}).items():
                 traced.files.setdefault(wheel, path)
         present = {"/".join(parts[:n]) for parts in
                    (_inside(u, p).split("/") for u, inside in units.items() for p in inside)
