@@ -385,6 +385,23 @@ def test_stale_says_when_git_cannot_compare(project: SampleProject, tmp_path: Pa
     assert finding.summary.endswith("; not compared with git")
 
 
+
+def test_stale_warns_when_the_sdist_shares_no_file_with_head(project: SampleProject) -> None:
+    """An sdist none of whose files the last commit has compared nothing: a warning, not
+    "built from HEAD"."""
+    project.git("rm", "-r", "-q", "--cached", ".")
+    project.write("NOTES.txt", "only this is committed\n")
+    project.git("add", "NOTES.txt")
+    project.git("commit", "-q", "-m", "only notes")
+    make_wheel(project.root / "dist")
+    make_sdist(project.root / "dist")
+    finding = check(project, "dists_stale")
+    assert finding.status is Status.WARN, finding
+    assert finding.summary == ("dist/ holds only demo-pkg 1.2.0, but its sdist holds none of "
+                               "the files of the last commit: whether it was built from HEAD "
+                               "was not checked")
+    assert finding.hint == "rebuild from this commit: nox -s build"
+
 # --- globs --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("path", "patterns", "expected"), [

@@ -27,6 +27,7 @@ from publish_checks.dists import (
     entrypoints,
     freshness,
     readme,
+    traced,
     verdicts,
 )
 from publish_checks.dists import metadata as pypi
@@ -112,6 +113,10 @@ def _stale(ctx: Context) -> Finding:
                       ("commit your changes (git-clean lists them), then rebuild: "
                        if changed.uncommitted else "rebuild from this commit: ")
                       + ctx.steps.build)
+    if changed is not None and not changed.compared:
+        return warned(f"{shown}/ holds only {_label(ctx)}, but its sdist holds none of the "
+                      "files of the last commit: whether it was built from HEAD was not "
+                      "checked", f"rebuild from this commit: {ctx.steps.build}")
     said = (", built from HEAD" if changed is not None
             else "; not compared with git" if sdists else "")
     return passed(f"{shown}/ holds only {_label(ctx)} ({len(ours)} files{extra}){said}")
@@ -276,21 +281,24 @@ def dists_contents(ctx: Context) -> Finding:
     release = ctx.release_dists()
     build, exclude = ctx.steps.build, ctx.config.wheel_exclude
     tracked = completeness.tracked_files(ctx.git) if ctx.is_git_repo else None
-    packages: set[str] = set()
+    files = traced.ProjectFiles(tracked, ctx.layout) if tracked is not None else None
+    sources: dict[str, str] = {}  # every wheel's files: path in the wheel → in the project
     wheels: dict[str, str] = {}  # file name → what was found, without the name
+    said_nothing = False  # a wheel warned that nothing in it was compared: once is enough
     for wheel in (d for d in release if d.kind == "wheel"):
         inventory = ctx.inventory(wheel)
         if inventory.error:
             problems.add(inventory.error, f"delete it and rebuild: {build}")
             continue
-        tops = contents.top_level_packages(inventory.names, wheel.stem)
-        packages |= tops
         contents.check_wheel(wheel, inventory, problems, build)
         said = "matches its RECORD"
-        if tracked is not None:
-            count = completeness.check_wheel_files(wheel, inventory.names, tops, tracked,
-                                                   ctx.layout, exclude, problems, build)
-            said += f", holds the {count} git-tracked files of its packages"
+        if files is not None:
+            found = files.trace(traced.wheel_units(inventory.names, wheel.stem))
+            sources.update(found.files)
+            warnings = len(problems.warnings)
+            said += ", " + completeness.check_wheel_files(wheel, inventory.names, found,
+                                                          exclude, problems, build)
+            said_nothing |= len(problems.warnings) > warnings
         points = entrypoints.check_entry_points(
             wheel, inventory, contents.library_roots(wheel.stem), problems, build)
         plural = "s" if points > 1 else ""
@@ -306,12 +314,12 @@ def dists_contents(ctx: Context) -> Finding:
             problems.add(inventory.error, f"delete it and rebuild: {build}")
             continue
         contents.check_sdist(sdist, inventory, problems, build)
-        sources = (completeness.sdist_sources(tracked, ctx.layout, packages, exclude)
-                   if tracked is not None else None)
         needed = completeness.project_files(ctx.root, ctx.layout, tracked,
                                             inventory.kept.get(sdist.metadata_member))
-        outcome = completeness.check_sdist_files(sdist, inventory.names, sources, needed,
-                                                 problems, build)
+        outcome = completeness.check_sdist_files(
+            sdist, inventory.names,
+            completeness.sdist_sources(files, sources, exclude) if files is not None else None,
+            needed, problems, build, warn_empty=not said_nothing)
         done.append(f"{sdist.filename} {outcome}")
     return from_problems(problems, "; ".join(done))
 

@@ -18,6 +18,7 @@ from packaging.metadata import parse_email
 from publish_checks._text import listing, printable
 from publish_checks.dists.contents import library_roots
 from publish_checks.dists.scan import Dist, Problems
+from publish_checks.dists.traced import MODULE_SUFFIXES, ProjectFiles, Traced
 from publish_checks.project.git import Git
 from publish_checks.project.layout import Layout, excluded, glob_match
 
@@ -47,40 +48,23 @@ def _never_packaged(path: str) -> bool:
             or parts[-1].startswith(".git"))
 
 
-def package_files(tracked: list[str], layout: Layout, package: str) -> dict[str, str]:
-    """The tracked files of import package ``package``: path in the wheel → in the project,
-    from the first folder it may be built from that git tracks files in."""
-    for folder in layout.source_dirs(package):
-        prefix = f"{folder}/"
-        found = {f"{package}/{p[len(prefix):]}": p for p in tracked if p.startswith(prefix)}
-        if found:
-            return found
-    return {}
-
-
 def _present(path: str, names: set[str], roots: Iterable[str] = ("",)) -> bool:
     """``path`` is a member, or a folder of members (a submodule git tracks as one entry)."""
     return any(f"{root}{path}" in names or any(n.startswith(f"{root}{path}/") for n in names)
                for root in roots)
 
 
-def _package_sources(tracked: list[str], layout: Layout, packages: set[str],
-                     exclude: tuple[str, ...]) -> dict[str, str]:
-    """The tracked files of these packages that wheel-exclude leaves in: wheel → project."""
-    found: dict[str, str] = {}
-    for package in sorted(p for p in packages if not p.endswith(".py")):  # not lone modules
-        found.update((inside, path) for inside, path in
-                     package_files(tracked, layout, package).items()
-                     if not excluded(path, exclude) and not excluded(inside, exclude))
-    return found
+def _kept(files: dict[str, str], exclude: tuple[str, ...]) -> dict[str, str]:
+    """The files wheel-exclude leaves in: wheel → project."""
+    return {inside: path for inside, path in files.items()
+            if not excluded(path, exclude) and not excluded(inside, exclude)}
 
 
-def check_wheel_files(wheel: Dist, names: list[str], packages: set[str], tracked: list[str],
-                      layout: Layout, exclude: tuple[str, ...], problems: Problems,
-                      build: str) -> int:
-    """Tracked files of the wheel's packages that it lacks; how many were compared."""
-    required = {inside: path for inside, path in
-                _package_sources(tracked, layout, packages, exclude).items()
+def check_wheel_files(wheel: Dist, names: list[str], traced: Traced, exclude: tuple[str, ...],
+                      problems: Problems, build: str) -> str:
+    """Tracked files of the wheel's packages that it lacks; says what was compared (and
+    warns when that was nothing)."""
+    required = {inside: path for inside, path in _kept(traced.files, exclude).items()
                 if not path.endswith(COMPILED_SOURCES)}
     present = set(names)
     roots = library_roots(wheel.stem)
@@ -95,16 +79,38 @@ def check_wheel_files(wheel: Dist, names: list[str], packages: set[str], tracked
                      "MANIFEST.in, or [tool.setuptools.package-data]; hatch and others: drop "
                      "them from exclude), or list them in wheel-exclude under "
                      f"[tool.publish-checks] if they are meant to stay out; then {build}")
-    return len(required)
+    if required:
+        count = len(required)
+        packages = any(not unit.endswith(MODULE_SUFFIXES) for unit in traced.units)
+        whose = ("its packages" if packages or not traced.units
+                 else "its module" if len(traced.units) == 1 else "its modules")
+        return f"holds the {count} git-tracked file{'s' if count > 1 else ''} of {whose}"
+    units = [printable(u) for u in traced.units]
+    if traced.compiled_only:
+        return (f"installs only compiled module{'s' if len(units) > 1 else ''} "
+                f"({listing(units)}): git tracks no file copied into it")
+    if not units:
+        problems.warn(f"{wheel.filename} installs no module or package: nothing in it was "
+                      "compared with git",
+                      "a metapackage may ignore this; otherwise tell the build backend which "
+                      "packages or modules to ship (setuptools: [tool.setuptools] packages or "
+                      f"py-modules; hatch: [tool.hatch.build.targets.wheel] packages), then "
+                      f"{build}")
+    else:
+        problems.warn(f"{wheel.filename}: git tracks no file of what it installs "
+                      f"({listing(units)}): nothing in it was compared with git",
+                      "commit the files these are built from (git ls-files lists what git "
+                      "tracks); if the build generates them, this can be ignored")
+    return "holds no git-tracked file of its packages (nothing compared)"
 
 
-def sdist_sources(tracked: list[str], layout: Layout, packages: set[str],
+def sdist_sources(files: ProjectFiles, traced: dict[str, str],
                   exclude: tuple[str, ...]) -> list[str]:
-    """The tracked files of these packages that the sdist must hold (all of src/ when no
-    wheel says which packages there are)."""
-    if not packages:
-        return [p for p in tracked if p.startswith("src/") and not excluded(p, exclude)]
-    return list(_package_sources(tracked, layout, packages, exclude).values())
+    """The tracked files of the wheels' packages that the sdist must hold (with no wheel,
+    those the backend is told to ship, or else all of src/)."""
+    if not traced:
+        traced = files.declared() or {p: p for p in files.tracked if p.startswith("src/")}
+    return list(dict.fromkeys(_kept(traced, exclude).values()))
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,10 @@ def _top_files(root: Path) -> list[str]:
 
 
 def check_sdist_files(sdist: Dist, names: list[str], sources: list[str] | None,
-                      needed: list[Needed], problems: Problems, build: str) -> str:
-    """Missing sources and project files into ``problems``; says what was compared."""
+                      needed: list[Needed], problems: Problems, build: str, *,
+                      warn_empty: bool = True) -> str:
+    """Missing sources and project files into ``problems``; says what was compared (and
+    warns, when ``warn_empty``, that it compared no source)."""
     top = f"{sdist.stem}/"  # a different top folder is dists-archive's failure, and this one's
     present = {name.removeprefix(top) for name in names if name.startswith(top)}
     hint = ("include them in the sdist (MANIFEST.in, or the build backend's sdist settings), "
@@ -174,7 +182,17 @@ def check_sdist_files(sdist: Dist, names: list[str], sources: list[str] | None,
     if sources is None:
         return "was not compared with git (not a git repository)" + (
             f"; holds {said}" if said else "")
-    return f"holds the {len(sources)} git-tracked source files" + (f", {said}" if said else "")
+    if not sources:
+        if warn_empty:
+            problems.warn(f"{sdist.filename}: no git-tracked source file of its packages was "
+                          "found to compare it with",
+                          "commit the files the packages are built from (git ls-files lists "
+                          "what git tracks); if the build generates them, this can be ignored")
+        return "holds no git-tracked source file of its packages (nothing compared)" + (
+            f"; holds {said}" if said else "")
+    count = len(sources)
+    return (f"holds the {count} git-tracked source file{'s' if count > 1 else ''}"
+            + (f", {said}" if said else ""))
 
 
 def _said(needed: list[Needed]) -> str:

@@ -37,6 +37,7 @@ class Outdated:
 
     paths: list[str]
     uncommitted: list[str]  # those of them the working tree changes too: commit first
+    compared: int = 0  # the sdists' files that HEAD has: 0 means nothing was compared
 
 
 def outdated(inventories: list[Inventory], git: Git, layout: Layout,
@@ -47,22 +48,25 @@ def outdated(inventories: list[Inventory], git: Git, layout: Layout,
     except _GIT_FAILED:
         return None
     differ: dict[str, str] = {}
+    compared = 0
     for inventory in inventories:
         for item in inventory.files:
             _, slash, path = item.name.partition("/")  # below the sdist's {name}-{version}/
             wanted = head.get(path)
-            if slash and item.blob and wanted is not None and item.blob != wanted \
-                    and not generated(path, layout):
+            if not slash or not item.blob or wanted is None or generated(path, layout):
+                continue
+            compared += 1
+            if item.blob != wanted:
                 differ[path] = item.blob
     if not differ:
-        return Outdated([], [])
+        return Outdated([], [], compared)
     try:
         changed = git.changed_files()
     except _GIT_FAILED:
         changed = set(differ)
     paths = sorted(path for path, blob in differ.items()
                    if path in changed or checkout_blob(root / path) != blob)
-    return Outdated(paths, [p for p in paths if p in changed])
+    return Outdated(paths, [p for p in paths if p in changed], compared)
 
 
 def checkout_blob(path: Path) -> str | None:

@@ -64,12 +64,13 @@ def project_paths(dist: Dist, name: str, layout: Layout) -> list[str]:
     path = inside(dist, name)
     if dist.kind == "sdist":
         return [path]
-    top, slash, rest = path.partition("/")
-    found = [path]
-    if slash:
-        found += [f"{folder}/{rest}" for folder in layout.source_dirs(top)]
-    else:  # a lone module, or a file at the top of the wheel
-        found += [f"{root}/{path}" for root in (*layout.package_roots, "src") if root]
+    found = []
+    for source in layout.sources:  # as the backend maps project folders into the wheel
+        if not source.wheel:  # a folder of top-level packages and modules
+            found.append(f"{source.folder}/{path}" if source.folder else path)
+        elif path == source.wheel or path.startswith(source.wheel + "/"):
+            found.append(source.folder + path[len(source.wheel):])
+    found += [path, f"src/{path}"]
     return list(dict.fromkeys(found))
 
 

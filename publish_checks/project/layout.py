@@ -1,10 +1,11 @@
-"""Where a project's files are, as its build backend sees them: the folder each import
-package is built from, the readme and license files, and the files a backend (or a
-versioning plugin) writes into the sdist itself instead of copying them.
+"""Where a project's files are, as its build backend sees them: the files its import
+packages and modules are built from (project/packages.py), the readme and license files,
+and the files a backend (or a versioning plugin) writes into the sdist itself instead of
+copying them.
 
-Read from ``pyproject.toml`` and ``setup.cfg`` only, and only the simple forms of each
-backend's settings: whatever is not understood here makes the checks compare less, never
-fail more.
+Read from ``pyproject.toml``, ``setup.cfg`` and (never run) ``setup.py``, and only the
+simple forms of each backend's settings: whatever is not understood here makes the
+checks compare less, never fail more.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 from publish_checks._errors import ConfigError
 from publish_checks.project.config import read_pyproject, read_setup_cfg
+from publish_checks.project.packages import Source, excluded_packages, read_sources
+from publish_checks.project.setup_py import read_setup_py
 
 # What each versioning plugin writes, and where it keeps the path: (table keys, key).
 _VERSION_FILES = (
@@ -38,18 +41,11 @@ _PDV_FILES = ("*.py", "*/__init__.py", "*/__version__.py", "*/_version.py")
 @dataclass(frozen=True)
 class Layout:
     backend: str = ""  # [build-system].build-backend; '' for setuptools' legacy setup.py
-    package_dirs: tuple[tuple[str, str], ...] = ()  # (import package, folder) as declared
-    package_roots: tuple[str, ...] = ()  # folders that hold top-level packages
+    sources: tuple[Source, ...] = ()  # where the wheel's packages and modules come from
+    excluded_packages: tuple[str, ...] = ()  # dotted globs of packages kept out on purpose
     readme: tuple[str, ...] = ()  # readme files the metadata is read from
     license_files: tuple[str, ...] = ()  # license paths and globs (PEP 639 syntax)
     rewritten: tuple[str, ...] = ()  # globs of files the build writes into the sdist
-
-    def source_dirs(self, package: str) -> list[str]:
-        """The folders ``package`` may be built from, most specific first."""
-        found = [folder for name, folder in self.package_dirs if name == package]
-        found += [_join(root, package) for root in self.package_roots]
-        found += [f"src/{package}", package]
-        return list(dict.fromkeys(found))
 
 
 def load_layout(root: Path) -> Layout:
@@ -61,8 +57,9 @@ def load_layout(root: Path) -> Layout:
     setup_cfg = _setup_cfg(root)
     backend = _get(pyproject, "build-system", "build-backend")
     backend = backend if isinstance(backend, str) else ""
-    dirs, roots = _packages(pyproject, setup_cfg)
-    return Layout(backend=backend, package_dirs=dirs, package_roots=roots,
+    setup_py = read_setup_py(root)
+    return Layout(backend=backend, sources=read_sources(pyproject, setup_cfg, setup_py, backend),
+                  excluded_packages=excluded_packages(pyproject, setup_cfg, setup_py, backend),
                   readme=_readme(pyproject, setup_cfg),
                   license_files=_licenses(pyproject, setup_cfg),
                   rewritten=_rewritten(pyproject, setup_cfg, backend))
@@ -95,58 +92,8 @@ def _cfg_list(parser: configparser.ConfigParser, section: str, key: str) -> tupl
     return tuple(v.strip() for line in raw.splitlines() for v in line.split(",") if v.strip())
 
 
-def _join(root: str, name: str) -> str:
-    return posixpath.normpath(posixpath.join(root, name)) if root not in ("", ".") else name
-
-
 def _clean(path: str) -> str:
     return posixpath.normpath(path.replace("\\", "/")).removeprefix("./")
-
-
-def _packages(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser
-              ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    dirs: list[tuple[str, str]] = []
-    roots: list[str] = []
-    tool = _get(pyproject, "tool") or {}
-    # setuptools: package-dir = {"" = "src", "pkg" = "lib/pkg"}; packages.find.where
-    package_dir = _get(tool, "setuptools", "package-dir")
-    mapping = dict(package_dir) if isinstance(package_dir, dict) else {}
-    for line in setup_cfg.get("options", "package_dir", fallback="").splitlines():
-        name, _, folder = line.partition("=")
-        if folder.strip():
-            mapping.setdefault(name.strip(), folder.strip())
-    for name, folder in mapping.items():
-        if not isinstance(folder, str) or "." in name:  # subpackages come with their parent
-            continue
-        if name:
-            dirs.append((name, _clean(folder)))
-        else:
-            roots.append(_clean(folder))
-    roots += [_clean(w) for w in _strings(_get(tool, "setuptools", "packages", "find", "where"))]
-    roots += [_clean(w) for w in _cfg_list(setup_cfg, "options.packages.find", "where")]
-    # hatch (and scikit-build-core): packages = ["src/pkg"]; sources = ["src"] or a mapping
-    for table in (_get(tool, "hatch", "build"), _get(tool, "hatch", "build", "targets", "wheel"),
-                  _get(tool, "scikit-build", "wheel")):
-        for folder in _strings(_get(table, "packages")):
-            folder = _clean(folder)
-            dirs.append((posixpath.basename(folder), folder))
-        sources = _get(table, "sources")
-        roots += [_clean(s) for s in _strings(sources)]
-        for prefix, target in (sources.items() if isinstance(sources, dict) else ()):
-            if isinstance(target, str) and "/" not in target.strip("/"):
-                if target.strip("/"):
-                    dirs.append((target.strip("/"), _clean(prefix)))
-                else:
-                    roots.append(_clean(prefix))
-    # poetry: packages = [{include = "pkg", from = "lib"}]; pdm: package-dir; maturin
-    poetry = _get(tool, "poetry", "packages")
-    for entry in poetry if isinstance(poetry, list) else ():
-        include, source = _get(entry, "include"), _get(entry, "from")
-        if isinstance(include, str) and isinstance(source, str) and "*" not in include:
-            dirs.append((include.split("/")[0], _join(_clean(source), include.split("/")[0])))
-    roots += [_clean(r) for r in _strings(_get(tool, "pdm", "build", "package-dir"))]
-    roots += [_clean(r) for r in _strings(_get(tool, "maturin", "python-source"))]
-    return tuple(dirs), tuple(dict.fromkeys(r for r in roots if r not in ("", ".")))
 
 
 def _readme(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser) -> tuple[str, ...]:
