@@ -19,9 +19,10 @@ from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
 from publish_checks.dists.index import IndexQueryError, project_files, wait_for_files
 from publish_checks.dists.readme import RENDER_SCRIPT, RenderError, RstRenderer
+from publish_checks.project.children import Role
 from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
-from publish_checks.release.build import BUILD_FAILED, build_dists, secret_names
+from publish_checks.release.build import BUILD_FAILED, build_dists
 from publish_checks.release.finish import (
     Outcome,
     closing_lines,
@@ -42,7 +43,7 @@ from publish_checks.release.plan import (
     twine_argv,
     twine_env,
 )
-from publish_checks.release.process import tail, without
+from publish_checks.release.process import tail
 from publish_checks.release.rehearse import local_index, real_publish_gaps
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.sign import sign, signing, without_attestations
@@ -80,7 +81,7 @@ def open_project(runner: Runner, root: Path, repository: str | None, *,
     """The project's Context, with reST rendered in the runner's tool environment and the
     release installed into virtualenvs the runner makes (for dists-install)."""
     ctx = load_context(root, repository, environ=environ, offline=offline, steps=steps)
-    ctx.rst_renderer = rst_renderer(runner, ctx.environ)
+    ctx.rst_renderer = rst_renderer(runner, ctx.child_env(Role.TOOL))
     ctx.installer = release_installer(runner, ctx)
     return ctx
 
@@ -223,7 +224,7 @@ def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None, *,
     runner.log(f"Uploading {len(plan.to_upload)} file(s) to {plan.upload_url} with twine")
     # The token variables (TWINE_PASSWORD too) stay out: twine gets the one secret for this
     # index, as TWINE_PASSWORD, from twine_env alone.
-    env = {**without(ctx.environ, secret_names(ctx)), **credentials}
+    env = {**ctx.child_env(Role.UPLOADER), **credentials}
     env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
     secrets = tuple(s for s in (password, env.get("TWINE_PASSWORD")) if s)
     if not secrets:
@@ -243,7 +244,7 @@ def rehearse(runner: Runner, root: Path, flags: Flags, environ: Mapping[str, str
     """The whole release against a throwaway pypiserver on 127.0.0.1; the real dist/ and
     the real index are left alone."""
     python = bin_path(runner.provide([PYPISERVER]), "python")
-    with local_index(python) as index:
+    with local_index(python, environ=environ) as index:
         runner.log(f"Embedded index up at {index.url} (user {index.username}, generated "
                    "password)")
         ctx = open_project(runner, root, "local",
