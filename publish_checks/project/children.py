@@ -45,9 +45,10 @@ class Role(Enum):
 
 #: The upload secrets every project may use, besides its own token-variables.
 UPLOAD_SECRETS = ("PYPI_API_KEY", "TEST_PYPI_API_KEY", "TWINE_PASSWORD")
-#: Settings of the upload tools (twine's TWINE_REPOSITORY_URL may hold a password): only the
-#: uploader reads them.
+#: Settings of the upload tools (TWINE_REPOSITORY_URL may hold a password): no child reads
+#: them, but for the uploader twine's own harmless ones (the plan names the URL).
 UPLOAD_SETTINGS = ("TWINE_", "UV_PUBLISH_", "HATCH_INDEX_", "PDM_PUBLISH_", "FLIT_")
+TWINE_SETTINGS = ("TWINE_CERT", "TWINE_CLIENT_CERT", "TWINE_USERNAME", "TWINE_NON_INTERACTIVE")
 #: Where the forge CLIs read their token: gh (GitHub, GitHub Enterprise), glab.
 FORGE_TOKENS = ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN",
                 "GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKEN", "CI_JOB_TOKEN")
@@ -74,7 +75,6 @@ class _Rules:
     gets: tuple[str, ...] = ()  # secrets it needs, by name
     drops: tuple[str, ...] = ()  # variables that would make it run somewhere else
     sets: tuple[tuple[str, str], ...] = ()
-    upload_settings: bool = False
 
 
 _ROLES = {
@@ -88,7 +88,7 @@ _ROLES = {
     Role.FORGE: _Rules(gets=FORGE_TOKENS),
     # Of GitLab's ID tokens only Sigstore's: the PyPI ones mint upload tokens.
     Role.SIGNER: _Rules(gets=SIGSTORE_IDENTITY),
-    Role.UPLOADER: _Rules(gets=PYPI_IDENTITY, upload_settings=True),
+    Role.UPLOADER: _Rules(gets=(*PYPI_IDENTITY, *TWINE_SETTINGS)),
 }
 
 
@@ -116,8 +116,7 @@ def withheld(environ: Mapping[str, str], role: Role, *,
         elif upper in gets:
             continue
         elif (looks_secret(name, value) or upper.startswith(IDENTITY_PREFIX)
-              or upper.endswith(IDENTITY_SUFFIX)
-              or (upper.startswith(UPLOAD_SETTINGS) and not rules.upload_settings)):
+              or upper.endswith(IDENTITY_SUFFIX) or upper.startswith(UPLOAD_SETTINGS)):
             names.append(name)
     return names
 
