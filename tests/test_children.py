@@ -16,6 +16,7 @@ import pytest
 from publish_checks.checks import run_checks
 from publish_checks.checks.report import Status
 from publish_checks.frontend.console import token_variables
+from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.project.children import Role, child_environment, looks_secret, withheld
 from publish_checks.project.git import Git
 from publish_checks.release.rehearse import LocalIndex
@@ -145,9 +146,9 @@ def test_what_looks_like_a_secret(name: str, value: str, secret: bool) -> None:
     assert looks_secret(name, value) is secret
 
 
-def test_withheld_names_what_nox_must_unset() -> None:
-    """The names a role does not get, as the nox runner unsets them: secrets only, never a
-    variable the role drops for another reason."""
+def test_withheld_names_the_secrets_alone() -> None:
+    """What a role does not get because it is a secret: never a variable it drops for
+    another reason (the caller's virtualenv), nor an ordinary one."""
     names = withheld(PARENT, Role.TOOL, hidden=["DEMO_UPLOAD_KEY"])
     assert "DEMO_UPLOAD_KEY" in names and "GH_TOKEN" in names
     assert "VIRTUAL_ENV" not in names and "PATH" not in names
@@ -173,6 +174,9 @@ def test_the_projects_own_token_variables_reach_no_child(tmp_path: Path) -> None
         assert CANARY not in ctx.child_env(role).values(), role
     assert set(token_variables(project.root)) == {"DEMO_PYPI_KEY", "CORP_UPLOAD_KEY"}
     assert token_variables(tmp_path / "no-project") == ()
+    runner = StandaloneRunner({"PATH": "/bin", "DEMO_PYPI_KEY": CANARY, "CORP_UPLOAD_KEY": "x"},
+                              hidden=token_variables(project.root))
+    assert runner.tool_env() == {"PATH": "/bin"}
 
 
 def test_git_and_its_hooks_get_lc_all_c_and_no_secret(project: SampleProject) -> None:
