@@ -22,8 +22,9 @@ from publish_checks.project.git import Git
 from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, run_nox
+from tests.tokens import make_token
 
-PYPI_TOKEN = "pypi-AgEIcHlwaS5vcmcCJGI3YzQ1ZmY1LTk0YjAtNDg1Ny1hNDI0LWJlMWE2MGM0NDQyOAACKlsz"
+PYPI_TOKEN = make_token()  # made here: a literal would be a token in our own sdist
 #: What the upload secret and the CI identity are held in: no role inherits the first
 #: group; only the uploader and the signer get (parts of) the second.
 SECRETS = {"PYPI_API_KEY": CANARY, "TEST_PYPI_API_KEY": CANARY, "TWINE_PASSWORD": CANARY,
