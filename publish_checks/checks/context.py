@@ -19,6 +19,7 @@ from publish_checks.dists.login import index_login
 from publish_checks.dists.readme import RstRenderer
 from publish_checks.dists.secrets import Secret
 from publish_checks.project.binding import find_secret, pypi_token_elsewhere
+from publish_checks.project.children import Role, child_environment
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.credentials import Token, TokenLookup, read_env_file
 from publish_checks.project.git import Git
@@ -113,7 +114,19 @@ class Context:
 
     @cached_property
     def git(self) -> Git:
-        return Git(self.root)
+        return Git(self.root, self.child_env(Role.GIT))
+
+    @property
+    def secret_variables(self) -> tuple[str, ...]:
+        """The variables that may hold this project's upload secret: the configured
+        token-variables and the target's own (PyPI's, TestPyPI's when it is one of them)."""
+        names = (self.target.token_variable, *self.config.token_variables)
+        return tuple(dict.fromkeys(name for name in names if name))
+
+    def child_env(self, role: Role) -> dict[str, str]:
+        """The whole environment of a child process in ``role`` (project/children.py): no
+        secret of this project unless the role needs it."""
+        return child_environment(self.environ, role, hidden=self.secret_variables)
 
     @cached_property
     def is_git_repo(self) -> bool:

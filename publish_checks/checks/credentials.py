@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 from publish_checks.checks.context import Context
 from publish_checks.checks.git import not_a_repo
@@ -139,12 +140,12 @@ def credentials_file_ignored(ctx: Context) -> Finding:
         return skip
     path = ctx.credentials_path
     shown = ctx.shown(path)
+    if _outside_repository(ctx, path):
+        return passed(f"{shown} is outside the repository")
     # --no-index: answer from the ignore rules even if the file is (wrongly) tracked.
     result = ctx.git.run("check-ignore", "-q", "--no-index", "--", str(path))
     if result.returncode == 0:
         return passed(f"git ignores {shown}")
-    if result.returncode == 128 and "outside repository" in result.stderr:
-        return passed(f"{shown} is outside the repository")
     if result.returncode not in (0, 1):
         return failed(f"git check-ignore failed: {result.stderr.strip()}",
                       "run it by hand to see why")
@@ -152,6 +153,17 @@ def credentials_file_ignored(ctx: Context) -> Finding:
     if not os.path.lexists(path):
         return skipped(f"no credentials file yet, and git would not ignore {shown}: {hint}")
     return failed(f"git does not ignore {shown}: one 'git add .' publishes your token", hint)
+
+
+def _outside_repository(ctx: Context, path: Path) -> bool:
+    """Whether ``path`` lies outside the work tree (``credentials-file = "../.env"``), by
+    the paths themselves: git's words for it may be translated. The file itself may be a
+    link, which git judges where it is, not where it points."""
+    top = ctx.git.run("rev-parse", "--show-toplevel")
+    if top.returncode != 0 or not top.stdout.strip():
+        return False
+    where = path.parent.resolve() / path.name
+    return not where.is_relative_to(Path(top.stdout.strip()).resolve())
 
 
 def credentials_file_untracked(ctx: Context) -> Finding:

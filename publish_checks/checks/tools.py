@@ -7,20 +7,23 @@ import platform
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed
+from publish_checks.project.children import Role
 
 MIN_PYTHON = (3, 10)
 #: What each ``uploader`` comes as (the adapters' own, release/uploaders/: a test pins both).
 UPLOADER_REQUIREMENTS = {"twine": "twine>=7", "uv": "uv>=0.9.12"}
 
 
-def _run_version(executable: str) -> tuple[str, str]:
-    """(the last word ``executable --version`` prints, or '') and what went wrong, if anything."""
+def _run_version(executable: str, env: Mapping[str, str]) -> tuple[str, str]:
+    """(the last word ``executable --version`` prints, or '') and what went wrong, if
+    anything; ``env`` is its whole environment."""
     try:
         result = subprocess.run([executable, "--version"], capture_output=True, text=True,
-                                check=False, timeout=30)
+                                check=False, timeout=30, env=dict(env))
     except subprocess.TimeoutExpired:
         return "", "did not answer --version within 30 s"
     except OSError as e:
@@ -32,7 +35,7 @@ def _run_version(executable: str) -> tuple[str, str]:
     return (output[-1] if output else "(unknown version)"), ""
 
 
-def _nox() -> tuple[str, str]:
+def _nox(env: Mapping[str, str]) -> tuple[str, str]:
     """(how the nox the sessions would use is described, '') or ('', why there is none).
     Without nox, the publish-checks command makes the tool environments itself."""
     try:
@@ -43,7 +46,7 @@ def _nox() -> tuple[str, str]:
     executable = shutil.which("nox")
     if executable is None:
         return "", "nox is not installed: the build and publish sessions need it"
-    version, problem = _run_version(executable)
+    version, problem = _run_version(executable, env)
     if problem:
         return "", f"nox at {executable} {problem}"
     return f"nox {version} ({executable})", ""
@@ -58,12 +61,12 @@ def tools(ctx: Context) -> Finding:
     git = shutil.which("git")
     if git is None:
         return failed("git is not installed", "install git (https://git-scm.com/downloads)")
-    version, problem = _run_version(git)
+    version, problem = _run_version(git, ctx.git.environment)
     if problem:
         return failed(f"git at {git} {problem}", "reinstall git (https://git-scm.com/downloads)")
     found.append(f"git {version}")
     backend = "uv" if shutil.which("uv") else "venv"
-    nox, _ = _nox()
+    nox, _ = _nox(ctx.child_env(Role.TOOL))
     makers = f"{nox} or publish-checks" if nox else "publish-checks"
     uploader = UPLOADER_REQUIREMENTS[ctx.config.uploader]
     return passed(", ".join(found) + f"; {uploader} and build come in {backend} environments "

@@ -16,6 +16,7 @@ from publish_checks import __version__
 from publish_checks._errors import PublishChecksError, UsageError
 from publish_checks._text import CLI_STEPS, printable
 from publish_checks.checks import validate_skip
+from publish_checks.frontend.console import token_variables
 from publish_checks.frontend.gates import run_gates
 from publish_checks.frontend.options import (
     Options,
@@ -34,10 +35,10 @@ from publish_checks.frontend.options import (
 )
 from publish_checks.frontend.render import write_text
 from publish_checks.frontend.standalone import StandaloneRunner
+from publish_checks.project.children import Role
 from publish_checks.project.config import check_project_folder
 from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
-from publish_checks.release.build import child_env
 from publish_checks.release.bump import bump as bump_project
 
 
@@ -96,7 +97,6 @@ def error_boundary() -> Iterator[list[int]]:
 
 def run(options: Options, environ: dict[str, str]) -> int:
     """One command; the exit status (PublishChecksError carries its own)."""
-    runner = StandaloneRunner(environ, as_json=options.json)
     root = Path(options.project)
     try:
         resolved = root.resolve()
@@ -104,10 +104,11 @@ def run(options: Options, environ: dict[str, str]) -> int:
         raise UsageError("the current folder no longer exists (deleted or moved)",
                          "cd into the project's folder and run it again") from None
     check_project_folder(resolved)
+    runner = StandaloneRunner(environ, as_json=options.json, hidden=token_variables(resolved))
     flags = options.flags()
     if options.command == "bump":
         print(bump_project(root, options.target, pre=options.pre, commit=options.commit,
-                           steps=CLI_STEPS))
+                           steps=CLI_STEPS, environ=environ))
         return 0
     if options.command == "rehearse":
         pipeline.rehearse(runner, root, flags, environ, CLI_STEPS)
@@ -123,7 +124,7 @@ def run(options: Options, environ: dict[str, str]) -> int:
     if options.command == "verify":
         return 0 if pipeline.verify(runner, ctx, flags).ok else 1
     if options.command == "build":
-        run_gates(ctx.config.gates, ctx.root, child_env(ctx),
+        run_gates(ctx.config.gates, ctx.root, ctx.child_env(Role.GATE),
                   runner.stream(), runner.log)
         pipeline.build(runner, ctx, flags)
         return 0

@@ -8,18 +8,34 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from publish_checks._errors import PublishChecksError
 from publish_checks.checks.report import Report
 from publish_checks.frontend.render import emit_report, render_text, use_colour, write_text
+from publish_checks.project.children import Role, child_environment
+from publish_checks.project.config import load_config
 from publish_checks.release.process import STEP_TIMEOUT, Completed, run_redacted
 
 
+def token_variables(root: Path) -> tuple[str, ...]:
+    """The token-variables the project at ``root`` declares, for the tool environments made
+    before the pipeline reads its configuration; none when it cannot be read (the pipeline
+    says why)."""
+    try:
+        return load_config(root).token_variables
+    except PublishChecksError:
+        return ()
+
+
 class Console:
-    """Output goes to stdout, or to stderr when ``--json`` keeps stdout for the report."""
+    """Output goes to stdout, or to stderr when ``--json`` keeps stdout for the report.
+    ``hidden``: the project's token-variables, which making a tool environment never gets
+    (:func:`token_variables`)."""
 
     def __init__(self, environ: Mapping[str, str], *, as_json: bool = False,
                  out: TextIO | None = None, err: TextIO | None = None,
-                 interactive: bool | None = None) -> None:
+                 interactive: bool | None = None, hidden: Sequence[str] = ()) -> None:
         self.environ = dict(environ)
+        self.hidden = tuple(hidden)
         self.as_json = as_json
         self._out, self._err = out, err
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
@@ -42,6 +58,11 @@ class Console:
             return self.stream().isatty()
         except (AttributeError, ValueError):  # a replaced or closed stream: not a terminal
             return False
+
+    def tool_env(self) -> dict[str, str]:
+        """The environment that installs a tool environment (pip or uv may run an sdist's
+        build backend): no secret."""
+        return child_environment(self.environ, Role.TOOL, hidden=self.hidden)
 
     def run(self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None,
             secrets: Sequence[str] = (), echo: bool = False,

@@ -17,7 +17,7 @@ from nox.command import CommandFailed
 from publish_checks._errors import PublishChecksError, ReleaseError, UsageError
 from publish_checks._text import NOX_STEPS, Steps
 from publish_checks.checks.context import Context
-from publish_checks.frontend.console import Console
+from publish_checks.frontend.console import Console, token_variables
 from publish_checks.frontend.options import (
     TAKES,
     Options,
@@ -28,10 +28,10 @@ from publish_checks.frontend.options import (
     session_parser,
 )
 from publish_checks.frontend.render import write_text
+from publish_checks.project.children import Role
 from publish_checks.project.config import check_project_folder
 from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
-from publish_checks.release.build import INSTALL_HIDDEN, child_env
 from publish_checks.release.bump import bump as bump_project
 
 #: The attribute that marks a session function as one of ours, naming its step.
@@ -42,14 +42,17 @@ class SessionRunner(Console):
     """The pipeline's runner inside a nox session: tools are installed into the session's
     virtualenv, progress goes to nox's log."""
 
-    def __init__(self, session: nox.Session, environ: dict[str, str], as_json: bool) -> None:
-        super().__init__(environ, as_json=as_json)
+    def __init__(self, session: nox.Session, environ: dict[str, str], as_json: bool,
+                 hidden: Sequence[str] = ()) -> None:
+        super().__init__(environ, as_json=as_json, hidden=hidden)
         self.session = session
 
     def provide(self, requirements: Sequence[str]) -> Path:
         if requirements:
-            self.session.install(*requirements, silent=True,
-                                 env=dict.fromkeys(INSTALL_HIDDEN))  # None: unset
+            # nox adds the session's own variables (its virtualenv, PATH) to what it is
+            # given; include_outer_env=False: nothing of ours it is not given.
+            self.session.install(*requirements, silent=True, env=self.tool_env(),
+                                 include_outer_env=False)
         return Path(self.session.bin)
 
     def log(self, message: str) -> None:
@@ -97,8 +100,10 @@ def _release(session: nox.Session, step: str, steps: Steps,
         note = ignored_note(step, steps.session(step), given(session.posargs, options), steps)
         if note:
             session.log(note)
-        check_project_folder(Path(options.project).resolve())
-        yield options, SessionRunner(session, environ, options.json), environ
+        root = Path(options.project).resolve()
+        check_project_folder(root)
+        yield options, SessionRunner(session, environ, options.json,
+                                     token_variables(root)), environ
     except PublishChecksError as e:
         session.error(message(e))
 
@@ -129,7 +134,8 @@ def _command_gates(session: nox.Session, ctx: Context) -> None:
         try:
             with session.chdir(ctx.root):
                 # no upload secret or CI identity for the project's own commands
-                session.run(*gate, external=True, env=child_env(ctx), include_outer_env=False)
+                session.run(*gate, external=True, env=ctx.child_env(Role.GATE),
+                            include_outer_env=False)
         except CommandFailed:
             raise ReleaseError(f"gate {shown} failed: nothing was built",
                                "fix what it reports above, then build again") from None
@@ -192,6 +198,6 @@ def rehearse(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
 
 def bump(session: nox.Session, steps: Steps = NOX_STEPS) -> None:
     """Next version (patch|minor|major|dev|post|calver|X.Y.Z, --pre a|b|rc), changelog dated."""
-    with _release(session, "bump", steps) as (options, _, _):
+    with _release(session, "bump", steps) as (options, _, environ):
         session.log(bump_project(Path(options.project), options.target, pre=options.pre,
-                                 commit=options.commit, steps=steps))
+                                 commit=options.commit, steps=steps, environ=environ))

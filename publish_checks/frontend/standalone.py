@@ -18,8 +18,7 @@ from typing import TextIO
 from publish_checks._errors import ReleaseError
 from publish_checks.frontend.console import Console
 from publish_checks.frontend.render import write_text
-from publish_checks.release.build import INSTALL_HIDDEN
-from publish_checks.release.process import find_uv, run_redacted, tail, venv_python, without
+from publish_checks.release.process import find_uv, run_redacted, tail, venv_python
 
 
 def cache_home(environ: Mapping[str, str]) -> Path:
@@ -43,8 +42,9 @@ class StandaloneRunner(Console):
 
     def __init__(self, environ: Mapping[str, str], *, as_json: bool = False,
                  out: TextIO | None = None, err: TextIO | None = None,
-                 interactive: bool | None = None) -> None:
-        super().__init__(environ, as_json=as_json, out=out, err=err, interactive=interactive)
+                 interactive: bool | None = None, hidden: Sequence[str] = ()) -> None:
+        super().__init__(environ, as_json=as_json, out=out, err=err, interactive=interactive,
+                         hidden=hidden)
         self._envs: dict[tuple[str, ...], Path] = {}
 
     def provide(self, requirements: Sequence[str]) -> Path:
@@ -65,7 +65,7 @@ class StandaloneRunner(Console):
         return python.parent
 
     def _create(self, venv: Path, python: Path, requirements: tuple[str, ...]) -> None:
-        env = without(self.environ, [*INSTALL_HIDDEN, "VIRTUAL_ENV"])
+        env = self.tool_env()
         uv = find_uv()
         if uv is not None:
             steps = [[uv, "venv", "--quiet", "--seed", "--python", sys.executable, str(venv)],

@@ -102,6 +102,13 @@ class Config:
         dynamic = self.project.get("dynamic", [])
         return isinstance(dynamic, list) and "version" in dynamic
 
+    @property
+    def token_variables(self) -> tuple[str, ...]:
+        """Every token-variable it declares (its own, each repository's): no child process
+        but the uploader may see them."""
+        names = [self.token_variable, *(r.token_variable for r in self.repositories.values())]
+        return tuple(dict.fromkeys(name for name in names if name))
+
 
 def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     return suggest(word, choices) or f"known keys: {', '.join(choices)}"

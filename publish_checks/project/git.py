@@ -2,37 +2,56 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, cast
+
+from publish_checks.project.children import Role, child_environment
 
 
 @dataclass(frozen=True)
 class Git:
+    """git in ``root``. Every call runs with ``environ`` as :data:`Role.GIT` gets it: no
+    secret (its hooks run the user's and third parties' code) and ``LC_ALL=C`` (git's own
+    words, never translated). The front ends pass the environment in; None, for a caller
+    that has none (tests), is this process's own."""
+
     root: Path
+    environ: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def available(self) -> bool:
         return shutil.which("git") is not None
 
+    @cached_property
+    def environment(self) -> dict[str, str]:
+        """git's whole environment."""
+        return child_environment(os.environ if self.environ is None else self.environ,
+                                 Role.GIT)
+
+    def _argv(self, args: tuple[str, ...]) -> list[str]:
+        # The git on this process's PATH, whatever PATH its environment gives the hooks.
+        return [shutil.which("git") or "git", *args]
+
     def run(self, *args: str, check: bool = False, timeout: float = 60,
-            env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """git ARGS in the repository; ``env``, when given, is its whole environment (git
-        itself is the one on this process's PATH, as for every other git call)."""
-        git = (shutil.which("git") or "git") if env is not None else "git"
+            extra_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """git ARGS in the repository; ``extra_env`` is added to its environment."""
         return subprocess.run(
-            [git, *args], cwd=self.root, capture_output=True, text=True,
+            self._argv(args), cwd=self.root, capture_output=True, text=True,
             encoding="utf-8", errors="replace", check=check, timeout=timeout,
-            env=None if env is None else dict(env),
+            env={**self.environment, **(extra_env or {})},
         )
 
     def popen(self, *args: str, stdin: IO[bytes] | int | None = None) -> subprocess.Popen[bytes]:
         """A git process whose output is read as it comes (binary; stderr discarded)."""
-        return subprocess.Popen(["git", *args], cwd=self.root, stdin=stdin,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(self._argv(args), cwd=self.root, stdin=stdin,
+                                env=self.environment, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
 
     def out(self, *args: str) -> str:
         """stdout of a git command that must succeed, stripped."""

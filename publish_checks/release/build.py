@@ -19,9 +19,9 @@ from publish_checks.checks import build_check_ids, run_checks
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Status
 from publish_checks.dists.failed_build import MARKER, write_marker
+from publish_checks.project.children import Role
 from publish_checks.project.git import Git
-from publish_checks.project.trusted import GITHUB_OIDC, SIGSTORE_ID_TOKEN, gitlab_id_token_variable
-from publish_checks.release.process import find_uv, tail, without
+from publish_checks.release.process import find_uv, tail
 from publish_checks.release.runner import Runner, bin_path
 
 BUILD = "build>=1.2"
@@ -98,31 +98,6 @@ def file_table(rows: Iterable[tuple[str, int, str, str]]) -> str:
     )
 
 
-def secret_names(ctx: Context) -> list[str]:
-    """Every variable that may hold an upload secret: children that need none (build
-    backends, the installed release) never get them."""
-    names = {ctx.target.token_variable, ctx.config.token_variable, "PYPI_API_KEY",
-             "TEST_PYPI_API_KEY", "TWINE_PASSWORD"}
-    return sorted(name for name in names if name)
-
-
-#: The job's identity in trusted-publishing CI. Only twine and the signer need it: a build
-#: backend, a gate or the installed release that got it could mint a PyPI token.
-IDENTITY_VARIABLES = (*GITHUB_OIDC, gitlab_id_token_variable("pypi.org"),
-                      gitlab_id_token_variable("test.pypi.org"), SIGSTORE_ID_TOKEN)
-
-
-#: What installing a tool environment (twine, build, the signer…) never gets: pip or uv
-#: may run an sdist's build backend. (A custom token-variable is unknown at that point.)
-INSTALL_HIDDEN = ("PYPI_API_KEY", "TEST_PYPI_API_KEY", "TWINE_PASSWORD", *IDENTITY_VARIABLES)
-
-
-def child_env(ctx: Context, *also: str) -> dict[str, str]:
-    """The environment for a child that needs no secret and no identity: build backends,
-    gates, the installed release."""
-    return without(ctx.environ, [*secret_names(ctx), *IDENTITY_VARIABLES, *also])
-
-
 def build_dists(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str] = (), *,
                 verbose: bool = False) -> Context:
     """Clean outputs, build with ``build`` in a tool environment (``--verbose`` passed on),
@@ -152,7 +127,7 @@ def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str],
     uv = find_uv() is not None
     bindir = runner.provide(["build[uv]>=1.2" if uv else BUILD])
     epoch = source_date_epoch(ctx.git)
-    env: Mapping[str, str] = child_env(ctx)
+    env: Mapping[str, str] = ctx.child_env(Role.BUILD)  # the backend gets no secret
     if epoch is not None:
         env = {**env, "SOURCE_DATE_EPOCH": str(epoch)}
     runner.log(f"Building {ctx.project_name or ctx.root.name} into {ctx.shown(outdir)}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from packaging.version import Version
@@ -25,6 +26,7 @@ from publish_checks._text import (
 from publish_checks._text import shown as shown_path
 from publish_checks.project import changelog as cl
 from publish_checks.project import changelog_write as cw
+from publish_checks.project.children import Role, child_environment
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.git import Git
 from publish_checks.project.tags import release_tag_format
@@ -152,8 +154,10 @@ def _refuse_dirty(git: Git, root: Path, paths: list[str]) -> None:
 
 
 def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool = False,
-         today: datetime.date | None = None, steps: Steps = NOX_STEPS) -> str:
-    """Bump the project at ``root``; return what was done and the next steps."""
+         today: datetime.date | None = None, steps: Steps = NOX_STEPS,
+         environ: Mapping[str, str] | None = None) -> str:
+    """Bump the project at ``root``; return what was done and the next steps. ``environ``
+    (the front end's) is what ``git commit`` and its hooks get, less every secret."""
     root = root.resolve()
     config = load_config(root)
     tags = declared_version(config)
@@ -201,7 +205,8 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
         if edit[1] != edit[2]:  # a dev bump leaves an open Unreleased section as it is
             edits.append(edit)
     shown = [shown_path(path, root) for path, _, _ in edits]
-    git = Git(root)
+    git = Git(root, None if environ is None else child_environment(
+        environ, Role.GIT, hidden=config.token_variables))
     if commit:
         _refuse_dirty(git, root, shown)
     try:

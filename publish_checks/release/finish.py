@@ -19,9 +19,9 @@ from publish_checks.project.changelog import (
     has_content,
     unreleased_section,
 )
+from publish_checks.project.children import Role
 from publish_checks.project.credentials import redact
 from publish_checks.release import tag as tagging
-from publish_checks.release.build import child_env
 from publish_checks.release.forge import create_release, find_tool, forge_of
 from publish_checks.release.links import dead_links, release_links
 from publish_checks.release.plan import Plan
@@ -102,7 +102,7 @@ def follow_up(ctx: Context, *, tag: bool, push: bool, github_release: bool) -> F
         if problem is not None:
             refusals.append(("git-upstream", failed(*problem)))
         else:
-            refusal, why = tagging.push_refusal(ctx.git, release_tag, child_env(ctx))
+            refusal, why = tagging.push_refusal(ctx.git, release_tag)
             if refusal is not None:
                 refusals.append(("git-upstream", failed(redact(refusal, ctx.secrets),
                                                         why or "")))
@@ -174,7 +174,7 @@ def finish(runner: Runner, ctx: Context, plan: Plan, outcome: Outcome, *, tag: b
         runner.log(f"Creating the {forge.name} release {release_tag}")
         files = [f.dist.path for f in plan.files]
         # The forge CLI gets its own token (GH_TOKEN…), never the upload's.
-        environ = child_env(ctx)
+        environ = ctx.child_env(Role.FORGE)
         by_hand = forge.command(release_tag, plan.version, [ctx.shown(f) for f in files],
                                 f"publish-checks notes {plan.version}")
         if not create_release(runner, forge, root=ctx.root, tag=release_tag,

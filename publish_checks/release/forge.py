@@ -2,7 +2,8 @@
 changelog's section as notes and the released files attached (``glab release create`` when
 the push remote is a GitLab). Authentication is the CLI's own: ``GH_TOKEN``/``GITHUB_TOKEN``
 (``GITLAB_TOKEN``) in the environment, or its stored login; the environment is passed on
-as the caller gives it (without the upload's secret), and no token is ever shown.
+as the caller gives it (:data:`Role.FORGE`'s: its own token, never the upload's), and no
+token is ever shown.
 """
 
 from __future__ import annotations
@@ -18,13 +19,11 @@ from urllib.parse import urlsplit
 from packaging.version import InvalidVersion, Version
 
 from publish_checks._errors import ReleaseError
+from publish_checks.project.children import FORGE_TOKENS
 from publish_checks.project.git import Git
 from publish_checks.release.process import tail
 from publish_checks.release.runner import Runner
 
-# Where the forge CLIs read a token from: their values are redacted from what they print.
-TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN",
-                   "GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKEN")
 RELEASE_TIMEOUT = 600.0  # seconds: gh uploads the files, which can be large
 VIEW_TIMEOUT = 60.0  # seconds for gh release view: one API call
 
@@ -121,7 +120,8 @@ def create_release(runner: Runner, forge: Forge, *, root: Path, tag: str, versio
         raise ReleaseError(f"cannot create the {forge.name} release: {forge.tool} (the "
                            f"{forge.name} CLI) is not on PATH",
                            f"install it ({forge.install}), then: {by_hand}")
-    secrets = tuple(v for name in TOKEN_VARIABLES if (v := environ.get(name)))
+    # Where the CLIs read a token from: never shown, should one print it.
+    secrets = tuple(v for name in FORGE_TOKENS if (v := environ.get(name)))
     # create would fail on an existing release ("already exists"); view answers 0 for one.
     if runner.run(forge.view_argv(tag, tool), env=dict(environ), cwd=root,
                   secrets=secrets, timeout=VIEW_TIMEOUT).code == 0:

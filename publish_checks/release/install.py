@@ -20,7 +20,7 @@ from packaging.utils import (
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context, Installer, InstallTrial
 from publish_checks.dists.index import IndexQueryError, download, project_listing
-from publish_checks.release.build import child_env
+from publish_checks.project.children import Role
 from publish_checks.release.plan import Plan
 from publish_checks.release.process import find_uv, tail, venv_python
 from publish_checks.release.runner import Runner, bin_path
@@ -102,7 +102,7 @@ def try_release(runner: Runner, ctx: Context, files: Sequence[Path],
     project = identity(file)[0]
     # The interpreter of a tool environment (under nox: the session's Python) makes the venv.
     base = bin_path(runner.provide(["pip"]), "python")
-    env = child_env(ctx, "PYTHONPATH", "VIRTUAL_ENV")
+    env = ctx.child_env(Role.SMOKE)  # the installer, the release and its commands
     with tempfile.TemporaryDirectory(prefix="publish-checks-install-") as tmp:
         work = Path(tmp)
         venv = work / "venv"

@@ -18,6 +18,7 @@ from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
 from publish_checks.dists.index import IndexQueryError, project_files, wait_for_files
 from publish_checks.dists.readme import RENDER_SCRIPT, RenderError, RstRenderer
+from publish_checks.project.children import Role
 from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
 from publish_checks.release.build import build_dists
@@ -73,7 +74,7 @@ def open_project(runner: Runner, root: Path, repository: str | None, *,
     """The project's Context, with reST rendered in the runner's tool environment and the
     release installed into virtualenvs the runner makes (for dists-install)."""
     ctx = load_context(root, repository, environ=environ, offline=offline, steps=steps)
-    ctx.rst_renderer = rst_renderer(runner, ctx.environ)
+    ctx.rst_renderer = rst_renderer(runner, ctx.child_env(Role.TOOL))
     ctx.installer = release_installer(runner, ctx)
     return ctx
 
@@ -222,7 +223,7 @@ def rehearse(runner: Runner, root: Path, flags: Flags, environ: Mapping[str, str
     """The whole release against a throwaway pypiserver on 127.0.0.1; the real dist/ and
     the real index are left alone."""
     python = bin_path(runner.provide([PYPISERVER]), "python")
-    with local_index(python) as index:
+    with local_index(python, environ=environ) as index:
         runner.log(f"Embedded index up at {index.url} (user {index.username}, generated "
                    "password)")
         ctx = open_project(runner, root, "local",

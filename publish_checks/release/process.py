@@ -95,7 +95,3 @@ def venv_python(venv: Path) -> Path:
         return venv / "Scripts" / "python.exe"
     return venv / "bin" / "python"
 
-
-def without(env: Mapping[str, str], names: Sequence[str]) -> dict[str, str]:
-    """``env`` less ``names``: children that need no secret never get one."""
-    return {k: v for k, v in env.items() if k not in names}

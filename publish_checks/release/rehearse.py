@@ -27,6 +27,7 @@ from publish_checks._errors import PublishChecksError, ReleaseError
 from publish_checks._text import Steps
 from publish_checks.checks import Need, builds, ids_where, load_context, run_checks
 from publish_checks.checks.report import Result, Status
+from publish_checks.project.children import Role, child_environment
 
 USERNAME = "publish-checks"
 START_TIMEOUT = 30.0  # seconds for pypiserver to answer
@@ -111,8 +112,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def local_index(python: Path | str, *, username: str = USERNAME, password: str | None = None,
-                fallback: bool = False, authenticate: str = "update") -> Iterator[LocalIndex]:
-    """Start pypiserver with ``python`` (a virtualenv that has ``pypiserver[passlib]``).
+                fallback: bool = False, authenticate: str = "update",
+                environ: Mapping[str, str] | None = None) -> Iterator[LocalIndex]:
+    """Start pypiserver with ``python`` (a virtualenv that has ``pypiserver[passlib]``), in
+    ``environ`` as a tool gets it (none given: an empty one, all pypiserver needs).
 
     ``password`` is generated unless given (tests give a canary to prove it never leaks).
     ``authenticate``: pypiserver's actions that need the login (tests of a private index
@@ -136,7 +139,8 @@ def local_index(python: Path | str, *, username: str = USERNAME, password: str |
         argv.append(str(workdir / "packages"))
         with (workdir / "server.log").open("wb") as log:
             process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL)
+                                       stdin=subprocess.DEVNULL,
+                                       env=child_environment(environ or {}, Role.TOOL))
         url = f"http://127.0.0.1:{port}/"
         _wait_until_up(url + "simple/", process, time.monotonic() + START_TIMEOUT,
                        workdir / "server.log")

@@ -21,15 +21,10 @@ from publish_checks.dists.attestations import (
     subject_problem,
 )
 from publish_checks.dists.scan import is_attestation
-from publish_checks.project.trusted import (
-    GITHUB_OIDC,
-    Signing,
-    gitlab_id_token_variable,
-    plan_signing,
-)
-from publish_checks.release.build import secret_names
+from publish_checks.project.children import Role
+from publish_checks.project.trusted import GITHUB_OIDC, Signing, plan_signing
 from publish_checks.release.plan import Plan
-from publish_checks.release.process import tail, without
+from publish_checks.release.process import tail
 from publish_checks.release.runner import Runner, bin_path
 
 # 0.0.28: sigstore 4, and attestations with Rekor v1 entries, which PyPI verifies.
@@ -60,8 +55,7 @@ def sign(runner: Runner, ctx: Context, plan: Plan, provider: str) -> Plan:
         bindir = runner.provide([PYPI_ATTESTATIONS])
         # The identity is ambient: no upload secret, and of GitLab's ID tokens only
         # Sigstore's (the PyPI ones mint upload tokens; GitHub's one request serves both).
-        env = without(ctx.environ, [*secret_names(ctx), gitlab_id_token_variable("pypi.org"),
-                                    gitlab_id_token_variable("test.pypi.org")])
+        env = ctx.child_env(Role.SIGNER)
         env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
         # The job's identity tokens are credentials too: never shown, should the signer
         # print one (GitLab's <AUD>_ID_TOKEN, GitHub's request token).

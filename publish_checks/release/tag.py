@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from publish_checks._errors import ReleaseError
@@ -91,26 +90,25 @@ DRY_RUN_TIMEOUT = 30
 GIT_TIMEOUT = 900.0
 
 
-def push_refusal(git: Git, tag: str, environ: Mapping[str, str],
-                 ) -> tuple[str | None, str | None]:
+def push_refusal(git: Git, tag: str) -> tuple[str | None, str | None]:
     """Ask the remote, before anything is uploaded, whether it takes the release branch
     (``git push --dry-run``: nothing is sent): a push refused after the upload would leave
     the release out and the branch behind. Returns (refusal, hint) when the remote refuses
     it, or (None, why) when it could not be asked — no network, credentials that need a
     prompt — and the real push after the upload will tell; (None, None) when it takes it.
-    The tag is made after the upload, so only the branch is tried. ``environ``: git's whole
-    environment, without secrets (the user's pre-push hook is not run by this question)."""
+    The tag is made after the upload, so only the branch is tried (the user's pre-push hook
+    is not run by this question)."""
     push = planned_push(git, tag)
     if push is None or push.remote_branch is None:
         return None, None
     branch = f"HEAD:refs/heads/{push.remote_branch}"
     # No prompt for a password or a host key: this is a question, not the push.
-    env = {**environ, "GIT_TERMINAL_PROMPT": "0"}
-    if "GIT_SSH_COMMAND" not in environ and not git.config("core.sshCommand"):
+    env = {"GIT_TERMINAL_PROMPT": "0"}
+    if "GIT_SSH_COMMAND" not in git.environment and not git.config("core.sshCommand"):
         env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
     try:
         result = git.run("push", "--dry-run", "--no-verify", "--porcelain", push.remote,
-                         branch, timeout=DRY_RUN_TIMEOUT, env=env)
+                         branch, timeout=DRY_RUN_TIMEOUT, extra_env=env)
     except subprocess.TimeoutExpired:
         return None, f"{push.remote} did not answer within {DRY_RUN_TIMEOUT} s"
     if result.returncode == 0:
@@ -159,6 +157,7 @@ def push_release(git: Git, tag: str) -> Push:
         raise ReleaseError("cannot push the release: this repository has no remote",
                            f"{NO_REMOTE_FIX}, then git push --atomic origin HEAD:refs/heads/"
                            f"<branch> refs/tags/{tag}")
+    # The user's pre-push hook runs in git's environment: no upload secret, no CI identity.
     try:  # a pre-push hook may run a test suite; a large push takes a while
         result = git.run(*push.argv, timeout=GIT_TIMEOUT)
     except subprocess.TimeoutExpired:

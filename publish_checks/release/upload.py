@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context
 from publish_checks.project.binding import refusal
+from publish_checks.project.children import Role
 from publish_checks.project.credentials import Token
 from publish_checks.project.trusted import (
     REFUSED_EVENTS,
@@ -18,9 +19,7 @@ from publish_checks.project.trusted import (
     refused_event_words,
     trusted_publishing_provider,
 )
-from publish_checks.release.build import secret_names
 from publish_checks.release.plan import Plan
-from publish_checks.release.process import without
 from publish_checks.release.runner import Runner
 from publish_checks.release.uploader import Failure, Login, Upload, Uploader
 from publish_checks.release.uploaders import uploader_named
@@ -55,9 +54,9 @@ def login(ctx: Context, password: str | None = None) -> Login | None:
 def upload_env(ctx: Context, uploader: Uploader, bound: Login | None) -> dict[str, str]:
     """The uploader's environment: the user's, less every upload secret and the uploader's
     own credential variables, plus the one bound secret for this index."""
-    credentials = uploader.environment(bound)
-    names = [*secret_names(ctx), *(n for n in ctx.environ if uploader.own_variable(n))]
-    return {**without(ctx.environ, names), **credentials}
+    base = ctx.child_env(Role.UPLOADER)  # no upload secret; the CI identity for OIDC
+    kept = {name: value for name, value in base.items() if not uploader.own_variable(name)}
+    return {**kept, **uploader.environment(bound)}
 
 
 def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None, *,
