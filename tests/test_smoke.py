@@ -115,6 +115,24 @@ def test_skipped_modules_are_not_imported(tmp_path: Path) -> None:
     assert tried.optional == ("import demo_pkg.qt (needs PyQt6)",)
 
 
+def test_private_test_suites_are_not_imported(tmp_path: Path) -> None:
+    """trio ships its suites as trio._tests and trio._core._tests (they need pytest): like
+    tests/testing/test packages they are left out, not listed as needing pytest; a _test.py
+    module is imported (it may be an API)."""
+    suite = "import pytest_absent_here\n"
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                           "demo_pkg/_tests/__init__.py": "", "demo_pkg/_tests/test_a.py": suite,
+                           "demo_pkg/_core/__init__.py": "",
+                           "demo_pkg/_core/_tests/test_b.py": suite,
+                           "demo_pkg/_core/_tests/__init__.py": "",
+                           "demo_pkg/_testing/__init__.py": suite,
+                           "demo_pkg/_test/__init__.py": "", "demo_pkg/_test/run.py": suite,
+                           "demo_pkg/_core/_test.py": ""})
+    result = run(tmp_path, root)
+    assert (result.failures, result.optional, result.unimportable) == ((), (), ())
+    assert result.tried == "4 modules imported, 1 entry point loaded"
+
+
 def test_a_module_that_exits_at_import_is_a_failure(tmp_path: Path) -> None:
     """sys.exit() at import time is reported like any exception, and the run goes on."""
     root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
