@@ -243,13 +243,76 @@ def test_what_needs_an_uninstalled_module_is_reported_not_failed(tmp_path: Path)
                                "entry point demo = demo_pkg.cli:main (needs click_absent_here)")
 
 
+# docutils' parsers/commonmark_wrapper: tries its optional parsers, then says what it needs.
+COMMONMARK_LIKE = """\
+Parser = None
+for name in ('pycmark_absent', 'myst_absent'):
+    try:
+        Parser = __import__(name)
+    except ImportError:
+        continue
+if Parser is None:
+    raise ImportError('Parsing "CommonMark" requires one of the packages\\n'
+                      "('pycmark', 'myst') available at https://pypi.org")
+"""
+# IPython's external/qt_loaders, which qt_for_kernel imports: a long message on many lines.
+QT_LOADERS_LIKE = '''\
+def load_qt():
+    raise ImportError("""
+    Could not load requested Qt binding. Please ensure that
+    PyQt5 or PySide6 is available, and only one is imported per session.
+
+    Currently-imported Qt library: None
+    PyQt5 available (requires QtCore, QtGui, QtSvg): False
+    PySide6 available (requires QtCore, QtGui, QtSvg): False
+    """)
+'''
+GUI = ("raise ImportError('demo gui requires PyQt6: pip install demo-pkg[gui]')\n"
+       "def main() -> None:\n    pass\n")
+
+
+@pytest.mark.parametrize(("files", "optional"), [
+    ({"demo_pkg/parsers/__init__.py": "", "demo_pkg/parsers/commonmark.py": COMMONMARK_LIKE},
+     ["import demo_pkg.parsers.commonmark (ImportError: Parsing \"CommonMark\" requires one of "
+      "the packages ('pycmark', 'myst') available at https://pypi.org)"]),
+    ({"demo_pkg/external/__init__.py": "", "demo_pkg/external/qt_loaders.py": QT_LOADERS_LIKE,
+      "demo_pkg/external/qt_for_kernel.py": "from demo_pkg.external.qt_loaders import load_qt\n"
+                                            "load_qt()\n"},
+     ["import demo_pkg.external.qt_for_kernel (ImportError: Could not load requested Qt "
+      "binding. Please ensure that PyQt5 or PySide6 is available, and only one is imported "
+      "per session.)"]),
+    ({"demo_pkg/_yaml.py": "HAS_YAML = False\nif not HAS_YAML:\n"
+                           "    raise ImportError(\"No module named 'yaml_absent'\")\n"},
+     ["import demo_pkg._yaml (needs yaml_absent)"]),
+    ({"demo_pkg/gui.py": GUI},
+     ["import demo_pkg.gui (ImportError: demo gui requires PyQt6: pip install demo-pkg[gui])",
+      "entry point demo-gui = demo_pkg.gui:main (ImportError: demo gui requires PyQt6: pip "
+      "install demo-pkg[gui])"]),
+], ids=["own message after trying optional parsers (docutils commonmark_wrapper)",
+        "through a public helper, long message (IPython qt_for_kernel)",
+        "No module named, raised by the module", "an extra's module and its entry point"])
+def test_an_import_error_of_the_modules_own_about_what_it_needs_is_optional(
+        tmp_path: Path, files: dict[str, str], optional: list[str]) -> None:
+    """A submodule whose own code raises an ImportError saying what it needs (requires,
+    install, is available, No module named) is listed with what needs an uninstalled
+    module, in its own words (up to its first sentences): not as platform-only, nor as a
+    failure; so is an entry point into it."""
+    gui = "demo-gui = demo_pkg.gui:main\n" if "demo_pkg/gui.py" in files else ""
+    failures, listed, result = judged(tmp_path, files, ENTRY_POINTS + gui)
+    assert (failures, listed) == ([], [])
+    assert list(result.optional) == optional
+
+
 @pytest.mark.parametrize(("files", "failed"), [
     ({"demo_pkg/__init__.py": "import yaml_absent_here\n"}, "import demo_pkg"),
+    ({"demo_pkg/__init__.py": "raise ImportError('demo-pkg requires yaml_absent: pip install "
+                              "it')\n"}, "import demo_pkg"),
     ({"demo_pkg/__init__.py": "", "demo_pkg/views.py": "from demo_pkg import lazy_absent\n"},
      "import demo_pkg.views"),
     ({"demo_pkg/__init__.py": "", "demo_pkg/views.py": "import demo_pkg.lazy_absent\n"},
      "import demo_pkg.views"),
-], ids=["top-level needs a dependency", "own module missing (from)", "own module missing"])
+], ids=["top-level needs a dependency", "top-level says it requires a dependency",
+        "own module missing (from)", "own module missing"])
 def test_a_missing_dependency_or_own_module_still_fails(tmp_path: Path, files: dict[str, str],
                                                         failed: str) -> None:
     """The twins: the top-level package needing an undeclared dependency, or a module of the

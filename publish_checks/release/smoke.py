@@ -56,7 +56,9 @@ class Smoke:
     failures: tuple[Failure, ...]
     tried: str  # "3 modules imported, 1 entry point loaded, 1 command run"
     output: str = ""  # what the configured commands printed
-    # What needs a module the release does not install ("import dotenv.cli (needs click)"):
+    # What needs a module the release does not install ("import dotenv.cli (needs click)",
+    # or in its own ImportError's words: "import docutils.parsers.commonmark_wrapper
+    # (ImportError: Parsing "CommonMark" requires one of the packages …)"):
     # an extra or an optional integration, so a warning, not a failure.
     optional: tuple[str, ...] = ()
     # What users do not import here and did not import (click._winconsole on linux): a warning.
@@ -230,9 +232,10 @@ def _read_report(answer: Path) -> _Report:
                                                 template=why == "template"),
                                    tuple(filter(None, through.split(",")))))
             report.pending = ""
-        elif event[0] == "optional" and len(event) == 4:
-            kind, name, missing = event[1:]
-            report.optional.append(f"{_WHAT.get(kind, (kind, ''))[0]} {name} (needs {missing})")
+        elif event[0] == "optional" and len(event) == 5:
+            kind, name, missing, said = event[1:]
+            why = f"needs {missing}" if missing else f"ImportError: {said}"
+            report.optional.append(f"{_WHAT.get(kind, (kind, ''))[0]} {name} ({why})")
             report.pending = ""
         elif event[0] == "done":
             report.finished = True
