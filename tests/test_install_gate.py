@@ -304,3 +304,27 @@ def test_a_public_module_failing_through_a_private_one_fails_the_build(
                            "settings are corrupt (raised in demo_pkg._settings)"), line
     assert "demo_pkg/_settings.py\", line 1, in <module>" in build.output
     assert "Traceback" not in build.output
+
+
+# docutils' parsers/commonmark_wrapper, as its own ImportError says what it needs.
+COMMONMARK_LIKE = ("raise ImportError('Parsing \"CommonMark\" requires one of the packages\\n'\n"
+                   "                  \"('pycmark', 'myst') available at https://pypi.org\")\n")
+
+
+def test_an_optional_parser_and_a_private_test_suite_do_not_fail_the_build(
+        tmp_path: Path, envdir: Path) -> None:
+    """A module whose own ImportError says it requires an optional package is listed with
+    what needs what the release does not install (not as platform-only), and a private
+    _tests package that needs pytest is not imported (trio's): build passes and says so."""
+    project = SampleProject.create(tmp_path / "demo")
+    project.write("demo_pkg/commonmark.py", COMMONMARK_LIKE)
+    project.write("demo_pkg/_tests/__init__.py", "")
+    project.write("demo_pkg/_tests/test_api.py", "import pytest\n")
+    build = run_nox(adopt(project).root, envdir, "-s", "build")
+    assert build.code == 0, build.output
+    assert install_line(build.output) == (
+        f"! dists-install {WHEEL} installs into a fresh virtualenv: 3 modules imported, 0 entry "
+        "points loaded; 1 thing needs what it does not install: import demo_pkg.commonmark "
+        "(ImportError: Parsing \"CommonMark\" requires one of the packages ('pycmark', 'myst') "
+        "available at https://pypi.org)")
+    assert "platform" not in install_line(build.output)

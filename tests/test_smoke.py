@@ -115,6 +115,24 @@ def test_skipped_modules_are_not_imported(tmp_path: Path) -> None:
     assert tried.optional == ("import demo_pkg.qt (needs PyQt6)",)
 
 
+def test_private_test_suites_are_not_imported(tmp_path: Path) -> None:
+    """trio ships its suites as trio._tests and trio._core._tests (they need pytest): like
+    tests/testing/test packages they are left out, not listed as needing pytest; a _test.py
+    module is imported (it may be an API)."""
+    suite = "import pytest_absent_here\n"
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                           "demo_pkg/_tests/__init__.py": "", "demo_pkg/_tests/test_a.py": suite,
+                           "demo_pkg/_core/__init__.py": "",
+                           "demo_pkg/_core/_tests/test_b.py": suite,
+                           "demo_pkg/_core/_tests/__init__.py": "",
+                           "demo_pkg/_testing/__init__.py": suite,
+                           "demo_pkg/_test/__init__.py": "", "demo_pkg/_test/run.py": suite,
+                           "demo_pkg/_core/_test.py": ""})
+    result = run(tmp_path, root)
+    assert (result.failures, result.optional, result.unimportable) == ((), (), ())
+    assert result.tried == "4 modules imported, 1 entry point loaded"
+
+
 def test_a_module_that_exits_at_import_is_a_failure(tmp_path: Path) -> None:
     """sys.exit() at import time is reported like any exception, and the run goes on."""
     root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
@@ -225,13 +243,76 @@ def test_what_needs_an_uninstalled_module_is_reported_not_failed(tmp_path: Path)
                                "entry point demo = demo_pkg.cli:main (needs click_absent_here)")
 
 
+# docutils' parsers/commonmark_wrapper: tries its optional parsers, then says what it needs.
+COMMONMARK_LIKE = """\
+Parser = None
+for name in ('pycmark_absent', 'myst_absent'):
+    try:
+        Parser = __import__(name)
+    except ImportError:
+        continue
+if Parser is None:
+    raise ImportError('Parsing "CommonMark" requires one of the packages\\n'
+                      "('pycmark', 'myst') available at https://pypi.org")
+"""
+# IPython's external/qt_loaders, which qt_for_kernel imports: a long message on many lines.
+QT_LOADERS_LIKE = '''\
+def load_qt():
+    raise ImportError("""
+    Could not load requested Qt binding. Please ensure that
+    PyQt5 or PySide6 is available, and only one is imported per session.
+
+    Currently-imported Qt library: None
+    PyQt5 available (requires QtCore, QtGui, QtSvg): False
+    PySide6 available (requires QtCore, QtGui, QtSvg): False
+    """)
+'''
+GUI = ("raise ImportError('demo gui requires PyQt6: pip install demo-pkg[gui]')\n"
+       "def main() -> None:\n    pass\n")
+
+
+@pytest.mark.parametrize(("files", "optional"), [
+    ({"demo_pkg/parsers/__init__.py": "", "demo_pkg/parsers/commonmark.py": COMMONMARK_LIKE},
+     ["import demo_pkg.parsers.commonmark (ImportError: Parsing \"CommonMark\" requires one of "
+      "the packages ('pycmark', 'myst') available at https://pypi.org)"]),
+    ({"demo_pkg/external/__init__.py": "", "demo_pkg/external/qt_loaders.py": QT_LOADERS_LIKE,
+      "demo_pkg/external/qt_for_kernel.py": "from demo_pkg.external.qt_loaders import load_qt\n"
+                                            "load_qt()\n"},
+     ["import demo_pkg.external.qt_for_kernel (ImportError: Could not load requested Qt "
+      "binding. Please ensure that PyQt5 or PySide6 is available, and only one is imported "
+      "per session.)"]),
+    ({"demo_pkg/_yaml.py": "HAS_YAML = False\nif not HAS_YAML:\n"
+                           "    raise ImportError(\"No module named 'yaml_absent'\")\n"},
+     ["import demo_pkg._yaml (needs yaml_absent)"]),
+    ({"demo_pkg/gui.py": GUI},
+     ["import demo_pkg.gui (ImportError: demo gui requires PyQt6: pip install demo-pkg[gui])",
+      "entry point demo-gui = demo_pkg.gui:main (ImportError: demo gui requires PyQt6: pip "
+      "install demo-pkg[gui])"]),
+], ids=["own message after trying optional parsers (docutils commonmark_wrapper)",
+        "through a public helper, long message (IPython qt_for_kernel)",
+        "No module named, raised by the module", "an extra's module and its entry point"])
+def test_an_import_error_of_the_modules_own_about_what_it_needs_is_optional(
+        tmp_path: Path, files: dict[str, str], optional: list[str]) -> None:
+    """A submodule whose own code raises an ImportError saying what it needs (requires,
+    install, is available, No module named) is listed with what needs an uninstalled
+    module, in its own words (up to its first sentences): not as platform-only, nor as a
+    failure; so is an entry point into it."""
+    gui = "demo-gui = demo_pkg.gui:main\n" if "demo_pkg/gui.py" in files else ""
+    failures, listed, result = judged(tmp_path, files, ENTRY_POINTS + gui)
+    assert (failures, listed) == ([], [])
+    assert list(result.optional) == optional
+
+
 @pytest.mark.parametrize(("files", "failed"), [
     ({"demo_pkg/__init__.py": "import yaml_absent_here\n"}, "import demo_pkg"),
+    ({"demo_pkg/__init__.py": "raise ImportError('demo-pkg requires yaml_absent: pip install "
+                              "it')\n"}, "import demo_pkg"),
     ({"demo_pkg/__init__.py": "", "demo_pkg/views.py": "from demo_pkg import lazy_absent\n"},
      "import demo_pkg.views"),
     ({"demo_pkg/__init__.py": "", "demo_pkg/views.py": "import demo_pkg.lazy_absent\n"},
      "import demo_pkg.views"),
-], ids=["top-level needs a dependency", "own module missing (from)", "own module missing"])
+], ids=["top-level needs a dependency", "top-level says it requires a dependency",
+        "own module missing (from)", "own module missing"])
 def test_a_missing_dependency_or_own_module_still_fails(tmp_path: Path, files: dict[str, str],
                                                         failed: str) -> None:
     """The twins: the top-level package needing an undeclared dependency, or a module of the

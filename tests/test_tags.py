@@ -68,14 +68,19 @@ def tagged(project: SampleProject, *names: str) -> SampleProject:
      "demo_pkg/v{version}"),
     (["alpha-1.0", "beta-1.0", "beta-1.1"], "v{version}"),
     (["alpha-1.0", "beta-1.0", "beta-1.1", "0.1"], "{version}"),
+    (["v0.1", "v0.2", "v0.3", "v0.4", "1.0", "1.1"], "{version}"),
+    (["0.1", "0.2", "0.3", "v1.0", "v1.1"], "v{version}"),
+    (["v0.1", "v0.2", "v0.3", "1.0", "1.1", "v1.2"], "v{version}"),
 ], ids=["bare", "v", "shared-prefix", "none", "no-release-tags", "dates-are-no-release-tags",
         "mostly-bare",
         "mostly-v", "tie-newest-bare", "tie-newest-v", "monorepo", "monorepo-v",
-        "monorepo-new-member", "monorepo-new-member-bare"])
+        "monorepo-new-member", "monorepo-new-member-bare", "changed-to-bare",
+        "changed-to-v", "changed-back"])
 def test_the_default_is_the_style_of_the_repositorys_release_tags(
         project: SampleProject, tags: list[str], expected: str) -> None:
-    """The most common prefix of the release tags wins; a tie goes to the newest tag's
-    style; in a monorepo only the project's own prefix counts; none: v{version}."""
+    """The most common prefix of the release tags wins, unless the two newest share
+    another (the project changed its style); a tie goes to the newest tag's style; in a
+    monorepo only the project's own prefix counts; none: v{version}."""
     tagged(project, *tags)
     assert detect_tag_format(Git(project.root), "demo-pkg").format == expected
 
@@ -93,6 +98,36 @@ def test_the_detected_format_says_where_it_comes_from(project: SampleProject) ->
     found = detect_tag_format(Git(project.root))
     assert found.origin == "as 2 of the repository's 3 release tags, e.g. 1.1.0"
     assert found.tag("1.2.0") == "1.2.0"
+
+
+def test_a_change_of_style_says_so(project: SampleProject) -> None:
+    """A project that moved from v0.x to bare 1.x tags: the origin names the newest tags
+    and the older style they replace."""
+    tagged(project, "v0.1", "v0.2", "v0.3", "v0.4", "1.0", "1.1")
+    found = detect_tag_format(Git(project.root))
+    assert (found.format, found.origin) == (
+        "{version}", "as the repository's 2 newest release tags, e.g. 1.1 (4 older ones are "
+        "like v0.4)")
+
+
+def test_only_tags_in_heads_history_make_the_style(project: SampleProject) -> None:
+    """Five side-N tags on an unmerged branch do not outvote main's 1.0, and the newer
+    v2.0, v2.1 of another unmerged branch do not make a change of style."""
+    tagged(project, "1.0")
+    for branch, names in (("side", [f"side-{n}" for n in range(5)]), ("next", ["v2.0", "v2.1"])):
+        project.git("checkout", "-q", "-b", branch, "main")
+        for n, name in enumerate(names):
+            tag_at(project, name, START + (n + 2) * DAY)
+    project.git("checkout", "-q", "main")
+    found = detect_tag_format(Git(project.root), "demo-pkg")
+    assert (found.format, found.origin) == ("{version}", "as the repository's release tag 1.0")
+
+
+def test_a_repository_without_commits_has_the_default(tmp_path: Path) -> None:
+    """git init and nothing else: no HEAD, no tags, v{version}, no error."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    found = detect_tag_format(Git(tmp_path))
+    assert (found.format, found.origin) == ("v{version}", "")
 
 
 def test_outside_a_repository_the_default_is_v(tmp_path: Path) -> None:

@@ -107,9 +107,11 @@ def split_tag(name: str) -> tuple[str, Version] | None:
 
 
 def release_tags(git: Git) -> list[ReleaseTag]:
-    """The repository's release tags, newest first (creator date, then version)."""
-    result = git.run("for-each-ref", "--format=%(refname:strip=2)%00%(creatordate:unix)",
-                     "refs/tags")
+    """The release tags of HEAD's history, newest first (creator date, then version). A
+    tag only on another branch (an experiment's, a fork's) is not the project's history:
+    none when HEAD has no commit."""
+    result = git.run("for-each-ref", "--merged", "HEAD",
+                     "--format=%(refname:strip=2)%00%(creatordate:unix)", "refs/tags")
     found = []
     for line in result.stdout.splitlines() if result.returncode == 0 else []:
         name, _, created = line.partition("\0")
@@ -140,12 +142,15 @@ def _belongs_to(prefix: str, project: str) -> bool:
 
 
 def detect_tag_format(git: Git, project: str | None = None) -> TagFormat:
-    """The style of the repository's release tags: the most common prefix (``v``, none,
-    ``release-``); on a tie, that of the newest tag (by creator date, then by version).
-    In a monorepo (``pkg-1.2.0`` beside ``other-2.0``), only the tags whose prefix names
-    ``project`` count; when none does and several packages' prefixes are there, those are
-    left out (``alpha-1.0``, ``beta-1.1`` make no style for ``pkg``).
-    ``v{version}`` when there is no release tag (or no repository)."""
+    """The style of the release tags reachable from HEAD: the most common prefix (``v``,
+    none, ``release-``), unless the project changed its style: when the two newest tags
+    (by creator date, then version) share a less common prefix, theirs wins (``v0.1`` …
+    ``v0.4`` then ``1.0``, ``1.1``: ``{version}``). One newest tag of another style is
+    not yet a change (a stray tag must not rename the next release); on a count tie, the
+    newest tag's style wins. In a monorepo (``pkg-1.2.0`` beside ``other-2.0``), only the
+    tags whose prefix names ``project`` count; when none does and several packages'
+    prefixes are there, those are left out (``alpha-1.0``, ``beta-1.1`` make no style for
+    ``pkg``). ``v{version}`` when there is no release tag (or no repository)."""
     tags = release_tags(git) if git.is_repo() else []
     own = [t for t in tags if project is not None and _belongs_to(t.prefix, project)]
     named = {t.prefix for t in tags} - {"", "v", "V"}
@@ -162,17 +167,30 @@ def detect_tag_format(git: Git, project: str | None = None) -> TagFormat:
                                       f"{len(others)}, e.g. {others[0].name}")
     if not tags:
         return TagFormat(DEFAULT, "")
+    return _style(tags)
+
+
+def _style(tags: list[ReleaseTag]) -> TagFormat:
+    """detect_tag_format's choice among ``tags`` (newest first), and why."""
     counts = Counter(t.prefix for t in tags)
     top = max(counts.values())
+    newest = tags[0].prefix
+    run = next((n for n, t in enumerate(tags) if t.prefix != newest), len(tags))
+    if counts[newest] < top and run >= 2:
+        # The style changed: the newest tags share a prefix that older ones outnumber.
+        older = next(t for t in tags if t.prefix != newest)
+        return TagFormat(newest + PLACEHOLDER,
+                         f"as the repository's {run} newest release tags, e.g. "
+                         f"{tags[0].name} ({counts[older.prefix]} older ones are like "
+                         f"{older.name})")
     tied = {prefix for prefix, n in counts.items() if n == top}
-    newest = next(t for t in tags if t.prefix in tied)  # tags are newest first
-    style = newest.prefix + PLACEHOLDER
+    chosen = next(t for t in tags if t.prefix in tied)  # tags are newest first
     share = "the" if top == len(tags) else f"{top} of the"
-    why = f"as {share} repository's {len(tags)} release tags, e.g. {newest.name}" if len(
-        tags) > 1 else f"as the repository's release tag {newest.name}"
+    why = f"as {share} repository's {len(tags)} release tags, e.g. {chosen.name}" if len(
+        tags) > 1 else f"as the repository's release tag {chosen.name}"
     if len(tied) > 1:
         why += ": the newest of the styles tied"
-    return TagFormat(style, why)
+    return TagFormat(chosen.prefix + PLACEHOLDER, why)
 
 
 def release_tag_format(configured: str | None, git: Git, project: str | None) -> TagFormat:

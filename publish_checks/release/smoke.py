@@ -26,7 +26,9 @@ from publish_checks.release.runner import Runner
 from publish_checks.release.smoke_script import SMOKE_SCRIPT
 
 SMOKE_TIMEOUT = 300.0  # seconds for importing every module and loading every entry point
-SKIPPED_PARTS = ("tests", "testing", "__main__")  # test suites' imports; a CLI run on import
+# Test suites (also private ones: trio._tests, trio._core._tests need pytest) and a CLI
+# run on import.
+SKIPPED_PARTS = ("tests", "testing", "_tests", "_testing", "__main__")
 _LIBRARY = re.compile(r"^[^/]+\.data/(?:purelib|platlib)/")
 _SHOWN_FAILURES = 3
 
@@ -54,7 +56,9 @@ class Smoke:
     failures: tuple[Failure, ...]
     tried: str  # "3 modules imported, 1 entry point loaded, 1 command run"
     output: str = ""  # what the configured commands printed
-    # What needs a module the release does not install ("import dotenv.cli (needs click)"):
+    # What needs a module the release does not install ("import dotenv.cli (needs click)",
+    # or in its own ImportError's words: "import docutils.parsers.commonmark_wrapper
+    # (ImportError: Parsing "CommonMark" requires one of the packages …)"):
     # an extra or an optional integration, so a warning, not a failure.
     optional: tuple[str, ...] = ()
     # What users do not import here and did not import (click._winconsole on linux): a warning.
@@ -84,7 +88,8 @@ class Smoke:
 def importable_modules(paths: Iterable[str], skip: Sequence[str] = ()) -> list[str]:
     """The modules among installed file paths (relative to site-packages, as in a wheel or
     its RECORD), parents first: every .py file and extension module in an importable place,
-    except ``tests``/``test``/``testing`` packages, ``__main__`` and ``skip`` (with their
+    except test suites (``tests``/``test``/``testing`` packages and their private
+    ``_tests``/``_test``/``_testing`` twins), ``__main__`` and ``skip`` (with their
     submodules).
     A folder without ``__init__.py`` inside a package holds data (templates), not modules."""
     files = {_LIBRARY.sub("", p.replace("\\", "/")) for p in paths}
@@ -103,7 +108,7 @@ def importable_modules(paths: Iterable[str], skip: Sequence[str] = ()) -> list[s
             continue
         # A "test" package is a test suite too (twisted.test, twisted.internet.test: helper
         # scripts run as processes); a test.py module may be an API (a pytest plugin's).
-        if any(part in SKIPPED_PARTS for part in names) or "test" in folders:
+        if any(part in SKIPPED_PARTS for part in names) or {"test", "_test"} & set(folders):
             continue
         module = ".".join(names)
         if not any(module == s or module.startswith(s + ".") for s in skip):
@@ -227,9 +232,10 @@ def _read_report(answer: Path) -> _Report:
                                                 template=why == "template"),
                                    tuple(filter(None, through.split(",")))))
             report.pending = ""
-        elif event[0] == "optional" and len(event) == 4:
-            kind, name, missing = event[1:]
-            report.optional.append(f"{_WHAT.get(kind, (kind, ''))[0]} {name} (needs {missing})")
+        elif event[0] == "optional" and len(event) == 5:
+            kind, name, missing, said = event[1:]
+            why = f"needs {missing}" if missing else f"ImportError: {said}"
+            report.optional.append(f"{_WHAT.get(kind, (kind, ''))[0]} {name} ({why})")
             report.pending = ""
         elif event[0] == "done":
             report.finished = True

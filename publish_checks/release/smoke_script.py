@@ -10,17 +10,21 @@ failure the way users meet it.
   through it (the caller drops the warning then: the failure names the module).
 - So is a public submodule guarded for another platform: an AssertionError, or an
   ImportError its own code raises (not the import system's: those name the module they
-  could not find), or an import of what only another platform's Python has (``msvcrt``,
-  ``ctypes.windll``), or a module named for another platform (``paramiko.win_pageant``,
-  ``watchdog.observers.kqueue``), whatever it raises. A public module failing through such a
-  public module is guarded too. So is a template a tool fills in (virtualenv's
-  ``activate_this.py``: a NameError for an upper-case dunder such as ``__BIN_NAME__``).
+  could not find) unless it says what it needs (below), or an import of what only
+  another platform's Python has (``msvcrt``, ``ctypes.windll``), or a module named for
+  another platform (``paramiko.win_pageant``, ``watchdog.observers.kqueue``), whatever it
+  raises. A public module failing through such a public module is guarded too. So is a
+  template a tool fills in (virtualenv's ``activate_this.py``: a NameError for an
+  upper-case dunder such as ``__BIN_NAME__``).
 - A submodule or an entry point that needs a module neither the release nor its required
   dependencies provide (an extra such as python-dotenv[cli], an integration such as
-  dotenv.ipython) is ``optional``: the release works without it. A top-level module that
-  needs one is a missing dependency, and a module of the release's own that is missing
-  from the wheel is an incomplete wheel: both fail. So is a file missing from the
-  release's own package folders (package data), wherever it is read, a private module too.
+  dotenv.ipython) is ``optional``: the release works without it. So is one whose own
+  ImportError says what it needs, unless it names a platform (docutils'
+  commonmark_wrapper: 'Parsing "CommonMark" requires one of the packages …'; IPython's
+  qt_for_kernel: "Could not load requested Qt binding …"). A top-level module that needs
+  one is a missing dependency, and a module of the release's own that is missing from the
+  wheel is an incomplete wheel: both fail. So is a file missing from the release's own
+  package folders (package data), wherever it is read, a private module too.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from __future__ import annotations
 #:       the traceback, outermost first, joined by commas; the last one raised)
 #:   ["guarded", kind, name, error, why, through]  (why: "private", "platform" or
 #:       "template")
-#:   ["optional", kind, name, missing module]
+#:   ["optional", kind, name, missing module, said]  (said: "", or the module's own
+#:       ImportError about what it needs, on one line; the missing module is "" then)
 #:   ["done"]
 #: Python 3.8 syntax: the release may support an old interpreter.
 SMOKE_SCRIPT = """\
@@ -136,6 +141,30 @@ def platform_guard(error):  # raised by the release's code, or needs another pla
         return innermost_is_ours(error)
     return False
 
+# An ImportError the release's code raises about what it needs, and one about a platform
+# (that one is a platform guard).
+NEEDS = re.compile(r"\\b(?:requir|install|depend|No module named\\b|(?:is|are|be) available\\b"
+                   r"|please ensure\\b)", re.IGNORECASE)
+PLATFORM_SAID = re.compile(r"\\b(?:windows|win32|win64|mac ?os|os ?x|darwin|linux|posix|unix"
+                           r"|\\w*bsd|cygwin|platform|emscripten|pyodide|wasm|jython|java)\\b",
+                           re.IGNORECASE)
+NAMED = re.compile(r"No module named '?([A-Za-z_][\\w.]*)'?")
+
+def own_needs(error):  # (missing module or "", what it said) of an ImportError like that
+    if not (isinstance(error, ImportError) and getattr(error, "name", None) is None
+            and innermost_is_ours(error)):
+        return None
+    said = " ".join(str(error).split())
+    if not NEEDS.search(said) or PLATFORM_SAID.search(said):
+        return None
+    named = NAMED.search(said)
+    if named and top(named.group(1)) in TOPS | PLATFORM_MODULES:
+        return None  # its own module (an incomplete wheel), or another platform's
+    if len(said) > 200:
+        cut = said.rfind(". ", 0, 200)
+        said = said[:cut + 1] if cut > 0 else said[:199] + "\u2026"
+    return (named.group(1), "") if named else ("", said)
+
 def described(error, line):
     first = (str(error).strip().splitlines() or [""])[0]
     if first:
@@ -179,7 +208,8 @@ def own_file_missing(error):  # a file of the release's own packages (its packag
                 return True
     return False
 
-failed = {}  # module → "fail", "guarded" or "needs " + the missing module
+failed = {}  # module → "fail", "guarded" or "optional"
+needs = {}  # an optional module → (the missing module, what it said)
 
 def judge(kind, name, error):
     frames = release_frames(error)
@@ -196,7 +226,10 @@ def judge(kind, name, error):
     top_level = module and "." not in name
     if missing and top(missing) not in TOPS and not top_level and not (
             module and top(missing) in PLATFORM_MODULES):
-        return ("optional", missing)
+        return ("optional", missing, "")
+    needs = None if top_level or own_missing else own_needs(error)
+    if needs is not None:
+        return ("optional", *needs)
     # Through a private module, only another platform's missing module (twisted's
     # iocpreactor → _dumbwin32proc → pywintypes) makes a public one platform-only: as if
     # it imported that module itself. Any other guard raised there is the public one's bug.
@@ -222,11 +255,13 @@ def attempt(kind, name, action):
     except BaseException as error:  # SystemExit at import time is a failure too
         verdict = judge(kind, name, error)
         note(verdict[0], kind, name, *verdict[1:])
-        return verdict[0] if verdict[0] != "optional" else "needs " + verdict[1]
+        if verdict[0] == "optional":
+            needs[name] = verdict[1:]
+        return verdict[0]
     return None
 
-def under_failed(module):  # its package failed to import: that failure is the one to read
-    return next((failed[f] for f in failed if module == f or module.startswith(f + ".")), None)
+def under_failed(module):  # its package that failed to import: the failure to read
+    return next((f for f in failed if module == f or module.startswith(f + ".")), None)
 
 note("platform", sys.platform)
 for module in plan["modules"]:
@@ -248,11 +283,11 @@ else:
         module = ep.value.split(":")[0].strip()
         if ep.group not in ("console_scripts", "gui_scripts"):
             continue
-        state = under_failed(module)
-        if state is None or state == "guarded":  # an entry point must load: try it anyway
+        where = under_failed(module)
+        if where is None or failed[where] == "guarded":  # an entry point must load: try it
             attempt("entry point", ep.name + " = " + ep.value, ep.load)
-        elif state.startswith("needs "):  # its module needs what is not installed: so does it
-            note("optional", "entry point", ep.name + " = " + ep.value, state[len("needs "):])
+        elif failed[where] == "optional":  # its module needs what is not installed: so does it
+            note("optional", "entry point", ep.name + " = " + ep.value, *needs[where])
 note("done")
 # Threads or exit handlers an import started must not hold the interpreter open.
 sys.stdout.flush()
