@@ -3,6 +3,7 @@ lines, one bullet a release, a heading that points elsewhere, a changelog under 
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ from publish_checks import Status
 from publish_checks._errors import ConfigError, ReleaseError
 from publish_checks.project.changelog import find_section
 from publish_checks.project.changelog_docs import docs_changelog
+from publish_checks.project.changelog_write import release_heading
 from publish_checks.release.pipeline import notes
 from tests.builders import SampleProject
+from tests.e2e import NOXFILE, run_nox
 
 # termcolor's CHANGES.md, cut to the pointer and one release.
 TERMCOLOR = """\
@@ -161,3 +164,46 @@ def test_the_likeliest_docs_changelog_is_chosen() -> None:
     assert docs_changelog(["docs/a/changes.md", "docs/changes.md"]) == "docs/changes.md"
     assert docs_changelog(["docs/index.rst", "changelog.md", "src/docs/changelog.md",
                            "docs/changelog.py", "docs/changelog"]) is None
+
+
+def test_the_suggested_heading_follows_a_bullet_or_skips_a_pointer() -> None:
+    """The heading bump would write copies tabulate's bullet, and the latest release under
+    termcolor's '2.0.0 and newer' rather than the pointer."""
+    day = datetime.date(2026, 12, 6)
+    tabulate = "- 0.10.0: Add support for Python 3.11.\n- 0.9.0: Drop Python 2.7.\n"
+    assert release_heading(tabulate, "0.10.1", day) == "- 0.10.1: …"
+    assert release_heading(TERMCOLOR, "3.3.1", day, "termcolor").startswith("## 3.3.1 ")
+
+
+def test_a_missing_bullet_release_fix_names_the_bullet(tmp_path: Path) -> None:
+    """A one-bullet-a-release changelog without the release asks for its bullet."""
+    project = SampleProject.create(tmp_path / "tabulate", name="tabulate", version="0.10.1")
+    (project.root / "CHANGELOG.md").unlink()
+    project.write("CHANGELOG", "- 0.10.0: Add support for Python 3.11.\n"
+                               "- 0.9.0: Drop support for Python 2.7.\n")
+    project.commit("changelog")
+    result = project.verify().get("changelog-entry")
+    assert (result.status, result.summary) == (Status.FAIL, "CHANGELOG has no section for 0.10.1")
+    assert result.hint == "add a section headed '- 0.10.1: …' listing what changed"
+
+
+@pytest.mark.e2e
+def test_nox_build_verify_passes_a_bold_and_a_pointer_changelog(tmp_path: Path) -> None:
+    """Through real nox and a real build, verify passes exceptiongroup's bold '**1.2.0**'
+    line, and termcolor's '1.0.0 and newer' pointer, as the release's changelog entry."""
+    for file, text, summary in [
+        ("CHANGES.rst", "Version history\n===============\n\n**1.2.0**\n\n- The new feature."
+                        "\n\n**1.1.0**\n\n- Something older.\n",
+         "CHANGES.rst has a section for 1.2.0 (line 4)"),
+        ("CHANGES.md", TERMCOLOR.replace("2.0.0", "1.0.0"),
+         "CHANGES.md: '1.0.0 and newer' (line 1) points to "
+         "https://github.com/termcolor/termcolor/releases for 1.2.0"),
+    ]:
+        project = SampleProject.create(tmp_path / file)
+        (project.root / "CHANGELOG.md").unlink()
+        project.write(file, text)
+        project.write("noxfile.py", NOXFILE)
+        project.commit("changelog")
+        run = run_nox(project.root, tmp_path / "envs", "-s", "build", "verify", "--", "--offline")
+        assert "✓ changelog-entry" in run.output, run.output
+        assert summary in " ".join(run.output.split()), run.output

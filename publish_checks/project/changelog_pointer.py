@@ -17,6 +17,13 @@ _ONWARDS = re.compile(r"\s*(?:and|or)\s+(?:newer|later|above)\b|\s*(?:onwards?|\
 _URL = re.compile(r"https?://[^\s<>()\[\]`'\"]+")
 
 
+def covers_newer(title: str, key: str | None) -> bool:
+    """Whether a heading stands for its version and every later one ('2.0.0 and newer');
+    ``key`` the normalized project name."""
+    found = version_span(title, key)
+    return found is not None and _ONWARDS.match(title.strip()[found[2]:]) is not None
+
+
 @dataclass(frozen=True)
 class Pointer:
     """The heading that hands ``version`` to another place, and that place's address."""
@@ -32,8 +39,7 @@ def pointer_for(text: str, version: str, name: str | None = None) -> Pointer | N
     lines = text.splitlines()
     for section in sections(text):
         found = version_span(section.title, key)
-        if (found is None or found[0] > wanted
-                or not _ONWARDS.match(section.title.strip()[found[2]:])):
+        if found is None or found[0] > wanted or not covers_newer(section.title, key):
             continue
         body = "\n".join(section.body(lines))
         if (url := _URL.search(body)) is not None:
