@@ -5,7 +5,10 @@ A section starts at a heading — Markdown ``#…``, a setext/reST underlined (o
 underlined) title — and ends at the next heading of the same or a higher level. Plain-text
 changelogs (pyyaml's ``CHANGES``, simplejson's ``CHANGES.txt``) start one at a line in
 column 0 that begins with a version, after a blank line, whose entries are indented lines,
-flush-left ``*``/``-`` bullets or paragraphs: it ends at the next such line or heading.
+flush-left ``*``/``-`` bullets or paragraphs: it ends at the next such line or heading. A
+bold version line (exceptiongroup's ``**1.3.2**``) is such a line; so is a flush-left
+``- 0.10.0: text`` bullet in a file whose top-level bullets mostly are (tabulate's), a
+section of its text and continuation lines.
 Writing one (``bump``) is changelog_write's.
 """
 
