@@ -488,6 +488,35 @@ project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).
 0.4.5
   * Catch a racy ValueError that could occur on exit.
 """, "pull/139", "racy ValueError"),
+    # exceptiongroup's CHANGES.rst: bold version lines over bullets, under one title.
+    "exceptiongroup": ("CHANGES.rst", "1.3.2", """\
+Version history
+===============
+
+This library adheres to `Semantic Versioning 2.0 <http://semver.org/>`_.
+
+**1.3.2**
+
+- Fixed the ``repr()`` of exception groups being affected by mutation of the
+  original exception sequence after construction
+  (`#154 <https://github.com/agronholm/exceptiongroup/issues/154>`_)
+
+**1.3.1**
+
+- Fixed ``AttributeError: 'TracebackException' object has no attribute 'exceptions'``
+  when formatting unpickled TBEs from another Python process which did not apply the
+  ``exceptiongroup`` patches
+""", "Fixed the ``repr()``", "unpickled TBEs"),
+    # tabulate's CHANGELOG: one flush-left bullet a release, the version first.
+    "tabulate": ("CHANGELOG", "0.10.0", """\
+- 0.10.0: Add support for Python 3.11, 3.12, 3.13.
+  Drop support for Python 3.7, 3.8.
+  Improved error messages.
+- 0.9.0: Drop support for Python 2.7, 3.5, 3.6.
+  Various bug fixes.
+- 0.8.10: Python 3.10 support. Bug fixes. Column width parameter.
+- 0.4:   Unicode support, Python3 support, ``rst`` tables.
+""", "Improved error messages.", "Python 2.7"),
     "iniconfig": ("CHANGELOG", "2.1.0", """\
 2.1.0
 =====

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import subprocess
 
 from packaging.version import Version
 
@@ -17,6 +18,8 @@ from publish_checks.project.changelog import (
     is_open,
     unreleased_section,
 )
+from publish_checks.project.changelog_docs import docs_changelog, files_under_docs
+from publish_checks.project.changelog_pointer import pointer_for
 from publish_checks.project.changelog_write import release_heading
 from publish_checks.project.version import (
     Flaw,
@@ -140,11 +143,26 @@ def _suggested_heading(path_suffix: str, version: str) -> str:
     return f"## [{version}] - {today}"
 
 
+def changelog_elsewhere(ctx: Context) -> str | None:
+    """A changelog kept under docs/ (git-tracked, or on disk outside a git checkout), which
+    is read only once [tool.publish-checks] names it."""
+    try:
+        paths = (ctx.git.tracked_files("docs", "doc") if ctx.is_git_repo
+                 else files_under_docs(ctx.root))
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+        return None
+    return docs_changelog(paths)
+
+
 def changelog_entry(ctx: Context) -> Finding:
     if ctx.version is None:
         return skipped("no valid version to look for (see version-file)")
     path = find_changelog(ctx.root, ctx.config.changelog)
     if path is None:
+        if (elsewhere := changelog_elsewhere(ctx)) is not None:
+            return warned(f"no changelog at the top level (CHANGELOG.md, CHANGES.rst, HISTORY, "
+                          f"NEWS …); {elsewhere} looks like one",
+                          f"name it in [tool.publish-checks]: changelog = \"{elsewhere}\"")
         return warned("no changelog found (CHANGELOG.md, CHANGES.rst, HISTORY, NEWS …)",
                       "add CHANGELOG.md with a '## [Unreleased]' section (keepachangelog.com)")
     shown = ctx.shown(path)
@@ -172,6 +190,9 @@ def changelog_entry(ctx: Context) -> Finding:
         return warned(f"{shown} has nothing for development version {ctx.version}: its "
                       f"Unreleased section {what}",
                       "list what changed under an Unreleased heading at the top")
+    if section is None and (pointer := pointer_for(text, ctx.version, ctx.project_name)):
+        return passed(f"{shown}: '{pointer.section.title}' (line {pointer.section.start + 1}) "
+                      f"points to {pointer.url} for {ctx.version}")
     if section is None:
         if unreleased is not None and has_content(unreleased.body(lines)):
             return failed(f"{shown} has no section for {ctx.version}; its Unreleased section "

@@ -5,7 +5,10 @@ A section starts at a heading — Markdown ``#…``, a setext/reST underlined (o
 underlined) title — and ends at the next heading of the same or a higher level. Plain-text
 changelogs (pyyaml's ``CHANGES``, simplejson's ``CHANGES.txt``) start one at a line in
 column 0 that begins with a version, after a blank line, whose entries are indented lines,
-flush-left ``*``/``-`` bullets or paragraphs: it ends at the next such line or heading.
+flush-left ``*``/``-`` bullets or paragraphs: it ends at the next such line or heading. A
+bold version line (exceptiongroup's ``**1.3.2**``) is such a line; so is a flush-left
+``- 0.10.0: text`` bullet in a file whose top-level bullets mostly are (tabulate's), a
+section of its text and continuation lines.
 Writing one (``bump``) is changelog_write's.
 """
 
@@ -54,9 +57,13 @@ class Section:
     end: int  # index one past the section's last line
     plain: bool = False  # a plain-text line in column 0, not a heading
     version: Version | None = None  # the version the title begins with (entries() reads it)
+    lead: str = ""  # a one-bullet release's own text ('- 0.10.0: Add …'), before its body
 
     def body(self, lines: list[str]) -> list[str]:
-        return lines[self.body_start:self.end]
+        if not self.lead:
+            return lines[self.body_start:self.end]
+        return [self.lead, *(line[2:] if line[:2].isspace() else line
+                             for line in lines[self.body_start:self.end])]
 
 
 def find_changelog(root: Path, configured: str | None = None) -> Path | None:
@@ -96,15 +103,23 @@ def _version_of(title: str, name: str | None) -> Version | None:
 
 def version_span(title: str, name: str | None) -> tuple[Version, int, int] | None:
     """The version ``title`` begins with and where it is written in ``title.strip()``;
-    ``name`` normalized."""
+    ``name`` normalized. A bold title (``**1.3.2**``, ``**1.3.2** (2026-01-01)``) is the
+    version alone between the stars."""
     text = title.strip()
-    whole = len(text)
+    whole = len(text)  # the text read ends where this does (a bold version: at its stars)
     # A name begins with a letter or digit that normalizing only lower-cases: comparing it
     # first keeps this cheap for the many lines that begin otherwise.
     if name and text[:1].lower() == name[0]:
         words = text.split(None, 1)
         if len(words) == 2 and (words[0].lower() == name or canonicalize_name(words[0]) == name):
             text = words[1]
+    bold = text[:1] == "*" and text[:2] == "**"
+    if bold:
+        close = text.find("**", 2)
+        if close < 0 or text[close + 2:close + 3] not in ("", " ", "\t"):
+            return None
+        whole -= len(text) - close
+        text = text[2:close]
     if text[:7].lower() in _WORDS and text[7:8].isspace():
         text = text[7:].lstrip()
     if text.startswith("["):
@@ -112,7 +127,7 @@ def version_span(title: str, name: str | None) -> tuple[Version, int, int] | Non
     if text[:1] in ("v", "V"):
         text = text[1:]
     match = _VERSION.match(text)
-    if not match:
+    if not match or (bold and match.end() != len(text)):
         return None
     written = match[0].rstrip(".")
     try:
@@ -292,7 +307,20 @@ def _plain_start(lines: list[str], i: int, name: str | None) -> bool:
     if _open_title(line):
         return True
     found = version_span(line, name)
-    return found is not None and (found[1] > 0 or "." in line.strip()[found[1]:found[2]])
+    if found is None:
+        return False
+    text = line.strip()
+    return found[1] > (2 if text[:1] == "*" else 0) or "." in text[found[1]:found[2]]
+
+
+def _release_bullet(line: str, name: str | None) -> tuple[str, str] | None:
+    """(title, text) of a flush-left bullet that begins with a dotted version and a colon:
+    tabulate's ``- 0.10.0: Add support for Python 3.11…`` is ('0.10.0', 'Add support…')."""
+    title, colon, text = line[2:].partition(":")
+    found = version_span(title, name) if colon else None
+    if found is None or "." not in title.strip()[found[1]:found[2]] or not text.strip():
+        return None
+    return title.strip(), text.strip()
 
 
 def entries(text: str, name: str | None = None) -> list[Section]:
@@ -318,20 +346,32 @@ def _entries(lines: list[str], key: str | None, heads: list[tuple[int, int, int,
         if version is not None or _open_title(title):
             depth[body_start] += 1
             depth[end] -= 1
-    starts, inside = [], 0
+    starts, inside, bullets = [], 0, 0
+    release_bullets: dict[int, tuple[str, str]] = {}
     for i, line in enumerate(lines):
         inside += depth[i]
-        if (not inside and line[:1].strip() and i not in hidden
-                and _plain_start(lines, i, key)):
+        if inside or not line[:1].strip() or i in hidden:
+            continue
+        if line[:2] in ("- ", "* "):
+            bullets += 1
+            if (bullet := _release_bullet(line, key)) is not None:
+                release_bullets[i] = bullet
+        elif _plain_start(lines, i, key):
             starts.append(i)
+    if 2 * len(release_bullets) > bullets:  # tabulate's: one '- 0.10.0: …' bullet a release
+        starts = sorted(starts + list(release_bullets))
+    else:
+        release_bullets = {}
     heading_starts = [start for start, _, _, _ in heads]
     plain = []
     for n, i in enumerate(starts):
         after = bisect.bisect_right(heading_starts, i)
         end = min(starts[n + 1] if n + 1 < len(starts) else len(lines),
                   heading_starts[after] if after < len(heading_starts) else len(lines))
-        plain.append(Section(lines[i].strip(), 7, i, i + 1, end, True,
-                             _version_of(lines[i], key)))
+        title, lead = release_bullets.get(i, (lines[i].strip(), ""))
+        if lead:  # the bullet's continuation lines, up to the next line in column 0
+            end = next((j for j in range(i + 1, end) if lines[j][:1].strip()), end)
+        plain.append(Section(title, 7, i, i + 1, end, True, _version_of(title, key), lead))
     if plain_only:
         return plain
     found = [Section(title, level, start, body_start, end, version=version)

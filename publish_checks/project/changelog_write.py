@@ -26,6 +26,7 @@ from publish_checks.project.changelog import (
     unreleased_section,
     version_span,
 )
+from publish_checks.project.changelog_pointer import covers_newer
 from publish_checks.project.changelog_style import (
     is_date_line,
     is_status_line,
@@ -79,7 +80,7 @@ def _written(section: Section, key: str | None) -> str:
 def _releases(found: list[Section], lines: list[str], name: str | None,
               key: str | None) -> list[Section]:
     return [s for s in found if version_span(s.title, key) is not None
-            and not is_open(s, lines, name)]
+            and not is_open(s, lines, name) and not covers_newer(s.title, key)]
 
 
 def _eol(line: str) -> str:
@@ -145,6 +146,8 @@ def release_heading(text: str, version: str, day: datetime.date,
         return None
     latest = releases[0]
     title = restyle(latest.title.strip(), day, {_written(latest, key): version})
+    if latest.lead:  # tabulate's '- 0.10.0: Add …': the bullet, its text to write
+        return f"{plain[latest.start][:2]}{title}: …"
     return _render(_head(plain, latest), latest, title)[0]
 
 

@@ -13,12 +13,14 @@ from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError
 from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, Report, Result, Status, failed
+from publish_checks.checks.version import changelog_elsewhere
 from publish_checks.project.changelog import (
     find_changelog,
     find_section,
     has_content,
     unreleased_section,
 )
+from publish_checks.project.changelog_pointer import pointer_for
 from publish_checks.project.children import Role
 from publish_checks.project.credentials import redact
 from publish_checks.release import tag as tagging
@@ -55,8 +57,11 @@ def notes(ctx: Context, version: str | None) -> str:
             from None
     path = find_changelog(ctx.root, ctx.config.changelog)
     if path is None:
-        raise ConfigError("no changelog found (CHANGELOG.md, CHANGES.rst, HISTORY, NEWS …)",
-                          "add one, or set changelog = \"…\" in [tool.publish-checks]")
+        elsewhere = changelog_elsewhere(ctx)
+        raise ConfigError("no changelog found (CHANGELOG.md, CHANGES.rst, HISTORY, NEWS …)"
+                          + (f"; {elsewhere} looks like one" if elsewhere else ""),
+                          f"set changelog = \"{elsewhere}\" in [tool.publish-checks]" if elsewhere
+                          else "add one, or set changelog = \"…\" in [tool.publish-checks]")
     try:
         text = read_text(path)
     except TextError as e:
@@ -70,6 +75,12 @@ def notes(ctx: Context, version: str | None) -> str:
             raise ReleaseError(f"{ctx.shown(path)} lists nothing under Unreleased for "
                                f"development version {wanted}",
                                "list what changed under an Unreleased heading at the top")
+    if section is None and (pointer := pointer_for(text, wanted, ctx.project_name)):
+        raise ReleaseError(f"{ctx.shown(path)} holds no notes for {wanted}: "
+                           f"'{pointer.section.title}' (line {pointer.section.start + 1}) "
+                           f"points to {pointer.url}",
+                           "write the release notes there, or add a section for "
+                           f"{wanted} to {ctx.shown(path)}")
     if section is None or not has_content(section.body(lines)):
         what = "no section" if section is None else "an empty section"
         raise ReleaseError(f"{ctx.shown(path)} has {what} for {wanted}",
