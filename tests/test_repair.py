@@ -3,11 +3,13 @@ environment, unless ``repair = "none"`` (SPEC §3 ``repair``, §5 "Compiled proj
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from publish_checks.dists.failed_build import MARKER
 from publish_checks.release.repair import refused_platform
 from tests.builders import SampleProject
 from tests.e2e import NOXFILE, run_nox
@@ -81,3 +83,34 @@ def test_build_repairs_a_compiled_wheel_into_a_manylinux_one(
     assert line.startswith("✗") and "linux_x86_64" in line, line
     assert "auditwheel repair dist/" in run.output, run.output
     assert "Repaired" not in run.output, run.output
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="auditwheel repairs ELF")
+def test_a_wheel_auditwheel_cannot_repair_fails_the_build_with_its_words(
+        tmp_path: Path, envdir: Path) -> None:
+    """A wheel linking a library auditwheel cannot find fails build before the dist checks,
+    quoting auditwheel and naming repair = "none" and the manual command; the failed-build
+    record stays in dist/."""
+    lib = tmp_path / "outside"
+    lib.mkdir()
+    (lib / "answer.c").write_text("int deep_answer(void) { return 42; }\n", encoding="utf-8")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(lib / "libanswer.so"),
+                    str(lib / "answer.c")], check=True)
+    project = compiled_project(tmp_path / "linked")
+    project.write("setup.py", SETUP_PY.replace(
+        '["src/_speedups.c"]', f'["src/_speedups.c"], libraries=["answer"], '
+        f'library_dirs=[{str(lib)!r}]'))
+    project.write("src/_speedups.c", SPEEDUPS_C.replace(
+        "PyLong_FromLong(42)", "PyLong_FromLong(deep_answer())").replace(
+        "#include <Python.h>\n", "#include <Python.h>\n\nint deep_answer(void);\n"))
+    project.commit("link a library of this machine")
+    run = run_nox(project.root, envdir, "-s", "build")
+    assert run.code != 0, run.output
+    assert "auditwheel could not repair demo_pkg-1.2.0-cp" in run.output, run.output
+    assert "libanswer.so" in run.output, run.output
+    assert 'repair = "none"' in run.output and "auditwheel repair dist/demo_pkg" in run.output
+    assert ("PyPI refuses its platform tag: Cannot repair wheel, because required library "
+            "\"libanswer.so\" could not be located — make the wheel repairable" in run.output)
+    assert "dists-metadata" not in run.output and "Traceback" not in run.output, run.output
+    assert (project.root / "dist" / MARKER).is_file()

