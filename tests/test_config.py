@@ -8,7 +8,7 @@ import pytest
 
 from publish_checks import ConfigError, Context, Status, UsageError
 from publish_checks.checks import load_context
-from publish_checks.project.config import RepositoryConfig, load_config
+from publish_checks.project.config import RepositoryConfig, default_repair, load_config
 from tests.builders import SampleProject
 
 MINIMAL = '[project]\nname = "demo-pkg"\nversion = "1.2.0"\n'
@@ -250,3 +250,21 @@ def test_bad_new_keys_are_config_errors(tmp_path: Path, line: str, message: str)
     """A wrong value for the newer keys is a configuration error naming the key."""
     error = config_error(tmp_path, MINIMAL + f"[tool.publish-checks]\n{line}\n")
     assert error.message.startswith(message), error.message
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    ("linux", "auditwheel"), ("darwin", "delocate"), ("win32", "none")])
+def test_repair_defaults_to_the_platform_tool(platform: str, expected: str) -> None:
+    """Without ``repair``, Linux repairs with auditwheel, macOS with delocate, Windows not."""
+    assert default_repair(platform) == expected
+
+
+def test_repair_is_read_and_a_typo_gets_did_you_mean(tmp_path: Path) -> None:
+    """``repair = "none"`` is kept; a misspelt tool is refused with the closest name."""
+    (tmp_path / "pyproject.toml").write_text(
+        MINIMAL + '[tool.publish-checks]\nrepair = "none"\n', encoding="utf-8")
+    assert load_config(tmp_path).repair == "none"
+    error = config_error(tmp_path, MINIMAL + '[tool.publish-checks]\nrepair = "auditweel"\n')
+    assert error.message == ("tool.publish-checks.repair must be one of auditwheel, delocate, "
+                             "delvewheel, none, not 'auditweel'")
+    assert error.hint == "did you mean 'auditwheel'?"

@@ -31,12 +31,24 @@ else:  # Python 3.10: the same parser, as the tomli backport (a dependency there
 
 KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
         "version-file", "smoke-test", "smoke-skip-modules", "wheel-exclude", "upload-limit",
-        "gates", "skip", "tag-format", "secrets-allow", "repositories", "uploader")
+        "gates", "skip", "tag-format", "secrets-allow", "repositories", "uploader",
+        "repair")
 REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
 ALLOW_KEYS = ("path", "reason")
 #: The programs ``uploader`` may name (release/uploaders/: one adapter each); the first is
 #: the default.
 UPLOADERS = ("twine", "uv")
+#: The tools ``repair`` may name (release/repair.py): how ``build`` makes a platform wheel
+#: PyPI takes out of one it refuses.
+REPAIRERS = ("auditwheel", "delocate", "delvewheel", "none")
+
+
+def default_repair(platform: str = sys.platform) -> str:
+    """``repair`` when it is not set (SPEC §3): the platform's own repair tool, where one
+    is the rule (delvewheel only when set: a Windows wheel is taken as built)."""
+    if platform.startswith("linux"):
+        return "auditwheel"
+    return "delocate" if platform == "darwin" else "none"
 
 
 #: A quality gate: the name of one of the project's own nox sessions ("tests", "tests-3.12"),
@@ -86,6 +98,7 @@ class Config:
     secrets_allow: tuple[SecretAllow, ...] = ()
     repositories: dict[str, RepositoryConfig] = field(default_factory=dict)
     uploader: str = UPLOADERS[0]  # one of UPLOADERS: the program that sends the files
+    repair: str = field(default_factory=default_repair)  # one of REPAIRERS
 
     @property
     def project_name(self) -> str | None:
@@ -225,6 +238,20 @@ def _uploader(table: dict[str, Any], key: str, where: str) -> str:
                           suggest(value.strip().lower(), UPLOADERS)
                           or f'write it as {key} = "{UPLOADERS[1]}" (or leave it out: '
                           f'{UPLOADERS[0]})')
+    return value
+
+
+def _repair(table: dict[str, Any], key: str, where: str) -> str:
+    """One of :data:`REPAIRERS`, spelled exactly; a typo gets "did you mean"."""
+    value = _string(table, key, where)
+    if value is None:
+        return default_repair()
+    if value not in REPAIRERS:
+        raise ConfigError(f"{where}.{key} must be one of {', '.join(REPAIRERS)}, not "
+                          f"'{printable(value)[:40]}'",
+                          suggest(value.strip().lower(), REPAIRERS)
+                          or f'write it as {key} = "none" (or leave it out: '
+                          f'{default_repair()})')
     return value
 
 
@@ -417,4 +444,5 @@ def load_config(root: Path) -> Config:
         secrets_allow=_secrets_allow(tool, "secrets-allow", where),
         repositories=_repositories(tool.get("repositories"), where),
         uploader=_uploader(tool, "uploader", where),
+        repair=_repair(tool, "repair", where),
     )

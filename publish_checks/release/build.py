@@ -1,5 +1,6 @@
 """The build step: a clean output folder, ``python -m build`` in a tool environment, a
-reproducible sdist, the file table and the dist checks on what was built."""
+reproducible sdist, platform wheels repaired (release/repair.py), the file table and the
+dist checks on what was built."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from publish_checks.dists.failed_build import MARKER, write_marker
 from publish_checks.project.children import Role
 from publish_checks.project.git import Git
 from publish_checks.release.process import find_uv, tail
+from publish_checks.release.repair import repair_wheels
 from publish_checks.release.runner import Runner, bin_path
 
 BUILD = "build>=1.2"
@@ -143,6 +145,8 @@ def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str],
     if epoch is not None:
         for sdist in outdir.glob("*.tar.gz"):
             normalize_sdist(sdist, epoch)
+    # Before the checks: they judge the wheels PyPI would get (the repaired ones).
+    repair_wheels(runner, ctx, outdir, epoch)
     built = dataclasses.replace(ctx, dist_dir=outdir, install_release=True)
     rows = [(d.filename, d.path.stat().st_size, built.dists.sha256(d.path), d.kind)
             for d in built.dists.dists]
