@@ -420,19 +420,21 @@ def _install_notes(trial: InstallTrial) -> tuple[list[str], list[str]]:
                      f"{listing([str(u) for u in others])}")
         hints.append(f"users do not import a private module, nor one guarded for another "
                      f"platform, on {where}: the release works; if {'it' if one else 'one'} "
-                     f"should import there, fix it; to stop trying {'it' if one else 'them'}, "
-                     f"set smoke-skip-modules = {json.dumps([u.module for u in others])} in "
-                     "[tool.publish-checks]")
+                     f"should import there, fix it")
     optional = [u for u in trial.unimportable if u.guarded_by]
     if optional:
         one = len(optional) == 1
-        it = "it" if one else "them"
         notes.append(f"{'1 optional module' if one else f'{len(optional)} optional modules'} "
                      f"{'does' if one else 'do'} not import on {where}, and the release's own "
-                     f"code goes on without {it}: {listing([str(u) for u in optional])}")
-        hints.append(f"the release works without {it}; if {'it' if one else 'one'} should "
-                     f"work in this wheel (an accelerator whose C library was not there when "
-                     f"the wheel was built), build where what {'it needs' if one else 'they need'}"
-                     f" is installed; to stop trying {it}, set smoke-skip-modules = "
-                     f"{json.dumps([u.module for u in optional])} in [tool.publish-checks]")
+                     f"code goes on without {'it' if one else 'them'}: "
+                     f"{listing([str(u) for u in optional])}")
+        hints.append(f"the release works without {listing([u.module for u in optional])}; if "
+                     f"{'it' if one else 'one'} should work in this wheel (an accelerator whose"
+                     " C library was not there when the wheel was built), build where what it "
+                     "needs is installed")
+    if trial.unimportable:
+        one = len(trial.unimportable) == 1
+        hints.append(f"to stop trying {'it' if one else 'them'}, set smoke-skip-modules = "
+                     f"{json.dumps([u.module for u in trial.unimportable])} in "
+                     "[tool.publish-checks]")
     return notes, hints
