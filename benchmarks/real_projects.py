@@ -181,11 +181,11 @@ TRIAGE: dict[tuple[str, str, str], str] = {
     ("pyyaml (pure)", "*", "dists-metadata"): _NO_CONTENT_TYPE,
     ("pyyaml (pure)", "*", "changelog-entry"): "FALSE ALARM (known, issue 15 §3): CHANGES' "
         "6.0.4 section has flush-left '* https://…' entries",
-    ("pyyaml (pure)", "*", "dists-install"): "FALSE ALARM, NOT covered by issue 15 §1 as "
-        "written: without libyaml, the public yaml.cyaml fails (from yaml._yaml import "
-        "CParser) and the stub top-level package _yaml raises ModuleNotFoundError by design; "
+    ("pyyaml (pure)", "*", "dists-install"): "TRUE (warning): without libyaml, the public "
+        "yaml.cyaml does not import (from yaml._yaml import CParser: not built), and "
         "lib/yaml/__init__.py line 12 imports .cyaml in try/except ImportError "
-        "(__with_libyaml__ = False): an optional accelerator, correct without it",
+        "(__with_libyaml__ = False): an optional accelerator, listed as optional; the stub "
+        "top-level package _yaml raises ModuleNotFoundError by design (private)",
     ("msgpack", "*", "dists-metadata"): _LINUX_WHEEL,
     ("cffi", "*", "dists-metadata"): _LINUX_WHEEL,
     ("distlib", "*", "dists-metadata"): _NO_CONTENT_TYPE + " (setup.cfg: long_description = "

@@ -328,3 +328,39 @@ def test_an_optional_parser_and_a_private_test_suite_do_not_fail_the_build(
         "(ImportError: Parsing \"CommonMark\" requires one of the packages ('pycmark', 'myst') "
         "available at https://pypi.org)")
     assert "platform" not in install_line(build.output)
+# pyyaml built without libyaml: the package tries its accelerator and goes on without it.
+ACCELERATED_INIT = ('"""Demo."""\n\n__version__ = "1.2.0"\n\ntry:\n'
+                    "    from demo_pkg.speedups import fast\nexcept ImportError:\n"
+                    "    fast = None\n")
+NATIVE_MISSING = "ModuleNotFoundError: No module named 'demo_pkg._native'"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the message names the platform: linux")
+@pytest.mark.parametrize("guarded", [True, False], ids=["guarded", "unguarded"])
+def test_an_accelerator_built_without_its_extension_warns_only_where_it_is_guarded(
+        tmp_path: Path, envdir: Path, guarded: bool) -> None:
+    """pyyaml's case: demo_pkg.speedups needs a compiled demo_pkg._native the wheel lacks;
+    imported by the package only under try/except ImportError it is an optional module, a
+    warning naming the guard, and the build passes; imported plainly by a public module too,
+    the build fails naming it."""
+    project = SampleProject.create(tmp_path / "demo")
+    project.write("demo_pkg/__init__.py", ACCELERATED_INIT)
+    project.write("demo_pkg/speedups.py", "from demo_pkg._native import fast\n")
+    if not guarded:
+        project.write("demo_pkg/api.py", "from demo_pkg.speedups import fast\n")
+    build = run_nox(adopt(project).root, envdir, "-s", "build")
+    line = install_line(build.output)
+    if guarded:
+        assert build.code == 0, build.output
+        assert line == (
+            f"! dists-install {WHEEL} installs into a fresh virtualenv: 3 modules imported, 0 "
+            "entry points loaded; 1 optional module does not import on linux, and the release's"
+            " own code goes on without it: demo_pkg.speedups (optional: demo_pkg imports it "
+            f"under try/except ImportError; {NATIVE_MISSING})")
+        assert 'smoke-skip-modules = ["demo_pkg.speedups"]' in build.output
+    else:
+        assert build.code != 0, build.output
+        assert line.startswith(
+            f"✗ dists-install {WHEEL} installs, but the smoke test failed on linux: import "
+            f"demo_pkg.api failed: {NATIVE_MISSING} (raised in demo_pkg.speedups); import "
+            f"demo_pkg.speedups failed: {NATIVE_MISSING}"), line

@@ -16,7 +16,14 @@ from publish_checks.checks.context import InstallTrial, Unimportable
 from publish_checks.checks.report import Finding, Status
 from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.release import smoke
-from publish_checks.release.smoke import Failure, Smoke, importable_modules, smoke_test
+from publish_checks.release.optional_imports import installed_optional_imports
+from publish_checks.release.smoke import (
+    Failure,
+    Smoke,
+    importable_modules,
+    module_paths,
+    smoke_test,
+)
 from tests.builders import SampleProject
 from tests.distbuilders import make_release
 
@@ -39,7 +46,8 @@ def site(tmp_path: Path, files: dict[str, str], entry_points: str = ENTRY_POINTS
 
 def run(tmp_path: Path, root: Path, *, skip: tuple[str, ...] = (),
         commands: tuple[tuple[str, ...], ...] = ()) -> Smoke:
-    """The smoke test of what ``root`` holds, with this Python and ``root`` on its path."""
+    """The smoke test of what ``root`` holds, with this Python and ``root`` on its path; the
+    modules its code imports only under a guard found as for a release installed there."""
     files = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(root)}
     runner = StandaloneRunner(env, out=io.StringIO(), err=io.StringIO())
@@ -47,7 +55,7 @@ def run(tmp_path: Path, root: Path, *, skip: tuple[str, ...] = (),
     work.mkdir(parents=True)
     return smoke_test(runner, Path(sys.executable), project="demo-pkg",
                       modules=importable_modules(files, skip), commands=commands, env=env,
-                      work=work)
+                      work=work, optional=installed_optional_imports(root, module_paths(files)))
 
 
 def test_a_correct_package_imports_and_its_entry_point_loads(tmp_path: Path) -> None:
@@ -525,3 +533,82 @@ def test_dists_install_warns_for_what_users_do_not_import_naming_the_platform(
         "users do not import a private module, nor one guarded for another platform, on "
         "linux: the release works; if it should import there, fix it; to stop trying it, set "
         'smoke-skip-modules = ["demo_pkg._winconsole"] in [tool.publish-checks]')
+
+
+# pyyaml 6.0.4 built without libyaml: yaml/__init__.py tries yaml.cyaml, whose compiled
+# yaml._yaml the wheel lacks, and goes on without it.
+ACCELERATED = ("try:\n    from .speedups import *\n    WITH_SPEEDUPS = True\n"
+               "except ImportError:\n    WITH_SPEEDUPS = False\n")
+SPEEDUPS = "from demo_pkg._native import fast\n"
+NATIVE_MISSING = "ModuleNotFoundError: No module named 'demo_pkg._native'"
+
+
+def test_an_optional_module_the_package_imports_under_try_is_a_warning(tmp_path: Path) -> None:
+    """A public module that fails with ImportError (its compiled part was not built) while
+    the package's own code imports it only under try/except ImportError: listed as optional,
+    naming that guard; nothing failed."""
+    failures, listed, result = judged(tmp_path, {"demo_pkg/__init__.py": ACCELERATED,
+                                                 "demo_pkg/speedups.py": SPEEDUPS})
+    assert failures == []
+    assert listed == ["demo_pkg.speedups (optional: demo_pkg imports it under try/except "
+                      f"ImportError; {NATIVE_MISSING})"]
+    assert result.unimportable[0].guarded_by == "demo_pkg imports it under try/except ImportError"
+
+
+CORE_LACKS_FAST = ("ImportError: cannot import name 'fast' from 'demo_pkg.core' ({core})")
+
+
+@pytest.mark.parametrize(("files", "failures"), [
+    ({"demo_pkg/__init__.py": ACCELERATED, "demo_pkg/speedups.py": SPEEDUPS,
+      "demo_pkg/api.py": "from demo_pkg.speedups import fast\n"},
+     [f"import demo_pkg.api failed: {NATIVE_MISSING} (raised in demo_pkg.speedups)",
+      f"import demo_pkg.speedups failed: {NATIVE_MISSING}"]),
+    ({"demo_pkg/__init__.py": ACCELERATED, "demo_pkg/core.py": "",
+      "demo_pkg/speedups.py": "from demo_pkg.core import fast\n",
+      "demo_pkg/tools.py": "try:\n    from demo_pkg import speedups\n"
+                           "except ModuleNotFoundError:\n    pass\n"},
+     [f"import demo_pkg.speedups failed: {CORE_LACKS_FAST}",
+      f"import demo_pkg.tools failed: {CORE_LACKS_FAST} (raised in demo_pkg.speedups)"]),
+    ({"demo_pkg/__init__.py": ACCELERATED.replace("ImportError", "Exception"),
+      "demo_pkg/speedups.py": "raise RuntimeError('the table is corrupt')\n"},
+     ["import demo_pkg.speedups failed: RuntimeError: the table is corrupt"]),
+    ({"demo_pkg/_settings.py": BROKEN_PRIVATE,
+      "demo_pkg/api.py": "try:\n    from demo_pkg import _settings\nexcept ImportError:\n"
+                         "    pass\n"},
+     ["import demo_pkg.api failed: RuntimeError: the settings table is corrupt (raised in "
+      "demo_pkg._settings)"]),
+], ids=["imported unguarded by a public module", "an ImportError one handler does not catch",
+        "guarded, but it raises something else",
+        "a public import through a private module its guard does not cover"])
+def test_what_an_import_guard_does_not_cover_still_fails(
+        tmp_path: Path, files: dict[str, str], failures: list[str]) -> None:
+    """The twins: imported unguarded by a public module, failing with what one of its
+    handlers does not catch, or raising something other than ImportError, the module is
+    what users meet: a failure, as is a public import failing through a private module."""
+    found, listed, _ = judged(tmp_path, files)
+    core = tmp_path / "site" / "demo_pkg" / "core.py"
+    assert found == [f.format(core=core) for f in failures]
+    assert not any("optional" in u for u in listed)
+
+
+def test_dists_install_warns_for_an_optional_module_naming_its_guard(
+        project: SampleProject) -> None:
+    """dists-install lists the optional module apart, with the guard and the platform; the
+    hint says the release works without it and gives the smoke-skip-modules line."""
+    guard = "yaml imports it under try/except ImportError"
+    finding = install_finding(project, InstallTrial(
+        "demo_pkg-1.2.0-py3-none-any.whl", installed=True,
+        tried="18 modules imported, 0 entry points loaded",
+        unimportable=(Unimportable("yaml.cyaml", "ModuleNotFoundError: No module named "
+                                   "'yaml._yaml'", private=False, guarded_by=guard),),
+        platform="linux"))
+    assert finding.status is Status.WARN
+    assert finding.summary == (
+        "demo_pkg-1.2.0-py3-none-any.whl installs into a fresh virtualenv: 18 modules "
+        "imported, 0 entry points loaded; 1 optional module does not import on linux, and the "
+        f"release's own code goes on without it: yaml.cyaml (optional: {guard}; "
+        "ModuleNotFoundError: No module named 'yaml._yaml')")
+    assert finding.hint.startswith("the release works without yaml.cyaml; if it should work in "
+                                   "this wheel")
+    assert finding.hint.endswith('set smoke-skip-modules = ["yaml.cyaml"] in '
+                                 "[tool.publish-checks]")

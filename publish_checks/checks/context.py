@@ -37,16 +37,19 @@ from publish_checks.project.version import (
 @dataclass(frozen=True)
 class Unimportable:
     """A module the smoke test could not import that users do not import on this platform:
-    a private one that raises by itself, a public one guarded for another platform, or a
-    template that a tool fills in before it runs."""
+    a private one that raises by itself, a public one guarded for another platform, a
+    template that a tool fills in before it runs, or an optional one that the release's own
+    code imports only under try/except ImportError (pyyaml's yaml.cyaml without libyaml)."""
 
     module: str  # "click._winconsole"
     error: str  # 'AssertionError: assert sys.platform == "win32"'
-    private: bool  # else guarded for another platform, or a template
+    private: bool  # else guarded for another platform, a template, or optional
     template: bool = False  # a file a tool fills in (__BIN_NAME__), shipped as a module
+    guarded_by: str = ""  # optional: "yaml imports it under try/except ImportError"
 
     def __str__(self) -> str:
-        kind = "private" if self.private else "template" if self.template else "platform-only"
+        kind = ("private" if self.private else "template" if self.template
+                else f"optional: {self.guarded_by}" if self.guarded_by else "platform-only")
         return f"{self.module} ({kind}; {self.error})"
 
 

@@ -408,8 +408,9 @@ def dists_install(ctx: Context) -> Finding:
 
 def _install_notes(trial: InstallTrial) -> tuple[list[str], list[str]]:
     """What a working release's smoke test could not try, and what to do about it: what
-    needs an uninstalled module (an extra), and modules users do not import here (private
-    ones that raise by themselves, ones guarded for another platform)."""
+    needs an uninstalled module (an extra), modules users do not import here (private
+    ones that raise by themselves, ones guarded for another platform), and optional modules
+    the release's own code imports under try/except ImportError."""
     notes, hints = [], []
     if trial.optional:
         things = "1 thing needs" if len(trial.optional) == 1 else \
@@ -418,15 +419,30 @@ def _install_notes(trial: InstallTrial) -> tuple[list[str], list[str]]:
         hints.append("if these need an extra, that is fine (pip install 'name[extra]'); "
                      "otherwise declare the dependency, or list the module in "
                      "smoke-skip-modules")
-    if trial.unimportable:
-        where = trial.platform or "this platform"
-        one = len(trial.unimportable) == 1
-        modules = json.dumps([u.module for u in trial.unimportable])
-        notes.append(f"{'1 module' if one else f'{len(trial.unimportable)} modules'} users do "
+    where = trial.platform or "this platform"
+    others = [u for u in trial.unimportable if not u.guarded_by]
+    if others:
+        one = len(others) == 1
+        notes.append(f"{'1 module' if one else f'{len(others)} modules'} users do "
                      f"not import on {where} {'raises' if one else 'raise'} on import: "
-                     f"{listing([str(u) for u in trial.unimportable])}")
+                     f"{listing([str(u) for u in others])}")
         hints.append(f"users do not import a private module, nor one guarded for another "
                      f"platform, on {where}: the release works; if {'it' if one else 'one'} "
-                     f"should import there, fix it; to stop trying {'it' if one else 'them'}, "
-                     f"set smoke-skip-modules = {modules} in [tool.publish-checks]")
+                     f"should import there, fix it")
+    optional = [u for u in trial.unimportable if u.guarded_by]
+    if optional:
+        one = len(optional) == 1
+        notes.append(f"{'1 optional module' if one else f'{len(optional)} optional modules'} "
+                     f"{'does' if one else 'do'} not import on {where}, and the release's own "
+                     f"code goes on without {'it' if one else 'them'}: "
+                     f"{listing([str(u) for u in optional])}")
+        hints.append(f"the release works without {listing([u.module for u in optional])}; if "
+                     f"{'it' if one else 'one'} should work in this wheel (an accelerator whose"
+                     " C library was not there when the wheel was built), build where what it "
+                     "needs is installed")
+    if trial.unimportable:
+        one = len(trial.unimportable) == 1
+        hints.append(f"to stop trying {'it' if one else 'them'}, set smoke-skip-modules = "
+                     f"{json.dumps([u.module for u in trial.unimportable])} in "
+                     "[tool.publish-checks]")
     return notes, hints

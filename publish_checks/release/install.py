@@ -21,12 +21,19 @@ from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context, Installer, InstallTrial
 from publish_checks.dists.index import IndexQueryError, download, project_listing
 from publish_checks.project.children import Role
+from publish_checks.release.optional_imports import (
+    Guard,
+    installed_optional_imports,
+    wheel_optional_imports,
+)
 from publish_checks.release.plan import Plan
 from publish_checks.release.process import find_uv, tail, venv_python
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.smoke import (
     importable_modules,
     installed_paths,
+    installed_record,
+    module_paths,
     smoke_test,
     wheel_paths,
 )
@@ -124,20 +131,34 @@ def try_release(runner: Runner, ctx: Context, files: Sequence[Path],
                                     problem=f"installing {label} failed (exit status "
                                             f"{done.code})", tail=tail(done.output))
         try:
-            paths = wheel_paths(file) if file.name.endswith(".whl") else installed_paths(
-                venv, project)
+            paths, optional = _modules_of(file, venv, project)
         except (OSError, zipfile.BadZipFile):
-            paths = None
+            paths, optional = None, {}
         if paths is None:
             return InstallTrial(file.name, installed=True,
                                 problem=f"{file.name} installed, but the list of the files "
                                         f"it installed (its RECORD) could not be read")
         smoke = smoke_test(runner, python, project=project,
                            modules=importable_modules(paths, ctx.config.smoke_skip_modules),
-                           commands=ctx.config.smoke_tests, env=env, work=work)
+                           commands=ctx.config.smoke_tests, env=env, work=work,
+                           optional=optional)
     return InstallTrial(file.name, installed=True, problem=smoke.problem, tail=smoke.tail,
                         tried=smoke.tried, output=smoke.output, optional=smoke.optional,
                         unimportable=smoke.unimportable, platform=smoke.platform)
+
+
+def _modules_of(file: Path, venv: Path, project: NormalizedName
+                ) -> tuple[list[str] | None, dict[str, Guard]]:
+    """The paths the release installed (from the wheel, else from the RECORD the sdist's
+    install wrote; None if unreadable), and the modules its code imports only under a guard."""
+    if file.name.endswith(".whl"):
+        listed = wheel_paths(file)
+        return listed, wheel_optional_imports(file, module_paths(listed))
+    record = installed_record(venv, project)
+    paths = installed_paths(venv, project)
+    if record is None or paths is None:
+        return None, {}
+    return paths, installed_optional_imports(record.parent.parent, module_paths(paths))
 
 
 def prove_installable(runner: Runner, ctx: Context, files: Sequence[Path], label: str) -> str:

@@ -21,6 +21,7 @@ from packaging.utils import canonicalize_name
 
 from publish_checks.checks.context import Unimportable
 from publish_checks.dists.scan import parse_record
+from publish_checks.release.optional_imports import Guard
 from publish_checks.release.process import tail
 from publish_checks.release.runner import Runner
 from publish_checks.release.smoke_script import SMOKE_SCRIPT
@@ -92,10 +93,16 @@ def importable_modules(paths: Iterable[str], skip: Sequence[str] = ()) -> list[s
     ``_tests``/``_test``/``_testing`` twins), ``__main__`` and ``skip`` (with their
     submodules).
     A folder without ``__init__.py`` inside a package holds data (templates), not modules."""
-    files = {_LIBRARY.sub("", p.replace("\\", "/")) for p in paths}
+    return sorted(m for m in module_paths(paths)
+                  if not any(m == s or m.startswith(s + ".") for s in skip))
+
+
+def module_paths(paths: Iterable[str]) -> dict[str, str]:
+    """Each module of :func:`importable_modules` (none skipped), with the path it is in."""
+    files = {_LIBRARY.sub("", p.replace("\\", "/")): p for p in paths}
     packages = {f.rsplit("/", 1)[0] for f in files if f.endswith("/__init__.py")}
-    modules = set()
-    for path in files:
+    modules: dict[str, str] = {}
+    for path, given in sorted(files.items()):
         *folders, filename = path.split("/")
         if not filename.endswith((".py", ".so", ".pyd")):
             continue
@@ -111,9 +118,9 @@ def importable_modules(paths: Iterable[str], skip: Sequence[str] = ()) -> list[s
         if any(part in SKIPPED_PARTS for part in names) or {"test", "_test"} & set(folders):
             continue
         module = ".".join(names)
-        if not any(module == s or module.startswith(s + ".") for s in skip):
-            modules.add(module)
-    return sorted(modules)
+        if filename.endswith(".py") or module not in modules:  # its source, not a compiled twin
+            modules[module] = given
+    return modules
 
 
 def wheel_paths(wheel: Path) -> list[str]:
@@ -122,32 +129,46 @@ def wheel_paths(wheel: Path) -> list[str]:
         return archive.namelist()
 
 
-def installed_paths(venv: Path, project: str) -> list[str] | None:
-    """The files ``project`` installed into ``venv``, from its RECORD; None if none is found."""
+def installed_record(venv: Path, project: str) -> Path | None:
+    """The RECORD ``project`` installed into ``venv`` (in its site-packages); None if none."""
     for record in sorted([*venv.glob("lib/python*/site-packages/*.dist-info/RECORD"),
                           *venv.glob("Lib/site-packages/*.dist-info/RECORD")]):
         name = record.parent.name.removesuffix(".dist-info").rsplit("-", 1)[0]
         if canonicalize_name(name) == project:
-            rows, _ = parse_record(record.read_bytes())
-            return [row.path for row in rows]
+            return record
     return None
 
 
+def installed_paths(venv: Path, project: str) -> list[str] | None:
+    """The files ``project`` installed into ``venv``, from its RECORD; None if none is found."""
+    record = installed_record(venv, project)
+    if record is None:
+        return None
+    rows, _ = parse_record(record.read_bytes())
+    return [row.path for row in rows]
+
+
 def smoke_test(runner: Runner, python: Path, *, project: str, modules: Sequence[str],
-               commands: Sequence[Sequence[str]], env: Mapping[str, str], work: Path) -> Smoke:
+               commands: Sequence[Sequence[str]], env: Mapping[str, str], work: Path,
+               optional: Mapping[str, Guard] | None = None) -> Smoke:
     """Import ``modules`` and load ``project``'s entry points with ``python`` (of the fresh
     virtualenv), then run ``commands`` with that virtualenv first on PATH; each runs in an
-    empty folder, so that the project's sources cannot shadow what was installed."""
+    empty folder, so that the project's sources cannot shadow what was installed.
+    ``optional``: the modules the release's own code imports only under a guard (an
+    ImportError of one is a warning naming that guard)."""
+    optional = optional or {}
     empty = work / "cwd"
     empty.mkdir(exist_ok=True)
     plan, answer = work / "smoke-plan.json", work / "smoke-report.jsonl"
-    plan.write_text(json.dumps({"project": project, "modules": list(modules)}), "utf-8")
+    plan.write_text(json.dumps({"project": project, "modules": list(modules),
+                                "optional": {m: g.catches for m, g in optional.items()}}),
+                    "utf-8")
     answer.write_text("", "utf-8")
     runner.log(f"Smoke test: importing {_count(len(modules), 'module')}, loading the entry "
                "points")
     done = runner.run([str(python), "-c", SMOKE_SCRIPT, str(plan), str(answer)], env=env,
                       cwd=empty, timeout=SMOKE_TIMEOUT)
-    report = _read_report(answer)
+    report = _read_report(answer, optional)
     failures = list(report.failures)
     if not report.finished or done.timed_out:
         why = (f"stopped after {SMOKE_TIMEOUT:.0f} s" if done.timed_out
@@ -200,7 +221,7 @@ _WHAT = {"module": ("import", "to import"), "entry point": ("entry point", "to l
          "distribution": ("finding the distribution", "to find the distribution")}
 
 
-def _read_report(answer: Path) -> _Report:
+def _read_report(answer: Path, optional: Mapping[str, Guard]) -> _Report:
     """The smoke script's report: one JSON array of strings per line (a line cut off by a
     killed run is left out)."""
     report = _Report()
@@ -228,8 +249,10 @@ def _read_report(answer: Path) -> _Report:
             report.pending = ""
         elif event[0] == "guarded" and len(event) == 6:
             _, name, error, why, through = event[1:]
+            guard = optional.get(name) if why == "optional" else None
             report.guarded.append((Unimportable(name, error, private=why == "private",
-                                                template=why == "template"),
+                                                template=why == "template",
+                                                guarded_by=str(guard or "")),
                                    tuple(filter(None, through.split(",")))))
             report.pending = ""
         elif event[0] == "optional" and len(event) == 5:

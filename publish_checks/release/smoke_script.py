@@ -16,6 +16,15 @@ failure the way users meet it.
   raises. A public module failing through such a public module is guarded too. So is a
   template a tool fills in (virtualenv's ``activate_this.py``: a NameError for an
   upper-case dunder such as ``__BIN_NAME__``).
+  ``ctypes.windll``), or a module named for another platform (``paramiko.win_pageant``,
+  ``watchdog.observers.kqueue``), whatever it raises. A public module failing through such a
+  public module is guarded too. So is a template a tool fills in (virtualenv's
+  ``activate_this.py``: a NameError for an upper-case dunder such as ``__BIN_NAME__``).
+- So is a submodule that raises an ImportError when the release's own code imports it only
+  inside a ``try:`` that catches that error and goes on (PLAN's "optional", found by
+  release/optional_imports.py): pyyaml's ``yaml.cyaml`` without libyaml, whose
+  ``yaml._yaml`` is not built; ``yaml/__init__.py`` imports it under try/except ImportError.
+  Imported unguarded anywhere, it must import (a module the wheel left out still fails).
 - A submodule or an entry point that needs a module neither the release nor its required
   dependencies provide (an extra such as python-dotenv[cli], an integration such as
   dotenv.ipython) is ``optional``: the release works without it. So is one whose own
@@ -30,15 +39,16 @@ failure the way users meet it.
 from __future__ import annotations
 
 #: Run by the fresh virtualenv's Python as ``python -c SCRIPT PLAN REPORT``. PLAN is JSON
-#: {"project": normalized name, "modules": [...]}; REPORT receives one JSON array of strings
-#: per line as it goes, so that a run cut short by its time limit still says what it was
-#: doing:
+#: {"project": normalized name, "modules": [...], "optional": {module: "ImportError" or
+#: "ModuleNotFoundError", what the guard around every import of it catches}}; REPORT
+#: receives one JSON array of strings per line as it goes, so that a run cut short by its
+#: time limit still says what it was doing:
 #:   ["platform", sys.platform]
 #:   ["start", kind, name]
 #:   ["fail", kind, name, error, tail, through]  (through: the release's other modules in
 #:       the traceback, outermost first, joined by commas; the last one raised)
-#:   ["guarded", kind, name, error, why, through]  (why: "private", "platform" or
-#:       "template")
+#:   ["guarded", kind, name, error, why, through]  (why: "private", "platform",
+#:       "template" or "optional")
 #:   ["optional", kind, name, missing module, said]  (said: "", or the module's own
 #:       ImportError about what it needs, on one line; the missing module is "" then)
 #:   ["done"]
@@ -88,6 +98,8 @@ def note(*event):
     report.flush()
 
 TOPS = {m.split(".")[0] for m in plan["modules"]}
+OPTIONAL = plan.get("optional") or {}
+CATCHES = {"ImportError": ImportError, "ModuleNotFoundError": ModuleNotFoundError}
 
 def top(name):
     return (name or "").split(".")[0]
@@ -230,6 +242,10 @@ def judge(kind, name, error):
     needs = None if top_level or own_missing else own_needs(error)
     if needs is not None:
         return ("optional", *needs)
+    # The release's own code goes on without it: an optional accelerator, whatever is missing.
+    if module and not top_level and name in OPTIONAL and isinstance(
+            error, CATCHES.get(OPTIONAL[name], ImportError)):
+        return ("guarded", described(error, line), "optional", through)
     # Through a private module, only another platform's missing module (twisted's
     # iocpreactor → _dumbwin32proc → pywintypes) makes a public one platform-only: as if
     # it imported that module itself. Any other guard raised there is the public one's bug.
