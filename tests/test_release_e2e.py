@@ -61,6 +61,20 @@ def test_rehearse_releases_the_sample_project(demo: SampleProject, envdir: Path)
     assert not (demo.root / "dist").exists(), "a rehearsal must leave the real dist/ alone"
 
 
+def test_tool_environments_install_into_the_session_whatever_the_outer_venv(
+        demo: SampleProject, tmp_path: Path) -> None:
+    """A VIRTUAL_ENV or UV_PYTHON of the process running nox (nox's own script-mode
+    environment sets them, for a noxfile with a PEP 723 header) never takes a tool install
+    elsewhere: pypiserver lands in the rehearse session's virtualenv and the rehearsal runs."""
+    decoy = tmp_path / "decoy"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(decoy)], check=True)
+    run = run_nox(demo.root, tmp_path / "envs", "-s", "rehearse",
+                  env={"VIRTUAL_ENV": str(decoy), "UV_PYTHON": str(decoy / "bin" / "python")})
+    assert run.code == 0, run.output
+    assert "Smoke test passed: demo-pkg 1.2.0" in run.output
+    assert not list(decoy.glob("lib/python*/site-packages/pypiserver")), "installed elsewhere"
+
+
 def test_build_is_reproducible_and_prints_the_file_table(demo: SampleProject, envdir: Path) -> None:
     """Two builds of one commit give byte-identical files, listed with size and sha256."""
     first = build(demo, envdir)

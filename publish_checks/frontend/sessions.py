@@ -51,7 +51,10 @@ class SessionRunner(Console):
         if requirements:
             # nox adds the session's own variables (its virtualenv, PATH) to what it is
             # given; include_outer_env=False: nothing of ours it is not given.
-            self.session.install(*requirements, silent=True, env=self.tool_env(),
+            # The session's own variables last: a VIRTUAL_ENV or UV_PYTHON of the process
+            # (nox's script-mode environment, the user's) must not take the install elsewhere.
+            own = {k: v for k, v in self.session.virtualenv.env.items() if v is not None}
+            self.session.install(*requirements, silent=True, env={**self.tool_env(), **own},
                                  include_outer_env=False)
         return Path(self.session.bin)
 
