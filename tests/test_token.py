@@ -239,7 +239,7 @@ def test_token_checks_skip_without_a_pypi_token(
     (None, "pypi.org", [{"version": 1, "permissions": {"projects": ["demo.pkg"]}}],
      Status.PASS, ["demo-pkg"]),
     ("testpypi", "test.pypi.org", [DEMO], Status.PASS, ["on test.pypi.org"]),
-    (None, "pypi.org", [[4, "publisher"], [2, ["id-1"]], [0, NOW + 900, NOW]], Status.PASS,
+    (None, "pypi.org", [[4, "publisher"], [2, ["id-1"]], [0, NOW + 3 * HOUR, NOW]], Status.PASS,
      ["minted by trusted publishing", "1 project id(s)"]),
     (None, "pypi.org", [[1, ["other-pkg"]]], Status.FAIL,
      ["this token is for project other-pkg, not for demo-pkg"]),
