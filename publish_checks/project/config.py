@@ -227,31 +227,17 @@ def _gates(table: dict[str, Any], key: str, where: str) -> tuple[Gate, ...]:
     return tuple(gates)
 
 
-def _uploader(table: dict[str, Any], key: str, where: str) -> str:
-    """One of :data:`UPLOADERS`, spelled exactly; a typo gets "did you mean"."""
+def _choice(table: dict[str, Any], key: str, where: str, choices: tuple[str, ...],
+            default: str, example: str) -> str:
+    """One of ``choices``, spelled exactly; a typo gets "did you mean"."""
     value = _string(table, key, where)
     if value is None:
-        return UPLOADERS[0]
-    if value not in UPLOADERS:
-        raise ConfigError(f"{where}.{key} must be one of {', '.join(UPLOADERS)}, not "
+        return default
+    if value not in choices:
+        raise ConfigError(f"{where}.{key} must be one of {', '.join(choices)}, not "
                           f"'{printable(value)[:40]}'",
-                          suggest(value.strip().lower(), UPLOADERS)
-                          or f'write it as {key} = "{UPLOADERS[1]}" (or leave it out: '
-                          f'{UPLOADERS[0]})')
-    return value
-
-
-def _repair(table: dict[str, Any], key: str, where: str) -> str:
-    """One of :data:`REPAIRERS`, spelled exactly; a typo gets "did you mean"."""
-    value = _string(table, key, where)
-    if value is None:
-        return default_repair()
-    if value not in REPAIRERS:
-        raise ConfigError(f"{where}.{key} must be one of {', '.join(REPAIRERS)}, not "
-                          f"'{printable(value)[:40]}'",
-                          suggest(value.strip().lower(), REPAIRERS)
-                          or f'write it as {key} = "none" (or leave it out: '
-                          f'{default_repair()})')
+                          suggest(value.strip().lower(), choices)
+                          or f'write it as {key} = "{example}" (or leave it out: {default})')
     return value
 
 
@@ -443,6 +429,7 @@ def load_config(root: Path) -> Config:
         tag_format=_tag_format(tool, "tag-format", where),
         secrets_allow=_secrets_allow(tool, "secrets-allow", where),
         repositories=_repositories(tool.get("repositories"), where),
-        uploader=_uploader(tool, "uploader", where),
-        repair=_repair(tool, "repair", where),
+        uploader=_choice(tool, "uploader", where, UPLOADERS, UPLOADERS[0], "uv"),
+        repair=_choice(tool, "repair", where, REPAIRERS, default_repair(),
+                       "none"),
     )

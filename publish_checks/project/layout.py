@@ -21,7 +21,13 @@ from typing import Any
 
 from publish_checks._errors import ConfigError
 from publish_checks.project.config import read_pyproject, read_setup_cfg
-from publish_checks.project.packages import Source, excluded_packages, read_sources
+from publish_checks.project.packages import (
+    Source,
+    excluded_packages,
+    get_in,
+    read_sources,
+    strings,
+)
 from publish_checks.project.setup_py import read_setup_py
 
 # What each versioning plugin writes, and where it keeps the path: (table keys, key).
@@ -55,7 +61,7 @@ def load_layout(root: Path) -> Layout:
     except ConfigError:
         pyproject = {}
     setup_cfg = _setup_cfg(root)
-    backend = _get(pyproject, "build-system", "build-backend")
+    backend = get_in(pyproject, "build-system", "build-backend")
     backend = backend if isinstance(backend, str) else ""
     setup_py = read_setup_py(root)
     return Layout(backend=backend, sources=read_sources(pyproject, setup_cfg, setup_py, backend),
@@ -70,20 +76,6 @@ def _setup_cfg(root: Path) -> configparser.ConfigParser:
     return read_setup_cfg(root)[1] or configparser.ConfigParser(interpolation=None)
 
 
-def _get(table: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(table, dict):
-            return None
-        table = table.get(key)
-    return table
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(v for v in value if isinstance(v, str))
-    return ()
 
 
 def _cfg_list(parser: configparser.ConfigParser, section: str, key: str) -> tuple[str, ...]:
@@ -97,13 +89,13 @@ def _clean(path: str) -> str:
 
 
 def _readme(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser) -> tuple[str, ...]:
-    readme = _get(pyproject, "project", "readme")
+    readme = get_in(pyproject, "project", "readme")
     if isinstance(readme, dict):
         readme = readme.get("file")
-    found = list(_strings(readme))
-    found += _strings(_get(pyproject, "tool", "setuptools", "dynamic", "readme", "file"))
-    found += _strings(_get(pyproject, "tool", "poetry", "readme"))
-    found += _strings(_get(pyproject, "tool", "flit", "metadata", "description-file"))
+    found = list(strings(readme))
+    found += strings(get_in(pyproject, "tool", "setuptools", "dynamic", "readme", "file"))
+    found += strings(get_in(pyproject, "tool", "poetry", "readme"))
+    found += strings(get_in(pyproject, "tool", "flit", "metadata", "description-file"))
     long_description = setup_cfg.get("metadata", "long_description", fallback="")
     if long_description.strip().startswith("file:"):
         found += _cfg_list(setup_cfg, "metadata", "long_description")
@@ -112,9 +104,9 @@ def _readme(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser) -> 
 
 def _licenses(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser
               ) -> tuple[str, ...]:
-    found = list(_strings(_get(pyproject, "project", "license-files")))
-    found += _strings(_get(pyproject, "project", "license", "file"))
-    found += _strings(_get(pyproject, "tool", "setuptools", "license-files"))
+    found = list(strings(get_in(pyproject, "project", "license-files")))
+    found += strings(get_in(pyproject, "project", "license", "file"))
+    found += strings(get_in(pyproject, "tool", "setuptools", "license-files"))
     found += _cfg_list(setup_cfg, "metadata", "license_files")
     found += _cfg_list(setup_cfg, "metadata", "license_file")
     return tuple(dict.fromkeys(_clean(f) for f in found))
@@ -130,18 +122,18 @@ def _rewritten(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser,
         found.append("pyproject.toml")  # pdm-backend writes its resolved configuration
     if name == "maturin":
         found += ["Cargo.toml", "**/Cargo.toml", "Cargo.lock"]  # workspace settings inlined
-    if _get(pyproject, "tool", "hatch", "build", "targets", "sdist", "support-legacy") is True:
+    if get_in(pyproject, "tool", "hatch", "build", "targets", "sdist", "support-legacy") is True:
         found.append("setup.py")
-    if _get(pyproject, "tool", "poetry", "build", "generate-setup-file") is True:
+    if get_in(pyproject, "tool", "poetry", "build", "generate-setup-file") is True:
         found.append("setup.py")
     for keys, key in _VERSION_FILES:
-        found += _strings(_get(pyproject, *keys, key))
+        found += strings(get_in(pyproject, *keys, key))
     found += _cfg_list(setup_cfg, "versioneer", "versionfile_source")
-    pdv = _get(pyproject, "tool", "poetry-dynamic-versioning")
+    pdv = get_in(pyproject, "tool", "poetry-dynamic-versioning")
     if isinstance(pdv, dict) and pdv.get("enable") is True:
-        files = _strings(_get(pdv, "substitution", "files")) or _PDV_FILES
+        files = strings(get_in(pdv, "substitution", "files")) or _PDV_FILES
         found += ["pyproject.toml", *files, *(f"src/{f}" for f in files)]
-    pdm_write = _strings(_get(pyproject, "tool", "pdm", "version", "write_to"))
+    pdm_write = strings(get_in(pyproject, "tool", "pdm", "version", "write_to"))
     found += [f"src/{f}" for f in pdm_write]  # relative to the package folder, src/ or not
     return tuple(dict.fromkeys(_clean(f) for f in _nonempty(found)))
 

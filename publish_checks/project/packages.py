@@ -43,7 +43,7 @@ def family(backend: str) -> str:
 def read_sources(pyproject: dict[str, Any], setup_cfg: configparser.ConfigParser,
                  setup_py: SetupPy, backend: str) -> tuple[Source, ...]:
     """Where the wheel's packages and modules come from, as ``backend`` builds them."""
-    tool = _get(pyproject, "tool")
+    tool = get_in(pyproject, "tool")
     readers = {"flit": lambda: _flit(pyproject), "hatch": lambda: _hatch(tool),
                "pdm": lambda: _pdm(tool), "poetry": lambda: _poetry(tool),
                "maturin": lambda: _maturin(pyproject),
@@ -59,14 +59,15 @@ def excluded_packages(pyproject: dict[str, Any], setup_cfg: configparser.ConfigP
     names of packages left out of the wheel on purpose."""
     if family(backend) != "setuptools":
         return ()
-    found = [*_strings(_get(pyproject, "tool", "setuptools", "packages", "find", "exclude")),
+    found = [*strings(get_in(pyproject, "tool", "setuptools", "packages", "find", "exclude")),
              *_cfg_list(setup_cfg, "options.packages.find", "exclude")]
     if isinstance(setup_py.packages, Find):
         found += setup_py.packages.exclude
     return tuple(dict.fromkeys(p.strip() for p in found if p.strip()))
 
 
-def _get(table: Any, *keys: str) -> Any:
+def get_in(table: Any, *keys: str) -> Any:
+    """``table[k1][k2]…``, or None where a level is missing or not a table."""
     for key in keys:
         if not isinstance(table, dict):
             return None
@@ -74,7 +75,8 @@ def _get(table: Any, *keys: str) -> Any:
     return table
 
 
-def _strings(value: Any) -> tuple[str, ...]:
+def strings(value: Any) -> tuple[str, ...]:
+    """A string or a list's strings, as a tuple; nothing for anything else."""
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list):
@@ -108,23 +110,23 @@ def _cfg_list(parser: configparser.ConfigParser, section: str, key: str) -> tupl
 
 def _setuptools(tool: Any, setup_cfg: configparser.ConfigParser, setup_py: SetupPy
                 ) -> list[Source]:
-    table = _get(tool, "setuptools")
+    table = get_in(tool, "setuptools")
     package_dir: dict[str, str] = {}
     for line in _cfg_list(setup_cfg, "options", "package_dir"):
         name, _, folder = line.partition("=")
         package_dir[name.strip()] = folder.strip()
-    mapping = _get(table, "package-dir")
+    mapping = get_in(table, "package-dir")
     if isinstance(mapping, dict):
         package_dir.update((k, v) for k, v in mapping.items() if isinstance(v, str))
     package_dir.update(setup_py.package_dir)  # setup() arguments win over setup.cfg
     package_dir = {k.strip(): _clean(v) for k, v in package_dir.items()}
     found = [Source(name.replace(".", "/"), folder) for name, folder in package_dir.items()]
 
-    packages: list[str] = list(_strings(_get(table, "packages")))
+    packages: list[str] = list(strings(get_in(table, "packages")))
     wheres: list[str] = []
-    find = _get(table, "packages", "find")
-    if isinstance(_get(table, "packages"), dict):
-        wheres += _strings(_get(find, "where"))
+    find = get_in(table, "packages", "find")
+    if isinstance(get_in(table, "packages"), dict):
+        wheres += strings(get_in(find, "where"))
     cfg_packages = _cfg_list(setup_cfg, "options", "packages")
     if cfg_packages and cfg_packages[0] in ("find:", "find_namespace:"):
         wheres += _cfg_list(setup_cfg, "options.packages.find", "where")
@@ -134,7 +136,7 @@ def _setuptools(tool: Any, setup_cfg: configparser.ConfigParser, setup_py: Setup
         wheres += setup_py.packages.where
     elif setup_py.packages is not None:
         packages += setup_py.packages
-    modules = [*_strings(_get(table, "py-modules")),
+    modules = [*strings(get_in(table, "py-modules")),
                *_cfg_list(setup_cfg, "options", "py_modules"), *setup_py.py_modules]
 
     found += [Source("", _clean(where)) for where in wheres]
@@ -161,11 +163,11 @@ def _package_folder(name: str, package_dir: dict[str, str]) -> str:
 def _flit(pyproject: dict[str, Any]) -> list[Source]:
     """flit ships one module, named in [tool.flit.module] or after the project: a package
     folder or a single file, at the top or under src/."""
-    name = _get(pyproject, "tool", "flit", "module", "name")
-    name = name if isinstance(name, str) else _get(pyproject, "tool", "flit", "metadata",
+    name = get_in(pyproject, "tool", "flit", "module", "name")
+    name = name if isinstance(name, str) else get_in(pyproject, "tool", "flit", "metadata",
                                                    "module")
     if not isinstance(name, str):
-        project = _get(pyproject, "project", "name")
+        project = get_in(pyproject, "project", "name")
         if not isinstance(project, str):
             return []
         name = (project.removesuffix("-stubs").replace("-", "_") + "-stubs"
@@ -181,16 +183,17 @@ def _hatch(tool: Any) -> list[Source]:
     """hatch: ``packages`` (each folder shipped under its own name), ``only-include``
     (shipped at their paths, rewritten by ``sources``) and ``sources`` alone."""
     found: list[Source] = []
-    for table in (_get(tool, "hatch", "build"), _get(tool, "hatch", "build", "targets", "wheel")):
+    for table in (get_in(tool, "hatch", "build"),
+                  get_in(tool, "hatch", "build", "targets", "wheel")):
         rewrite: dict[str, str] = {}
-        sources = _get(table, "sources")
+        sources = get_in(table, "sources")
         if isinstance(sources, dict):
             rewrite.update((_clean(k), _clean(v)) for k, v in sources.items()
                            if isinstance(k, str) and isinstance(v, str))
         else:
-            rewrite.update((_clean(s), "") for s in _strings(sources))
-        packages = [_clean(p) for p in _strings(_get(table, "packages")) if _literal(p)]
-        only = [_clean(p) for p in _strings(_get(table, "only-include")) if _literal(p)]
+            rewrite.update((_clean(s), "") for s in strings(sources))
+        packages = [_clean(p) for p in strings(get_in(table, "packages")) if _literal(p)]
+        only = [_clean(p) for p in strings(get_in(table, "only-include")) if _literal(p)]
         found += [Source(posixpath.basename(p), p, True) for p in packages]
         found += [Source(_rewrite(p, rewrite), p, True) for p in only]
         found += [Source(target, prefix) for prefix, target in rewrite.items() if prefix]
@@ -210,11 +213,11 @@ def _rewrite(path: str, rewrite: dict[str, str]) -> str:
 def _pdm(tool: Any) -> list[Source]:
     """pdm-backend: ``package-dir`` holds the packages; plain ``includes`` are shipped, at
     their paths inside it."""
-    build = _get(tool, "pdm", "build")
-    package_dir = _get(build, "package-dir")
+    build = get_in(tool, "pdm", "build")
+    package_dir = get_in(build, "package-dir")
     root = _clean(package_dir) if isinstance(package_dir, str) else ""
     found = [Source("", root)] if root else []
-    for include in (_clean(i) for i in _strings(_get(build, "includes")) if _literal(i)):
+    for include in (_clean(i) for i in strings(get_in(build, "includes")) if _literal(i)):
         inside = ("" if include == root else include[len(root) + 1:]
                   if root and include.startswith(root + "/") else include)
         found.append(Source(inside, include, True))
@@ -225,10 +228,10 @@ def _poetry(tool: Any) -> list[Source]:
     """poetry-core: ``packages = [{include = "pkg", from = "src", to = "..."}]``, except
     those only for the sdist."""
     found = []
-    packages = _get(tool, "poetry", "packages")
+    packages = get_in(tool, "poetry", "packages")
     for entry in packages if isinstance(packages, list) else ():
-        include, source, to = (_get(entry, key) for key in ("include", "from", "to"))
-        formats = _strings(_get(entry, "format"))
+        include, source, to = (get_in(entry, key) for key in ("include", "from", "to"))
+        formats = strings(get_in(entry, "format"))
         if not isinstance(include, str) or not _literal(include) or (
                 formats and "wheel" not in formats):
             continue
@@ -242,24 +245,24 @@ def _poetry(tool: Any) -> list[Source]:
 def _maturin(pyproject: dict[str, Any]) -> list[Source]:
     """maturin with a ``python-source`` folder: the package named by ``module-name`` (or the
     project) and any ``python-packages`` are shipped from it."""
-    table = _get(pyproject, "tool", "maturin")
-    source = _get(table, "python-source")
+    table = get_in(pyproject, "tool", "maturin")
+    source = get_in(table, "python-source")
     if not isinstance(source, str):
         return []
-    module = _get(table, "module-name")
-    project = _get(pyproject, "project", "name")
+    module = get_in(table, "module-name")
+    project = get_in(pyproject, "project", "name")
     name = (module.split(".")[0] if isinstance(module, str)
             else project.replace("-", "_") if isinstance(project, str) else "")
-    names = [n for n in (name, *_strings(_get(table, "python-packages"))) if n]
+    names = [n for n in (name, *strings(get_in(table, "python-packages"))) if n]
     return [Source("", _clean(source))] + [
         Source(n.replace(".", "/"), _join(source, n.replace(".", "/")), True) for n in names]
 
 
 def _scikit_build(tool: Any) -> list[Source]:
     """scikit-build-core: ``wheel.packages``, a list of folders or a table of wheel paths."""
-    packages = _get(tool, "scikit-build", "wheel", "packages")
+    packages = get_in(tool, "scikit-build", "wheel", "packages")
     if isinstance(packages, dict):
         return [Source(_clean(k.replace(".", "/")), _clean(v), True)
                 for k, v in packages.items() if isinstance(v, str) and _literal(v)]
     return [Source(posixpath.basename(_clean(p)), _clean(p), True)
-            for p in _strings(packages) if _literal(p)]
+            for p in strings(packages) if _literal(p)]
