@@ -644,7 +644,8 @@ def test_the_smoke_script_imports_every_module_of_the_wheel_in_an_empty_folder(
     work = fresh.parent
     assert smoke.argv == (str(venv_python(fresh)), "-c", SMOKE_SCRIPT,
                           str(work / "smoke-plan.json"), str(work / "smoke-report.jsonl"))
-    assert runner.plans == [{"project": "demo-pkg", "modules": ["demo_pkg", "demo_pkg.core"]}]
+    assert runner.plans == [{"project": "demo-pkg", "modules": ["demo_pkg", "demo_pkg.core"],
+                            "optional": {}}]
     assert smoke.cwd == work / "cwd" and smoke.cwd_entries == ()
     assert "Smoke test: importing 2 modules, loading the entry points" in runner.logs
     assert "Smoke test: 2 modules imported, 0 entry points loaded" in runner.logs

@@ -76,6 +76,6 @@ def test_why_names_the_triage_or_says_untriaged(real_projects: ModuleType) -> No
     row = Row(click, [Outcome("build", 1, marks={"dists-install": ("✗", "smoke failed"),
                                                  "dists-size": ("!", "big")})])
     text = real_projects.why(row)
-    assert "✗ dists-install (build): FALSE ALARM (known" in text
+    assert "✗ dists-install (build): correct warning (SPEC §3 smoke-test): the private" in text
     assert "! dists-size (build): untriaged: big" in text
     assert real_projects.why(Row(click, [Outcome("build", 0)])) == "all checks ✓"
