@@ -37,3 +37,10 @@ def run_nox(root: Path, envdir: Path, *args: str, env: dict[str, str] | None = N
     output = result.stdout + result.stderr
     assert CANARY not in output, "the token leaked into the output"
     return Run(result.returncode, output)
+
+
+def line_of(check: str, output: str) -> str:
+    """The report line of ``check``, its spaces collapsed."""
+    lines = [" ".join(line.split()) for line in output.splitlines() if f" {check} " in line]
+    assert len(lines) == 1, output
+    return lines[0]

@@ -20,7 +20,7 @@ from publish_checks.checks.report import Status
 from publish_checks.release.install import installable
 from tests.builders import SampleProject
 from tests.distbuilders import default_files, make_sdist, make_wheel
-from tests.e2e import CANARY
+from tests.e2e import CANARY, line_of
 from tests.pypiserver import PypiServer
 
 SPEEDUPS_C = "int answer(void) { return 42; }\n"
@@ -175,13 +175,6 @@ def command(root: Path, cache: Path, *args: str, env: dict[str, str] | None = No
         assert secret not in output
     assert "Traceback" not in output, output
     return done.returncode, output
-
-
-def line_of(check: str, output: str) -> str:
-    """The report line of ``check``, its spaces collapsed."""
-    lines = [" ".join(line.split()) for line in output.splitlines() if f" {check} " in line]
-    assert len(lines) == 1, output
-    return lines[0]
 
 
 @pytest.fixture(scope="module")

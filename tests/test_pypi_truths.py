@@ -27,7 +27,7 @@ from publish_checks.release.rehearse import LocalIndex, real_publish_gaps
 from tests import stdlib_names
 from tests.builders import SampleProject
 from tests.distbuilders import make_release
-from tests.e2e import CANARY
+from tests.e2e import CANARY, line_of
 from tests.pypiserver import PypiServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,13 +54,6 @@ def command(root: Path, *args: str) -> tuple[int, str]:
     assert CANARY not in output
     assert "Traceback" not in output, output
     return done.returncode, output
-
-
-def line_of(check: str, output: str) -> str:
-    """The report line of ``check``, its spaces collapsed."""
-    lines = [" ".join(line.split()) for line in output.splitlines() if f" {check} " in line]
-    assert len(lines) == 1, output
-    return lines[0]
 
 
 # A new project may not take a standard-library module's name --------------------------
