@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -685,6 +686,18 @@ def test_a_release_section_still_marked_unreleased_warns(project: SampleProject)
     assert result.status is Status.WARN
     assert result.summary == "the 1.2.0 section of CHANGES.md (line 1) is still marked unreleased"
 
+
+
+def test_the_fix_for_an_unreleased_section_is_the_files_own_dated_heading(
+        project: SampleProject) -> None:
+    """wcwidth's docs/history.rst writes '0.9.4 *2026-10-24*': a 1.2.0 section still headed
+    '*unreleased*' is told the heading in that style, not pallets' 'Released …' line."""
+    with_changelog(project, "HISTORY.rst", "History\n=======\n\n1.2.0 *unreleased*\n  * New.\n"
+                   "\n1.1.0 *2026-10-24*\n  * Old.\n")
+    result = project.verify().get("changelog-entry")
+    assert result.status is Status.WARN
+    today = datetime.date.today().isoformat()
+    assert result.hint == f"date it as the other releases are: head it '1.2.0 *{today}*'"
 
 # Time bounds: finding a section is linear in the changelog's size ------------------------
 

@@ -209,6 +209,6 @@ def changelog_entry(ctx: Context) -> Finding:
     if is_open(section, lines, ctx.project_name) and not Version(ctx.version).is_devrelease:
         return warned(f"the {ctx.version} section of {shown} (line {section.start + 1}) is "
                       "still marked unreleased",
-                      "date it as the other releases are, e.g. 'Released "
-                      f"{datetime.date.today().isoformat()}' for 'Unreleased'")
+                      "date it as the other releases are: head it "
+                      f"'{heading.splitlines()[0]}'")
     return passed(f"{shown} has a section for {ctx.version} (line {section.start + 1})")
