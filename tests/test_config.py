@@ -268,3 +268,26 @@ def test_repair_is_read_and_a_typo_gets_did_you_mean(tmp_path: Path) -> None:
     assert error.message == ("tool.publish-checks.repair must be one of auditwheel, delocate, "
                              "delvewheel, none, not 'auditweel'")
     assert error.hint == "did you mean 'auditwheel'?"
+
+
+def test_diff_and_diff_allow_are_read(tmp_path: Path) -> None:
+    """``diff = "fail"`` and the named changes of ``diff-allow`` are kept as written."""
+    (tmp_path / "pyproject.toml").write_text(
+        MINIMAL + '[tool.publish-checks]\ndiff = "fail"\n'
+        'diff-allow = ["module:pkg.old", "requires-python", "tag:cp39-*"]\n',
+        encoding="utf-8")
+    config = load_config(tmp_path)
+    assert (config.diff, config.diff_allow) == (
+        "fail", ("module:pkg.old", "requires-python", "tag:cp39-*"))
+
+
+def test_diff_allow_names_a_kind_of_change(tmp_path: Path) -> None:
+    """An entry whose kind index-diff never reports is refused with the closest kind."""
+    error = config_error(tmp_path, MINIMAL + '[tool.publish-checks]\n'
+                         'diff-allow = ["modul:pkg.old"]\n')
+    assert error.message.startswith("tool.publish-checks.diff-allow: 'modul:pkg.old' names "
+                                    "no kind of change")
+    assert error.hint == "did you mean 'module'?"
+    error = config_error(tmp_path, MINIMAL + '[tool.publish-checks]\ndiff = "error"\n')
+    assert error.message == ("tool.publish-checks.diff must be one of warn, fail, not "
+                             "'error'")

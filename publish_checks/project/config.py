@@ -32,7 +32,7 @@ else:  # Python 3.10: the same parser, as the tomli backport (a dependency there
 KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
         "version-file", "smoke-test", "smoke-skip-modules", "wheel-exclude", "upload-limit",
         "gates", "skip", "tag-format", "secrets-allow", "repositories", "uploader",
-        "repair")
+        "repair", "diff", "diff-allow")
 REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
 ALLOW_KEYS = ("path", "reason")
 #: The programs ``uploader`` may name (release/uploaders/: one adapter each); the first is
@@ -41,6 +41,12 @@ UPLOADERS = ("twine", "uv")
 #: The tools ``repair`` may name (release/repair.py): how ``build`` makes a platform wheel
 #: PyPI takes out of one it refuses.
 REPAIRERS = ("auditwheel", "delocate", "delvewheel", "none")
+#: What ``diff`` may say of a dropped module, entry point or platform (index-diff).
+DIFF_MODES = ("warn", "fail")
+#: The kinds of change ``diff-allow`` may accept: ``kind`` alone, or ``kind:pattern``
+#: (a name or an fnmatch glob: "module:pkg.old", "tag:cp39-*").
+DIFF_KINDS = ("module", "entry-point", "requires-dist", "requires-python", "tag", "size",
+              "license", "name")
 
 
 def default_repair(platform: str = sys.platform) -> str:
@@ -99,6 +105,8 @@ class Config:
     repositories: dict[str, RepositoryConfig] = field(default_factory=dict)
     uploader: str = UPLOADERS[0]  # one of UPLOADERS: the program that sends the files
     repair: str = field(default_factory=default_repair)  # one of REPAIRERS
+    diff: str = DIFF_MODES[0]  # one of DIFF_MODES
+    diff_allow: tuple[str, ...] = ()  # "kind" or "kind:pattern", kind in DIFF_KINDS
 
     @property
     def project_name(self) -> str | None:
@@ -239,6 +247,20 @@ def _choice(table: dict[str, Any], key: str, where: str, choices: tuple[str, ...
                           suggest(value.strip().lower(), choices)
                           or f'write it as {key} = "{example}" (or leave it out: {default})')
     return value
+
+
+def _diff_allow(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """``diff-allow`` entries, each a kind of change index-diff reports, alone or with the
+    name it accepts; an unknown kind gets "did you mean"."""
+    entries = _strings(table, key, where) or ()
+    for entry in entries:
+        kind, _, pattern = entry.partition(":")
+        if kind not in DIFF_KINDS or (entry.endswith(":") and not pattern.strip()):
+            raise ConfigError(f"{where}.{key}: '{printable(entry)[:60]}' names no kind of "
+                              f"change (kinds: {', '.join(DIFF_KINDS)})",
+                              suggest(kind.strip().lower(), DIFF_KINDS)
+                              or f'write it as {key} = ["module:pkg.old", "requires-python"]')
+    return entries
 
 
 def _tag_format(table: dict[str, Any], key: str, where: str) -> str | None:
@@ -432,4 +454,6 @@ def load_config(root: Path) -> Config:
         uploader=_choice(tool, "uploader", where, UPLOADERS, UPLOADERS[0], "uv"),
         repair=_choice(tool, "repair", where, REPAIRERS, default_repair(),
                        "none"),
+        diff=_choice(tool, "diff", where, DIFF_MODES, DIFF_MODES[0], "fail"),
+        diff_allow=_diff_allow(tool, "diff-allow", where),
     )
