@@ -21,14 +21,9 @@ from publish_checks.project.config import load_config
 
 SessionFunc = Callable[[nox.Session], None]
 
-#: step → session body; its docstring is what ``nox -l`` shows.
-SESSIONS: dict[str, Callable[[nox.Session, Steps], None]] = {
-    "verify": sessions.verify,
-    "build": sessions.build,
-    "publish": sessions.publish,
-    "rehearse": sessions.rehearse,
-    "bump": sessions.bump,
-}
+#: step → session body, one per command of ``frontend/commands.py`` that has a session; its
+#: docstring is what ``nox -l`` shows.
+SESSIONS: dict[str, sessions.SessionBody] = sessions.BODIES
 
 #: session name → step, of the sessions this module put into nox's registry.
 _registered: dict[str, str] = {}

@@ -254,7 +254,7 @@ def test_a_usage_error_inside_nox_says_it_is_one(demo: SampleProject, tmp_path: 
 ], ids=["two", "places", "bump", "publish-takes-them", "verify-takes-them"])
 def test_a_session_names_the_options_it_ignores(step: str, args: list[str],
                                                  note: str | None) -> None:
-    """One line says which options the session ignores and where each applies (options.TAKES)."""
+    """One line says which options the session ignores and where each applies (commands.takes)."""
     options = parse_session_args(args)
     assert ignored_note(step, step, given(args, options), NOX_STEPS) == note
 

@@ -1,7 +1,8 @@
 """``publish-checks``: the command-line front end of the release pipeline.
 
-Each command does what the nox session of the same name does, with the same options,
-output and exit codes, and runs build, the uploader and pypiserver from virtualenvs of its own.
+Each command runs the function of ``frontend/commands.py`` that the nox session of the same
+name runs, with the same options, output and exit codes, and build, the uploader and
+pypiserver from virtualenvs of its own.
 """
 
 from __future__ import annotations
@@ -10,70 +11,28 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from publish_checks import __version__
 from publish_checks._errors import PublishChecksError, UsageError
-from publish_checks._text import CLI_STEPS, printable
+from publish_checks._text import printable
 from publish_checks.checks import validate_skip
+from publish_checks.frontend.commands import COMMANDS, applies_to, project_root, run_command
 from publish_checks.frontend.console import token_variables
-from publish_checks.frontend.gates import run_gates
-from publish_checks.frontend.options import (
-    Options,
-    _Parser,
-    add_bump,
-    add_checks,
-    add_common,
-    add_follow_up,
-    add_install,
-    add_project,
-    add_release,
-    add_verbose,
-    applies_to,
-    joined,
-    session_parser,
-)
+from publish_checks.frontend.options import Options, _Parser, joined, session_parser
 from publish_checks.frontend.render import write_text
 from publish_checks.frontend.standalone import StandaloneRunner
-from publish_checks.project.children import Role
-from publish_checks.project.config import check_project_folder
 from publish_checks.project.credentials import redact
-from publish_checks.release import pipeline
-from publish_checks.release.bump import bump as bump_project
 
 
 def build_parser() -> _Parser:
     parser = _Parser(prog="publish-checks",
                      description="Pre-flight checks and release steps for Python packages.")
     parser.add_argument("--version", action="version", version=f"publish-checks {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    verify = commands.add_parser("verify", help="run every pre-flight check and report")
-    add_common(verify)
-    add_install(verify)
-    add_follow_up(verify)
-    build = commands.add_parser("build", help="build sdist and wheel into a clean dist/, "
-                                "then check them")
-    add_project(build)
-    add_checks(build)
-    add_verbose(build)
-    publish = commands.add_parser("publish", help="verify, confirm, upload, then prove the "
-                                  "release installs from the index")
-    add_common(publish)
-    add_release(publish)
-    add_verbose(publish)
-    rehearse = commands.add_parser("rehearse", help="the whole release against a throwaway "
-                                   "local index")
-    add_project(rehearse)
-    add_checks(rehearse)
-    add_verbose(rehearse)
-    bump = commands.add_parser("bump", help="set the next version and date the changelog")
-    add_project(bump)
-    add_bump(bump)
-    notes = commands.add_parser("notes", help="print a version's changelog section (release "
-                                "notes)")
-    add_project(notes)
-    notes.add_argument("version", nargs="?", metavar="VERSION",
-                       help="the version (default: the one being released)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, command in COMMANDS.items():
+        subparser = subparsers.add_parser(name, help=command.help)
+        for add in command.options:
+            add(subparser)
     return parser
 
 
@@ -95,42 +54,11 @@ def error_boundary() -> Iterator[list[int]]:
         code[0] = e.code if isinstance(e.code, int) else 0 if e.code is None else 1
 
 
-def run(options: Options, environ: dict[str, str]) -> int:
-    """One command; the exit status (PublishChecksError carries its own)."""
-    root = Path(options.project)
-    try:
-        resolved = root.resolve()
-    except FileNotFoundError:  # the shell's current folder was deleted or moved away
-        raise UsageError("the current folder no longer exists (deleted or moved)",
-                         "cd into the project's folder and run it again") from None
-    check_project_folder(resolved)
-    runner = StandaloneRunner(environ, as_json=options.json, hidden=token_variables(resolved))
-    flags = options.flags()
-    if options.command == "bump":
-        print(bump_project(root, options.target, pre=options.pre, commit=options.commit,
-                           steps=CLI_STEPS, environ=environ))
-        return 0
-    if options.command == "rehearse":
-        pipeline.rehearse(runner, root, flags, environ, CLI_STEPS)
-        return 0
-    if options.command == "publish":
-        pipeline.refuse_offline_publish(options.offline, False, CLI_STEPS)
-    offline = options.offline or options.command in ("build", "notes")
-    ctx = pipeline.open_project(runner, root, options.repository, environ=environ,
-                                offline=offline, steps=CLI_STEPS)
-    if options.command == "notes":
-        sys.stdout.write(pipeline.notes(ctx, options.version))
-        return 0
-    if options.command == "verify":
-        return 0 if pipeline.verify(runner, ctx, flags).ok else 1
-    if options.command == "build":
-        run_gates(ctx.config.gates, ctx.root, ctx.child_env(Role.GATE),
-                  runner.stream(), runner.log)
-        pipeline.build(runner, ctx, flags)
-        return 0
-    pipeline.refuse_offline_publish(False, ctx.target.is_local, CLI_STEPS)
-    pipeline.publish(runner, ctx, flags)
-    return 0
+def run(name: str, options: Options, environ: dict[str, str]) -> int:
+    """The command ``name``; its exit status (PublishChecksError carries its own)."""
+    root = project_root(options)
+    runner = StandaloneRunner(environ, as_json=options.json, hidden=token_variables(root))
+    return run_command(name, options, runner)
 
 
 def _elsewhere(extra: Sequence[str]) -> str:
@@ -158,5 +86,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             code[0] = 2
         else:
             validate_skip(options.skip)
-            code[0] = run(options, dict(os.environ))
+            code[0] = run(options.command, options, dict(os.environ))
     return code[0]

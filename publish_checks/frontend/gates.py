@@ -1,7 +1,9 @@
-"""The quality gates of ``publish-checks build``: ``[tool.publish-checks] gates`` run in the
-project folder before anything is built, and the first that fails stops the build with
-dist/ untouched. A name runs that nox session (``nox -s NAME``), a list runs that command.
-Under nox, nox runs the session gates itself (``requires=`` of the build session)."""
+"""The quality gates of build: ``[tool.publish-checks] gates`` run in the project folder
+before anything is built, and the first that fails stops the build with dist/ untouched. A
+name runs that nox session, a list runs that command. The one gate runner of both front
+ends: the front end's :class:`GateRunner` runs each command. Under nox, nox runs the gates
+that name sessions itself (``requires=`` of the build session); elsewhere ``nox -s NAME``
+runs each."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from publish_checks._errors import ConfigError, ReleaseError
 from publish_checks.project.config import Gate
@@ -44,21 +46,35 @@ def gate_argv(gate: Gate, root: Path, environ: Mapping[str, str]) -> list[str]:
     return [*nox_argv(environ), "-s", gate]
 
 
+class GateRunner(Protocol):
+    """How a front end runs one gate."""
+
+    #: Whether the gates that name nox sessions ran before build (nox's ``requires=``).
+    session_gates_ran: bool
+
+    def run_gate(self, shown: str, argv: Sequence[str], cwd: Path,
+                 env: Mapping[str, str]) -> int | None:
+        """Run a gate in ``cwd`` with exactly ``env``, its output streaming; its exit
+        status, or None for a failure the front end reported without one (nox). OSError
+        when it cannot be run."""
+
+
 def run_gates(gates: tuple[Gate, ...], root: Path, environ: Mapping[str, str],
-              out: TextIO, log: Callable[[str], None]) -> None:
-    """Run each gate in ``root``, its output streaming to ``out``; ReleaseError naming the
-    first that fails."""
+              runner: GateRunner) -> None:
+    """Run each gate in ``root``, in order; ReleaseError naming the first that fails."""
     for gate in gates:
+        if isinstance(gate, str) and runner.session_gates_ran:
+            continue
         shown = gate if isinstance(gate, str) else shlex.join(gate)
         argv = gate_argv(gate, root, environ)
-        log(f"Gate {shown}: {shlex.join(argv)}")
         try:
-            code = _run(argv, root, environ, out)
+            code = runner.run_gate(shown, argv, root, environ)
         except OSError as e:
             raise ConfigError(f"gate {shown} cannot be run: {e.strerror or e}",
                               f"install {argv[0]}, or {FIX_GATES}") from None
         if code != 0:
-            raise ReleaseError(f"gate {shown} failed (exit status {code}): nothing was built",
+            status = "" if code is None else f" (exit status {code})"
+            raise ReleaseError(f"gate {shown} failed{status}: nothing was built",
                                "fix what it reports above, then build again")
 
 
@@ -69,10 +85,11 @@ def _stdin_is_a_terminal() -> bool:
         return False
 
 
-def _run(argv: list[str], cwd: Path, environ: Mapping[str, str], out: TextIO) -> int:
-    """Run a gate with no time limit (test suites take what they take). stdin is the
-    terminal's when there is one, else nothing; the output goes straight to ``out`` when it
-    is a file, else through a pipe."""
+def run_command(argv: Sequence[str], cwd: Path, environ: Mapping[str, str],
+                out: TextIO) -> int:
+    """Run a gate outside nox with no time limit (test suites take what they take). stdin
+    is the terminal's when there is one, else nothing; the output goes straight to ``out``
+    when it is a file, else through a pipe."""
     stdin = None if _stdin_is_a_terminal() else subprocess.DEVNULL
     out.flush()
     try:

@@ -123,6 +123,11 @@ def add_follow_up(parser: argparse.ArgumentParser) -> None:
                         help="do not sign the dists (PEP 740) in trusted-publishing CI")
 
 
+def add_notes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("version", nargs="?", metavar="VERSION",
+                        help="the version (default: the one being released)")
+
+
 def add_verbose(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="pass --verbose to build and the uploader")
@@ -142,24 +147,9 @@ def add_bump(parser: argparse.ArgumentParser) -> None:
                         help="commit VERSION and the changelog after bumping")
 
 
-#: The options each command takes — and so each nox session uses, since one parser reads
-#: every session's posargs (SPEC §1): a session names those it ignores. The command's
-#: subparsers take exactly these (tests/test_cli.py holds them to it).
-TAKES: dict[str, tuple[str, ...]] = {
-    "verify": ("--project", "--repository", "--offline", "--json", "--skip", "--install",
-               "--tag", "--push", "--github-release", "--no-attestations"),
-    "build": ("--project", "--json", "--skip", "--verbose"),
-    "publish": ("--project", "--repository", "--offline", "--json", "--skip", "--yes",
-                "--dry-run", "--tag", "--push", "--github-release", "--no-attestations",
-                "--verbose"),
-    "rehearse": ("--project", "--json", "--skip", "--verbose"),
-    "bump": ("--project", "target", "--pre", "--commit"),
-    "notes": ("--project", "version"),
-}
-
-
 def given(args: Sequence[str], options: Options) -> list[str]:
-    """The options ``args`` set (as TAKES names them: the long spelling), in typed order."""
+    """The options ``args`` set (as ``commands.takes`` names them: the long spelling), in
+    typed order."""
     parser = session_parser()
     typed: dict[str, int] = {}
     for n, arg in enumerate(args):
@@ -171,11 +161,6 @@ def given(args: Sequence[str], options: Options) -> list[str]:
              for a in parser._actions
              if getattr(options, a.dest) != getattr(defaults, a.dest)]
     return [name for _, name in sorted(found)]
-
-
-def applies_to(option: str) -> list[str]:
-    """The commands that take ``option``, in TAKES order."""
-    return [command for command, options in TAKES.items() if option in options]
 
 
 def joined(words: Sequence[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import TextIO
 
 from publish_checks._errors import ReleaseError
+from publish_checks._text import CLI_STEPS, Steps
 from publish_checks.frontend.console import Console
+from publish_checks.frontend.gates import run_command
 from publish_checks.frontend.render import write_text
 from publish_checks.release.process import find_uv, run_redacted, tail, venv_python
 
@@ -39,6 +42,9 @@ class StandaloneRunner(Console):
     """Runs the pipeline without nox: tools come from virtualenvs it makes (with uv when
     present, else venv + pip) under the user cache directory and reuses while their
     requirements stay the same."""
+
+    steps: Steps = CLI_STEPS
+    session_gates_ran = False  # each runs as ``nox -s NAME``, from the one gate runner
 
     def __init__(self, environ: Mapping[str, str], *, as_json: bool = False,
                  out: TextIO | None = None, err: TextIO | None = None,
@@ -85,3 +91,14 @@ class StandaloneRunner(Console):
 
     def log(self, message: str) -> None:
         write_text(self.err, f"publish-checks > {message}\n")
+
+    def say(self, text: str) -> None:
+        write_text(self.out, f"{text}\n")
+
+    def unsuccessful_build(self) -> str | None:
+        return None  # one command per run: no build ran before it
+
+    def run_gate(self, shown: str, argv: Sequence[str], cwd: Path,
+                 env: Mapping[str, str]) -> int:
+        self.log(f"Gate {shown}: {shlex.join(argv)}")
+        return run_command(argv, cwd, env, self.stream())
