@@ -9,6 +9,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import nox.__main__
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 # Not token-shaped on purpose: only never passing it on, not the redaction regex, keeps
 # it out of the output.
@@ -37,6 +40,16 @@ def run_nox(root: Path, envdir: Path, *args: str, env: dict[str, str] | None = N
     output = result.stdout + result.stderr
     assert CANARY not in output, "the token leaked into the output"
     return Run(result.returncode, output)
+
+
+def nox_in_process(monkeypatch: pytest.MonkeyPatch, root: Path, *args: str) -> int:
+    """Run nox's real entry point in this process, as `nox ARGS` in ``root``."""
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "argv", ["nox", "--noxfile", str(root / "noxfile.py"), *args])
+    with pytest.raises(SystemExit) as exit_info:
+        nox.__main__.main()
+    code = exit_info.value.code
+    return code if isinstance(code, int) else 1
 
 
 def line_of(check: str, output: str) -> str:

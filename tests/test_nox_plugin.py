@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import nox
-import nox.__main__
 import pytest
 
 from publish_checks._text import NOX_STEPS, Steps
@@ -19,7 +18,7 @@ from publish_checks.frontend.options import given, parse_session_args
 from publish_checks.frontend.sessions import ignored_note
 from publish_checks.release.rehearse import LocalIndex, local_index
 from tests.builders import SampleProject
-from tests.e2e import CANARY, NOXFILE, run_nox
+from tests.e2e import CANARY, NOXFILE, nox_in_process, run_nox
 from tests.pypiserver import skip_without_pypiserver
 
 SESSIONS = ("verify", "build", "publish", "rehearse", "bump")
@@ -29,16 +28,6 @@ FOREIGN_NOXFILE = '''\
 # ///
 import publish_checks.nox
 '''
-
-
-def nox_in_process(monkeypatch: pytest.MonkeyPatch, root: Path, *args: str) -> int:
-    """Run nox's real entry point in this process, as `nox ARGS` in ``root``."""
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(sys, "argv", ["nox", "--noxfile", str(root / "noxfile.py"), *args])
-    with pytest.raises(SystemExit) as exit_info:
-        nox.__main__.main()
-    code = exit_info.value.code
-    return code if isinstance(code, int) else 1
 
 
 @pytest.fixture
