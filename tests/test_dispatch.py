@@ -116,6 +116,21 @@ def test_a_usage_error_is_exit_2_from_the_command_and_says_so_under_nox(
             in capfd.readouterr().err)
 
 
+def test_a_session_takes_a_positional_only_where_its_command_does(
+        demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """`nox -s verify -- stray` (a pasted token, say) is a usage error and runs nothing;
+    bump, whose command takes one, gets it."""
+    calls = stand_in(monkeypatch, "verify")
+    assert in_nox(monkeypatch, demo.root, "verify", "stray") == 1
+    assert ("Session verify aborted: usage error: unrecognized arguments: stray — only bump "
+            "takes a positional argument; see 'nox -s verify -- --help'.") in capfd.readouterr().err
+    assert calls == []
+    bumps = stand_in(monkeypatch, "bump")
+    assert in_nox(monkeypatch, demo.root, "bump", "minor") == 0
+    assert [options.target for options, _ in bumps] == ["minor"]
+
+
 def test_build_runs_the_one_gate_runner_in_both_front_ends(
         demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str]) -> None:

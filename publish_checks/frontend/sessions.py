@@ -144,7 +144,7 @@ def _options(session: nox.Session, step: str, steps: Steps) -> Options:
     """The posargs, parsed. Only bump takes a positional argument: elsewhere one is a slip
     (a pasted token, say)."""
     options = parse_session_args(session.posargs)
-    if options.target is not None and step != "bump":
+    if options.target is not None and "target" not in takes(step):
         raise UsageError(f"unrecognized arguments: {options.target}",
                          f"only bump takes a positional argument; see "
                          f"'{steps(step)} -- --help'")
