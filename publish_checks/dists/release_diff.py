@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -75,33 +76,58 @@ def _entry_points(old: ReleaseFacts, new: ReleaseFacts) -> Iterator[Difference]:
         yield Difference("entry-point", name, printable(text))
 
 
-def _requirement_name(requirement: str) -> str:
-    cut = min((i for i, c in enumerate(requirement) if not (c.isalnum() or c in "-_.")),
-              default=len(requirement))
-    return canonicalize_name(requirement[:cut])
+def _extras_of(marker: object) -> set[str]:
+    """The extras a marker names (``extra == "dev"``), in packaging's parsed marker."""
+    found: set[str] = set()
+    if isinstance(marker, (list, tuple)):
+        if len(marker) == 3 and all(hasattr(part, "value") for part in marker):
+            left, _, right = marker
+            if getattr(left, "value", None) == "extra":
+                found.add(canonicalize_name(str(getattr(right, "value", ""))))
+            return found
+        for part in marker:
+            found |= _extras_of(part)
+    return found
+
+
+def _dependency(requirement: str) -> tuple[str, tuple[str, ...]]:
+    """(canonical name, the extras it is under: () for a plain dependency)."""
+    try:
+        req = Requirement(requirement)
+    except InvalidRequirement:
+        return requirement, ()
+    markers = getattr(req.marker, "_markers", []) if req.marker else []
+    return canonicalize_name(req.name), tuple(sorted(_extras_of(markers)))
 
 
 def _requires_dist(old: ReleaseFacts, new: ReleaseFacts) -> Iterator[Difference]:
-    """Requirements added or removed, extras' included; a changed specifier of the same
-    requirement (``foo>=1`` → ``foo>=2``) is neither."""
+    """Dependencies added or removed, an extra's included: by name and extra, so a changed
+    specifier or environment marker (``foo>=1`` → ``foo>=2``) is neither."""
     if old.requires_dist is None or new.requires_dist is None:
         return
 
-    def keyed(requirements: frozenset[str]) -> dict[tuple[str, str, str], str]:
-        found = {}
-        for req in requirements:
-            name_part, _, marker = req.partition(";")
-            extras = name_part.partition("[")[2].partition("]")[0]
-            found[(_requirement_name(req), extras, marker.strip())] = req
+    def keyed(requirements: frozenset[str]) -> dict[tuple[str, str], list[str]]:
+        found: dict[tuple[str, str], list[str]] = {}
+        for req in sorted(requirements):
+            name, extras = _dependency(req)
+            for extra in extras or ("",):
+                found.setdefault((name, extra), []).append(req)
         return found
 
     before, after = keyed(old.requires_dist), keyed(new.requires_dist)
-    for key in sorted(set(before) - set(after)):
-        yield Difference("requires-dist", key[0], printable(
-            f"Requires-Dist {before[key]} is in {old.version}, not in {new.version}"))
-    for key in sorted(set(after) - set(before)):
-        yield Difference("requires-dist", key[0], printable(
-            f"Requires-Dist {after[key]} is new in {new.version} (not in {old.version})"))
+    for gone, have, added in ((before, after, False), (after, before, True)):
+        lost: dict[str, list[str]] = {}
+        for name, extra in sorted(set(gone) - set(have)):
+            lost.setdefault(name, []).append(extra)
+        for name, extras in lost.items():
+            named = [e for e in extras if e]
+            s = "s" * (len(named) > 1)
+            where = ("" if not named else f" (extra{s} {', '.join(named)})" if "" not in extras
+                     else f" (also in extra{s} {', '.join(named)})")
+            how = (f"is new in {new.version} (not in {old.version})" if added
+                   else f"is in {old.version}, not in {new.version}")
+            yield Difference("requires-dist", name,
+                             printable(f"Requires-Dist {name}{where} {how}"))
 
 
 def _allows(spec: str | None) -> set[Version] | None:

@@ -6,6 +6,7 @@ output and exit codes, and runs build, the uploader and pypiserver from virtuale
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
@@ -28,18 +29,20 @@ from publish_checks.frontend.options import (
     add_install,
     add_project,
     add_release,
+    add_target,
     add_verbose,
     applies_to,
     joined,
     session_parser,
 )
-from publish_checks.frontend.render import write_text
+from publish_checks.frontend.render import emit_diff, write_text
 from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.project.children import Role
 from publish_checks.project.config import check_project_folder
 from publish_checks.project.credentials import redact
 from publish_checks.release import pipeline
 from publish_checks.release.bump import bump as bump_project
+from publish_checks.release.diff import compare_releases, diff_context
 
 
 def build_parser() -> _Parser:
@@ -74,7 +77,29 @@ def build_parser() -> _Parser:
     add_project(notes)
     notes.add_argument("version", nargs="?", metavar="VERSION",
                        help="the version (default: the one being released)")
+    add_diff(commands)
     return parser
+
+
+def add_diff(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``diff [OLD] [NEW] [--json]`` (SPEC §2)."""
+    diff = commands.add_parser("diff", help="compare two releases as index-diff does")
+    add_project(diff)
+    add_target(diff)
+    diff.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    diff.add_argument("old", nargs="?", metavar="OLD",
+                      help="name==version on the index, or a dist folder or file (default: "
+                           "the latest release on the index before NEW)")
+    diff.add_argument("new", nargs="?", metavar="NEW",
+                      help="the same (default: dist/)")
+
+
+def diff_command(options: Options, environ: dict[str, str]) -> int:
+    """``publish-checks diff``: the comparison printed, exit status 0."""
+    ctx = diff_context(Path(options.project), options.repository, environ=environ,
+                       offline=options.offline, steps=CLI_STEPS)
+    emit_diff(compare_releases(ctx, options.old, options.new), options.json)
+    return 0
 
 
 @contextlib.contextmanager
@@ -103,6 +128,8 @@ def run(options: Options, environ: dict[str, str]) -> int:
     except FileNotFoundError:  # the shell's current folder was deleted or moved away
         raise UsageError("the current folder no longer exists (deleted or moved)",
                          "cd into the project's folder and run it again") from None
+    if options.command == "diff":  # two dist folders compare anywhere, project or not
+        return diff_command(options, environ)
     check_project_folder(resolved)
     runner = StandaloneRunner(environ, as_json=options.json, hidden=token_variables(resolved))
     flags = options.flags()

@@ -32,6 +32,8 @@ class Options(argparse.Namespace):
     pre: str | None = None
     target: str | None = None
     version: str | None = None
+    old: str | None = None  # diff
+    new: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -155,6 +157,7 @@ TAKES: dict[str, tuple[str, ...]] = {
     "rehearse": ("--project", "--json", "--skip", "--verbose"),
     "bump": ("--project", "target", "--pre", "--commit"),
     "notes": ("--project", "version"),
+    "diff": ("--project", "--repository", "--offline", "--json", "old", "new"),
 }
 
 
