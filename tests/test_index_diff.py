@@ -21,6 +21,7 @@ from publish_checks import Status
 from publish_checks.checks.diff import earlier_release, index_diff
 from publish_checks.dists.index import IndexFile, IndexQueryError, _from_html, _from_json
 from publish_checks.dists.release_facts import index_facts
+from publish_checks.frontend.cli import main
 from tests.builders import PYPROJECT, SampleProject
 from tests.distbuilders import default_files, make_sdist, make_wheel
 from tests.pypiserver import PypiServer
@@ -261,3 +262,63 @@ def test_pep_658_metadata_is_read_where_served_and_checked(tmp_path: Path) -> No
             index_facts(listed(base, wheel, sdist, metadata=metadata), "1.1.0")
     assert raised.value.message == (f"the index served the metadata of {wheel.name} with "
                                     "another sha256 than it lists")
+
+
+# publish-checks diff [OLD] [NEW] [--json]
+
+
+def diff_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["diff", *argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_diff_defaults_to_the_release_before_on_the_target_against_dist(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """No OLD or NEW: the latest earlier release on --repository against dist/, as text
+    and as one JSON object; name==version reads a release from the index."""
+    pypiserver.add(*dists(tmp_path / "old", "1.1.0"))
+    dists(project.root / "dist", "1.2.0", default_files("demo-pkg", "1.2.0"))
+    code, out, _ = diff_cli(capsys, "--project", str(project.root), "-r", pypiserver.url)
+    assert code == 0
+    assert out.splitlines() == [
+        f"publish-checks diff · demo-pkg 1.1.0 ({pypiserver.index_url}) → demo-pkg 1.2.0 "
+        "(dist/)", "",
+        "! module           module demo_pkg.sub is in 1.1.0, not in 1.2.0", "",
+        "1 difference, 0 allowed"]
+    code, out, _ = diff_cli(capsys, "--project", str(project.root), "-r", pypiserver.url,
+                            "--json", "demo-pkg==1.1.0", str(project.root / "dist"))
+    answer = json.loads(out)
+    assert answer["old"] == {"name": "demo-pkg", "version": "1.1.0",
+                             "from": pypiserver.index_url,
+                             "files": ["demo_pkg-1.1.0-py3-none-any.whl",
+                                       "demo_pkg-1.1.0.tar.gz"]}
+    assert answer["differences"] == [
+        {"kind": "module", "name": "demo_pkg.sub", "allowed": False,
+         "text": "module demo_pkg.sub is in 1.1.0, not in 1.2.0"}]
+
+
+def test_diff_of_two_folders_needs_no_project_nor_index(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two dist folders compare anywhere, offline; a spec that is neither is a usage
+    error (exit 2) saying what to give."""
+    dists(tmp_path / "a", "1.1.0")
+    new = dists(tmp_path / "b", "1.2.0")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = diff_cli(capsys, "--offline", "a", str(new[0]))
+    assert code == 0
+    assert out.splitlines()[-1] == "0 differences, 0 allowed"
+    assert out.splitlines()[0] == ("publish-checks diff · demo-pkg 1.1.0 (a/) → demo-pkg "
+                                   f"1.2.0 (b/{new[0].name})")
+    code, out, err = diff_cli(capsys, "--offline", "demo-pkg>=1", "b")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == ["error: demo-pkg>=1 does not exist",
+                                "  fix: name a dist folder or file, or name==version on the "
+                                "index"]
+    code, _, err = diff_cli(capsys, "--offline", "demo-pkg==1.1.0", "b")
+    assert code == 2 and "the index is needed to read a release from it (--offline)" in err
+    code, _, err = diff_cli(capsys, "--offline")
+    assert code == 2 and "does not exist" in err
