@@ -6,6 +6,7 @@ remote.py), then compared by dists/release_diff.py."""
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -92,15 +93,16 @@ def entry_points(text: str) -> dict[str, str]:
             for name, value in parser.items(group)}
 
 
-def _metadata_fields(data: bytes) -> dict[str, object]:
+def _metadata_fields(data: bytes) -> ReleaseFacts:
+    """The facts core metadata gives (the version and files are filled in later)."""
     raw, _ = parse_email(data)
     requires = raw.get("requires_dist") or []
-    return {"name": raw.get("name"),
-            "requires_dist": frozenset(normalised_requirement(r) for r in requires),
-            "requires_python": raw.get("requires_python"),
-            "license_expression": raw.get("license_expression"),
-            "license": raw.get("license"),
-            "license_files": frozenset(raw.get("license_files") or [])}
+    return ReleaseFacts("", (), name=raw.get("name"),
+                        requires_dist=frozenset(normalised_requirement(r) for r in requires),
+                        requires_python=raw.get("requires_python"),
+                        license_expression=raw.get("license_expression"),
+                        license=raw.get("license"),
+                        license_files=frozenset(raw.get("license_files") or []))
 
 
 def _dist_info(names: Iterable[str]) -> str | None:
@@ -113,17 +115,16 @@ def _dist_info(names: Iterable[str]) -> str | None:
 
 
 def _wheel_facts(names: Sequence[str], read: Callable[[str], bytes | None],
-                 metadata: bytes | None) -> dict[str, object]:
+                 metadata: bytes | None) -> ReleaseFacts:
     dist_info = _dist_info(names)
     if metadata is None and dist_info is not None:
         metadata = read(f"{dist_info}/METADATA")
     if metadata is None:
         raise FactsError("it has no .dist-info/METADATA")
     text = read(f"{dist_info}/entry_points.txt") if dist_info else None
-    found = _metadata_fields(metadata)
-    found["modules"] = frozenset(importable_names(names))
-    found["entry_points"] = entry_points(text.decode("utf-8", "replace")) if text else {}
-    return found
+    return dataclasses.replace(
+        _metadata_fields(metadata), modules=frozenset(importable_names(names)),
+        entry_points=entry_points(text.decode("utf-8", "replace")) if text else {})
 
 
 def _zip_reader(archive: zipfile.ZipFile) -> Callable[[str], bytes | None]:
@@ -148,11 +149,11 @@ def _sdist_metadata(path: Path) -> bytes | None:
         raise FactsError(str(e)) from None
 
 
-def _release(version: str, files: list[FileFacts], found: dict[str, object] | None,
+def _release(version: str, files: list[FileFacts], found: ReleaseFacts | None,
              read_from: str, notes: list[str]) -> ReleaseFacts:
-    return ReleaseFacts(version, tuple(sorted(files, key=lambda f: f.filename)),
-                        read_from=read_from, notes=tuple(notes),
-                        **(found or {}))  # type: ignore[arg-type]
+    return dataclasses.replace(found or ReleaseFacts("", ()), version=version,
+                               files=tuple(sorted(files, key=lambda f: f.filename)),
+                               read_from=read_from, notes=tuple(notes))
 
 
 def _representative(wheels: Sequence[str], like: Iterable[str] = ()) -> str | None:
@@ -173,7 +174,7 @@ def local_facts(paths: Sequence[Path], version: str, like: Iterable[str] = ()) -
     wheels = [p.name for p in paths if p.name.endswith(".whl")]
     chosen = _representative(wheels, like)
     notes: list[str] = []
-    found: dict[str, object] | None = None
+    found: ReleaseFacts | None = None
     source = ""
     try:
         if chosen is not None:
@@ -200,7 +201,7 @@ def index_facts(listed: Sequence[IndexFile], version: str, like: Iterable[str] =
     wheels = [f.filename for f in listed if f.filename.endswith(".whl")]
     chosen = _representative(wheels, like)
     notes: list[str] = []
-    found: dict[str, object] | None = None
+    found: ReleaseFacts | None = None
     sizes: dict[str, int | None] = {}
     if chosen is not None:
         wheel = by_name[chosen]

@@ -25,6 +25,9 @@ from publish_checks.dists.index import DEADLINE, IndexFile
 # PyPI's upload limit: no file of a release is larger unless its limit was raised.
 SIZE_LIMIT = 100 * 1024 * 1024
 METADATA_LIMIT = 16 * 1024 * 1024  # a METADATA file with a long description
+# What Range reads of one wheel may hold in memory: its central directory and a few
+# members (numpy's directory weighs 150 kB); the rest of the file is never fetched.
+RANGED_LIMIT = 32 * 1024 * 1024
 _TAIL = 64 * 1024  # the end of a wheel: its central directory, for all but huge wheels
 _BLOCK = 64 * 1024
 _RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
@@ -34,8 +37,11 @@ class _Budget:
     """What the reads of one file may still take: bytes and seconds."""
 
     def __init__(self, size_limit: int, deadline: float) -> None:
-        self.bytes = size_limit
+        self.limit = self.bytes = size_limit
         self.until = time.monotonic() + deadline
+
+    def narrow(self, size_limit: int) -> None:
+        self.limit = self.bytes = size_limit
 
     def seconds(self, url: str) -> float:
         left = self.until - time.monotonic()
@@ -47,8 +53,8 @@ class _Budget:
     def spend(self, url: str, size: int) -> None:
         self.bytes -= size
         if self.bytes < 0:
-            raise IndexQueryError(f"{printable(url)} sent more than a release file weighs "
-                                  f"({SIZE_LIMIT // 2**20} MiB)",
+            raise IndexQueryError(f"{printable(url)} sent more than the {self.limit // 2**20} "
+                                  "MiB that reading it may take",
                                   "check which index you publish to")
 
 
@@ -188,6 +194,7 @@ def remote_wheel(file: IndexFile, work: Path, *, login: Login | None = None,
     with _request(file.url, budget, login, {"Range": f"bytes=-{_TAIL}"}, timeout) as response:
         size = _total(response)
         if response.status == 206 and size is not None:
+            budget.narrow(RANGED_LIMIT)
             tail = _body(response, file.url, budget)
             stream: io.RawIOBase | None = _Ranged(file.url, size, tail, budget, login, timeout)
         else:
