@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from publish_checks.dists.release_diff import allowed_by, compare
+from publish_checks.dists.release_diff import allowed_by, compare, covered
 from publish_checks.dists.release_facts import ReleaseFacts, local_facts, wheel_tags
 from tests.distbuilders import default_files, make_sdist, make_wheel
 
@@ -192,3 +192,24 @@ def test_sdists_alone_compare_their_metadata(tmp_path: Path) -> None:
     assert old.modules is None
     assert texts(old, new) == ["Requires-Python >=3.10 in 1.2.0, >=3.12 in 1.2.1: Python "
                                "3.10, 3.11 dropped"]
+
+
+@pytest.mark.parametrize(("tag", "now", "kept"), [
+    ("cp312-cp312-macosx_10_9_x86_64", {"cp312-cp312-macosx_10_9_universal2"}, True),
+    ("cp312-cp312-macosx_10_9_universal2", {"cp312-cp312-macosx_10_13_universal2"}, False),
+    ("cp312-cp312-macosx_10_9_universal2", {"cp312-cp312-macosx_10_9_x86_64"}, False),
+    ("cp312-cp312-manylinux_2_28_x86_64", {"cp312-cp312-manylinux2014_x86_64"}, True),
+    ("cp312-cp312-manylinux2014_x86_64", {"cp312-cp312-manylinux_2_28_x86_64"}, False),
+    ("cp39-cp39-musllinux_1_1_x86_64", {"cp39-cp39-musllinux_1_2_x86_64"}, False),
+    ("cp311-cp311-win_amd64", {"cp38-abi3-win_amd64"}, True),
+    ("cp38-abi3-win_amd64", {"cp39-abi3-win_amd64"}, False),
+    ("cp310-cp310-manylinux_2_17_x86_64", {"py3-none-any"}, True),
+    ("pp310-pypy310_pp73-win_amd64", {"pp310-pypy310_pp73-win_amd64", "py3-none-any"}, True),
+], ids=["universal2-serves-x86_64", "macos-target-raised", "universal2-lost-arm64",
+        "older-policy-serves-newer", "policy-raised", "musl-policy-raised", "abi3-serves-later",
+        "abi3-floor-raised", "pure-serves-all", "pypy-literal"])
+def test_a_tag_is_lost_only_where_no_new_wheel_installs(tag: str, now: set[str],
+                                                        kept: bool) -> None:
+    """Coverage is what installers take, not equal strings: a universal2 wheel serves
+    x86_64 Macs, a lower manylinux policy newer glibc, abi3 later Pythons."""
+    assert covered(tag, frozenset(now)) is kept
