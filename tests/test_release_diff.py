@@ -213,3 +213,13 @@ def test_a_tag_is_lost_only_where_no_new_wheel_installs(tag: str, now: set[str],
     """Coverage is what installers take, not equal strings: a universal2 wheel serves
     x86_64 Macs, a lower manylinux policy newer glibc, abi3 later Pythons."""
     assert covered(tag, frozenset(now)) is kept
+
+
+def test_an_extra_gone_whole_is_one_change(tmp_path: Path) -> None:
+    """Every dependency of an extra going with it is said once, the extra named."""
+    line = "License-Expression: MIT\nRequires-Python: >=3.10\n"
+    old = release(tmp_path / "old", "1.2.0", extra=line + "".join(
+        f"Requires-Dist: {n}; extra == 'integration'\n" for n in ("a", "b", "c", "d", "e")))
+    new = release(tmp_path / "new", "1.2.1", extra=line)
+    assert [(d.name, d.text) for d in compare(old, new)] == [
+        ("[integration]", "extra integration (a, b, c, d and 1 more) is in 1.2.0, not in 1.2.1")]

@@ -118,16 +118,25 @@ def _requires_dist(old: ReleaseFacts, new: ReleaseFacts) -> Iterator[Difference]
 
     before, after = keyed(old.requires_dist), keyed(new.requires_dist)
     for gone, have, added in ((before, after, False), (after, before, True)):
+        how = (f"is new in {new.version} (not in {old.version})" if added
+               else f"is in {old.version}, not in {new.version}")
+        # An extra that came or went whole is one change, its dependencies named.
+        whole = sorted({e for _, e in gone if e} - {e for _, e in have if e})
+        for extra in whole:
+            names = sorted(n for n, e in gone if e == extra)
+            shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4
+                                            else "")
+            yield Difference("requires-dist", f"[{extra}]", printable(
+                f"extra {extra} ({shown}) {how}"))
         lost: dict[str, list[str]] = {}
         for name, extra in sorted(set(gone) - set(have)):
-            lost.setdefault(name, []).append(extra)
+            if extra not in whole:
+                lost.setdefault(name, []).append(extra)
         for name, extras in lost.items():
             named = [e for e in extras if e]
             s = "s" * (len(named) > 1)
             where = ("" if not named else f" (extra{s} {', '.join(named)})" if "" not in extras
                      else f" (also in extra{s} {', '.join(named)})")
-            how = (f"is new in {new.version} (not in {old.version})" if added
-                   else f"is in {old.version}, not in {new.version}")
             yield Difference("requires-dist", name,
                              printable(f"Requires-Dist {name}{where} {how}"))
 
@@ -258,7 +267,10 @@ def _sizes(old: ReleaseFacts, new: ReleaseFacts) -> Iterator[Difference]:
 
 
 def _same(a: str | None, b: str | None) -> bool:
-    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+    """The same license, however spelt: "Apache 2.0" is "Apache-2.0", "mit" is "MIT"."""
+    def letters(text: str | None) -> str:
+        return "".join(c for c in (text or "").casefold() if c.isalnum())
+    return letters(a) == letters(b)
 
 
 def _license(old: ReleaseFacts, new: ReleaseFacts) -> Iterator[Difference]:
