@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from publish_checks.dists.release_diff import allowed_by, compare, covered
+from publish_checks.dists.release_diff import allowed_by, compare
 from publish_checks.dists.release_facts import ReleaseFacts, local_facts, wheel_tags
+from publish_checks.dists.tag_coverage import covered
 from tests.distbuilders import default_files, make_sdist, make_wheel
 
 SUB = {"demo_pkg/sub/__init__.py": "", "demo_pkg/sub/parts.py": "X = 1\n"}
