@@ -291,7 +291,8 @@ def test_each_command_takes_exactly_the_options_of_the_one_table() -> None:
      "see 'publish-checks build --help' (--tag applies to verify and publish; --dry-run "
      "applies to publish)"),
     (["build", "-r", "testpypi"],
-     "see 'publish-checks build --help' (--repository applies to verify and publish)"),
+     "see 'publish-checks build --help' (--repository applies to verify, publish and "
+     "diff)"),
     (["rehearse", "--install"], "see 'publish-checks rehearse --help' (--install applies to "
                                 "verify)"),
     (["bump", "minor", "--yes"], "see 'publish-checks bump --help' (--yes applies to publish)"),

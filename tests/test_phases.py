@@ -152,7 +152,8 @@ def test_the_command_builds_and_verifies_offline_by_the_declarations(
     assert CANARY not in build.stdout + build.stderr + verify.stdout + verify.stderr
     results = {c["id"]: (c["status"], c["summary"]) for c in json.loads(verify.stdout)["checks"]}
     assert list(results) == [*checks.CHECK_IDS, "dists-fake", "index-local"]
-    assert results["dists-fake"] == results["index-version"] == ("skip", OFFLINE)
+    assert results["dists-fake"] == results["index-version"] == results["index-diff"] == (
+        "skip", OFFLINE)
     assert results["dists-install"] == (
         "skip", "installs the release only when asked: publish-checks verify --install "
                 "(build, publish and rehearse always do)")

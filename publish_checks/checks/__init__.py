@@ -18,7 +18,7 @@ from pathlib import Path
 
 from publish_checks._errors import ConfigError, UsageError
 from publish_checks._text import NOX_STEPS, Steps, suggest
-from publish_checks.checks import credentials, dists, git, index, token, tools, version
+from publish_checks.checks import credentials, diff, dists, git, index, token, tools, version
 from publish_checks.checks.context import Context
 from publish_checks.checks.guards import guarded
 from publish_checks.checks.report import Finding, Report, Result, Status, skipped
@@ -80,6 +80,8 @@ CHECKS: tuple[Registered, ...] = (
     Registered(dists.dists_install, _DISTS | Need.INSTALL),
     # Offline it still warns of a new project's name PyPI keeps for the standard library.
     Registered(index.index_version, _DISTS | Need.INDEX, offline=index.index_version_offline),
+    # Its own module: the release before, read from the index and compared (checks/diff.py).
+    Registered(diff.index_diff, _DISTS | Need.INDEX),
     Registered(tools.tools, Need.MACHINE),
 )
 

@@ -14,7 +14,7 @@ import socket
 import ssl
 import threading
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import IO, Any
@@ -192,13 +192,13 @@ class _TLSHandler(urllib.request.HTTPSHandler):
 
 
 def _open(url: str, accept: str, timeout: float, watchdog: _Watchdog,
-          login: Login | None) -> http.client.HTTPResponse:
+          login: Login | None, headers: Mapping[str, str]) -> http.client.HTTPResponse:
     """A response from ``url`` (http(s) only; a proxy never for loopback), its connections
     under ``watchdog``; ``login`` is sent when ``url`` is on its origin."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise IndexQueryError(f"index URL {url} is not http(s)", "pass an http:// or https:// URL")
     # S310: the scheme is checked just above, so no file:// or custom scheme gets opened.
-    request = urllib.request.Request(url, headers={"Accept": accept})  # noqa: S310
+    request = urllib.request.Request(url, headers={**headers, "Accept": accept})  # noqa: S310
     if login is not None and login.covers(url):
         request.add_unredirected_header("Authorization", login.header())
     handlers: list[urllib.request.BaseHandler] = [
@@ -213,15 +213,16 @@ def _open(url: str, accept: str, timeout: float, watchdog: _Watchdog,
 
 @contextlib.contextmanager
 def get(url: str, accept: str, *, timeout: float, deadline: float,
-        login: Login | None = None) -> Iterator[http.client.HTTPResponse]:
+        login: Login | None = None,
+        headers: Mapping[str, str] | None = None) -> Iterator[http.client.HTTPResponse]:
     """The response to a GET of ``url``, with ``login``'s Authorization when ``url`` is on
-    its origin. ``timeout`` bounds each network read, ``deadline``
+    its origin (and ``headers``: a Range). ``timeout`` bounds each network read, ``deadline``
     the whole exchange: past it, whatever a read raised (or a body that seemed to end)
     becomes an IndexQueryError saying so. HTTP errors, redirects to another host
     (OtherHost) and failed connections are raised as they come."""
     watchdog = _Watchdog(deadline)
     try:
-        with watchdog, _open(url, accept, timeout, watchdog, login) as response:
+        with watchdog, _open(url, accept, timeout, watchdog, login, headers or {}) as response:
             yield response
     except (OSError, http.client.HTTPException):
         if watchdog.expired:

@@ -39,12 +39,19 @@ _BLOCK = 1024 * 1024
 @dataclass(frozen=True)
 class IndexFile:
     """A file as a simple index lists it: the absolute URL to fetch it from, its sha256, and
-    when it was uploaded (PEP 700 ``upload-time``: JSON answers only, else None)."""
+    when it was uploaded (PEP 700 ``upload-time``: JSON answers only, else None); its size
+    (PEP 700, JSON only), whether it is yanked (PEP 592), and where its core metadata is
+    served on its own (PEP 658/714: the file's URL + ``.metadata``, with the sha256 the
+    index gives, None when it gives none; no URL when it serves none)."""
 
     filename: str
     url: str
     sha256: str | None
     upload_time: datetime | None = None
+    size: int | None = None
+    yanked: bool = False
+    metadata_sha256: str | None = None
+    metadata_url: str | None = None
 
 
 class _Anchors(HTMLParser):
@@ -52,14 +59,16 @@ class _Anchors(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.anchors: list[tuple[str, str]] = []
+        self.anchors: list[tuple[str, str, dict[str, str | None]]] = []
         self._href: str | None = None
+        self._attrs: dict[str, str | None] = {}
         self._text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
             self._unclosed()
-            self._href = dict(attrs).get("href") or None
+            self._attrs = dict(attrs)
+            self._href = self._attrs.get("href") or None
             self._text = []
 
     def handle_data(self, data: str) -> None:
@@ -68,7 +77,7 @@ class _Anchors(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._href is not None:
-            self.anchors.append((self._href, "".join(self._text).strip()))
+            self.anchors.append((self._href, "".join(self._text).strip(), self._attrs))
             self._href = None
 
     def close(self) -> None:
@@ -79,7 +88,7 @@ class _Anchors(HTMLParser):
         # An <a> never closed is still a link pip follows (it reads only start tags); its
         # text runs on into whatever follows, so it is named by its URL, as pip names it.
         if self._href is not None:
-            self.anchors.append((self._href, ""))
+            self.anchors.append((self._href, "", self._attrs))
             self._href = None
 
 
@@ -88,15 +97,35 @@ def _from_html(url: str, text: str) -> dict[str, IndexFile]:
     parser.feed(text)
     parser.close()
     files: dict[str, IndexFile] = {}
-    for href, text in parser.anchors:
+    for href, text, attrs in parser.anchors:
         parts = urlsplit(href)
         filename = text or unquote(parts.path.rsplit("/", 1)[-1])
         if not filename:
             continue
         algorithm, _, digest = parts.fragment.partition("=")
-        files[filename] = IndexFile(filename, urljoin(url, href.partition("#")[0]),
-                                    digest.lower() if algorithm == "sha256" and digest else None)
+        file_url = urljoin(url, href.partition("#")[0])
+        # PEP 714's name first; PEP 658's older one where only it is given.
+        served = attrs.get("data-core-metadata", attrs.get("data-dist-info-metadata"))
+        metadata_url, metadata_sha256 = _metadata_link(file_url, served)
+        files[filename] = IndexFile(filename, file_url,
+                                    digest.lower() if algorithm == "sha256" and digest else None,
+                                    yanked="data-yanked" in attrs,
+                                    metadata_sha256=metadata_sha256, metadata_url=metadata_url)
     return files
+
+
+def _metadata_link(file_url: str, served: object) -> tuple[str | None, str | None]:
+    """PEP 658/714's metadata link of a file, from the value the index gives: JSON
+    ``{"sha256": …}``, ``true`` or ``false``; HTML ``sha256=…``, ``true`` or absent."""
+    digest: object = None
+    if isinstance(served, dict):
+        digest = served.get("sha256")
+    elif isinstance(served, str):
+        algorithm, _, value = served.partition("=")
+        digest = value if algorithm == "sha256" else None
+    elif served is not True:
+        return None, None
+    return file_url + ".metadata", digest.lower() if isinstance(digest, str) and digest else None
 
 
 _UPLOAD_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?")
@@ -130,9 +159,16 @@ def _from_json(url: str, body: bytes) -> dict[str, IndexFile]:
             if not (isinstance(filename, str) and isinstance(href, str)
                     and isinstance(digest, str | None)):
                 raise TypeError(filename)
-            files[filename] = IndexFile(filename, urljoin(url, href),
-                                        digest.lower() if digest else None,
-                                        _upload_time(entry.get("upload-time")))
+            size = entry.get("size")
+            file_url = urljoin(url, href)
+            metadata_url, metadata_sha256 = _metadata_link(
+                file_url, entry.get("core-metadata", entry.get("dist-info-metadata")))
+            files[filename] = IndexFile(
+                filename, file_url, digest.lower() if digest else None,
+                _upload_time(entry.get("upload-time")),
+                size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+                yanked=entry.get("yanked", False) not in (False, None),
+                metadata_sha256=metadata_sha256, metadata_url=metadata_url)
     except json.JSONDecodeError as e:
         problem = f"{problem} ({e})"
     except (KeyError, TypeError, AttributeError):

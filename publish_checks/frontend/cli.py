@@ -16,7 +16,7 @@ from publish_checks import __version__
 from publish_checks._errors import PublishChecksError, UsageError
 from publish_checks._text import printable
 from publish_checks.checks import validate_skip
-from publish_checks.frontend.commands import COMMANDS, applies_to, project_root, run_command
+from publish_checks.frontend.commands import COMMANDS, applies_to, command_root, run_command
 from publish_checks.frontend.console import token_variables
 from publish_checks.frontend.options import Options, _Parser, joined, session_parser
 from publish_checks.frontend.render import write_text
@@ -56,7 +56,7 @@ def error_boundary() -> Iterator[list[int]]:
 
 def run(name: str, options: Options, environ: dict[str, str]) -> int:
     """The command ``name``; its exit status (PublishChecksError carries its own)."""
-    root = project_root(options)
+    root = command_root(name, options)
     runner = StandaloneRunner(environ, as_json=options.json, hidden=token_variables(root))
     return run_command(name, options, runner)
 

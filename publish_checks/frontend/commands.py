@@ -22,11 +22,13 @@ from publish_checks._errors import ReleaseError, UsageError
 from publish_checks._text import Steps
 from publish_checks.checks.context import Context
 from publish_checks.frontend.gates import GateRunner, run_gates
+from publish_checks.frontend.render import emit_diff
 from publish_checks.frontend.options import (
     Options,
     add_bump,
     add_checks,
     add_common,
+    add_diff,
     add_follow_up,
     add_install,
     add_notes,
@@ -38,6 +40,7 @@ from publish_checks.project.children import Role
 from publish_checks.project.config import check_project_folder
 from publish_checks.release import pipeline
 from publish_checks.release.bump import bump as bump_project
+from publish_checks.release.diff import compare_releases, diff_context
 from publish_checks.release.runner import Runner
 
 
@@ -71,6 +74,8 @@ class Command:
     options: tuple[Callable[[argparse.ArgumentParser], None], ...]
     #: The docstring of its nox session (what ``nox -l`` shows); None: no session.
     session: str | None = None
+    #: Whether it runs only in a project folder (diff compares two dist folders anywhere).
+    needs_project: bool = True
 
 
 def project_root(options: Options) -> Path:
@@ -82,6 +87,12 @@ def project_root(options: Options) -> Path:
                          "cd into the project's folder and run it again") from None
     check_project_folder(root)
     return root
+
+
+def command_root(name: str, options: Options) -> Path:
+    """The folder the command ``name`` runs in: the project folder, checked, when the
+    command needs one."""
+    return project_root(options) if COMMANDS[name].needs_project else Path(options.project)
 
 
 def run_command(name: str, options: Options, runner: FrontEnd) -> int:
@@ -152,6 +163,14 @@ def notes(options: Options, runner: FrontEnd) -> int:
     return 0
 
 
+def diff(options: Options, runner: FrontEnd) -> int:
+    """Two releases compared as index-diff compares them, on stdout (exit status 0)."""
+    ctx = diff_context(Path(options.project), options.repository, environ=runner.environ,
+                       offline=options.offline, steps=runner.steps)
+    emit_diff(compare_releases(ctx, options.old, options.new), options.json, runner.out)
+    return 0
+
+
 #: name → command, in the order ``publish-checks --help`` lists them.
 COMMANDS: dict[str, Command] = {
     "verify": Command(verify, "run every pre-flight check and report",
@@ -174,6 +193,8 @@ COMMANDS: dict[str, Command] = {
                     "changelog dated."),
     "notes": Command(notes, "print a version's changelog section (release notes)",
                      (add_project, add_notes)),
+    "diff": Command(diff, "compare two releases as index-diff does", (add_project, add_diff),
+                    needs_project=False),
 }
 
 

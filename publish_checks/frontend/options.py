@@ -128,6 +128,16 @@ def add_notes(parser: argparse.ArgumentParser) -> None:
                         help="the version (default: the one being released)")
 
 
+def add_diff(parser: argparse.ArgumentParser) -> None:
+    """``diff [OLD] [NEW] [--json]`` (SPEC §2): the releases to compare."""
+    add_target(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    parser.add_argument("old", nargs="?", metavar="OLD",
+                        help="name==version on the index, or a dist folder or file (default: "
+                             "the latest release on the index before NEW)")
+    parser.add_argument("new", nargs="?", metavar="NEW", help="the same (default: dist/)")
+
+
 def add_verbose(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="pass --verbose to build and the uploader")

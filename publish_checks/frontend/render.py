@@ -10,6 +10,7 @@ from typing import TextIO
 
 from publish_checks._text import printable
 from publish_checks.checks.report import MARKS, Report, Status
+from publish_checks.release.diff import Comparison
 
 _COLOURS = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP: "2"}
 
@@ -72,6 +73,42 @@ def write_text(stream: TextIO, text: str) -> None:
         encoding = getattr(stream, "encoding", None) or "ascii"
         stream.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
     stream.flush()
+
+
+def render_diff(comparison: Comparison, *, colour: bool = False) -> str:
+    """``publish-checks diff``: a line per difference (! changed, ✓ allowed by diff-allow),
+    what could not be compared, and a closing count line."""
+    old, new = comparison.old, comparison.new
+    lines = [printable(f"publish-checks diff · {old.name} {old.version} ({old.source}) → "
+                       f"{new.name} {new.version} ({new.source})"), ""]
+    shown = [d for d in comparison.differences if not d.allowed]
+    allowed = [d for d in comparison.differences if d.allowed]
+    for difference in shown:
+        lines.append(f"{paint(MARKS[Status.WARN], _COLOURS[Status.WARN], colour)} "
+                     f"{difference.kind:<15}  {printable(difference.text)}")
+    for difference in allowed:
+        lines.append(f"{paint(MARKS[Status.PASS], _COLOURS[Status.PASS], colour)} "
+                     f"{difference.kind:<15}  {printable(difference.text)} (diff-allow)")
+    for note in comparison.notes:
+        lines.append(f"{paint(MARKS[Status.SKIP], _COLOURS[Status.SKIP], colour)} "
+                     f"{'not compared':<15}  {printable(note)}")
+    if not comparison.differences:
+        lines.append(f"{paint(MARKS[Status.PASS], _COLOURS[Status.PASS], colour)} no module, "
+                     "entry point, wheel tag, dependency, Requires-Python, size, license or "
+                     "name change")
+    count = len(shown)
+    lines += ["", f"{count} difference{'s' * (count != 1)}, {len(allowed)} allowed"]
+    return "\n".join(lines) + "\n"
+
+
+def emit_diff(comparison: Comparison, as_json: bool, stream: TextIO | None = None) -> None:
+    """The comparison on stdout: one JSON object, or the text rendering."""
+    stream = stream or sys.stdout
+    if as_json:
+        stream.write(json.dumps(comparison.as_dict()) + "\n")
+        stream.flush()
+        return
+    write_text(stream, render_diff(comparison, colour=use_colour(stream)))
 
 
 def emit_report(report: Report, as_json: bool, stream: TextIO | None = None,

@@ -39,7 +39,7 @@ from publish_checks.release.install import (
 )
 from publish_checks.release.plan import Plan, make_plan
 from publish_checks.release.process import tail
-from publish_checks.release.rehearse import local_index, real_publish_gaps
+from publish_checks.release.rehearse import local_index, real_publish_gaps, seed_previous
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.sign import sign, signing, without_attestations
 from publish_checks.release.summary import write_step_summary
@@ -231,6 +231,9 @@ def rehearse(runner: Runner, root: Path, flags: Flags, environ: Mapping[str, str
         # Build into the throwaway folder: a rehearsal leaves the real dist/ alone.
         ctx = build_dists(runner, ctx, index.workdir / "dist", flags.skip,
                           verbose=flags.verbose)
+        # The release before, from the real index: index-diff is rehearsed too.
+        runner.log(seed_previous(root, environ, steps, index.packages, ctx.project_name,
+                                 ctx.version))
         # Nothing leaves this machine: no confirmation to ask for.
         outcome = publish(runner, ctx, Flags(skip=flags.skip, yes=True, verbose=flags.verbose),
                           password=index.password)

@@ -26,10 +26,14 @@ from pathlib import Path
 from publish_checks._errors import PublishChecksError, ReleaseError
 from publish_checks._text import Steps
 from publish_checks.checks import Need, builds, ids_where, load_context, run_checks
+from publish_checks.checks.diff import earlier_release
 from publish_checks.checks.report import Result, Status
+from publish_checks.dists.index import IndexQueryError, download, project_page
 from publish_checks.project.children import Role, child_environment
 
 USERNAME = "publish-checks"
+# The earlier release a rehearsal copies from the real index, at most (index-diff's seed).
+SEED_LIMIT = 100 * 1024 * 1024
 START_TIMEOUT = 30.0  # seconds for pypiserver to answer
 
 
@@ -149,6 +153,49 @@ def local_index(python: Path | str, *, username: str = USERNAME, password: str |
         if process is not None:
             _stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def seed_previous(root: Path, environ: Mapping[str, str], steps: Steps, packages: Path,
+                  project: str | None, version: str | None) -> str:
+    """Put the release before ``version`` from the real target (the configured repository)
+    into the embedded index's ``packages`` folder, so that index-diff is rehearsed against
+    it; each file sha256-checked, at most SEED_LIMIT bytes in all (the sdist and the
+    smallest wheels first). Returns what it did or why it did not, for the log: a
+    rehearsal goes on either way."""
+    if not project or not version:
+        return "The embedded index holds no earlier release: the release's name or version " \
+               "is unknown"
+    try:
+        real = load_context(root, None, environ=environ, steps=steps)
+    except PublishChecksError as e:
+        return f"The embedded index holds no earlier release: {e.message}"
+    index = real.target.index_url
+    if real.target.is_local or index is None:
+        return ("The embedded index holds no earlier release: the configured repository "
+                "has no index to read it from")
+    try:
+        earlier = earlier_release(project_page(index, project, login=real.index_login) or {},
+                                  project, version)
+        if earlier is None:
+            return (f"The embedded index holds no earlier release: {index} has none of "
+                    f"{project} before {version} (a first release)")
+        previous, files = earlier
+        budget, seeded, left = SEED_LIMIT, 0, 0
+        for file in sorted(files, key=lambda f: (not f.filename.endswith((".tar.gz", ".zip")),
+                                                 f.size or 0, f.filename)):
+            if file.sha256 is None or (file.size or 0) > budget:
+                left += 1
+                continue
+            path = download(file, packages, expected_sha256=file.sha256, size_limit=budget,
+                            login=real.index_login)
+            budget -= path.stat().st_size
+            seeded += 1
+    except IndexQueryError as e:
+        return (f"The embedded index holds no earlier release: it could not be read from "
+                f"{index} ({e.message})")
+    more = f"; {left} more left out (over {SEED_LIMIT // 2**20} MiB or unhashed)" if left else ""
+    return (f"Seeded the embedded index with {project} {previous} from {index} ({seeded} "
+            f"file{'s' * (seeded != 1)}{more}), so index-diff is rehearsed against it")
 
 
 def _items(results: list[Result]) -> list[str]:

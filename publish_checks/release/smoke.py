@@ -7,9 +7,7 @@ pre-upload check (dists-install) and the post-upload install proof both run it t
 from __future__ import annotations
 
 import json
-import keyword
 import os
-import re
 import shlex
 import zipfile
 from collections import Counter
@@ -20,6 +18,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from publish_checks.checks.context import Unimportable
+from publish_checks.dists.modules import module_paths as module_paths  # re-exported
 from publish_checks.dists.scan import parse_record
 from publish_checks.release.optional_imports import Guard
 from publish_checks.release.process import tail
@@ -27,10 +26,6 @@ from publish_checks.release.runner import Runner
 from publish_checks.release.smoke_script import SMOKE_SCRIPT
 
 SMOKE_TIMEOUT = 300.0  # seconds for importing every module and loading every entry point
-# Test suites (also private ones: trio._tests, trio._core._tests need pytest) and a CLI
-# run on import.
-SKIPPED_PARTS = ("tests", "testing", "_tests", "_testing", "__main__")
-_LIBRARY = re.compile(r"^[^/]+\.data/(?:purelib|platlib)/")
 _SHOWN_FAILURES = 3
 
 @dataclass(frozen=True)
@@ -95,32 +90,6 @@ def importable_modules(paths: Iterable[str], skip: Sequence[str] = ()) -> list[s
     A folder without ``__init__.py`` inside a package holds data (templates), not modules."""
     return sorted(m for m in module_paths(paths)
                   if not any(m == s or m.startswith(s + ".") for s in skip))
-
-
-def module_paths(paths: Iterable[str]) -> dict[str, str]:
-    """Each module of :func:`importable_modules` (none skipped), with the path it is in."""
-    files = {_LIBRARY.sub("", p.replace("\\", "/")): p for p in paths}
-    packages = {f.rsplit("/", 1)[0] for f in files if f.endswith("/__init__.py")}
-    modules: dict[str, str] = {}
-    for path, given in sorted(files.items()):
-        *folders, filename = path.split("/")
-        if not filename.endswith((".py", ".so", ".pyd")):
-            continue
-        stem = filename.split(".", 1)[0]
-        names = folders if stem == "__init__" else [*folders, stem]
-        if not names or not all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
-            continue
-        if any("/".join(folders[:i]) in packages and "/".join(folders[:i + 1]) not in packages
-               for i in range(1, len(folders))):
-            continue
-        # A "test" package is a test suite too (twisted.test, twisted.internet.test: helper
-        # scripts run as processes); a test.py module may be an API (a pytest plugin's).
-        if any(part in SKIPPED_PARTS for part in names) or {"test", "_test"} & set(folders):
-            continue
-        module = ".".join(names)
-        if filename.endswith(".py") or module not in modules:  # its source, not a compiled twin
-            modules[module] = given
-    return modules
 
 
 def wheel_paths(wheel: Path) -> list[str]:
