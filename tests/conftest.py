@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from publish_checks.checks import RAISE_VARIABLE
+from publish_checks.dists.fetch import LOCAL_ONLY_VARIABLE
 from publish_checks.release.rehearse import LocalIndex, local_index
 from tests.builders import SampleProject
 from tests.e2e import CANARY
@@ -43,6 +44,8 @@ def clean_environment(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Author")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "author@example.invalid")
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    # Real PyPI is never asked by a test: only indexes on 127.0.0.1 are read.
+    monkeypatch.setenv(LOCAL_ONLY_VARIABLE, "1")
     # A check that crashes raises under test, so a crash never passes for an expected fail.
     monkeypatch.setenv(RAISE_VARIABLE, "1")
     yield

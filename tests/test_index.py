@@ -702,3 +702,21 @@ def test_sdists_of_other_releases_and_a_wheel_only_release_pass(
     finding = index_version(project.context(pypiserver.url, offline=False))
     assert (finding.status, finding.summary) == (
         Status.PASS, f"none of the 2 files is on {pypiserver.index_url} yet")
+
+
+def test_local_only_reads_no_index_off_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With PUBLISH_CHECKS_LOCAL_ONLY set (as the test suite sets it), an index off this
+    machine is refused at once, naming the variable, and never connected to; unset, the
+    same address is tried (and here, a black-holed TEST-NET address, times out)."""
+    blackhole = "http://192.0.2.1:9/simple/"
+    started = time.monotonic()
+    with pytest.raises(IndexQueryError) as raised:
+        project_files(blackhole, "demo-pkg", timeout=5)
+    assert time.monotonic() - started < 1
+    assert raised.value.message == ("192.0.2.1 was not asked: PUBLISH_CHECKS_LOCAL_ONLY is "
+                                    "set, so only an index on this machine is read")
+    assert raised.value.hint == "unset PUBLISH_CHECKS_LOCAL_ONLY to read 192.0.2.1"
+    monkeypatch.setenv("PUBLISH_CHECKS_LOCAL_ONLY", "0")
+    with pytest.raises(IndexQueryError) as raised:
+        project_files(blackhole, "demo-pkg", timeout=0.5)
+    assert "PUBLISH_CHECKS_LOCAL_ONLY" not in raised.value.message

@@ -10,6 +10,7 @@ import base64
 import contextlib
 import functools
 import http.client
+import os
 import socket
 import ssl
 import threading
@@ -21,8 +22,17 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from publish_checks._errors import PublishChecksError
+from publish_checks.project.urls import is_loopback
 
 STATUS_PAGE = "https://status.python.org"
+#: Set (to anything but empty or 0), no index but one on this machine is read: an air-gapped
+#: run, and the test suite's guarantee that real PyPI is never asked.
+LOCAL_ONLY_VARIABLE = "PUBLISH_CHECKS_LOCAL_ONLY"
+
+
+def local_only(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether :data:`LOCAL_ONLY_VARIABLE` keeps every read on this machine."""
+    return environ.get(LOCAL_ONLY_VARIABLE, "").strip() not in ("", "0")
 
 
 class IndexQueryError(PublishChecksError):
@@ -197,6 +207,11 @@ def _open(url: str, accept: str, timeout: float, watchdog: _Watchdog,
     under ``watchdog``; ``login`` is sent when ``url`` is on its origin."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise IndexQueryError(f"index URL {url} is not http(s)", "pass an http:// or https:// URL")
+    host = urlsplit(url).hostname or ""
+    if local_only() and not is_loopback(host):
+        raise IndexQueryError(f"{host} was not asked: {LOCAL_ONLY_VARIABLE} is set, so only "
+                              "an index on this machine is read",
+                              f"unset {LOCAL_ONLY_VARIABLE} to read {host}")
     # S310: the scheme is checked just above, so no file:// or custom scheme gets opened.
     request = urllib.request.Request(url, headers={**headers, "Accept": accept})  # noqa: S310
     if login is not None and login.covers(url):

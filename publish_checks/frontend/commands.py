@@ -22,7 +22,6 @@ from publish_checks._errors import ReleaseError, UsageError
 from publish_checks._text import Steps
 from publish_checks.checks.context import Context
 from publish_checks.frontend.gates import GateRunner, run_gates
-from publish_checks.frontend.render import emit_diff
 from publish_checks.frontend.options import (
     Options,
     add_bump,
@@ -36,6 +35,7 @@ from publish_checks.frontend.options import (
     add_release,
     add_verbose,
 )
+from publish_checks.frontend.render import emit_diff
 from publish_checks.project.children import Role
 from publish_checks.project.config import check_project_folder
 from publish_checks.release import pipeline
