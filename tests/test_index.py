@@ -32,8 +32,8 @@ from publish_checks.dists.index import (
     download,
     project_files,
     project_listing,
-    wait_for_files,
 )
+from publish_checks.dists.snapshot import Snapshot, wait_for_files
 from tests.builders import SampleProject
 from tests.linkserver import link_server
 from tests.pypiserver import PypiServer, free_port
@@ -227,6 +227,11 @@ def test_redirect_to_another_host_means_not_here(http_server: Callable[[Handler]
 # wait_for_files: bounded polling with backoff.
 
 
+def before(index_url: str, name: str = "demo-pkg") -> Snapshot:
+    """The snapshot taken before an upload: ``name`` asked, nothing listed yet."""
+    return Snapshot(index_url, (name,), {})
+
+
 def test_wait_for_files_returns_once_listed(pypiserver: PypiServer, tmp_path: Path) -> None:
     """Polling stops as soon as every file is listed with its sha256."""
     wheel, sdist = make_dists(tmp_path)
@@ -238,9 +243,11 @@ def test_wait_for_files_returns_once_listed(pypiserver: PypiServer, tmp_path: Pa
         pypiserver.add(sdist)  # the "upload" finishes while we wait
 
     expected = {WHEEL: sha256(wheel), SDIST: sha256(sdist)}
-    files = wait_for_files(pypiserver.index_url, "demo-pkg", expected, attempts=5,
-                           first_delay=0.5, max_delay=4, timeout=5, sleep=sleep)
-    assert files == expected
+    old = before(pypiserver.index_url)
+    fresh = wait_for_files(old, expected, attempts=5, first_delay=0.5, max_delay=4,
+                           timeout=5, sleep=sleep)
+    assert fresh.sha256s() == expected
+    assert (fresh.index_url, fresh.names, old.files) == (pypiserver.index_url, ("demo-pkg",), {})
     assert delays == [0.5]
 
 
@@ -252,7 +259,7 @@ def test_wait_for_files_gives_up_after_bounded_backoff(pypiserver: PypiServer,
     delays: list[float] = []
     expected = {WHEEL: sha256(wheel), SDIST: sha256(sdist)}
     with pytest.raises(IndexQueryError) as raised:
-        wait_for_files(pypiserver.index_url, "demo-pkg", expected, attempts=5,
+        wait_for_files(before(pypiserver.index_url), expected, attempts=5,
                        first_delay=1, max_delay=3, timeout=5, sleep=delays.append)
     assert delays == [1, 2, 3, 3]
     assert f"not listed: {SDIST}" in raised.value.message
@@ -264,7 +271,7 @@ def test_wait_for_files_reports_a_different_sha256(pypiserver: PypiServer, tmp_p
     (wheel,) = make_dists(tmp_path)[:1]
     pypiserver.add(wheel)
     with pytest.raises(IndexQueryError) as raised:
-        wait_for_files(pypiserver.index_url, "demo-pkg", {WHEEL: "0" * 64}, attempts=2,
+        wait_for_files(before(pypiserver.index_url), {WHEEL: "0" * 64}, attempts=2,
                        first_delay=1, max_delay=1, timeout=5, sleep=lambda _: None,
                        bump_hint="bump: nox -s bump -- patch")
     assert f"listed with another sha256: {WHEEL}" in raised.value.message
@@ -276,7 +283,7 @@ def test_wait_for_files_retries_an_unreachable_index() -> None:
     url = f"http://127.0.0.1:{free_port()}/simple/"
     delays: list[float] = []
     with pytest.raises(IndexQueryError, match="cannot reach"):
-        wait_for_files(url, "demo-pkg", {WHEEL: "0" * 64}, attempts=3, first_delay=2,
+        wait_for_files(before(url), {WHEEL: "0" * 64}, attempts=3, first_delay=2,
                        max_delay=10, timeout=5, sleep=delays.append)
     assert delays == [2, 4]
 
@@ -286,7 +293,7 @@ def test_wait_for_files_does_not_retry_a_refused_login() -> None:
     after a minute of waiting."""
     delays: list[float] = []
     with link_server() as base, pytest.raises(IndexQueryError) as raised:
-        wait_for_files(f"{base}/locked/simple/", "demo-pkg", {WHEEL: "0" * 64}, attempts=3,
+        wait_for_files(before(f"{base}/locked/simple/"), {WHEEL: "0" * 64}, attempts=3,
                        first_delay=2, sleep=delays.append)
     assert raised.value.message.endswith("answered HTTP 401: 127.0.0.1 needs a login to list "
                                          "and download files, and none was sent")
@@ -658,7 +665,10 @@ def test_pypi_target_read_through_pypiserver_html(project: SampleProject,
     assert (finding.status, finding.summary) == (
         Status.PASS, f"none of the 2 files is on {pypiserver.index_url} yet")
     pypiserver.add(wheel)
-    finding = index_version(ctx)
+    assert index_version(ctx) == finding  # the listing is read once per run
+    again = project.context("pypi-test", offline=False)  # the next run reads it anew
+    again.clock = lambda: NOW
+    finding = index_version(again)
     assert finding.status is Status.WARN
     assert finding.summary.startswith(f"{pypiserver.index_url} gives no upload-time for {WHEEL}")
 
