@@ -5,9 +5,14 @@ imports nox."""
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
+
+from publish_checks.checks.context import Context
+from publish_checks.dists import snapshot
+from publish_checks.release import install, pipeline, plan
 
 PACKAGE = Path(__file__).resolve().parents[1] / "publish_checks"
 # Lowest first. A module may import its own layer and the ones before it.
@@ -110,3 +115,36 @@ def test_few_modules_sit_at_the_top() -> None:
     assert len(top) <= 8, top
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == {
         "project", "dists", "checks", "release", "frontend"}
+
+
+# The publish corridor (issue 16): one index reader, steps that take data.
+
+INDEX_READER = "publish_checks.dists.index"  # the simple page over HTTP, and its files
+SNAPSHOT = "publish_checks.dists.snapshot"  # the one read of it a run shares
+
+
+def test_only_the_snapshot_reads_the_index() -> None:
+    """Only dists/snapshot.py imports the index's HTTP reader, and only that reader sends
+    GETs through dists/fetch.py: every other part of a run reads the Snapshot."""
+    readers = {m for m, p in MODULES.items() if any(n == INDEX_READER for n, _, _ in imports(p))}
+    assert readers == {SNAPSHOT}
+    getters = set()
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and node.module == "publish_checks.dists.fetch"
+                    and any(a.name == "get" for a in node.names)):
+                getters.add(module)
+    assert getters == {INDEX_READER}
+
+
+def test_the_publish_steps_take_data_not_the_context() -> None:
+    """The plan, the wait, the download and the install proof are given the release's facts,
+    the index's Snapshot and the Plan, never the whole Context."""
+    steps = [plan.plan_upload, snapshot.wait_for_files, install.fetch_from_index,
+             install.try_release, install.prove_installable, pipeline.wait_for_index,
+             pipeline.prove_from_index]
+    for step in steps:
+        annotations = [p.annotation for p in
+                       inspect.signature(step, eval_str=True).parameters.values()]
+        assert Context not in annotations, step.__qualname__
+    assert inspect.signature(plan.plan_upload).parameters.keys() == {"release", "snapshot"}

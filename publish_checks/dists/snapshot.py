@@ -86,29 +86,31 @@ class Snapshot:
                 releases.setdefault(release, []).append(file)
         return releases
 
-    def _name(self, name: str | None) -> NormalizedName | None:
-        """The canonical name asked about; None: any of ``names``."""
-        return canonicalize_name(name) if name else None
+    def _of(self, project: NormalizedName, name: str | None) -> bool:
+        """Whether files of ``project`` are of ``name`` (None: of any of ``names``; of any
+        project at all when the snapshot names none)."""
+        if name:
+            return project == canonicalize_name(name)
+        return not self.names or project in self.names
 
     def release_files(self, version: str | Version, name: str | None = None) -> list[IndexFile]:
         """The files listed for ``version`` of ``name`` (default: of any name asked), yanked
         ones included, matched as PyPI matches versions: canonically (1.0.0 is 1.0)."""
-        wanted, project = _version(version), self._name(name)
+        wanted = _version(version)
         if wanted is None:
             return []
         return [f for (n, v), files in self._releases.items()
-                if v == wanted and (project is None or n == project) for f in files]
+                if v == wanted and self._of(n, name) for f in files]
 
     def earlier_version(self, version: str | Version, name: str | None = None) -> Version | None:
         """The latest version before ``version`` (pre-releases count) that still has a file
         that is not yanked (PEP 592): the release a new one is compared with. None: there
         is none (a first release, or every earlier one was yanked)."""
-        current, project = _version(version), self._name(name)
+        current = _version(version)
         if current is None:
             return None
         earlier = [v for (n, v), files in self._releases.items()
-                   if v < current and (project is None or n == project)
-                   and any(not f.yanked for f in files)]
+                   if v < current and self._of(n, name) and any(not f.yanked for f in files)]
         return max(earlier, default=None)
 
     def download(self, file: IndexFile, dest: Path, *, expected_sha256: str,
