@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,71 @@ def test_the_publish_steps_take_data_not_the_context() -> None:
                        inspect.signature(step, eval_str=True).parameters.values()]
         assert Context not in annotations, step.__qualname__
     assert inspect.signature(plan.plan_upload).parameters.keys() == {"release", "snapshot"}
+
+
+def _functions(module: str) -> tuple[dict[str, ast.FunctionDef], dict[str, tuple[str, str]]]:
+    """A module's top-level functions, and the functions it imports by name (name →
+    (module, function))."""
+    tree = ast.parse(MODULES[module].read_text("utf-8"))
+    imported: dict[str, tuple[str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                whole = f"{node.module}.{alias.name}"  # a module: (module, "")
+                if whole in MODULES or node.module in MODULES:
+                    imported[alias.asname or alias.name] = ((whole, "") if whole in MODULES
+                                                            else (node.module, alias.name))
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}, imported
+
+
+def _carries(expr: ast.expr, data: set[str]) -> bool:
+    """Whether ``expr`` is the data (``ctx``) or a part of it (``ctx.git``)."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name) and expr.id in data
+
+
+def publish_walk() -> list[str]:
+    """The modules the publish's Context goes through after the checks, in source order:
+    from ``_publish``, every call of our functions handed ``ctx`` or a part of it, followed
+    into the callee with the parameters that got it."""
+    walk: list[str] = []
+    seen: set[tuple[str, str]] = set()
+
+    def visit(module: str, name: str, data: set[str]) -> None:
+        functions, imported = _functions(module)
+        if (module, name) in seen or name not in functions:
+            return
+        seen.add((module, name))
+        walk.append(module)
+        calls = sorted((c for c in ast.walk(functions[name]) if isinstance(c, ast.Call)),
+                       key=lambda c: (c.lineno, c.col_offset))
+        for call in calls:
+            func = call.func
+            if isinstance(func, ast.Name):
+                target = (module, func.id) if func.id in functions else imported.get(func.id)
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                found = imported.get(func.value.id)
+                target = (found[0], func.attr) if found and not found[1] else None
+            else:
+                target = None
+            if target is None or not (callee := _functions(target[0])[0].get(target[1])):
+                continue
+            params = [a.arg for a in (*callee.args.posonlyargs, *callee.args.args)]
+            got = {params[i] for i, a in enumerate(call.args)
+                   if i < len(params) and _carries(a, data)}
+            got |= {k.arg for k in call.keywords if k.arg and _carries(k.value, data)}
+            if got:
+                visit(*target, got)
+
+    visit("publish_checks.release.pipeline", "_publish", {"ctx"})
+    return [m for i, m in enumerate(walk) if i == 0 or walk[i - 1] != m]
+
+
+def test_the_publish_walk_climbs_back_up_at_most_twice() -> None:
+    """After the checks, the Context goes down into lower layers and comes back up to a
+    higher one at most twice: the steps after the plan are given data (issue 16)."""
+    walk = publish_walk()
+    climbs = [(a, b) for a, b in itertools.pairwise(walk) if layer(b) > layer(a)]
+    assert "publish_checks.release.install" in walk  # the walk is followed at all
+    assert len(climbs) <= 2, climbs

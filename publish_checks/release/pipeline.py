@@ -26,6 +26,7 @@ from publish_checks.release.finish import (
     FollowUp,
     Outcome,
     closing_lines,
+    ending,
     finish,
     follow_up,
     link_warnings,
@@ -45,7 +46,7 @@ from publish_checks.release.rehearse import local_index, real_publish_gaps
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.sign import sign, signing, without_attestations
 from publish_checks.release.summary import write_step_summary
-from publish_checks.release.upload import upload
+from publish_checks.release.upload import send, sending
 
 PYPISERVER = "pypiserver[passlib]>=2"
 README_RENDERER = "readme-renderer>=44"
@@ -168,12 +169,12 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
              password: str | None, release_notes: str | None) -> None:
     """The steps after the checks, passing data: the release's facts and the index's
     snapshot make the plan; the upload sends it; the wait returns a fresh snapshot, whose
-    file URLs the install proof downloads."""
+    file URLs the install proof downloads; the ending tags and pushes."""
     try:
         snapshot = ctx.snapshot()  # the listing index-version read: one read per run
     except IndexQueryError as e:
         raise ReleaseError(e.message, e.hint) from None
-    release = release_of(ctx)
+    release, trial = release_of(ctx), trial_of(ctx)
     plan = plan_upload(release, snapshot)
     if not flags.attestations:
         plan = without_attestations(plan)
@@ -186,18 +187,20 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
             runner.log(f"Warning: {warning}")
         runner.log("Dry run: stopping before the upload; nothing was uploaded")
         return
+    end = ending(ctx, plan.version)
     if not plan.to_upload:
         runner.log("Every file is already on the index: nothing to upload")
     else:
         confirm(runner, ctx, flags, plan)
         if (signer := signing(ctx).provider) is not None:  # PEP 740, in trusted-publishing CI
             plan = outcome.plan = sign(runner, ctx, plan, signer)
-        upload(runner, ctx, plan, password, verbose=flags.verbose)
+        send(runner, sending(ctx, password, terminal=runner.terminal), plan,
+             verbose=flags.verbose)
         outcome.uploaded = tuple(f.dist.filename for f in plan.to_upload)
     served = wait_for_index(runner, snapshot, plan, release.bump_hint)
     outcome.served = True
-    prove_from_index(runner, served, plan, trial_of(ctx))
-    finish(runner, ctx, plan, outcome, tag=flags.tag, push=flags.push or flags.github_release,
+    prove_from_index(runner, served, plan, trial)
+    finish(runner, end, plan, outcome, tag=flags.tag, push=flags.push or flags.github_release,
            release_notes=release_notes)
 
 
