@@ -13,7 +13,7 @@ import pytest
 
 from publish_checks.checks.context import Context
 from publish_checks.dists import snapshot
-from publish_checks.release import install, pipeline, plan
+from publish_checks.release import finish, install, pipeline, plan, upload
 
 PACKAGE = Path(__file__).resolve().parents[1] / "publish_checks"
 # Lowest first. A module may import its own layer and the ones before it.
@@ -143,11 +143,11 @@ def test_only_the_snapshot_reads_the_index() -> None:
 
 
 def test_the_publish_steps_take_data_not_the_context() -> None:
-    """The plan, the wait, the download and the install proof are given the release's facts,
-    the index's Snapshot and the Plan, never the whole Context."""
+    """The plan, the upload, the wait, the download, the install proof and the ending are
+    given the release's facts, the index's Snapshot and the Plan, never the whole Context."""
     steps = [plan.plan_upload, snapshot.wait_for_files, install.fetch_from_index,
              install.try_release, install.prove_installable, pipeline.wait_for_index,
-             pipeline.prove_from_index]
+             pipeline.prove_from_index, upload.send, finish.finish]
     for step in steps:
         annotations = [p.annotation for p in
                        inspect.signature(step, eval_str=True).parameters.values()]
