@@ -1,5 +1,6 @@
 """A reverse proxy on 127.0.0.1 that injects index faults in front of a real pypiserver:
-answer 500 to the next uploads, or hold an upload until the test lets it go."""
+answer 500 to the next uploads, or hold an upload until the test lets it go. It notes
+every request it forwards (how often a run reads the listing)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Faults:
     uploads_seen: int = 0
     held: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    requests: list[tuple[str, str]] = field(default_factory=list)  # (method, path) seen
 
 
 @contextmanager
@@ -33,6 +35,7 @@ def fault_proxy(upstream: str, faults: Faults) -> Iterator[str]:
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length) if length else None
+            faults.requests.append((self.command, self.path))
             if self.command == "POST":
                 faults.uploads_seen += 1
                 if faults.fail_uploads > 0:

@@ -32,8 +32,8 @@ from publish_checks.dists.index import (
     download,
     project_files,
     project_listing,
-    wait_for_files,
 )
+from publish_checks.dists.snapshot import Snapshot, read_snapshot, wait_for_files
 from tests.builders import SampleProject
 from tests.linkserver import link_server
 from tests.pypiserver import PypiServer, free_port
@@ -227,6 +227,11 @@ def test_redirect_to_another_host_means_not_here(http_server: Callable[[Handler]
 # wait_for_files: bounded polling with backoff.
 
 
+def before(index_url: str, name: str = "demo-pkg") -> Snapshot:
+    """The snapshot taken before an upload: ``name`` asked, nothing listed yet."""
+    return Snapshot(index_url, (name,), {})
+
+
 def test_wait_for_files_returns_once_listed(pypiserver: PypiServer, tmp_path: Path) -> None:
     """Polling stops as soon as every file is listed with its sha256."""
     wheel, sdist = make_dists(tmp_path)
@@ -238,9 +243,11 @@ def test_wait_for_files_returns_once_listed(pypiserver: PypiServer, tmp_path: Pa
         pypiserver.add(sdist)  # the "upload" finishes while we wait
 
     expected = {WHEEL: sha256(wheel), SDIST: sha256(sdist)}
-    files = wait_for_files(pypiserver.index_url, "demo-pkg", expected, attempts=5,
-                           first_delay=0.5, max_delay=4, timeout=5, sleep=sleep)
-    assert files == expected
+    old = before(pypiserver.index_url)
+    fresh = wait_for_files(old, expected, attempts=5, first_delay=0.5, max_delay=4,
+                           timeout=5, sleep=sleep)
+    assert fresh.sha256s() == expected
+    assert (fresh.index_url, fresh.names, old.files) == (pypiserver.index_url, ("demo-pkg",), {})
     assert delays == [0.5]
 
 
@@ -252,7 +259,7 @@ def test_wait_for_files_gives_up_after_bounded_backoff(pypiserver: PypiServer,
     delays: list[float] = []
     expected = {WHEEL: sha256(wheel), SDIST: sha256(sdist)}
     with pytest.raises(IndexQueryError) as raised:
-        wait_for_files(pypiserver.index_url, "demo-pkg", expected, attempts=5,
+        wait_for_files(before(pypiserver.index_url), expected, attempts=5,
                        first_delay=1, max_delay=3, timeout=5, sleep=delays.append)
     assert delays == [1, 2, 3, 3]
     assert f"not listed: {SDIST}" in raised.value.message
@@ -264,7 +271,7 @@ def test_wait_for_files_reports_a_different_sha256(pypiserver: PypiServer, tmp_p
     (wheel,) = make_dists(tmp_path)[:1]
     pypiserver.add(wheel)
     with pytest.raises(IndexQueryError) as raised:
-        wait_for_files(pypiserver.index_url, "demo-pkg", {WHEEL: "0" * 64}, attempts=2,
+        wait_for_files(before(pypiserver.index_url), {WHEEL: "0" * 64}, attempts=2,
                        first_delay=1, max_delay=1, timeout=5, sleep=lambda _: None,
                        bump_hint="bump: nox -s bump -- patch")
     assert f"listed with another sha256: {WHEEL}" in raised.value.message
@@ -276,7 +283,7 @@ def test_wait_for_files_retries_an_unreachable_index() -> None:
     url = f"http://127.0.0.1:{free_port()}/simple/"
     delays: list[float] = []
     with pytest.raises(IndexQueryError, match="cannot reach"):
-        wait_for_files(url, "demo-pkg", {WHEEL: "0" * 64}, attempts=3, first_delay=2,
+        wait_for_files(before(url), {WHEEL: "0" * 64}, attempts=3, first_delay=2,
                        max_delay=10, timeout=5, sleep=delays.append)
     assert delays == [2, 4]
 
@@ -286,7 +293,7 @@ def test_wait_for_files_does_not_retry_a_refused_login() -> None:
     after a minute of waiting."""
     delays: list[float] = []
     with link_server() as base, pytest.raises(IndexQueryError) as raised:
-        wait_for_files(f"{base}/locked/simple/", "demo-pkg", {WHEEL: "0" * 64}, attempts=3,
+        wait_for_files(before(f"{base}/locked/simple/"), {WHEEL: "0" * 64}, attempts=3,
                        first_delay=2, sleep=delays.append)
     assert raised.value.message.endswith("answered HTTP 401: 127.0.0.1 needs a login to list "
                                          "and download files, and none was sent")
@@ -658,7 +665,10 @@ def test_pypi_target_read_through_pypiserver_html(project: SampleProject,
     assert (finding.status, finding.summary) == (
         Status.PASS, f"none of the 2 files is on {pypiserver.index_url} yet")
     pypiserver.add(wheel)
-    finding = index_version(ctx)
+    assert index_version(ctx) == finding  # the listing is read once per run
+    again = project.context("pypi-test", offline=False)  # the next run reads it anew
+    again.clock = lambda: NOW
+    finding = index_version(again)
     assert finding.status is Status.WARN
     assert finding.summary.startswith(f"{pypiserver.index_url} gives no upload-time for {WHEEL}")
 
@@ -720,3 +730,82 @@ def test_local_only_reads_no_index_off_this_machine(monkeypatch: pytest.MonkeyPa
     with pytest.raises(IndexQueryError) as raised:
         project_files(blackhole, "demo-pkg", timeout=0.5)
     assert "PUBLISH_CHECKS_LOCAL_ONLY" not in raised.value.message
+
+
+# The snapshot: size, yank and metadata links as pip reads them; earlier releases.
+
+
+def test_json_gives_size_yank_and_core_metadata(http_server: Callable[[Handler], str]) -> None:
+    """PEP 700 size, PEP 592 yank (true or a reason) and PEP 714 core-metadata (a hash, or
+    true: served without one; the older dist-info-metadata name too) are read per file."""
+    entries = [
+        {"filename": WHEEL, "url": f"/files/{WHEEL}#sha256={'a' * 64}", "hashes": {},
+         "size": 1234, "core-metadata": {"sha256": "B" * 64}},
+        {"filename": SDIST, "url": f"/files/{SDIST}", "hashes": {}, "yanked": "broken",
+         "dist-info-metadata": True, "size": True},
+        {"filename": "demo_pkg-1.1.0.tar.gz", "hashes": {}, "yanked": False,
+         "core-metadata": False}]
+    body = json.dumps({"meta": {"api-version": "1.1"}, "files": entries}).encode()
+    url = http_server(lambda h: reply(h, 200, JSON_TYPE, body))
+    listing = project_listing(url, "demo-pkg")
+    base = url.removesuffix("simple/")
+    assert [(f.size, f.yanked, f.metadata_sha256, f.metadata_url) for f in listing.values()] == [
+        (1234, False, "b" * 64, f"{base}files/{WHEEL}.metadata"),
+        (None, True, None, f"{base}files/{SDIST}.metadata"),
+        (None, False, None, None)]
+
+
+def test_html_gives_yank_and_metadata_links(http_server: Callable[[Handler], str]) -> None:
+    """data-yanked (with or without a reason) and data-core-metadata / data-dist-info-metadata
+    ("true" or sha256=…) are read from a PEP 503 page; it gives no size."""
+    body = (f'<a href="/f/{WHEEL}#sha256={"c" * 64}" data-core-metadata="sha256={"D" * 64}">'
+            f'{WHEEL}</a><a href="/f/{SDIST}" data-yanked="" data-dist-info-metadata="true">'
+            f'{SDIST}</a><a href="/f/demo_pkg-1.1.0.tar.gz">demo_pkg-1.1.0.tar.gz</a>').encode()
+    url = http_server(lambda h: reply(h, 200, "text/html", body))
+    base = url.removesuffix("simple/")
+    assert [(f.size, f.yanked, f.metadata_sha256, f.metadata_url)
+            for f in project_listing(url, "demo-pkg").values()] == [
+        (None, False, "d" * 64, f"{base}f/{WHEEL}.metadata"),
+        (None, True, None, f"{base}f/{SDIST}.metadata"),
+        (None, False, None, None)]
+
+
+def listed(*names: str, yanked: tuple[str, ...] = ()) -> Snapshot:
+    """A snapshot of demo-pkg listing ``names`` (``yanked`` ones yanked)."""
+    return Snapshot("https://example.invalid/simple/", ("demo-pkg",), {
+        n: IndexFile(n, f"https://example.invalid/{n}", None, yanked=n in yanked)
+        for n in names})
+
+
+def test_release_files_match_versions_canonically() -> None:
+    """A release's files are found by canonical version and name (1.2 is 1.2.0); other
+    projects' files and unreadable names are not among them."""
+    snapshot = listed(WHEEL, SDIST, "demo_pkg-1.3.0.tar.gz", "other-1.2.0.tar.gz",
+                      "demo_pkg-1.2.0.win32.exe")
+    assert [f.filename for f in snapshot.release_files("1.2")] == [WHEEL, SDIST]
+    assert [f.filename for f in snapshot.release_files("1.2.0", "Demo.Pkg")] == [WHEEL, SDIST]
+    assert snapshot.release_files("not a version") == []
+
+
+def test_earlier_version_is_the_latest_earlier_one_not_yanked() -> None:
+    """The release a new one is compared with: the latest earlier version that still has a
+    file not yanked; None for a first release."""
+    snapshot = listed("demo_pkg-1.0.0.tar.gz", "demo_pkg-1.1.0.tar.gz",
+                      "demo_pkg-1.1.0-py3-none-any.whl", "demo_pkg-1.1.5.tar.gz", SDIST,
+                      yanked=("demo_pkg-1.1.0.tar.gz", "demo_pkg-1.1.5.tar.gz"))
+    assert str(snapshot.earlier_version("1.2.0")) == "1.1.0"  # one of its files is not yanked
+    assert str(snapshot.earlier_version("1.1.0")) == "1.0.0"
+    assert snapshot.earlier_version("1.0.0") is None
+    assert snapshot.earlier_version("1.0.0", "other") is None
+
+
+def test_a_snapshot_names_what_the_index_does_not_have(pypiserver: PypiServer,
+                                                       tmp_path: Path) -> None:
+    """Each name is asked once; a 404 is a missing project, not an empty one."""
+    wheel, _ = make_dists(tmp_path)
+    pypiserver.add(wheel)
+    snapshot = read_snapshot(pypiserver.index_url, ["Demo_Pkg", "demo-pkg", "never-uploaded"])
+    assert (snapshot.names, snapshot.missing) == (("demo-pkg", "never-uploaded"),
+                                                  ("never-uploaded",))
+    assert snapshot.sha256s() == {WHEEL: sha256(wheel)}
+    assert snapshot.taken({WHEEL: "0" * 64, SDIST: "0" * 64}) == [WHEEL]

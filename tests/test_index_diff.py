@@ -19,8 +19,10 @@ import pytest
 
 from publish_checks import Status
 from publish_checks.checks.diff import earlier_release, index_diff
-from publish_checks.dists.index import IndexFile, IndexQueryError, _from_html, _from_json
+from publish_checks.dists.index import IndexFile, IndexQueryError
+from publish_checks.dists.listing import _from_html, _from_json
 from publish_checks.dists.release_facts import index_facts
+from publish_checks.dists.snapshot import Snapshot
 from publish_checks.frontend.cli import main
 from tests.builders import PYPROJECT, SampleProject
 from tests.distbuilders import default_files, make_sdist, make_wheel
@@ -117,12 +119,12 @@ def file(name: str, version: str, *, yanked: bool = False) -> IndexFile:
 def test_the_release_before_is_the_latest_earlier_one_not_yanked() -> None:
     """Versions compare as versions (1.10 after 1.9); a release whose files are all yanked
     is passed over, a yanked file of a kept release left out."""
-    listing = {f.filename: f for f in [
+    listing = Snapshot("http://x/simple/", ("demo-pkg", "other"), {f.filename: f for f in [
         file("demo_pkg-{v}.tar.gz", "1.9"), file("demo_pkg-{v}-py3-none-any.whl", "1.9"),
         file("demo_pkg-{v}.tar.gz", "1.10", yanked=True),
         file("demo_pkg-{v}.tar.gz", "1.9.1"), file("demo_pkg-{v}-py3-none-any.whl", "1.9.1",
                                                    yanked=True),
-        file("demo_pkg-{v}.tar.gz", "2.0"), file("other-{v}.tar.gz", "1.9.5")]}
+        file("demo_pkg-{v}.tar.gz", "2.0"), file("other-{v}.tar.gz", "1.9.5")]})
     found = earlier_release(listing, "demo-pkg", "1.11")
     assert found is not None
     assert (str(found[0]), [f.filename for f in found[1]]) == ("1.9.1", ["demo_pkg-1.9.1.tar.gz"])

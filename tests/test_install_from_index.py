@@ -16,6 +16,7 @@ import pytest
 
 from publish_checks._errors import ReleaseError
 from publish_checks.dists.scan import file_sha256
+from publish_checks.dists.snapshot import read_snapshot
 from publish_checks.release.install import fetch_from_index
 from publish_checks.release.plan import make_plan
 from publish_checks.release.process import find_uv
@@ -61,14 +62,14 @@ def test_a_file_served_with_another_sha256_fails(project: SampleProject,
     first.mkdir()
     second.mkdir()
     with pytest.raises(ReleaseError) as raised:
-        fetch_from_index(ctx, plan, first)
+        fetch_from_index(read_snapshot(pypiserver.index_url, ["demo-pkg"]), plan, first)
     assert raised.value.message == (f"the index served {WHEEL} with sha256 "
                                     f"{file_sha256(impostor)}, not the file that was uploaded")
     assert raised.value.hint == "check which index you publish to"
     assert not (first / WHEEL).exists()
 
     pypiserver.add(project.root / "dist" / WHEEL)
-    fetched = fetch_from_index(ctx, plan, second)
+    fetched = fetch_from_index(read_snapshot(pypiserver.index_url, ["demo-pkg"]), plan, second)
     assert {p.name: file_sha256(p) for p in fetched} == {
         f.dist.filename: f.sha256 for f in plan.files}
 

@@ -5,9 +5,15 @@ imports nox."""
 from __future__ import annotations
 
 import ast
+import inspect
+import itertools
 from pathlib import Path
 
 import pytest
+
+from publish_checks.checks.context import Context
+from publish_checks.dists import snapshot
+from publish_checks.release import finish, install, pipeline, plan, upload
 
 PACKAGE = Path(__file__).resolve().parents[1] / "publish_checks"
 # Lowest first. A module may import its own layer and the ones before it.
@@ -110,3 +116,112 @@ def test_few_modules_sit_at_the_top() -> None:
     assert len(top) <= 8, top
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == {
         "project", "dists", "checks", "release", "frontend"}
+
+
+# The publish corridor (issue 16): one index reader, steps that take data.
+
+INDEX_READER = "publish_checks.dists.index"  # the simple page over HTTP, and its files
+SNAPSHOT = "publish_checks.dists.snapshot"  # the one read of it a run shares
+# A listed file's bytes by HTTP Range (index-diff reads an earlier wheel's file list and
+# metadata from its central directory): files the Snapshot names, never the listing.
+REMOTE_FILES = "publish_checks.dists.remote"
+
+
+def test_only_the_snapshot_reads_the_index() -> None:
+    """Only dists/snapshot.py takes the index's HTTP reader (the listing's data class and
+    error may be imported from it by anyone), and only that reader sends GETs through
+    dists/fetch.py, beside the ranged reader of the files a Snapshot lists: every other part
+    of a run reads the Snapshot."""
+    readers, getters = set(), set()
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            names = {a.name for a in node.names}
+            if node.module == INDEX_READER and names - {"IndexFile", "IndexQueryError", "DEADLINE"}:
+                readers.add(module)
+            if node.module == "publish_checks.dists.fetch" and "get" in names:
+                getters.add(module)
+    assert readers == {SNAPSHOT}
+    assert getters == {INDEX_READER, REMOTE_FILES}
+
+
+def test_the_publish_steps_take_data_not_the_context() -> None:
+    """The plan, the upload, the wait, the download, the install proof and the ending are
+    given the release's facts, the index's Snapshot and the Plan, never the whole Context."""
+    steps = [plan.plan_upload, snapshot.wait_for_files, install.fetch_from_index,
+             install.try_release, install.prove_installable, pipeline.wait_for_index,
+             pipeline.prove_from_index, upload.send, finish.finish]
+    for step in steps:
+        annotations = [p.annotation for p in
+                       inspect.signature(step, eval_str=True).parameters.values()]
+        assert Context not in annotations, step.__qualname__
+    assert inspect.signature(plan.plan_upload).parameters.keys() == {"release", "snapshot"}
+
+
+def _functions(module: str) -> tuple[dict[str, ast.FunctionDef], dict[str, tuple[str, str]]]:
+    """A module's top-level functions, and the functions it imports by name (name →
+    (module, function))."""
+    tree = ast.parse(MODULES[module].read_text("utf-8"))
+    imported: dict[str, tuple[str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                whole = f"{node.module}.{alias.name}"  # a module: (module, "")
+                if whole in MODULES or node.module in MODULES:
+                    imported[alias.asname or alias.name] = ((whole, "") if whole in MODULES
+                                                            else (node.module, alias.name))
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}, imported
+
+
+def _carries(expr: ast.expr, data: set[str]) -> bool:
+    """Whether ``expr`` is the data (``ctx``) or a part of it (``ctx.git``)."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name) and expr.id in data
+
+
+def publish_walk() -> list[str]:
+    """The modules the publish's Context goes through after the checks, in source order:
+    from ``_publish``, every call of our functions handed ``ctx`` or a part of it, followed
+    into the callee with the parameters that got it."""
+    walk: list[str] = []
+    seen: set[tuple[str, str]] = set()
+
+    def visit(module: str, name: str, data: set[str]) -> None:
+        functions, imported = _functions(module)
+        if (module, name) in seen or name not in functions:
+            return
+        seen.add((module, name))
+        walk.append(module)
+        calls = sorted((c for c in ast.walk(functions[name]) if isinstance(c, ast.Call)),
+                       key=lambda c: (c.lineno, c.col_offset))
+        for call in calls:
+            func = call.func
+            if isinstance(func, ast.Name):
+                target = (module, func.id) if func.id in functions else imported.get(func.id)
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                found = imported.get(func.value.id)
+                target = (found[0], func.attr) if found and not found[1] else None
+            else:
+                target = None
+            if target is None or not (callee := _functions(target[0])[0].get(target[1])):
+                continue
+            params = [a.arg for a in (*callee.args.posonlyargs, *callee.args.args)]
+            got = {params[i] for i, a in enumerate(call.args)
+                   if i < len(params) and _carries(a, data)}
+            got |= {k.arg for k in call.keywords if k.arg and _carries(k.value, data)}
+            if got:
+                visit(*target, got)
+
+    visit("publish_checks.release.pipeline", "_publish", {"ctx"})
+    return [m for i, m in enumerate(walk) if i == 0 or walk[i - 1] != m]
+
+
+def test_the_publish_walk_climbs_back_up_at_most_twice() -> None:
+    """After the checks, the Context goes down into lower layers and comes back up to a
+    higher one at most twice: the steps after the plan are given data (issue 16)."""
+    walk = publish_walk()
+    climbs = [(a, b) for a, b in itertools.pairwise(walk) if layer(b) > layer(a)]
+    assert "publish_checks.release.install" in walk  # the walk is followed at all
+    assert len(climbs) <= 2, climbs

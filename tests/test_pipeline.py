@@ -44,6 +44,7 @@ from publish_checks.release.uploaders.twine import TWINE
 from publish_checks.release.uploaders.uv import UV
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_sdist, make_wheel
+from tests.faultproxy import Faults, fault_proxy
 from tests.linkserver import link_server
 from tests.pypiserver import PypiServer
 
@@ -1187,3 +1188,46 @@ def test_a_push_that_does_not_finish_is_an_error_with_the_command(
     assert (raised.value.message, raised.value.hint) == (
         f"{PUSH_BY_HAND} did not finish within 1 s", f"push them by hand: {PUSH_BY_HAND}")
     assert "Next steps:" in runner.shown[-1]
+
+
+# The index's listing: read once before the upload, refreshed by the wait.
+
+
+def test_publish_reads_the_listing_once_before_the_upload_and_refreshes_it_after(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """verify's index-version, its guard and the upload plan share one read of the project
+    page; the wait after the upload reads it again, and the install proof downloads the
+    files that fresh listing names."""
+    released(project)
+    faults = Faults()
+    page = "/simple/demo-pkg/"
+
+    class Counting(FakeRunner):
+        reads_before_upload = -1
+
+        def _upload(self, files: Sequence[Path]) -> Completed:
+            self.reads_before_upload = faults.requests.count(("GET", page))
+            return super()._upload(files)
+
+    runner = Counting(tmp_path / "tools" / "bin", pypiserver)
+    with fault_proxy(pypiserver.url, faults) as proxy:
+        ctx = project.context(proxy, offline=False, env={"TWINE_PASSWORD": TOKEN})
+        outcome = publish(runner, ctx, Flags(yes=True, skip=("index-version",)))
+    assert outcome.served and outcome.uploaded == (WHEEL, SDIST)
+    assert runner.reads_before_upload == 1  # the guard of the skipped check and the plan
+    reads = [i for i, r in enumerate(faults.requests) if r == ("GET", page)]
+    downloads = [i for i, (method, path) in enumerate(faults.requests)
+                 if method == "GET" and path.endswith((WHEEL, SDIST))]
+    assert len(reads) == 2 and len(downloads) == 2
+    assert reads[1] < min(downloads)  # the proof reads the refreshed listing's URLs
+
+
+def test_verify_and_publish_checks_share_one_listing(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """A dry run (checks and plan) asks the index for the project page exactly once."""
+    released(project)
+    faults = Faults()
+    with fault_proxy(pypiserver.url, faults) as proxy:
+        ctx = project.context(proxy, offline=False, env={"TWINE_PASSWORD": TOKEN})
+        publish(fake(tmp_path, pypiserver), ctx, Flags(dry_run=True))
+    assert faults.requests.count(("GET", "/simple/demo-pkg/")) == 1

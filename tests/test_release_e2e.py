@@ -161,17 +161,25 @@ def test_publish_explains_a_refused_password(demo: SampleProject, envdir: Path,
 
 def test_publish_recovers_after_a_server_error(demo: SampleProject, envdir: Path,
                                               index: LocalIndex) -> None:
-    """500s past twine's own retries fail the run with a retry hint; running again uploads."""
+    """500s past twine's own retries fail the run with a retry hint; running again uploads.
+    Each run reads the project page once before its upload (the checks and the plan share
+    it), and the second reads it again after, in the wait."""
     built = build(demo, envdir)
     faults = Faults(fail_uploads=5)  # twine re-sends a file 5 times on a 5xx
+    page = ("GET", "/simple/demo-pkg/")
     with fault_proxy(index.url, faults) as proxy:
         first = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", proxy, "--yes")
         assert first.code != 0
         assert "the index had a server error" in first.output
         assert on_index(index) == set()
+        assert faults.requests.count(page) == 1
+        start = len(faults.requests)
         second = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", proxy, "--yes")
     assert second.code == 0, second.output
     assert {p.name: file_sha256(p) for p in index.packages.iterdir()} == built
+    seen = faults.requests[start:]
+    posts = [i for i, (method, _) in enumerate(seen) if method == "POST"]
+    assert seen[:posts[0]].count(page) == 1 and page in seen[posts[-1]:]
 
 
 def test_killed_upload_resumes_with_exactly_the_right_files(demo: SampleProject, envdir: Path,

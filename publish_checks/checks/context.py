@@ -13,11 +13,12 @@ from packaging.version import Version
 
 from publish_checks._text import NOX_STEPS, Steps, shown
 from publish_checks.dists import scan as dist_scan
-from publish_checks.dists.fetch import Login
+from publish_checks.dists.fetch import IndexQueryError, Login
 from publish_checks.dists.inventory import Inventory, take_all
 from publish_checks.dists.login import index_login
 from publish_checks.dists.readme import RstRenderer
 from publish_checks.dists.secrets import Secret
+from publish_checks.dists.snapshot import Snapshot, read_snapshot
 from publish_checks.project.binding import find_secret, pypi_token_elsewhere
 from publish_checks.project.children import Role, child_environment
 from publish_checks.project.config import Config, load_config
@@ -103,6 +104,11 @@ class Context:
     # How long credentials-file-untracked may search git history for the token (tests set it).
     history_seconds: float = 5.0
     _inventories: dict[Path, Inventory] = field(default_factory=dict, init=False, repr=False)
+    # The index's listings read in this run (see snapshot()), or why one could not be: an
+    # init field, so that the copies dataclasses.replace makes share it (verify's checks and
+    # publish's plan read one listing).
+    _snapshots: dict[tuple[str, tuple[str, ...]], Snapshot | IndexQueryError] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, root: Path, repository: str | None, *, environ: Mapping[str, str],
@@ -154,6 +160,30 @@ class Context:
         """What reads the target's simple index and its files: the same secret the upload
         gets, sent to that index only; None (anonymous) for PyPI and TestPyPI."""
         return index_login(self.target, self.token_lookup.token)
+
+    def snapshot(self) -> Snapshot:
+        """The target index's listing of this release's project (its declared name and its
+        dists' names), read at most once per run (dists/snapshot.py): index-version, its
+        guard, index-diff and the upload plan all read this one. IndexQueryError (the same
+        each time) when it cannot be read, offline, or when no simple index is known."""
+        index = self.target.index_url
+        if self.offline or index is None:
+            why = ("--offline" if self.offline
+                   else f"no simple index is known for {self.target.name}")
+            raise IndexQueryError(f"the index was not asked ({why})",
+                                  f"`{self.steps('verify')}` (not --offline) asks it")
+        names = tuple(sorted({canonicalize_name(n) for n in (
+            self.project_name, *(d.name for d in self.release_dists())) if n}))
+        key = (index, names)
+        if key not in self._snapshots:
+            try:
+                self._snapshots[key] = read_snapshot(index, names, login=self.index_login)
+            except IndexQueryError as e:
+                self._snapshots[key] = e
+        read = self._snapshots[key]
+        if isinstance(read, IndexQueryError):
+            raise type(read)(read.message, read.hint)
+        return read
 
     @cached_property
     def pypi_token_elsewhere(self) -> Token | None:

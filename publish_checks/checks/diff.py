@@ -8,14 +8,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from publish_checks._text import printable
 from publish_checks.checks.context import Context
-from publish_checks.checks.index import _release_of
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
-from publish_checks.dists.index import IndexFile, IndexQueryError, project_page
+from publish_checks.dists.index import IndexFile, IndexQueryError
 from publish_checks.dists.release_diff import Difference, compare
 from publish_checks.dists.release_facts import (
     FileFacts,
@@ -24,40 +22,20 @@ from publish_checks.dists.release_facts import (
     local_facts,
     wheel_tags,
 )
+from publish_checks.dists.snapshot import Snapshot
 
 _SHOWN_TAGS = 4
 
 
-def _listing(ctx: Context, index: str, name: str) -> dict[str, IndexFile] | None:
-    """The target's listing of ``name``, None when it has no such project. The one place
-    this check reads it: the run's index snapshot takes its place once there is one."""
-    return project_page(index, name, login=ctx.index_login)
-
-
-def releases(listing: dict[str, IndexFile], name: str) -> dict[Version, list[IndexFile]]:
-    """The listed files of ``name`` by release (eggs and the like left out)."""
-    found: dict[Version, list[IndexFile]] = {}
-    for file in listing.values():
-        release = _release_of(file.filename)
-        if release is not None and release[0] == canonicalize_name(name):
-            found.setdefault(release[1], []).append(file)
-    return found
-
-
-def earlier_release(listing: dict[str, IndexFile], name: str,
+def earlier_release(snapshot: Snapshot, name: str,
                     version: str) -> tuple[Version, list[IndexFile]] | None:
-    """The latest release before ``version`` that is not yanked (PEP 592: a release is
-    yanked when all its files are), with its files; None when there is none."""
-    try:
-        current = Version(version)
-    except InvalidVersion:
+    """The latest release of ``name`` before ``version`` that is not yanked (PEP 592: a
+    release is yanked when all its files are), with its files not yanked; None when there
+    is none."""
+    earlier = snapshot.earlier_version(version, name)
+    if earlier is None:
         return None
-    earlier = {v: files for v, files in releases(listing, name).items()
-               if v < current and not all(f.yanked for f in files)}
-    if not earlier:
-        return None
-    latest = max(earlier)
-    return latest, [f for f in earlier[latest] if not f.yanked]
+    return earlier, [f for f in snapshot.release_files(earlier, name) if not f.yanked]
 
 
 def describe(differences: Sequence[Difference]) -> list[str]:
@@ -126,8 +104,8 @@ def index_diff(ctx: Context) -> Finding:
     name = ctx.project_name or dists[0].name
     index = target.index_url
     try:
-        listing = _listing(ctx, index, name)
-        earlier = earlier_release(listing or {}, name, ctx.version)
+        snapshot = ctx.snapshot()
+        earlier = earlier_release(snapshot, name, ctx.version)
         if earlier is None:
             return passed(f"the first release of {name} on {index}: nothing to compare with")
         version, files = earlier
@@ -139,7 +117,7 @@ def index_diff(ctx: Context) -> Finding:
                       f"{e.message}", e.hint or "retry")
     # Files of this release already on the index (an upload resumed, wheels from other
     # jobs) are covered too.
-    current = releases(listing or {}, name).get(Version(ctx.version), [])  # parsed above
+    current = snapshot.release_files(ctx.version, name)
     have = {f.filename for f in new.files}
     more = tuple(FileFacts(f.filename, "wheel", None, wheel_tags(f.filename))
                  for f in current if f.filename not in have and f.filename.endswith(".whl"))

@@ -13,11 +13,11 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Mapping
 
-from publish_checks._text import listing, printable
+from publish_checks._text import Steps, listing, printable
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, Status, failed, warned
 from publish_checks.dists.failed_build import read_marker, upload_paths
-from publish_checks.dists.index import IndexQueryError, project_files
+from publish_checks.dists.snapshot import IndexQueryError, Snapshot
 from publish_checks.project.binding import refusal
 
 Guard = Callable[[Context], Finding | None]
@@ -77,15 +77,14 @@ def failed_build_guard(ctx: Context) -> Finding | None:
     return finding if finding is not None and finding.status is Status.FAIL else None
 
 
-def taken_filenames(ctx: Context, on_index: Mapping[str, str | None]) -> list[str]:
+def taken_filenames(ctx: Context, snapshot: Snapshot) -> list[str]:
     """The release files the index already serves with another sha256."""
-    return [d.filename for d in ctx.release_dists()
-            if on_index.get(d.filename) not in (None, ctx.dists.sha256(d.path))]
+    return snapshot.taken({d.filename: ctx.dists.sha256(d.path) for d in ctx.release_dists()})
 
 
-def taken_hint(ctx: Context) -> str:
+def taken_hint(steps: Steps) -> str:
     return ("an index never accepts a filename twice: bump the version "
-            f"({ctx.steps('bump', 'patch')}) and rebuild ({ctx.steps.build})")
+            f"({steps('bump', 'patch')}) and rebuild ({steps.build})")
 
 
 def index_conflict(ctx: Context) -> Finding | None:
@@ -94,14 +93,13 @@ def index_conflict(ctx: Context) -> Finding | None:
     if ctx.offline or not ctx.target.index_url or not ctx.project_name:
         return None
     try:
-        on_index = project_files(ctx.target.index_url, ctx.project_name, login=ctx.index_login)
+        taken = taken_filenames(ctx, ctx.snapshot())
     except IndexQueryError as e:
         return failed(e.message, e.hint)
-    taken = taken_filenames(ctx, on_index)
     if not taken:
         return None
     return failed(f"the index already has {', '.join(taken)} with other contents",
-                  taken_hint(ctx))
+                  taken_hint(ctx.steps))
 
 
 def secret_refused(ctx: Context) -> Finding | None:

@@ -8,21 +8,15 @@ import functools
 import string
 from datetime import datetime, timedelta
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    NormalizedName,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from publish_checks._text import TextError, printable, read_text
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
-from publish_checks.dists.index import IndexFile, IndexQueryError, project_page
+from publish_checks.dists.listing import IndexFile
 from publish_checks.dists.scan import Dist
+from publish_checks.dists.snapshot import IndexQueryError, Snapshot
 from publish_checks.project.changelog import find_changelog, sections, title_version
 from publish_checks.project.stdlib_names import NAMES as STDLIB_NAMES
 
@@ -51,30 +45,6 @@ def stdlib_module(project: str) -> str | None:
 def _bump(ctx: Context) -> str:
     return (f"bump the version with `{ctx.steps('bump', 'patch')}` and rebuild with "
             f"`{ctx.steps.build}`")
-
-
-def _release_of(filename: str) -> tuple[NormalizedName, Version] | None:
-    """(project, version) of a wheel or sdist an index lists; None for what cannot be read
-    (eggs, Windows installers and other formats PyPI no longer takes)."""
-    try:
-        if filename.endswith(".whl"):
-            return parse_wheel_filename(filename)[:2]
-        if filename.endswith((".tar.gz", ".zip")):
-            return parse_sdist_filename(filename)
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-        return None
-    return None
-
-
-def _release_files(listing: dict[str, IndexFile], dist: Dist) -> list[IndexFile]:
-    """The files the index lists for ``dist``'s release (PyPI matches versions canonically:
-    1.0.0 joins 1.0)."""
-    try:
-        version = Version(dist.version)
-    except InvalidVersion:
-        return []
-    return [file for file in listing.values()
-            if _release_of(file.filename) == (canonicalize_name(dist.name), version)]
 
 
 def _age(now: datetime, then: datetime) -> str:
@@ -155,45 +125,73 @@ def index_version(ctx: Context) -> Finding:
         return failed(f"no dists of {release} in {ctx.shown(ctx.dists.directory)}/ to look up",
                       ctx.steps.build)
     index = target.index_url
-    listing: dict[str, IndexFile] = {}
-    missing: list[str] = []  # projects the index says it does not have (HTTP 404)
     try:
-        for name in sorted({d.name for d in dists}):
-            page = project_page(index, name, login=ctx.index_login)
-            if page is None:
-                missing.append(name)
-            listing.update(page or {})
+        snapshot = ctx.snapshot()
     except IndexQueryError as e:
         return failed(e.message, e.hint)
+    missing = [n for n in sorted({d.name for d in dists})
+               if canonicalize_name(n) in snapshot.missing]
     if clashes := _stdlib_clashes(ctx, missing):
         name, module = clashes[0]
         return failed(f"{name} is not on {index} yet, and PyPI refuses to create it: "
                       f"\"{PYPI_STDLIB_NAME.format(name=name)}\" (it is the standard "
                       f"library's {module})", _rename(clashes))
-    total = len(dists)
+    same, different, unhashed = _compared(ctx, snapshot, dists)
+    if different:
+        return failed(f"{len(different)} of {len(dists)} files already on {index} with other "
+                      f"contents: {', '.join(different)}",
+                      "an index never accepts a filename twice (PyPI not even after a delete): "
+                      + _bump(ctx))
+    new = [d for d in dists if d.filename not in snapshot.files]
+    notes: list[str] = []  # what a pass says beyond which files are there
+    warnings: list[tuple[str, str]] = []
+    refusal = _release_refusal(ctx, snapshot, new, notes, warnings)
+    if refusal is not None:
+        return refusal
+    if unhashed:
+        warnings.insert(0, (f"{', '.join(unhashed)} already on {index}, which gives no sha256 "
+                            "to compare", f"if these are not the files in dist/, {_bump(ctx)}"))
+    if warnings:
+        return warned("; ".join(s for s, _ in warnings), "; ".join(h for _, h in warnings))
+    if same:
+        summary = (f"{len(same)} of {len(dists)} files already on {index}, identical: will be "
+                   "skipped")
+    else:
+        summary = f"none of the {len(dists)} files is on {index} yet"
+    return passed("; ".join([summary, *notes]))
+
+
+def _compared(ctx: Context, snapshot: Snapshot,
+              dists: list[Dist]) -> tuple[list[str], list[str], list[str]]:
+    """The release files already listed: (identical, with other contents, without a hash)."""
     same, different, unhashed = [], [], []
     for dist in dists:
-        if dist.filename not in listing:
+        if dist.filename not in snapshot.files:
             continue
-        digest = listing[dist.filename].sha256
+        digest = snapshot.files[dist.filename].sha256
         if digest is None:
             unhashed.append(dist.filename)
         elif digest == ctx.dists.sha256(dist.path):
             same.append(dist.filename)
         else:
             different.append(dist.filename)
-    if different:
-        return failed(f"{len(different)} of {total} files already on {index} with other "
-                      f"contents: {', '.join(different)}",
-                      "an index never accepts a filename twice (PyPI not even after a delete): "
-                      + _bump(ctx))
-    new = [d for d in dists if d.filename not in listing]
+    return same, different, unhashed
+
+
+def _release_files(snapshot: Snapshot, dist: Dist) -> list[IndexFile]:
+    """The files the index lists for ``dist``'s release."""
+    return snapshot.release_files(dist.version, dist.name)
+
+
+def _release_refusal(ctx: Context, snapshot: Snapshot, new: list[Dist], notes: list[str],
+                     warnings: list[tuple[str, str]]) -> Finding | None:
+    """What PyPI refuses of the release the new files join, in warehouse's order: its
+    14-day window, then a second sdist (the first refusal wins). What cannot be judged goes
+    to ``warnings``, the age of a release still open to ``notes``."""
+    index = ctx.target.index_url
     release = " ".join(filter(None, (ctx.project_name, ctx.version)))
-    notes: list[str] = []  # what a pass says beyond which files are there
-    warnings: list[tuple[str, str]] = []
-    # warehouse's order: the 14-day window, then the second sdist (the first refusal wins).
-    if new and target.token_host:
-        existing = {f.filename: f for d in new for f in _release_files(listing, d)}
+    if new and ctx.target.token_host:
+        existing = {f.filename: f for d in new for f in _release_files(snapshot, d)}
         times = [f.upload_time for f in existing.values()]
         known = [t for t in times if t is not None]
         now = ctx.clock()
@@ -216,20 +214,11 @@ def index_version(ctx: Context) -> Finding:
             notes.append(f"{release} is on {index} since {_age(now, first)}: PyPI takes new "
                          "files for 14 days")
     for dist in (d for d in new if d.kind == "sdist"):
-        sdists = sorted(f.filename for f in _release_files(listing, dist)
+        sdists = sorted(f.filename for f in _release_files(snapshot, dist)
                         if f.filename.endswith((".tar.gz", ".zip")))
         if sdists:
             return failed(f"{index} already has the sdist {printable(sdists[0])} of {release}, "
                           f"so {dist.filename} would be a second one "
                           f"(PyPI: \"{PYPI_SECOND_SDIST}\")",
                           "a release keeps its first sdist: " + _bump(ctx))
-    if unhashed:
-        warnings.insert(0, (f"{', '.join(unhashed)} already on {index}, which gives no sha256 "
-                            "to compare", f"if these are not the files in dist/, {_bump(ctx)}"))
-    if warnings:
-        return warned("; ".join(s for s, _ in warnings), "; ".join(h for _, h in warnings))
-    if same:
-        summary = f"{len(same)} of {total} files already on {index}, identical: will be skipped"
-    else:
-        summary = f"none of the {total} files is on {index} yet"
-    return passed("; ".join([summary, *notes]))
+    return None

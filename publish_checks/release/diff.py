@@ -15,11 +15,12 @@ from publish_checks._errors import ReleaseError, UsageError
 from publish_checks._text import CLI_STEPS, Steps, printable
 from publish_checks.checks import load_context
 from publish_checks.checks.context import Context
-from publish_checks.checks.diff import earlier_release, releases
-from publish_checks.dists.index import IndexQueryError, project_page
+from publish_checks.checks.diff import earlier_release
+from publish_checks.dists.index import IndexQueryError
 from publish_checks.dists.release_diff import Difference, compare
 from publish_checks.dists.release_facts import ReleaseFacts, index_facts, local_facts
 from publish_checks.dists.scan import Dist, classify, scan
+from publish_checks.dists.snapshot import read_snapshot
 from publish_checks.project.config import Config, check_project_folder
 from publish_checks.project.repository import choose_repository, resolve_target
 
@@ -117,16 +118,16 @@ def _from_index(ctx: Context, name: str, version: str, *, before: bool = False,
     """``name``'s release ``version`` on the target, or (``before``) the latest before it."""
     index = _index(ctx)
     try:
-        listing = project_page(index, name, login=ctx.index_login) or {}
+        snapshot = read_snapshot(index, [name], login=ctx.index_login)
         if before:
-            earlier = earlier_release(listing, name, version)
+            earlier = earlier_release(snapshot, name, version)
             if earlier is None:
                 raise ReleaseError(f"{index} has no release of {name} before {version}",
                                    "name the one to compare with: name==version or a dist "
                                    "folder")
             found, files = str(earlier[0]), earlier[1]
         else:
-            files = releases(listing, name).get(Version(version), [])
+            files = snapshot.release_files(version, name)
             found = version
             if not files:
                 raise ReleaseError(f"{index} has no files of {name} {version}",

@@ -4,13 +4,14 @@ tag, the push and the GitHub/GitLab release after the install proof, and the clo
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from packaging.version import Version
 
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
-from publish_checks._text import TextError, Unreadable, read_text, resave_fix
+from publish_checks._text import TextError, Unreadable, read_text, resave_fix, shown
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, Report, Result, Status, failed
 from publish_checks.checks.version import changelog_elsewhere
@@ -23,6 +24,7 @@ from publish_checks.project.changelog import (
 from publish_checks.project.changelog_pointer import pointer_for
 from publish_checks.project.children import Role
 from publish_checks.project.credentials import redact
+from publish_checks.project.git import Git
 from publish_checks.release import tag as tagging
 from publish_checks.release.forge import create_release, find_tool, forge_of
 from publish_checks.release.links import dead_links, release_links
@@ -164,33 +166,47 @@ def with_follow_up(report: Report, follow: FollowUp, skipped: Collection[str] = 
     return dataclasses.replace(report, checks=results)
 
 
-def finish(runner: Runner, ctx: Context, plan: Plan, outcome: Outcome, *, tag: bool,
+@dataclass(frozen=True)
+class Ending:
+    """What the tag, the push and the GitHub (GitLab) release need of the project: its git,
+    the release tag, its root, and the forge CLI's environment (its own token, GH_TOKEN…,
+    never the upload's)."""
+
+    git: Git
+    tag: str
+    root: Path
+    forge_env: Mapping[str, str] = field(repr=False)
+
+
+def ending(ctx: Context, version: str) -> Ending:
+    return Ending(ctx.git, ctx.tag_for(version), ctx.root, ctx.child_env(Role.FORGE))
+
+
+def finish(runner: Runner, end: Ending, plan: Plan, outcome: Outcome, *, tag: bool,
            push: bool, release_notes: str | None) -> None:
     """After the install proof: the annotated tag, the atomic push of the branch and the
     tag, then the GitHub (GitLab) release when its notes were gathered before the upload."""
-    release_tag = ctx.tag_for(plan.version)
+    release_tag = end.tag
     if tag or push:  # pushing a tag implies making it
-        made = tagging.create_tag(ctx.git, release_tag, plan.version)
+        made = tagging.create_tag(end.git, release_tag, plan.version)
         outcome.tagged = True
         runner.log(f"Tagged HEAD as {release_tag}" if made
                    else f"{release_tag} already tags HEAD")
     if not push:
         return
-    sent = tagging.push_release(ctx.git, release_tag)
+    sent = tagging.push_release(end.git, release_tag)
     outcome.pushed = True
     runner.log(f"Pushed {sent.what}" + (" (git push --atomic)" if sent.branch else
                                         " (HEAD is detached at the tag: the tag alone)"))
     if release_notes is not None:
-        forge, _ = forge_of(ctx.git, sent.remote)
+        forge, _ = forge_of(end.git, sent.remote)
         runner.log(f"Creating the {forge.name} release {release_tag}")
         files = [f.dist.path for f in plan.files]
-        # The forge CLI gets its own token (GH_TOKEN…), never the upload's.
-        environ = ctx.child_env(Role.FORGE)
-        by_hand = forge.command(release_tag, plan.version, [ctx.shown(f) for f in files],
+        by_hand = forge.command(release_tag, plan.version, [shown(f, end.root) for f in files],
                                 f"publish-checks notes {plan.version}")
-        if not create_release(runner, forge, root=ctx.root, tag=release_tag,
+        if not create_release(runner, forge, root=end.root, tag=release_tag,
                               version=plan.version, notes=release_notes, files=files,
-                              environ=environ, by_hand=by_hand):
+                              environ=dict(end.forge_env), by_hand=by_hand):
             runner.log(f"The {forge.name} release {release_tag} exists already: left as it "
                        "is")
         outcome.released = True
@@ -212,5 +228,5 @@ def link_warnings(ctx: Context, plan: Plan) -> list[str]:
     return dead_links(release_links(metadata)) if metadata else []
 
 
-__all__ = ["FollowUp", "Outcome", "closing_lines", "finish", "follow_up", "link_warnings",
-           "notes", "with_follow_up"]
+__all__ = ["Ending", "FollowUp", "Outcome", "closing_lines", "ending", "finish", "follow_up",
+           "link_warnings", "notes", "with_follow_up"]

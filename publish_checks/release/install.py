@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.tags import sys_tags
@@ -19,7 +20,7 @@ from packaging.utils import (
 
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context, Installer, InstallTrial
-from publish_checks.dists.index import IndexQueryError, download, project_listing
+from publish_checks.dists.snapshot import IndexQueryError, Snapshot
 from publish_checks.project.children import Role
 from publish_checks.release.optional_imports import (
     Guard,
@@ -77,27 +78,43 @@ def installable(files: Sequence[Path]) -> list[Path]:
     return [p for p in files if p.name.endswith((".tar.gz", ".zip"))][:1]
 
 
-def fetch_from_index(ctx: Context, plan: Plan, dest: Path) -> list[Path]:
-    """Download the release's files by their URLs on the target's simple page, each checked
-    against the sha256 that was uploaded. The user's pip configuration (extra indexes,
-    find-links) never gets a say in which files these are."""
-    index_url = ctx.target.index_url or ""
+def fetch_from_index(snapshot: Snapshot, plan: Plan, dest: Path) -> list[Path]:
+    """Download the release's files by their URLs in ``snapshot`` (the target's simple page,
+    as the wait after the upload read it), each checked against the sha256 that was
+    uploaded. The user's pip configuration (extra indexes, find-links) never gets a say in
+    which files these are."""
     try:
-        listed = project_listing(index_url, plan.project, login=ctx.index_login)
         fetched = []
         for planned in plan.files:
-            entry = listed.get(planned.dist.filename)
+            entry = snapshot.files.get(planned.dist.filename)
             if entry is None:
-                raise ReleaseError(f"{index_url} does not list {planned.dist.filename}",
+                raise ReleaseError(f"{snapshot.index_url} does not list "
+                                   f"{planned.dist.filename}",
                                    "look at the index in a minute and publish again")
-            fetched.append(download(entry, dest, expected_sha256=planned.sha256,
-                                    size_limit=planned.size, login=ctx.index_login))
+            fetched.append(snapshot.download(entry, dest, expected_sha256=planned.sha256,
+                                             size_limit=planned.size))
     except IndexQueryError as e:
         raise ReleaseError(e.message, e.hint) from None
     return fetched
 
 
-def try_release(runner: Runner, ctx: Context, files: Sequence[Path],
+@dataclass(frozen=True)
+class Trial:
+    """What installing and smoke-testing a release needs of the project: the environment
+    of the installer, the release and its commands (no upload secret: Role.SMOKE), and
+    the smoke test's settings."""
+
+    env: Mapping[str, str]
+    skip_modules: tuple[str, ...] = ()  # smoke-skip-modules
+    commands: tuple[tuple[str, ...], ...] = ()  # smoke-test
+
+
+def trial_of(ctx: Context) -> Trial:
+    return Trial(ctx.child_env(Role.SMOKE), ctx.config.smoke_skip_modules,
+                 ctx.config.smoke_tests)
+
+
+def try_release(runner: Runner, trial: Trial, files: Sequence[Path],
                 label: str) -> InstallTrial:
     """Install ``files`` (the one that fits) into a fresh virtualenv, dependencies from the
     user's usual indexes, and run the smoke test there: what happened, failures included."""
@@ -109,7 +126,7 @@ def try_release(runner: Runner, ctx: Context, files: Sequence[Path],
     project = identity(file)[0]
     # The interpreter of a tool environment (under nox: the session's Python) makes the venv.
     base = bin_path(runner.provide(["pip"]), "python")
-    env = ctx.child_env(Role.SMOKE)  # the installer, the release and its commands
+    env = dict(trial.env)  # the installer, the release and its commands
     with tempfile.TemporaryDirectory(prefix="publish-checks-install-") as tmp:
         work = Path(tmp)
         venv = work / "venv"
@@ -139,8 +156,8 @@ def try_release(runner: Runner, ctx: Context, files: Sequence[Path],
                                 problem=f"{file.name} installed, but the list of the files "
                                         f"it installed (its RECORD) could not be read")
         smoke = smoke_test(runner, python, project=project,
-                           modules=importable_modules(paths, ctx.config.smoke_skip_modules),
-                           commands=ctx.config.smoke_tests, env=env, work=work,
+                           modules=importable_modules(paths, trial.skip_modules),
+                           commands=trial.commands, env=env, work=work,
                            optional=optional)
     return InstallTrial(file.name, installed=True, problem=smoke.problem, tail=smoke.tail,
                         tried=smoke.tried, output=smoke.output, optional=smoke.optional,
@@ -161,10 +178,10 @@ def _modules_of(file: Path, venv: Path, project: NormalizedName
     return paths, installed_optional_imports(record.parent.parent, module_paths(paths))
 
 
-def prove_installable(runner: Runner, ctx: Context, files: Sequence[Path], label: str) -> str:
+def prove_installable(runner: Runner, setup: Trial, files: Sequence[Path], label: str) -> str:
     """The install proof: :func:`try_release`, a ReleaseError if anything failed; returns
     what the configured smoke-test commands printed."""
-    trial = try_release(runner, ctx, files, label)
+    trial = try_release(runner, setup, files, label)
     if trial.problem:
         raise ReleaseError(trial.problem + (f"\n{trial.tail}" if trial.tail else ""),
                            FIX_RELEASED)
@@ -183,6 +200,7 @@ def release_installer(runner: Runner, ctx: Context) -> Installer:
     tried in this run (a rehearsal checks after building and again before uploading) are
     not installed twice."""
     tried: dict[tuple[tuple[str, int, int], ...], InstallTrial] = {}
+    setup = trial_of(ctx)
 
     def install(files: Sequence[Path]) -> InstallTrial:
         try:
@@ -192,7 +210,8 @@ def release_installer(runner: Runner, ctx: Context) -> Installer:
         if not key or key not in tried:
             chosen = installable(files)
             name, version = identity(chosen[0]) if chosen else ("the release", "")
-            trial = try_release(runner, ctx, files, f"{name}=={version}" if version else name)
+            trial = try_release(runner, setup, files,
+                                f"{name}=={version}" if version else name)
             if key:
                 tried[key] = trial
             return trial

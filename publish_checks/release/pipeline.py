@@ -16,8 +16,8 @@ from publish_checks._text import NOX_STEPS, Steps
 from publish_checks.checks import load_context, run_checks
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Report, Status
-from publish_checks.dists.index import IndexQueryError, project_files, wait_for_files
 from publish_checks.dists.readme import RENDER_SCRIPT, RenderError, RstRenderer
+from publish_checks.dists.snapshot import IndexQueryError, Snapshot, wait_for_files
 from publish_checks.project.children import Role
 from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
@@ -26,6 +26,7 @@ from publish_checks.release.finish import (
     FollowUp,
     Outcome,
     closing_lines,
+    ending,
     finish,
     follow_up,
     link_warnings,
@@ -33,17 +34,19 @@ from publish_checks.release.finish import (
     with_follow_up,
 )
 from publish_checks.release.install import (
+    Trial,
     fetch_from_index,
     prove_installable,
     release_installer,
+    trial_of,
 )
-from publish_checks.release.plan import Plan, make_plan
+from publish_checks.release.plan import Plan, plan_upload, release_of
 from publish_checks.release.process import tail
 from publish_checks.release.rehearse import local_index, real_publish_gaps, seed_previous
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.sign import sign, signing, without_attestations
 from publish_checks.release.summary import write_step_summary
-from publish_checks.release.upload import upload
+from publish_checks.release.upload import send, sending
 
 PYPISERVER = "pypiserver[passlib]>=2"
 README_RENDERER = "readme-renderer>=44"
@@ -164,11 +167,15 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
 
 def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
              password: str | None, release_notes: str | None) -> None:
-    index_url, project = ctx.target.index_url or "", ctx.project_name or ""
+    """The steps after the checks, passing data: the release's facts and the index's
+    snapshot make the plan; the upload sends it; the wait returns a fresh snapshot, whose
+    file URLs the install proof downloads; the ending tags and pushes."""
     try:
-        plan = make_plan(ctx, project_files(index_url, project, login=ctx.index_login))
+        snapshot = ctx.snapshot()  # the listing index-version read: one read per run
     except IndexQueryError as e:
         raise ReleaseError(e.message, e.hint) from None
+    release, trial = release_of(ctx), trial_of(ctx)
+    plan = plan_upload(release, snapshot)
     if not flags.attestations:
         plan = without_attestations(plan)
     outcome.plan = plan
@@ -180,31 +187,41 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
             runner.log(f"Warning: {warning}")
         runner.log("Dry run: stopping before the upload; nothing was uploaded")
         return
+    end = ending(ctx, plan.version)
     if not plan.to_upload:
         runner.log("Every file is already on the index: nothing to upload")
     else:
         confirm(runner, ctx, flags, plan)
         if (signer := signing(ctx).provider) is not None:  # PEP 740, in trusted-publishing CI
             plan = outcome.plan = sign(runner, ctx, plan, signer)
-        upload(runner, ctx, plan, password, verbose=flags.verbose)
+        send(runner, sending(ctx, password, terminal=runner.terminal), plan,
+             verbose=flags.verbose)
         outcome.uploaded = tuple(f.dist.filename for f in plan.to_upload)
+    served = wait_for_index(runner, snapshot, plan, release.bump_hint)
+    outcome.served = True
+    prove_from_index(runner, served, plan, trial)
+    finish(runner, end, plan, outcome, tag=flags.tag, push=flags.push or flags.github_release,
+           release_notes=release_notes)
+
+
+def wait_for_index(runner: Runner, snapshot: Snapshot, plan: Plan, bump_hint: str) -> Snapshot:
+    """The index's listing once it serves every file of ``plan`` with its sha256."""
     runner.log("Waiting for the index to serve every file with the right sha256")
     try:
-        wait_for_files(index_url, project, {f.dist.filename: f.sha256 for f in plan.files},
-                       bump_hint=f"bump the version with `{ctx.steps('bump', 'patch')}` and "
-                       f"rebuild with `{ctx.steps.build}`", login=ctx.index_login)
+        return wait_for_files(snapshot, plan.expected, bump_hint=bump_hint)
     except IndexQueryError as e:
         raise ReleaseError(e.message, e.hint) from None
-    outcome.served = True
+
+
+def prove_from_index(runner: Runner, snapshot: Snapshot, plan: Plan, trial: Trial) -> None:
+    """The install proof: the files as ``snapshot`` lists them, installed and smoke-tested."""
     with tempfile.TemporaryDirectory(prefix="publish-checks-download-") as tmp:
-        files = fetch_from_index(ctx, plan, Path(tmp))
-        output = prove_installable(runner, ctx, files, f"{plan.project}=={plan.version}")
+        files = fetch_from_index(snapshot, plan, Path(tmp))
+        output = prove_installable(runner, trial, files, f"{plan.project}=={plan.version}")
     if output:
         runner.show(output)
     runner.log(f"Smoke test passed: {plan.project} {plan.version} installs from the index "
                "and runs")
-    finish(runner, ctx, plan, outcome, tag=flags.tag, push=flags.push or flags.github_release,
-           release_notes=release_notes)
 
 
 def confirm(runner: Runner, ctx: Context, flags: Flags, plan: Plan) -> None:

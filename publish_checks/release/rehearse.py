@@ -28,7 +28,8 @@ from publish_checks._text import Steps
 from publish_checks.checks import Need, builds, ids_where, load_context, run_checks
 from publish_checks.checks.diff import earlier_release
 from publish_checks.checks.report import Result, Status
-from publish_checks.dists.index import IndexQueryError, download, project_page
+from publish_checks.dists.index import IndexQueryError
+from publish_checks.dists.snapshot import read_snapshot
 from publish_checks.project.children import Role, child_environment
 
 USERNAME = "publish-checks"
@@ -174,8 +175,8 @@ def seed_previous(root: Path, environ: Mapping[str, str], steps: Steps, packages
         return ("The embedded index holds no earlier release: the configured repository "
                 "has no index to read it from")
     try:
-        earlier = earlier_release(project_page(index, project, login=real.index_login) or {},
-                                  project, version)
+        snapshot = read_snapshot(index, [project], login=real.index_login)
+        earlier = earlier_release(snapshot, project, version)
         if earlier is None:
             return (f"The embedded index holds no earlier release: {index} has none of "
                     f"{project} before {version} (a first release)")
@@ -186,8 +187,8 @@ def seed_previous(root: Path, environ: Mapping[str, str], steps: Steps, packages
             if file.sha256 is None or (file.size or 0) > budget:
                 left += 1
                 continue
-            path = download(file, packages, expected_sha256=file.sha256, size_limit=budget,
-                            login=real.index_login)
+            path = snapshot.download(file, packages, expected_sha256=file.sha256,
+                                     size_limit=budget)
             budget -= path.stat().st_size
             seeded += 1
     except IndexQueryError as e:

@@ -3,7 +3,10 @@ the run, and what its failure means as our fix (SPEC §5)."""
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from publish_checks._errors import ReleaseError
@@ -59,30 +62,59 @@ def upload_env(ctx: Context, uploader: Uploader, bound: Login | None) -> dict[st
     return {**kept, **uploader.environment(bound)}
 
 
-def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None, *,
-           verbose: bool = False) -> None:
-    """Exactly the planned files, by the configured uploader; credentials only in its
-    environment. Its progress bar shows on a terminal, never in CI or a log."""
+@dataclass(frozen=True)
+class Sending:
+    """Everything the upload step needs, gathered from the project before it: the uploader,
+    the one bound secret (None: the uploader's own ways) and its environment, every secret
+    its output must never show, whether a progress bar may show, and what the uploader's
+    output means as our fix (:func:`explain_upload_failure` for this run)."""
+
+    uploader: Uploader
+    login: Login | None
+    env: Mapping[str, str] = field(repr=False)
+    secrets: tuple[str, ...] = field(repr=False)
+    progress: bool
+    explain: Callable[[str], tuple[str, str]] = field(repr=False)
+
+
+def sending(ctx: Context, password: str | None, *, terminal: bool) -> Sending:
+    """What the upload of ``ctx``'s release needs; ReleaseError when the secret does not
+    belong to the target (:func:`login`). ``terminal``: the output goes to one."""
     uploader = configured_uploader(ctx)
     bound = login(ctx, password)  # refuses a secret that is not this index's own
-    env = upload_env(ctx, uploader, bound)
+    secrets = tuple(s for s in (password, bound and bound.password, *ctx.secrets) if s)
+    return Sending(uploader, bound, upload_env(ctx, uploader, bound), secrets,
+                   progress=terminal and not ctx.environ.get("CI"),
+                   explain=functools.partial(explain_upload_failure, ctx=ctx,
+                                             uploader=uploader))
+
+
+def send(runner: Runner, how: Sending, plan: Plan, *, verbose: bool = False) -> None:
+    """Exactly the planned files, by the uploader; credentials only in its environment.
+    Its progress bar shows on a terminal, never in CI or a log."""
+    uploader = how.uploader
     bindir = runner.provide(list(uploader.requirements))
     what = upload_of(plan)
     runner.log(f"Uploading {len(what.files)} file(s) to {what.upload_url} with "
                f"{uploader.name}")
     for path in uploader.skipped(what):
         runner.log(f"Warning: {uploader.name} does not send {path.name}")
+    env = dict(how.env)
     env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
-    secrets = tuple(s for s in (password, bound and bound.password, *ctx.secrets) if s)
-    if bound is None:
+    if how.login is None:
         runner.log(f"No token given: {uploader.name} will use {uploader.fallback}")
-    progress = runner.terminal and not ctx.environ.get("CI")
-    done = runner.run(uploader.argv(bindir, what, verbose=verbose, progress=progress),
-                      env=env, secrets=secrets, echo=True)
+    done = runner.run(uploader.argv(bindir, what, verbose=verbose, progress=how.progress),
+                      env=env, secrets=how.secrets, echo=True)
     if done.code != 0:
-        failed, fix = explain_upload_failure(done.output, ctx, uploader)
+        failed, fix = how.explain(done.output)
         raise ReleaseError(f"upload failed: {failed}",
                            f"{fix}. Files that reached the index are skipped on the next run")
+
+
+def upload(runner: Runner, ctx: Context, plan: Plan, password: str | None, *,
+           verbose: bool = False) -> None:
+    """:func:`send` the plan with what :func:`sending` gathers from ``ctx``."""
+    send(runner, sending(ctx, password, terminal=runner.terminal), plan, verbose=verbose)
 
 
 #: What each failure means and its fix; the uploader says which one happened.
