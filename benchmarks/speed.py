@@ -1,0 +1,203 @@
+"""The command-speed goals of issue 16, measured in one run, each against its baseline:
+
+- our import (``publish_checks.frontend.cli`` and ``publish_checks.nox``): wall clock of a
+  new ``python -c "import …"`` less a bare ``python -c pass``, and ``-X importtime``'s own
+  figure; goal ≤ 60 ms;
+- ``publish-checks verify --offline`` against ``twine check --strict`` on the same sample
+  sdist and wheel; goal ≤ 0.7 times;
+- ``publish-checks publish --yes`` (every proof: the checks online, the install before the
+  upload, the wait for the index, the install from it) against a bare ``twine upload`` of the
+  same files to the same pypiserver on 127.0.0.1, a fresh version each round (the files
+  twine uploaded are removed from the server before publish uploads them); goal ≤ 2.0 times.
+
+    python benchmarks/speed.py [RUNS]
+
+Runs with this Python's environment (twine, build, pypiserver[passlib] and uv in it:
+/work/venv here): its twine by path, PATH as it is (publish-checks finds the uv beside this
+Python, as installed with it). Bytecode is written (PYTHONDONTWRITEBYTECODE is dropped): an
+installed package has it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+
+from _common import REPO, sample_project
+
+from publish_checks.release.rehearse import LocalIndex, local_index
+
+BIN = Path(sys.executable).parent
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+       "PYTHONPATH": str(REPO)}
+IMPORTS = ("publish_checks.frontend.cli", "publish_checks.nox")
+GOALS = {"import": 0.060, "verify": 0.7, "publish": 2.0}
+_CUMULATIVE = re.compile(r"^import time:\s*\d+ \|\s*(\d+) \| (\S+)\s*$")
+
+
+def run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(argv, env=ENV, capture_output=True, text=True, check=False,
+                            **kwargs)  # type: ignore[call-overload]
+    return result  # type: ignore[no-any-return]
+
+
+def wall(argv: list[str], **kwargs: object) -> float:
+    start = time.perf_counter()
+    run(argv, **kwargs)
+    return time.perf_counter() - start
+
+
+def show(label: str, times: list[float]) -> float:
+    median = statistics.median(times)
+    print(f"{label:<55} median {median:7.3f} s  (min {min(times):.3f}, {len(times)} runs)")
+    return median
+
+
+def verdict(what: str, value: float, unit: str = "×") -> None:
+    goal = GOALS[what]
+    shown = (f"{value * 1000:.0f} ms", f"{goal * 1000:.0f} ms") if unit == "ms" else (
+        f"{value:.2f}×", f"{goal:.1f}×")
+    print(f"  {what}: {shown[0]} against a goal of ≤ {shown[1]}: "
+          f"{'met' if value <= goal else 'NOT met'}\n")
+
+
+def importtime(module: str) -> tuple[float, list[tuple[float, str]]]:
+    """``-X importtime``'s cumulative time of ``module``, and the heaviest of our modules
+    by their own (self) time."""
+    stderr = run([sys.executable, "-X", "importtime", "-c", f"import {module}"]).stderr
+    total, own = 0.0, []
+    for line in stderr.splitlines():
+        parts = line.split("|")
+        if not line.startswith("import time:") or "[us]" in line or len(parts) != 3:
+            continue
+        name = parts[2].strip()
+        if name == module and (match := _CUMULATIVE.match(line)):
+            total = int(match[1]) / 1e6
+        if name.startswith("publish_checks"):
+            own.append((int(parts[0].split(":")[1]) / 1e6, name))
+    return total, sorted(own, reverse=True)[:5]
+
+
+def measure_import(runs: int) -> float:
+    print("## our import")
+    for module in IMPORTS:  # writes the bytecode
+        run([sys.executable, "-c", f"import {module}"]).check_returncode()
+    bare = statistics.median(wall([sys.executable, "-c", "pass"]) for _ in range(runs))
+    print(f"{'python -c pass (subtracted)':<55} median {bare:7.3f} s")
+    worst = 0.0
+    for module in IMPORTS:
+        ours = show(f"import {module}",
+                    [wall([sys.executable, "-c", f"import {module}"]) - bare
+                     for _ in range(runs)])
+        measured = [importtime(module) for _ in range(runs)]
+        total = statistics.median(t for t, _ in measured)
+        print(f"{'  -X importtime, cumulative':<55} median {total:7.3f} s")
+        heaviest = ", ".join(f"{name.removeprefix('publish_checks.')} {t * 1000:.1f}"
+                             for t, name in measured[0][1])
+        print(f"  heaviest of ours (self, ms): {heaviest}")
+        worst = max(worst, ours)
+    verdict("import", worst, "ms")
+    return worst
+
+
+def measure_verify(root: Path, runs: int) -> float:
+    print("## verify --offline vs twine check --strict")
+    dists = sorted(str(p) for p in (root / "dist").iterdir())
+    twine = [str(BIN / "twine"), "check", "--strict", *dists]
+    verify = [sys.executable, "-m", "publish_checks", "verify", "--offline", "--project",
+              str(root)]
+    run(twine).check_returncode()
+    run(verify)  # its exit code is 1: the sample has no token, no remote
+    baseline = show("twine check --strict dist/* (baseline)", [wall(twine) for _ in range(runs)])
+    ours = show("publish-checks verify --offline", [wall(verify) for _ in range(runs)])
+    verdict("verify", ours / baseline)
+    return ours / baseline
+
+
+def new_version(root: Path, version: str) -> list[str]:
+    """The sample project at ``version``: committed, built into an empty dist/."""
+    (root / "VERSION").write_text(f"{version}\n", "utf-8")
+    (root / "demo_pkg" / "__init__.py").write_text(f'"""Demo."""\n\n__version__ = "{version}"\n',
+                                                  "utf-8")
+    changelog = root / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text("utf-8").replace(
+        "## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - 2026-12-06\n\n"
+                             "### Fixed\n\n- A fix.\n", 1), "utf-8")
+    subprocess.run(["git", "commit", "-qam", version], cwd=root, check=True)
+    shutil.rmtree(root / "dist", ignore_errors=True)
+    installer = ["--installer", "uv"] if (BIN / "uv").is_file() else []
+    run([sys.executable, "-m", "build", *installer, "--outdir", str(root / "dist"),
+         str(root)]).check_returncode()
+    return sorted(str(p) for p in (root / "dist").iterdir())
+
+
+def measure_publish(root: Path, runs: int) -> float:
+    print("## publish --yes vs twine upload, one pypiserver, a fresh version each round")
+    with local_index(sys.executable, username="__token__") as index:
+        twine_times: list[float] = []
+        ours_times: list[float] = []
+        for round_ in range(runs + 1):  # round 0 warms up (makes the tool environments)
+            dists = new_version(root, f"1.3.{round_}")
+            twine = _twine_upload(index, dists)
+            publish = _publish(index, root)
+            if round_:
+                twine_times.append(twine)
+                ours_times.append(publish)
+        baseline = show("twine upload dist/* (baseline)", twine_times)
+        ours = show("publish-checks publish --yes (every proof)", ours_times)
+    verdict("publish", ours / baseline)
+    return ours / baseline
+
+
+def _twine_upload(index: LocalIndex, dists: list[str]) -> float:
+    argv = [str(BIN / "twine"), "upload", "--disable-progress-bar", "--non-interactive",
+            "--repository-url", index.url, "-u", "__token__", *dists]
+    took = _checked(argv, {"TWINE_PASSWORD": index.password})
+    for path in (index.workdir / "packages").iterdir():  # publish uploads them again
+        path.unlink()
+    return took
+
+
+def _publish(index: LocalIndex, root: Path) -> float:
+    argv = [sys.executable, "-m", "publish_checks", "publish", "--yes", "--repository",
+            index.url, "--project", str(root)]
+    return _checked(argv, {"TWINE_PASSWORD": index.password})
+
+
+def _checked(argv: list[str], extra: dict[str, str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(argv, env={**ENV, **extra}, capture_output=True, text=True,
+                            check=False)
+    took = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:4])} failed:\n{result.stdout}{result.stderr}")
+    return took
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    print(f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}, "
+          f"twine {version('twine')}, uv {'beside it' if (BIN / 'uv').is_file() else 'absent'}\n")
+    results: dict[str, Callable[[], float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = sample_project(Path(tmp) / "demo")
+        results = {"import": lambda: measure_import(runs),
+                   "verify": lambda: measure_verify(root, runs),
+                   "publish": lambda: measure_publish(root, max(3, runs // 2))}
+        figures = {what: measure() for what, measure in results.items()}
+    print("goals: " + ", ".join(
+        f"{what} {'met' if figures[what] <= GOALS[what] else 'NOT met'}" for what in figures))
+
+
+if __name__ == "__main__":
+    main()
