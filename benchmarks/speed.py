@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -31,6 +32,7 @@ import time
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+from typing import NamedTuple
 
 from _common import REPO, sample_project
 
@@ -44,30 +46,54 @@ GOALS = {"import": 0.060, "verify": 0.7, "publish": 2.0}
 _CUMULATIVE = re.compile(r"^import time:\s*\d+ \|\s*(\d+) \| (\S+)\s*$")
 
 
-def run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(argv, env=ENV, capture_output=True, text=True, check=False,
-                            **kwargs)  # type: ignore[call-overload]
-    return result  # type: ignore[no-any-return]
+def run(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, env=ENV, capture_output=True, text=True, check=False)
 
 
-def wall(argv: list[str], **kwargs: object) -> float:
-    start = time.perf_counter()
-    run(argv, **kwargs)
-    return time.perf_counter() - start
+class Took(NamedTuple):
+    """One run: wall clock, and the CPU time (user + system) of the processes it started."""
+
+    wall: float
+    cpu: float
 
 
-def show(label: str, times: list[float]) -> float:
-    median = statistics.median(times)
-    print(f"{label:<55} median {median:7.3f} s  (min {min(times):.3f}, {len(times)} runs)")
+def timing(func: Callable[[], object]) -> Took:
+    start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    func()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Took(time.perf_counter() - start,
+                after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+
+
+def wall(argv: list[str]) -> Took:
+    return timing(lambda: run(argv))
+
+
+NOTHING = Took(0.0, 0.0)
+
+
+def show(label: str, runs: list[Took], less: Took = NOTHING) -> Took:
+    """Print and return the medians of ``runs`` (``less`` taken off each)."""
+    median = Took(statistics.median(t.wall for t in runs) - less.wall,
+                  statistics.median(t.cpu for t in runs) - less.cpu)
+    fastest = min(t.wall for t in runs) - less.wall
+    print(f"{label:<50} median {median.wall:6.3f} s  (min {fastest:.3f}, {len(runs)} runs; "
+          f"CPU {median.cpu:.3f} s)")
     return median
 
 
-def verdict(what: str, value: float, unit: str = "×") -> None:
+def verdict(what: str, ours: Took, baseline: Took | None = None) -> float:
+    """Print ours (or ours / baseline) against the goal; returns the wall-clock figure."""
     goal = GOALS[what]
-    shown = (f"{value * 1000:.0f} ms", f"{goal * 1000:.0f} ms") if unit == "ms" else (
-        f"{value:.2f}×", f"{goal:.1f}×")
+    if baseline is None:
+        value, cpu = ours.wall, ours.cpu
+        shown = f"{value * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)", f"{goal * 1000:.0f} ms"
+    else:
+        value, cpu = ours.wall / baseline.wall, ours.cpu / baseline.cpu
+        shown = f"{value:.2f}× (CPU time {cpu:.2f}×)", f"{goal:.1f}×"
     print(f"  {what}: {shown[0]} against a goal of ≤ {shown[1]}: "
           f"{'met' if value <= goal else 'NOT met'}\n")
+    return value
 
 
 def importtime(module: str) -> tuple[float, list[tuple[float, str]]]:
@@ -91,22 +117,21 @@ def measure_import(runs: int) -> float:
     print("## our import")
     for module in IMPORTS:  # writes the bytecode
         run([sys.executable, "-c", f"import {module}"]).check_returncode()
-    bare = statistics.median(wall([sys.executable, "-c", "pass"]) for _ in range(runs))
-    print(f"{'python -c pass (subtracted)':<55} median {bare:7.3f} s")
-    worst = 0.0
+    bare = show("python -c pass (taken off below)",
+                [wall([sys.executable, "-c", "pass"]) for _ in range(runs)])
+    worst = NOTHING
     for module in IMPORTS:
         ours = show(f"import {module}",
-                    [wall([sys.executable, "-c", f"import {module}"]) - bare
-                     for _ in range(runs)])
+                    [wall([sys.executable, "-c", f"import {module}"]) for _ in range(runs)],
+                    less=bare)
         measured = [importtime(module) for _ in range(runs)]
         total = statistics.median(t for t, _ in measured)
-        print(f"{'  -X importtime, cumulative':<55} median {total:7.3f} s")
+        print(f"{'  -X importtime, cumulative':<50} median {total:6.3f} s")
         heaviest = ", ".join(f"{name.removeprefix('publish_checks.')} {t * 1000:.1f}"
                              for t, name in measured[0][1])
         print(f"  heaviest of ours (self, ms): {heaviest}")
         worst = max(worst, ours)
-    verdict("import", worst, "ms")
-    return worst
+    return verdict("import", worst)
 
 
 def measure_verify(root: Path, runs: int) -> float:
@@ -117,10 +142,13 @@ def measure_verify(root: Path, runs: int) -> float:
               str(root)]
     run(twine).check_returncode()
     run(verify)  # its exit code is 1: the sample has no token, no remote
-    baseline = show("twine check --strict dist/* (baseline)", [wall(twine) for _ in range(runs)])
-    ours = show("publish-checks verify --offline", [wall(verify) for _ in range(runs)])
-    verdict("verify", ours / baseline)
-    return ours / baseline
+    twine_runs: list[Took] = []
+    ours_runs: list[Took] = []
+    for _ in range(runs):  # alternated: a change in the machine's load hits both
+        twine_runs.append(wall(twine))
+        ours_runs.append(wall(verify))
+    baseline = show("twine check --strict dist/* (baseline)", twine_runs)
+    return verdict("verify", show("publish-checks verify --offline", ours_runs), baseline)
 
 
 def new_version(root: Path, version: str) -> list[str]:
@@ -143,22 +171,21 @@ def new_version(root: Path, version: str) -> list[str]:
 def measure_publish(root: Path, runs: int) -> float:
     print("## publish --yes vs twine upload, one pypiserver, a fresh version each round")
     with local_index(sys.executable, username="__token__") as index:
-        twine_times: list[float] = []
-        ours_times: list[float] = []
+        twine_runs: list[Took] = []
+        ours_runs: list[Took] = []
         for round_ in range(runs + 1):  # round 0 warms up (makes the tool environments)
             dists = new_version(root, f"1.3.{round_}")
             twine = _twine_upload(index, dists)
             publish = _publish(index, root)
             if round_:
-                twine_times.append(twine)
-                ours_times.append(publish)
-        baseline = show("twine upload dist/* (baseline)", twine_times)
-        ours = show("publish-checks publish --yes (every proof)", ours_times)
-    verdict("publish", ours / baseline)
-    return ours / baseline
+                twine_runs.append(twine)
+                ours_runs.append(publish)
+        baseline = show("twine upload dist/* (baseline)", twine_runs)
+        ours = show("publish-checks publish --yes (every proof)", ours_runs)
+    return verdict("publish", ours, baseline)
 
 
-def _twine_upload(index: LocalIndex, dists: list[str]) -> float:
+def _twine_upload(index: LocalIndex, dists: list[str]) -> Took:
     argv = [str(BIN / "twine"), "upload", "--disable-progress-bar", "--non-interactive",
             "--repository-url", index.url, "-u", "__token__", *dists]
     took = _checked(argv, {"TWINE_PASSWORD": index.password})
@@ -167,19 +194,18 @@ def _twine_upload(index: LocalIndex, dists: list[str]) -> float:
     return took
 
 
-def _publish(index: LocalIndex, root: Path) -> float:
+def _publish(index: LocalIndex, root: Path) -> Took:
     argv = [sys.executable, "-m", "publish_checks", "publish", "--yes", "--repository",
             index.url, "--project", str(root)]
     return _checked(argv, {"TWINE_PASSWORD": index.password})
 
 
-def _checked(argv: list[str], extra: dict[str, str]) -> float:
-    start = time.perf_counter()
-    result = subprocess.run(argv, env={**ENV, **extra}, capture_output=True, text=True,
-                            check=False)
-    took = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(argv[:4])} failed:\n{result.stdout}{result.stderr}")
+def _checked(argv: list[str], extra: dict[str, str]) -> Took:
+    done: list[subprocess.CompletedProcess[str]] = []
+    took = timing(lambda: done.append(subprocess.run(
+        argv, env={**ENV, **extra}, capture_output=True, text=True, check=False)))
+    if done[0].returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:4])} failed:\n{done[0].stdout}{done[0].stderr}")
     return took
 
 
@@ -195,6 +221,7 @@ def main() -> None:
                    "verify": lambda: measure_verify(root, runs),
                    "publish": lambda: measure_publish(root, max(3, runs // 2))}
         figures = {what: measure() for what, measure in results.items()}
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print("goals: " + ", ".join(
         f"{what} {'met' if figures[what] <= GOALS[what] else 'NOT met'}" for what in figures))
 
