@@ -182,7 +182,15 @@ def measure_publish(root: Path, runs: int) -> float:
                 ours_runs.append(publish)
         baseline = show("twine upload dist/* (baseline)", twine_runs)
         ours = show("publish-checks publish --yes (every proof)", ours_runs)
-    return verdict("publish", ours, baseline)
+        figure = verdict("publish", ours, baseline)
+        new_version(root, f"1.3.{runs + 1}")
+        print("where one more publish spends its time (benchmarks/timeline.py):")
+        argv = [sys.executable, str(REPO / "benchmarks" / "timeline.py"), "publish", "--yes",
+                "--repository", index.url, "--project", str(root)]
+        result = subprocess.run(argv, env={**ENV, "TWINE_PASSWORD": index.password},
+                                capture_output=True, text=True, check=False)
+        print(result.stderr[result.stderr.rfind("s in all;") - 8:])
+    return figure
 
 
 def _twine_upload(index: LocalIndex, dists: list[str]) -> Took:
