@@ -1,18 +1,14 @@
-"""What keeps the commands quick: the uv that costs no shim, and an import that does no
-work the command does not need."""
+"""What keeps the commands quick: the uv that costs no version manager's shim."""
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from publish_checks.release import process
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _executable(path: Path) -> Path:

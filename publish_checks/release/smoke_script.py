@@ -291,8 +291,8 @@ def canonical(name):
 # The release's entry points, read from its .dist-info as importlib.metadata reads them,
 # without importing importlib.metadata (and email with it): that was half of this script's
 # start. Anything else (an .egg-info) goes through importlib.metadata.
-ENTRY_POINT = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?"
-                         r"((?P<extras>\[.*\])\s*)?$")
+ENTRY_POINT = re.compile(r"(?P<module>[\\w.]+)\\s*(:\\s*(?P<attr>[\\w.]+)\\s*)?"
+                         r"((?P<extras>\\[.*\\])\\s*)?$")
 
 class EntryPoint:
     def __init__(self, group, name, value):
