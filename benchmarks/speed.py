@@ -1,8 +1,8 @@
 """The command-speed goals of issue 16, measured in one run, each against its baseline:
 
-- our import (``publish_checks.frontend.cli`` and ``publish_checks.nox``): wall clock of a
-  new ``python -c "import …"`` less a bare ``python -c pass``, and ``-X importtime``'s own
-  figure; goal ≤ 60 ms;
+- our import (``publish_checks.frontend.cli``; ``publish_checks.nox`` after ``import nox``,
+  as nox loads a noxfile): wall clock of a new ``python -c "import …"`` less the same
+  without our module, and ``-X importtime``'s own figure; goal ≤ 60 ms;
 - ``publish-checks verify --offline`` against ``twine check --strict`` on the same sample
   sdist and wheel; goal ≤ 0.7 times;
 - ``publish-checks publish --yes`` (every proof: the checks online, the install before the
@@ -41,7 +41,9 @@ from publish_checks.release.rehearse import LocalIndex, local_index
 BIN = Path(sys.executable).parent
 ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
        "PYTHONPATH": str(REPO)}
-IMPORTS = ("publish_checks.frontend.cli", "publish_checks.nox")
+# Each module, and what its host has imported before it: nox has imported itself by the time
+# it loads the noxfile that imports publish_checks.nox, so that cost is nox's, not ours.
+IMPORTS = {"publish_checks.frontend.cli": "pass", "publish_checks.nox": "import nox"}
 GOALS = {"import": 0.060, "verify": 0.7, "publish": 2.0}
 _CUMULATIVE = re.compile(r"^import time:\s*\d+ \|\s*(\d+) \| (\S+)\s*$")
 
@@ -96,10 +98,10 @@ def verdict(what: str, ours: Took, baseline: Took | None = None) -> float:
     return value
 
 
-def importtime(module: str) -> tuple[float, list[tuple[float, str]]]:
-    """``-X importtime``'s cumulative time of ``module``, and the heaviest of our modules
-    by their own (self) time."""
-    stderr = run([sys.executable, "-X", "importtime", "-c", f"import {module}"]).stderr
+def importtime(module: str, host: str) -> tuple[float, list[tuple[float, str]]]:
+    """``-X importtime``'s cumulative time of ``module`` (after ``host``), and the heaviest
+    of our modules by their own (self) time."""
+    stderr = run([sys.executable, "-X", "importtime", "-c", f"{host}; import {module}"]).stderr
     total, own = 0.0, []
     for line in stderr.splitlines():
         parts = line.split("|")
@@ -115,16 +117,16 @@ def importtime(module: str) -> tuple[float, list[tuple[float, str]]]:
 
 def measure_import(runs: int) -> float:
     print("## our import")
-    for module in IMPORTS:  # writes the bytecode
-        run([sys.executable, "-c", f"import {module}"]).check_returncode()
-    bare = show("python -c pass (taken off below)",
-                [wall([sys.executable, "-c", "pass"]) for _ in range(runs)])
+    for module, host in IMPORTS.items():  # writes the bytecode
+        run([sys.executable, "-c", f"{host}; import {module}"]).check_returncode()
     worst = NOTHING
-    for module in IMPORTS:
+    for module, host in IMPORTS.items():
+        before = show(f"python -c '{host}' (taken off below)",
+                      [wall([sys.executable, "-c", host]) for _ in range(runs)])
         ours = show(f"import {module}",
-                    [wall([sys.executable, "-c", f"import {module}"]) for _ in range(runs)],
-                    less=bare)
-        measured = [importtime(module) for _ in range(runs)]
+                    [wall([sys.executable, "-c", f"{host}; import {module}"])
+                     for _ in range(runs)], less=before)
+        measured = [importtime(module, host) for _ in range(runs)]
         total = statistics.median(t for t, _ in measured)
         print(f"{'  -X importtime, cumulative':<50} median {total:6.3f} s")
         heaviest = ", ".join(f"{name.removeprefix('publish_checks.')} {t * 1000:.1f}"
