@@ -612,3 +612,35 @@ def test_dists_install_warns_for_an_optional_module_naming_its_guard(
                                    "this wheel")
     assert finding.hint.endswith('set smoke-skip-modules = ["yaml.cyaml"] in '
                                  "[tool.publish-checks]")
+
+
+def test_entry_points_come_from_the_dist_info_without_importlib_metadata(tmp_path: Path) -> None:
+    """The entry points are read from the release's .dist-info (comments, blank lines, a
+    dotted attribute and an extra as importlib.metadata reads them) without importing
+    importlib.metadata, half of the script's start: a module loaded only by an entry point
+    sees it absent."""
+    probe = ("import sys\nassert 'importlib.metadata' not in sys.modules, 'imported'\n"
+             "class App:\n    def main(self) -> None:\n        pass\napp = App()\n")
+    root = site(tmp_path, {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                           "demo_pkg/probe.py": probe},
+                entry_points="# generated\n\n[console_scripts]\n"
+                             "demo-probe = demo_pkg.probe:app.main [cli]\n"
+                             "[demo.plugins]\nignored = demo_pkg.nowhere:x\n")
+    result = run(tmp_path, root, skip=("demo_pkg.probe",))
+    assert result.failures == ()
+    assert result.tried == "2 modules imported, 1 entry point loaded"
+
+
+def test_an_egg_info_release_still_has_its_entry_points_loaded(tmp_path: Path) -> None:
+    """A release installed as .egg-info (no .dist-info names it) is found through
+    importlib.metadata, and its entry points load as before."""
+    root = tmp_path / "site"
+    for name, text in {"demo_pkg/__init__.py": "", "demo_pkg/cli.py": CORE,
+                       "demo_pkg.egg-info/PKG-INFO":
+                           "Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.2.0\n",
+                       "demo_pkg.egg-info/entry_points.txt":
+                           "[console_scripts]\ndemo = demo_pkg.cli:run\n"}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, "utf-8")
+    (failure,) = run(tmp_path, root).failures
+    assert failure.error == "AttributeError: module 'demo_pkg.cli' has no attribute 'run'"

@@ -97,7 +97,8 @@ def verify(runner: Runner, ctx: Context, flags: Flags) -> Report:
 def _checked(ctx: Context, flags: Flags) -> tuple[Report, FollowUp]:
     """The one verdict of verify and publish: the checks, and what the release could not
     do after the upload as failures of the checks it belongs to."""
-    ctx = dataclasses.replace(ctx, attestations=flags.attestations)
+    if ctx.attestations != flags.attestations:  # a new Context would read everything anew
+        ctx = dataclasses.replace(ctx, attestations=flags.attestations)
     follow = follow_up(ctx, tag=flags.tag, push=flags.push or flags.github_release,
                        github_release=flags.github_release)
     skipped = {*flags.skip, *ctx.config.skip}
