@@ -37,7 +37,7 @@ def hatch(root: Path, tool: dict[str, Any]) -> VersionSource | None:
                              kind=SourceKind.LITERAL, flaw=Flaw.UNREADABLE,
                              hint="fix hatch.toml: hatchling cannot build with it either")
     version = table(hatch_toml, "version") if "version" in hatch_toml else table(tool, "hatch",
-                                                                                  "version")
+                                                                                 "version")
     source, path = version.get("source", "regex"), version.get("path")
     if source == "vcs":
         return from_dists("hatch-vcs", SourceKind.VCS)
