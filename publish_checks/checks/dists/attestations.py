@@ -30,7 +30,7 @@ def dists_attestations(ctx: Context) -> Finding:
     release = ctx.release_dists()
     paired, unpaired = attestations.pair(found, ctx.dists.dists)
     problems = Problems()
-    for path in unpaired:  # twine pairs it with no file and drops it; dists-stale fails on it
+    for path in unpaired:  # it goes with no file, so no upload sends it; dists-stale fails on it
         problems.warn(f"{printable(path.name)} names no dist in {where}/: it goes with no "
                       "file and is not uploaded", f"delete it: rm {shlex.quote(ctx.shown(path))}")
     for dist in release:  # the sha256 the upload plan uses too (hashed once per run)

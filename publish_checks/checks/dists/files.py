@@ -81,8 +81,8 @@ def _stale(ctx: Context) -> Finding:
 
 
 def _companion_of(name: str, ours: set[str]) -> str:
-    """The dist a signature or attestation goes with (twine pairs an attestation of any
-    kind with each dist its name starts with)."""
+    """The dist a signature or attestation goes with (an attestation of any kind goes with
+    each dist its name starts with, dists/scan.py)."""
     if is_attestation(name):
         return next((dist for dist in ours if name.startswith(dist + ".")), name)
     for suffix in COMPANION_SUFFIXES:

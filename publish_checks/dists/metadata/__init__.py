@@ -3,7 +3,7 @@ dists/filenames.py, its name): one small function per rule family, each returnin
 refusals in PyPI's own words (warehouse's forklift/legacy.py and forklift/metadata.py, and
 the packaging validators it runs first), led by the field and the label they are about.
 
-PyPI validates the metadata the uploader sends, which twine reads from the file's METADATA
+PyPI validates the metadata the uploader sends, which it reads from the file's METADATA
 or PKG-INFO: so these rules read that file. Hints hold :data:`BUILD` where the build
 command goes.
 

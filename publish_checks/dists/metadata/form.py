@@ -42,7 +42,7 @@ def metadata_version(upload: Upload) -> list[Refusal]:
     for raw in upload.raw:
         header = PLURALS.get(raw, raw.replace("_", "-"))
         added = ADDED_IN.get(header, "1.0")  # one PyPI does not know, it ignores
-        # twine leaves License-File out below 2.4: old setuptools wrote it with 2.1.
+        # License-File is not sent below twine_conventions.LICENSE_FILE_SENT_FROM.
         if raw != "license_files" and version_tuple(added) > version_tuple(declared):
             found.append(Refusal(f"{header} introduced in metadata version {added}, "
                                  f"not {declared}", REBUILD))

@@ -10,6 +10,7 @@ from publish_checks.dists.filenames import wheel_name_parts
 from publish_checks.dists.metadata.fields import PYPI_METADATA_VERSIONS, version_tuple
 from publish_checks.dists.metadata.upload import Upload
 from publish_checks.dists.refusal import BUILD, REBUILD, Refusal
+from publish_checks.project import twine_conventions
 
 
 def license_fields(upload: Upload) -> list[Refusal]:
@@ -34,8 +35,9 @@ def license_fields(upload: Upload) -> list[Refusal]:
 def license_files(upload: Upload) -> list[Refusal]:
     """License-File paths are plain relative paths, and each is in the archive."""
     declared = upload.metadata_version
-    if declared not in PYPI_METADATA_VERSIONS or version_tuple(declared) < (2, 4):
-        return []  # below 2.4 twine does not send License-File
+    if (declared not in PYPI_METADATA_VERSIONS
+            or version_tuple(declared) < twine_conventions.LICENSE_FILE_SENT_FROM):
+        return []  # not sent
     paths, problem = upload.value("license_files")
     if problem:
         return [Refusal(problem, "list license files relative to the project root with '/' "

@@ -29,7 +29,7 @@ class Upload:
     #: them and only this one names the encoding.
     not_utf8: str = ""
     not_utf8_field: str = ""  # the header it happens in; "description" for the body
-    #: The fields twine calls malformed for the encoding alone.
+    #: The fields the uploader calls malformed for the encoding alone.
     garbled: tuple[str, ...] = ()
 
     @classmethod
