@@ -7,7 +7,7 @@ Where a check lives, by its id's prefix (check-wheel-contents style: the id find
     token-*                  publish_checks/checks/token.py
     version-*, changelog-*   publish_checks/checks/version.py  (one version, said everywhere)
     git-*                    publish_checks/checks/git.py
-    dists-*                  publish_checks/checks/dists.py
+    dists-*                  publish_checks/checks/dists/  (each exported by its __init__)
     index-*                  publish_checks/checks/index.py
     index-diff               publish_checks/checks/diff.py  (the release before, compared)
     tools                    publish_checks/checks/tools.py

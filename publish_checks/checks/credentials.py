@@ -9,6 +9,7 @@ from pathlib import Path
 from publish_checks.checks.context import Context
 from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.project import twine_conventions
 from publish_checks.project.binding import own_secret_hint
 from publish_checks.project.history import MAX_BLOB, search_history
 from publish_checks.project.trusted import (
@@ -87,7 +88,8 @@ def _private_without_secret(ctx: Context) -> Finding:
         where = lookup.problem or f"{ctx.shown(lookup.file)} does not exist"
         missing = f"{lookup.variable} is not set and {where}"
     else:
-        missing = "no password in its URL or ~/.pypirc section, and TWINE_PASSWORD is not set"
+        missing = ("no password in its URL or ~/.pypirc section, and "
+                   f"{twine_conventions.PASSWORD} is not set")
     fallback = ("twine will ask its keyring" if ctx.config.uploader == "twine"
                 else f"{ctx.config.uploader} publish has no keyring to ask")
     summary = f"no secret for {target.host}: {missing}; {fallback}"

@@ -205,9 +205,8 @@ def _parsed(filename: str) -> object:
 
 def pair(paths: Iterable[Path], dists: Sequence[Dist]) -> tuple[dict[str, list[Path]],
                                                                  list[Path]]:
-    """Each attestation with the dist twine sends it with (``twine upload`` pairs it with
-    each dist whose filename its name starts with), and those that go with none of
-    ``dists``."""
+    """Each attestation with the dist it is uploaded with (each dist whose filename its name
+    starts with, dists/scan.py), and those that go with none of ``dists``."""
     paired: dict[str, list[Path]] = {d.filename: [] for d in dists}
     unpaired = []
     for path in paths:

@@ -18,7 +18,7 @@ from pathlib import Path
 from publish_checks._text import TextError, printable, read_bytes
 from publish_checks.dists.scan import DistScan, file_sha256, scan
 
-#: The record's name. A dot file: `twine upload dist/*` does not glob it.
+#: The record's name. A dot file: the shell's `dist/*` of an upload does not take it.
 MARKER = ".publish-checks-build-failed"
 #: What the record may weigh: a few failed checks and a few hundred file names.
 MARKER_LIMIT = 256 * 1024

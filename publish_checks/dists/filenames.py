@@ -4,7 +4,7 @@ forklift/legacy.py: ``_validate_filename``, then the sdist and wheel name checks
 
 ``_validate_filename``'s third rule, the extension (.tar.gz, .whl or .zip, and .whl only
 for a wheel), always holds here: only such files are taken as dists (dists/scan.py), and
-twine, which picks the file type from the same extension, uploads nothing else.
+the upload plan sends nothing else.
 """
 
 from __future__ import annotations

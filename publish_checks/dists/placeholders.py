@@ -108,7 +108,7 @@ def _netrc(text: str) -> list[str] | None:
 
 
 def _pypirc(text: str) -> list[str] | None:
-    """The passwords of a .pypirc file (INI, as twine reads it)."""
+    """The passwords of a .pypirc file (INI, read as its readers do)."""
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)

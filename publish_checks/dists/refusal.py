@@ -1,5 +1,5 @@
 """A reason PyPI's upload endpoint refuses a file, and the fix: what the filename and
-core-metadata rules (dists/filenames.py, dists/metadata.py) return."""
+core-metadata rules (dists/filenames.py, dists/metadata/) return."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Asked by the checks, and asked again by the upload itself, so that no skipped ch
 secret go where it does not belong:
 
 - :func:`find_secret`: the one secret of a target, first match wins: a password written in
-  its URL → its token variable in the environment → twine's TWINE_PASSWORD → its token
+  its URL → its token variable in the environment → twine_conventions.PASSWORD → its token
   variable in the credentials file → its ~/.pypirc password. A private index has no PyPI
   token variable, so PYPI_API_KEY is never even a candidate there.
 - :func:`refusal`: why that secret must not go there: a ``pypi-`` token goes only to the
@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from publish_checks.project import twine_conventions
 from publish_checks.project.credentials import Token, TokenLookup, find_token
 from publish_checks.project.macaroon import PREFIX, MacaroonError, decode_token
 from publish_checks.project.repository import Target, pypirc_path
 
 #: PyPI's token variables and the index each one's token is made on.
 PYPI_VARIABLES = {"PYPI_API_KEY": "pypi.org", "TEST_PYPI_API_KEY": "test.pypi.org"}
-TWINE_USERNAME, TWINE_PASSWORD = "TWINE_USERNAME", "TWINE_PASSWORD"
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Refusal:
 
 def find_secret(target: Target, file: Path, environ: Mapping[str, str],
                 root: Path) -> TokenLookup:
-    """The secret twine will be given for ``target`` (see the module's docstring)."""
+    """The secret the uploader will be given for ``target`` (see the module's docstring)."""
     exists = file.is_file()
     variable = target.token_variable
     if target.is_local:  # the rehearsal passes its generated password itself
@@ -49,9 +49,9 @@ def find_secret(target: Target, file: Path, environ: Mapping[str, str],
                            variable, file, exists)
     if variable and environ.get(variable):
         return find_token(variable, file, environ, root)
-    if password := environ.get(TWINE_PASSWORD, ""):
-        token = Token(password, TWINE_PASSWORD, "the environment",
-                      username=environ.get(TWINE_USERNAME) or None)
+    if password := environ.get(twine_conventions.PASSWORD, ""):
+        token = Token(password, twine_conventions.PASSWORD, "the environment",
+                      username=environ.get(twine_conventions.USERNAME) or None)
         return TokenLookup(token, variable, file, exists)
     lookup = find_token(variable, file, {}, root)  # the credentials file alone
     broken = lookup.problem and not lookup.variable_missing and lookup.file_exists
@@ -137,7 +137,8 @@ def _made_for(location: str, target: Target) -> bool:
 
 def own_secret_hint(target: Target) -> str:
     table = target.name if "/" not in target.name else "NAME"
-    return (f"give {target.host} its own secret: TWINE_PASSWORD, a password in its ~/.pypirc "
+    return (f"give {target.host} its own secret: {twine_conventions.PASSWORD}, a password in "
+            "its ~/.pypirc "
             f"section or its URL, or token-variable = \"…\" under "
             f"[tool.publish-checks.repositories.{table}]; keep pypi- tokens in PYPI_API_KEY and "
             "TEST_PYPI_API_KEY for PyPI")

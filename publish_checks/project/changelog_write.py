@@ -26,6 +26,7 @@ from publish_checks.project.changelog import (
     unreleased_section,
     version_span,
 )
+from publish_checks.project.changelog_links import compare_link, compared_since, unreleased_link
 from publish_checks.project.changelog_pointer import covers_newer
 from publish_checks.project.changelog_style import (
     is_date_line,
@@ -33,16 +34,6 @@ from publish_checks.project.changelog_style import (
     restyle,
     without_status,
 )
-
-
-def _compared_since(title: str) -> str | None:
-    """The version a ``…/compare/v1.1.0...v1.2.0`` link in ``title`` starts from (1.1.0)."""
-    cut = title.find("/compare/")
-    if cut < 0:
-        return None
-    span = title[cut + 9:].split(")", 1)[0].split(None, 1)[0] if title[cut + 9:].strip() else ""
-    since = span.split("...", 1)[0].lstrip("vV") if "..." in span else ""
-    return since if since[:1].isdigit() else None
 
 
 def _head(lines: list[str], section: Section) -> list[str]:
@@ -87,20 +78,6 @@ def _eol(line: str) -> str:
     return line[len(line.rstrip("\r\n")):]
 
 
-def _compare_link(line: str) -> tuple[str, str, str, str] | None:
-    """(label, base, start, end) of ``[Unreleased]: https://…/compare/v1.2.0...HEAD``."""
-    label, colon, url = line.partition(":")
-    words = url.split()
-    if not colon or label.lower() != "[unreleased]" or len(words) != 1:
-        return None
-    cut = words[0].rfind("/compare/") + len("/compare/")
-    base, span = words[0][:cut], words[0][cut:]
-    dots = span.find("...", 1)
-    if cut < len("/compare/") or dots < 0 or not span[dots + 3:]:
-        return None
-    return label[1:-1], base, span[:dots], span[dots + 3:]
-
-
 def _released(lines: list[str], opened: Section, releases: list[Section], new: Version,
               day: datetime.date, key: str | None) -> tuple[list[str], list[str]]:
     """The new release's heading lines and the lines that date it, in the latest release's
@@ -112,7 +89,7 @@ def _released(lines: list[str], opened: Section, releases: list[Section], new: V
         written = _written(latest, key)
         swaps = {written: str(new)}
         # A compare link in the title moves on a release: …/compare/1.1.0...1.2.0 → 1.2.0...
-        if (since := _compared_since(latest.title)) and since != written:
+        if (since := compared_since(latest.title)) and since != written:
             swaps[since] = written
         title = restyle(latest.title.strip(), day, swaps)
         like = latest if not (latest.plain and not opened.plain) else opened
@@ -165,6 +142,44 @@ def release_unreleased(lines: list[str], shown: str, new: Version, day: datetime
     text = "".join(lines)
     plain = text.splitlines()
     key = canonicalize_name(name) if name else None
+    opened, releases = _section_to_release(text, plain, shown, new, name, key)
+    heading, dating = _released(plain, opened, releases, new, day, key)
+    eol = _eol(lines[opened.body_start - 1]) or "\n"
+    notes = []
+    body = plain[opened.body_start:opened.end]
+    content = next((n for n, line in enumerate(body) if line.strip()), len(body))
+    named = version_span(opened.title, key) is None
+    if not named and content < len(body) and is_status_line(body[content]):
+        dating = dating or [""]  # the status line goes: its section is released now
+        content = next((n for n in range(content + 1, len(body)) if body[n].strip()), len(body))
+    elif not dating:
+        content = 0  # the body keeps its own spacing under the new heading
+    keep = [*lines[opened.start:opened.body_start], eol] if named else []
+    if keep and "/compare/" in opened.title and releases:  # '[Unreleased](…/compare/…...HEAD)'
+        keep = [restyle(line, day, {_written(releases[0], key): str(new)}) for line in keep]
+    if not named and (was := _written(opened, key)) and Version(was).base_version != str(new):
+        notes.append(f"the open section of {shown} was headed {was}: it is {new}'s now")
+    edits = [(opened.start, opened.body_start - opened.start + content,
+              [*keep, *(line + eol for line in heading + dating)])]
+    link_edits, link_notes = _compare_link_edits(lines, shown, new, eol)
+    edits += link_edits
+    notes += link_notes
+    for i, count, replacement in sorted(edits, reverse=True):
+        lines[i:i + count] = replacement
+    result = "".join(lines)
+    section, result_lines = find_section(result, str(new), name)
+    if (section is None or not has_content(section.body(result_lines))
+            or is_open(section, result_lines, name)):
+        raise PublishChecksError(f"bump could not rewrite {shown} safely; nothing was written",
+                                 f"rename the Unreleased heading to {new} by hand")
+    return lines, notes
+
+
+def _section_to_release(text: str, plain: list[str], shown: str, new: Version,
+                        name: str | None, key: str | None) -> tuple[Section, list[Section]]:
+    """The open section release_unreleased turns into ``new``'s, and the releases below it;
+    PublishChecksError when ``new`` has its own section already, or there is no open
+    section, or it lists nothing."""
     found = entries(text, name)
     opened = unreleased_section(text, name)
     existing, _ = find_section(text, str(new), name)
@@ -188,44 +203,24 @@ def release_unreleased(lines: list[str], shown: str, new: Version, day: datetime
         raise PublishChecksError(f"the {opened.title.strip('[] ')} section of {shown} (line "
                                  f"{opened.start + 1}) is empty: there is nothing to release",
                                  "list what changed under it, then bump again")
-    heading, dating = _released(plain, opened, releases, new, day, key)
-    eol = _eol(lines[opened.body_start - 1]) or "\n"
-    notes = []
-    body = plain[opened.body_start:opened.end]
-    content = next((n for n, line in enumerate(body) if line.strip()), len(body))
-    named = version_span(opened.title, key) is None
-    if not named and content < len(body) and is_status_line(body[content]):
-        dating = dating or [""]  # the status line goes: its section is released now
-        content = next((n for n in range(content + 1, len(body)) if body[n].strip()), len(body))
-    elif not dating:
-        content = 0  # the body keeps its own spacing under the new heading
-    keep = [*lines[opened.start:opened.body_start], eol] if named else []
-    if keep and "/compare/" in opened.title and releases:  # '[Unreleased](…/compare/…...HEAD)'
-        keep = [restyle(line, day, {_written(releases[0], key): str(new)}) for line in keep]
-    if not named and (was := _written(opened, key)) and Version(was).base_version != str(new):
-        notes.append(f"the open section of {shown} was headed {was}: it is {new}'s now")
-    edits = [(opened.start, opened.body_start - opened.start + content,
-              [*keep, *(line + eol for line in heading + dating)])]
+    return opened, releases
+
+
+def _compare_link_edits(lines: list[str], shown: str, new: Version,
+                        eol: str) -> tuple[list[tuple[int, int, list[str]]], list[str]]:
+    """(edits, notes): the edit that moves a Keep a Changelog compare link on to ``new``
+    (``[Unreleased]: …/compare/v1.2.0...HEAD``), or the note that the [Unreleased] link was
+    left as it was (not a compare link)."""
     for i, line in enumerate(lines):
-        if link := _compare_link(line):
+        if link := compare_link(line):
             label, base, since, until = link
             tag = re.sub(r"\d.*", "", since) + str(new)  # v1.2.0 → v1.3.0
             end = _eol(line)
-            edits.append((i, 1, [f"[{label}]: {base}{tag}...{until}{end or eol}",
-                                 f"[{new}]: {base}{since}...{tag}{end}"]))
-            break
+            return [(i, 1, [f"[{label}]: {base}{tag}...{until}{end or eol}",
+                            f"[{new}]: {base}{since}...{tag}{end}"])], []
         if line.lower().startswith("[unreleased]:"):
-            notes.append(f"left the [Unreleased] link of {shown} as it was (not a compare link)")
-            break
-    for i, count, replacement in sorted(edits, reverse=True):
-        lines[i:i + count] = replacement
-    result = "".join(lines)
-    section, result_lines = find_section(result, str(new), name)
-    if (section is None or not has_content(section.body(result_lines))
-            or is_open(section, result_lines, name)):
-        raise PublishChecksError(f"bump could not rewrite {shown} safely; nothing was written",
-                                 f"rename the Unreleased heading to {new} by hand")
-    return lines, notes
+            return [], [f"left the [Unreleased] link of {shown} as it was (not a compare link)"]
+    return [], []
 
 
 def _unreleased_heading(lines: list[str], latest: Section) -> list[str]:
@@ -274,25 +269,7 @@ def open_unreleased(lines: list[str], shown: str, name: str | None = None,
     result = [*lines[:latest.start], *opened, eol, *lines[latest.start:]]
     label = latest.title[1:].split("]", 1)[0].strip()
     has_link = any(line.lower().startswith("[unreleased]:") for line in lines)
-    if bracketed and not has_link and (link := _unreleased_link(result, label)) is not None:
+    if bracketed and not has_link and (link := unreleased_link(result, label)) is not None:
         at, url = link
         result.insert(at, f"[Unreleased]: {url}{_eol(result[at]) or eol}")
     return result, [f"opened an empty Unreleased section in {shown}"]
-
-
-def _unreleased_link(lines: list[str], label: str) -> tuple[int, str] | None:
-    """Where the latest release's link definition is, and the ``[Unreleased]`` compare link
-    that follows from it (``…/compare/v1.1.0...v1.2.0`` or ``…/releases/tag/v1.2.0`` →
-    ``…/compare/v1.2.0...HEAD``); None when it has no link of those shapes."""
-    for i, line in enumerate(lines):
-        if not line.startswith(f"[{label}]:"):
-            continue
-        words = line[len(label) + 3:].split()
-        url = words[0] if len(words) == 1 else ""
-        if (cut := url.rfind("/compare/")) >= 0 and "..." in url[cut:]:
-            tag = url[cut:].rsplit("...", 1)[1]
-            return i, f"{url[:cut]}/compare/{tag}...HEAD"
-        if (cut := url.rfind("/releases/tag/")) >= 0 and url[cut + 14:]:
-            return i, f"{url[:cut]}/compare/{url[cut + 14:]}...HEAD"
-        return None
-    return None

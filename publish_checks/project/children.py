@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from publish_checks.project import twine_conventions
 from publish_checks.project.trusted import (
     GITHUB_OIDC,
     SIGSTORE_ID_TOKEN,
@@ -40,15 +41,15 @@ class Role(Enum):
     SMOKE = "smoke"  # installing the release into a fresh virtualenv, and its smoke test
     FORGE = "forge"  # gh or glab: their own token
     SIGNER = "signer"  # pypi-attestations: the job's identity, for Sigstore
-    UPLOADER = "uploader"  # twine: the job's identity (trusted publishing)
+    UPLOADER = "uploader"  # the job's identity (trusted publishing)
 
 
 #: The upload secrets every project may use, besides its own token-variables.
-UPLOAD_SECRETS = ("PYPI_API_KEY", "TEST_PYPI_API_KEY", "TWINE_PASSWORD")
-#: Settings of the upload tools (TWINE_REPOSITORY_URL may hold a password): no child reads
-#: them, but for the uploader twine's own harmless ones (the plan names the URL).
-UPLOAD_SETTINGS = ("TWINE_", "UV_PUBLISH_", "HATCH_INDEX_", "PDM_PUBLISH_", "FLIT_")
-TWINE_SETTINGS = ("TWINE_CERT", "TWINE_CLIENT_CERT", "TWINE_USERNAME", "TWINE_NON_INTERACTIVE")
+UPLOAD_SECRETS = ("PYPI_API_KEY", "TEST_PYPI_API_KEY", twine_conventions.PASSWORD)
+#: Settings of the upload tools (a repository URL may hold a password): no child reads
+#: them, but the uploader gets twine_conventions.UPLOADER_SETTINGS, harmless ones.
+UPLOAD_SETTINGS = (twine_conventions.SETTINGS_PREFIX, "UV_PUBLISH_", "HATCH_INDEX_",
+                   "PDM_PUBLISH_", "FLIT_")
 #: Where the forge CLIs read their token: gh (GitHub, GitHub Enterprise), glab.
 FORGE_TOKENS = ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN",
                 "GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKEN", "CI_JOB_TOKEN")
@@ -88,7 +89,7 @@ _ROLES = {
     Role.FORGE: _Rules(gets=FORGE_TOKENS),
     # Of GitLab's ID tokens only Sigstore's: the PyPI ones mint upload tokens.
     Role.SIGNER: _Rules(gets=SIGSTORE_IDENTITY),
-    Role.UPLOADER: _Rules(gets=(*PYPI_IDENTITY, *TWINE_SETTINGS)),
+    Role.UPLOADER: _Rules(gets=(*PYPI_IDENTITY, *twine_conventions.UPLOADER_SETTINGS)),
 }
 
 

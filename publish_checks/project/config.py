@@ -2,39 +2,63 @@
 
 from __future__ import annotations
 
-import configparser
-import shlex
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish_checks._errors import ConfigError, UsageError
-from publish_checks._text import (
-    TextError,
-    Unreadable,
-    decode_text,
-    printable,
-    read_bytes,
-    resave_fix,
-    suggest,
+from publish_checks._errors import ConfigError
+from publish_checks._text import printable, suggest
+from publish_checks.project.config_files import (
+    check_project_folder,
+    read_pyproject,
+    read_setup_cfg,
+    read_toml,
+)
+from publish_checks.project.config_tables import (
+    ALLOW_KEYS,
+    REPOSITORY_KEYS,
+    RepositoryConfig,
+    SecretAllow,
+    repositories,
+    secrets_allow,
+)
+from publish_checks.project.config_values import (
+    choice,
+    commands,
+    did_you_mean,
+    no_control,
+    size,
+    string,
+    strings,
 )
 from publish_checks.project.tags import format_problem
-from publish_checks.project.urls import EXAMPLE, UrlError, parse_url
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10: the same parser, as the tomli backport (a dependency there)
-    import importlib
-
-    tomllib = importlib.import_module("tomli")
+# What other modules read from here, wherever it is defined.
+__all__ = [
+    "ALLOW_KEYS",
+    "DIFF_KINDS",
+    "DIFF_MODES",
+    "KEYS",
+    "REPAIRERS",
+    "REPOSITORY_KEYS",
+    "UPLOADERS",
+    "Config",
+    "Gate",
+    "RepositoryConfig",
+    "SecretAllow",
+    "check_project_folder",
+    "default_repair",
+    "load_config",
+    "read_pyproject",
+    "read_setup_cfg",
+    "read_toml",
+]
 
 KEYS = ("credentials-file", "token-variable", "repository", "release-branch", "changelog",
         "version-file", "smoke-test", "smoke-skip-modules", "wheel-exclude", "upload-limit",
         "gates", "skip", "tag-format", "secrets-allow", "repositories", "uploader",
         "repair", "diff", "diff-allow")
-REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
-ALLOW_KEYS = ("path", "reason")
 #: The programs ``uploader`` may name (release/uploaders/: one adapter each); the first is
 #: the default.
 UPLOADERS = ("twine", "uv")
@@ -60,26 +84,6 @@ def default_repair(platform: str = sys.platform) -> str:
 #: A quality gate: the name of one of the project's own nox sessions ("tests", "tests-3.12"),
 #: or a command to run in the project folder (("pytest", "-q")).
 Gate = str | tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RepositoryConfig:
-    """A custom index declared under ``[tool.publish-checks.repositories.NAME]``."""
-
-    name: str
-    upload_url: str
-    index_url: str | None = None
-    username: str = "__token__"
-    token_variable: str | None = None
-
-
-@dataclass(frozen=True)
-class SecretAllow:
-    """A ``secrets-allow`` entry: files the maintainer vouches for (a path relative to the
-    project folder, a folder, or a glob), and why they are safe to ship."""
-
-    path: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -131,88 +135,6 @@ class Config:
         return tuple(dict.fromkeys(name for name in names if name))
 
 
-def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
-    return suggest(word, choices) or f"known keys: {', '.join(choices)}"
-
-
-def _string(table: dict[str, Any], key: str, where: str) -> str | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        msg = f"{where}.{key} must be a non-empty string, not {value!r}"
-        raise ConfigError(msg, f'write it as {key} = "..." in pyproject.toml')
-    _no_control(value, f"{where}.{key}")
-    return value
-
-
-def _no_control(value: str, where: str) -> None:
-    """A NUL or an escape sequence in a path, branch or URL is a typo or an attack, never
-    meant: refuse it, shown escaped."""
-    if not value.isprintable():
-        raise ConfigError(f"{where} holds a control character: '{printable(value)}'",
-                          "remove it from pyproject.toml")
-
-
-def _strings(table: dict[str, Any], key: str, where: str) -> tuple[str, ...] | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if isinstance(value, str):  # a shell-like string is friendlier than a TOML array
-        return tuple(shlex.split(value))
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        msg = f"{where}.{key} must be a list of strings, not {value!r}"
-        raise ConfigError(msg, f'write it as {key} = ["..."] in pyproject.toml')
-    for item in value:
-        _no_control(item, f"{where}.{key}")
-    return tuple(value)
-
-
-def _commands(table: dict[str, Any], key: str, where: str) -> tuple[tuple[str, ...], ...]:
-    """One command (a list of strings, or a shell-like string) or a list of commands."""
-    value = table.get(key)
-    if value is None:
-        return ()
-    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
-        commands = []
-        for n, command in enumerate(value):
-            if not all(isinstance(v, str) for v in command):
-                raise ConfigError(f"{where}.{key}[{n}] must be a list of strings, not "
-                                  f"{command!r}", 'write each command as ["tool", "--version"]')
-            inner = tuple(command)
-            if not inner:
-                raise ConfigError(f"{where}.{key}[{n}] is an empty command",
-                                  'write each command as ["tool", "--version"]')
-            commands.append(inner)
-        return tuple(commands)
-    single = _strings(table, key, where)
-    if not single:
-        raise ConfigError(f"{where}.{key} is an empty command",
-                          f'write it as {key} = ["tool", "--version"]')
-    return (single,)
-
-
-def _size(table: dict[str, Any], key: str, where: str) -> int | None:
-    """A size in bytes: an integer, or a string such as "200 MiB" or "1 GB"."""
-    value = table.get(key)
-    if value is None:
-        return None
-    units = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024,
-             "mib": 1024**2, "gib": 1024**3}
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    if isinstance(value, str):
-        number, _, unit = value.strip().partition(" ")
-        try:
-            amount = float(number)
-        except ValueError:
-            amount = -1
-        if amount > 0 and unit.strip().lower() in units:
-            return int(amount * units[unit.strip().lower()])
-    raise ConfigError(f"{where}.{key} must be a size such as 200 MiB or 209715200, not {value!r}",
-                      f'write it as {key} = "200 MiB"')
-
-
 def _gates(table: dict[str, Any], key: str, where: str) -> tuple[Gate, ...]:
     """Session names, or commands as lists of strings: ``["lint", ["pytest", "-q"]]``."""
     value = table.get(key)
@@ -230,29 +152,15 @@ def _gates(table: dict[str, Any], key: str, where: str) -> tuple[Gate, ...]:
             raise ConfigError(f"{here} must be a session name or a command (a list of "
                               f"non-empty strings), not {printable(repr(entry))[:80]}", fix)
         for part in parts:
-            _no_control(part, here)
+            no_control(part, here)
         gates.append(tuple(entry) if isinstance(entry, list) else entry)
     return tuple(gates)
-
-
-def _choice(table: dict[str, Any], key: str, where: str, choices: tuple[str, ...],
-            default: str, example: str) -> str:
-    """One of ``choices``, spelled exactly; a typo gets "did you mean"."""
-    value = _string(table, key, where)
-    if value is None:
-        return default
-    if value not in choices:
-        raise ConfigError(f"{where}.{key} must be one of {', '.join(choices)}, not "
-                          f"'{printable(value)[:40]}'",
-                          suggest(value.strip().lower(), choices)
-                          or f'write it as {key} = "{example}" (or leave it out: {default})')
-    return value
 
 
 def _diff_allow(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     """``diff-allow`` entries, each a kind of change index-diff reports, alone or with the
     name it accepts; an unknown kind gets "did you mean"."""
-    entries = _strings(table, key, where) or ()
+    entries = strings(table, key, where) or ()
     for entry in entries:
         kind, _, pattern = entry.partition(":")
         if kind not in DIFF_KINDS or (entry.endswith(":") and not pattern.strip()):
@@ -265,139 +173,10 @@ def _diff_allow(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
 
 def _tag_format(table: dict[str, Any], key: str, where: str) -> str | None:
     """A release tag's name with ``{version}`` in it, which git takes as a tag name."""
-    value = _string(table, key, where)
+    value = string(table, key, where)
     if value is not None and (problem := format_problem(value)) is not None:
         raise ConfigError(f"{where}.{key} {problem[0]}", problem[1])
     return value
-def _secrets_allow(table: dict[str, Any], key: str, where: str) -> tuple[SecretAllow, ...]:
-    """``[{path = "tests/fixtures/.netrc", reason = "…"}, …]``: each a relative path (or
-    glob) and a reason; nothing else."""
-    value = table.get(key)
-    if value is None:
-        return ()
-    fix = (f'write it as {key} = [{{path = "tests/fixtures/.netrc", reason = "example '
-           'values for the tests"}]')
-    if not isinstance(value, list):
-        raise ConfigError(f"{where}.{key} must be a list of {{path = \"…\", reason = \"…\"}} "
-                          f"tables, not {printable(repr(value))[:80]}", fix)
-    entries = []
-    for n, entry in enumerate(value):
-        here = f"{where}.{key}[{n}]"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{here} must be a table {{path = \"…\", reason = \"…\"}}, not "
-                              f"{printable(repr(entry))[:80]}", fix)
-        for name in entry:
-            if name not in ALLOW_KEYS:
-                raise ConfigError(f"unknown key '{printable(name)}' in {here}",
-                                  _did_you_mean(name, ALLOW_KEYS))
-        path, reason = _string(entry, "path", here), _string(entry, "reason", here)
-        if path is None:
-            raise ConfigError(f"{here} has no path",
-                              'add path = "…" (relative to the project folder)')
-        if reason is None:
-            raise ConfigError(f"{here} ({path}) has no reason",
-                              'add reason = "…": why this file is safe to ship')
-        clean = path.strip().replace("\\", "/").removeprefix("./").rstrip("/")
-        if clean.startswith("/") or ".." in clean.split("/") or not clean:
-            raise ConfigError(f"{here}.path must be relative to the project folder, not "
-                              f"'{path}'", 'write it as path = "tests/fixtures/.netrc"')
-        entries.append(SecretAllow(clean, reason.strip()))
-    return tuple(entries)
-
-
-def _repositories(table: Any, where: str) -> dict[str, RepositoryConfig]:
-    if table is None:
-        return {}
-    if not isinstance(table, dict):
-        msg = f"{where}.repositories must be a table of tables"
-        hint = f'declare one as [{where}.repositories.NAME] with upload-url = "..."'
-        raise ConfigError(msg, hint)
-    repos = {}
-    for name, entry in table.items():
-        here = f"{where}.repositories.{name}"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{here} must be a table", f'write [{here}] with upload-url = "..."')
-        for key in entry:
-            if key not in REPOSITORY_KEYS:
-                raise ConfigError(f"unknown key '{key}' in [{here}]",
-                                  _did_you_mean(key, REPOSITORY_KEYS))
-        upload_url = _string(entry, "upload-url", here)
-        if upload_url is None:
-            raise ConfigError(f"[{here}] has no upload-url",
-                              f'add upload-url = "https://…" to [{here}]')
-        for key in ("upload-url", "index-url"):
-            url = _string(entry, key, here)
-            if url is None:
-                continue
-            try:
-                parse_url(url)
-            except UrlError as e:  # the message never quotes the URL: it may hold a password
-                raise ConfigError(f"{here}.{key} must be an http(s) URL: it {e.problem}",
-                                  f'write it in full, e.g. {key} = "{EXAMPLE}"') from None
-        repos[name] = RepositoryConfig(
-            name=name,
-            upload_url=upload_url,
-            index_url=_string(entry, "index-url", here),
-            username=_string(entry, "username", here) or "__token__",
-            token_variable=_string(entry, "token-variable", here),
-        )
-    return repos
-
-
-def read_pyproject(root: Path) -> dict[str, Any] | None:
-    """The parsed pyproject.toml, or None for a setup.py-only project."""
-    return read_toml(root / "pyproject.toml")
-
-
-def read_toml(path: Path) -> dict[str, Any] | None:
-    """A parsed TOML file (pyproject.toml, hatch.toml), or None when there is none."""
-    if not path.exists() and not path.is_symlink():
-        return None
-    try:
-        text = decode_text(read_bytes(path))
-    except TextError as e:
-        fix = (resave_fix(str(path), e) if e.why is Unreadable.NOT_TEXT
-               else f"make it a readable {path.name}")
-        raise ConfigError(f"{path} {e.problem}", fix) from None
-    try:
-        parsed: dict[str, Any] = tomllib.loads(text)
-        return parsed
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"cannot parse {path}: {e}", "fix the TOML syntax at that line") from None
-    except RecursionError:
-        raise ConfigError(f"cannot parse {path}: its arrays or tables nest too deeply",
-                          "flatten the nesting") from None
-
-
-def read_setup_cfg(root: Path) -> tuple[str | None, configparser.ConfigParser | None, str]:
-    """(text, parsed, problem) for setup.cfg, parsed as setuptools parses it; (None, None, "")
-    when there is none. The text keeps a byte-order mark: bump writes it back."""
-    path = root / "setup.cfg"
-    if not path.exists() and not path.is_symlink():
-        return None, None, ""
-    try:
-        text = decode_text(read_bytes(path), keep_bom=True)
-    except TextError as e:
-        return None, None, e.problem
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text.removeprefix("\ufeff"), source="setup.cfg")
-    except configparser.Error as e:
-        return text, None, f"cannot be parsed: {str(e).splitlines()[0]}"
-    return text, parser, ""
-
-
-def check_project_folder(root: Path) -> None:
-    """A folder that holds a project (pyproject.toml or setup.py, as pip requires), or a
-    UsageError naming it: the command ran in the wrong place, or --project is wrong."""
-    fix = "run it in the project's folder, or pass --project DIR"
-    if root != Path.cwd().resolve():  # --project named it: that is what to correct
-        fix = "pass --project the folder that holds the project's pyproject.toml or setup.py"
-    if not root.is_dir():
-        what = "is not a directory" if root.exists() else "does not exist"
-        raise UsageError(f"project directory {root} {what}", fix)
-    if not any((root / name).exists() for name in ("pyproject.toml", "setup.py")):
-        raise UsageError(f"no pyproject.toml or setup.py in {root}", fix)
 
 
 def load_config(root: Path) -> Config:
@@ -420,7 +199,7 @@ def load_config(root: Path) -> Config:
                 raise ConfigError(f"[project] {key} in pyproject.toml must be a string, not "
                                   f"{printable(repr(value))[:80]}",
                                   f'write it as {key} = "..." (PEP 621)')
-            _no_control(value, f"[project] {key}")
+            no_control(value, f"[project] {key}")
     tools = pyproject.get("tool", {})
     if not isinstance(tools, dict):
         raise ConfigError("[tool] in pyproject.toml must be a table", "write it as [tool.NAME]")
@@ -430,30 +209,30 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"[{where}] must be a table", f"write it as [{where}]")
     for key in tool:
         if key not in KEYS:
-            raise ConfigError(f"unknown key '{key}' in [{where}]", _did_you_mean(key, KEYS))
-    skip = _strings(tool, "skip", where) or ()
+            raise ConfigError(f"unknown key '{key}' in [{where}]", did_you_mean(key, KEYS))
+    skip = strings(tool, "skip", where) or ()
     return Config(
         root=root,
         has_pyproject=True,
         project=project,
-        credentials_file=_string(tool, "credentials-file", where) or ".env.local",
-        token_variable=_string(tool, "token-variable", where),
-        repository=_string(tool, "repository", where),
-        release_branch=_string(tool, "release-branch", where),
-        changelog=_string(tool, "changelog", where),
-        version_file=_string(tool, "version-file", where),
-        smoke_tests=_commands(tool, "smoke-test", where),
-        smoke_skip_modules=_strings(tool, "smoke-skip-modules", where) or (),
-        wheel_exclude=_strings(tool, "wheel-exclude", where) or (),
-        upload_limit=_size(tool, "upload-limit", where),
+        credentials_file=string(tool, "credentials-file", where) or ".env.local",
+        token_variable=string(tool, "token-variable", where),
+        repository=string(tool, "repository", where),
+        release_branch=string(tool, "release-branch", where),
+        changelog=string(tool, "changelog", where),
+        version_file=string(tool, "version-file", where),
+        smoke_tests=commands(tool, "smoke-test", where),
+        smoke_skip_modules=strings(tool, "smoke-skip-modules", where) or (),
+        wheel_exclude=strings(tool, "wheel-exclude", where) or (),
+        upload_limit=size(tool, "upload-limit", where),
         gates=_gates(tool, "gates", where),
         skip=skip,
         tag_format=_tag_format(tool, "tag-format", where),
-        secrets_allow=_secrets_allow(tool, "secrets-allow", where),
-        repositories=_repositories(tool.get("repositories"), where),
-        uploader=_choice(tool, "uploader", where, UPLOADERS, UPLOADERS[0], "uv"),
-        repair=_choice(tool, "repair", where, REPAIRERS, default_repair(),
-                       "none"),
-        diff=_choice(tool, "diff", where, DIFF_MODES, DIFF_MODES[0], "fail"),
+        secrets_allow=secrets_allow(tool, "secrets-allow", where),
+        repositories=repositories(tool.get("repositories"), where),
+        uploader=choice(tool, "uploader", where, UPLOADERS, UPLOADERS[0], "uv"),
+        repair=choice(tool, "repair", where, REPAIRERS, default_repair(),
+                      "none"),
+        diff=choice(tool, "diff", where, DIFF_MODES, DIFF_MODES[0], "fail"),
         diff_allow=_diff_allow(tool, "diff-allow", where),
     )

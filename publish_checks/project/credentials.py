@@ -32,7 +32,7 @@ class Token:
     value: str = field(repr=False)
     variable: str  # or "the password" for one written in a URL or ~/.pypirc
     origin: str  # "the environment", the credentials file's path, "the repository URL", …
-    username: str | None = None  # the user that goes with it (TWINE_USERNAME); None: the target's
+    username: str | None = None  # the user given beside it; None: the target's
 
     @property
     def fingerprint(self) -> str:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from publish_checks._errors import UsageError
 from publish_checks._text import TextError, read_text, suggest
+from publish_checks.project import twine_conventions
 from publish_checks.project.config import Config, RepositoryConfig
 from publish_checks.project.credentials import redact
 from publish_checks.project.urls import (
@@ -24,9 +25,6 @@ from publish_checks.project.urls import (
 
 PYPI_UPLOAD_LIMIT = 100 * 1024 * 1024  # bytes; PyPI raises it per project on request
 LOCAL_URL_VARIABLE = "PUBLISH_CHECKS_LOCAL_URL"  # set by the rehearse session for `local`
-# twine's own ways to name the target, used when neither --repository nor the configuration
-# does (twine too prefers the URL to the section name).
-TWINE_TARGET_VARIABLES = ("TWINE_REPOSITORY_URL", "TWINE_REPOSITORY")
 PYPI_INDEXES = {"pypi": ("pypi.org", "https://upload.pypi.org/legacy/"),
                 "testpypi": ("test.pypi.org", "https://test.pypi.org/legacy/")}
 
@@ -38,8 +36,8 @@ class Target:
     ``token_variable`` is the variable of its ``pypi-`` token (PyPI and TestPyPI), or the one
     declared for a private index; a private index never gets PyPI's. Its own passwords — one
     written into its URL (https://user:pw@host/), one in its ~/.pypirc section — are kept out
-    of the URL, out of repr and out of every message; they reach twine through its
-    environment like a token.
+    of the URL, out of repr and out of every message; they reach the uploader through
+    its environment like a token.
     """
 
     name: str
@@ -178,7 +176,7 @@ def _parse_problem(e: configparser.Error) -> str:
 
 
 def _pypirc_password(name: str, environ: Mapping[str, str]) -> str:
-    """The password ~/.pypirc gives twine for the built-in index ``name``, or ''.
+    """The password ~/.pypirc gives the uploader for the built-in index ``name``, or ''.
 
     A broken file is not our business for pypi: it simply holds no password.
     """
@@ -191,13 +189,13 @@ def _pypirc_password(name: str, environ: Mapping[str, str]) -> str:
 def choose_repository(given: str | None, config: Config,
                       environ: Mapping[str, str]) -> tuple[str, str]:
     """(the repository this run targets, what named it): ``--repository``, else the
-    configuration's ``repository``, else twine's TWINE_REPOSITORY_URL or TWINE_REPOSITORY,
-    else pypi."""
+    configuration's ``repository``, else twine_conventions.TARGET_VARIABLES (SPEC §3), else
+    pypi."""
     if given:
         return given, "--repository"
     if config.repository:
         return config.repository, "[tool.publish-checks] repository"
-    for variable in TWINE_TARGET_VARIABLES:
+    for variable in twine_conventions.TARGET_VARIABLES:
         if value := environ.get(variable, "").strip():
             return value, variable
     return "pypi", "the default"
@@ -231,7 +229,7 @@ def resolve_target(name: str, config: Config, environ: Mapping[str, str], *,
                       url_password=upload.password)
     if looks_like_url(name):
         where = {"--repository": "the --repository URL",
-                 "TWINE_REPOSITORY_URL": "TWINE_REPOSITORY_URL"}.get(
+                 twine_conventions.REPOSITORY_URL: twine_conventions.REPOSITORY_URL}.get(
                      named_by, f"the repository URL of {named_by}")
         parsed = _parsed(name, where)
         url = _with_slash(parsed.url)
@@ -240,8 +238,8 @@ def resolve_target(name: str, config: Config, environ: Mapping[str, str], *,
                       username=parsed.user or (declared.username if declared else "__token__"),
                       token_variable=_variable(parsed.host, declared, config),
                       url_password=parsed.password)
-    if named_by == "TWINE_REPOSITORY_URL":
-        raise UsageError("TWINE_REPOSITORY_URL is not a URL",
+    if named_by == twine_conventions.REPOSITORY_URL:
+        raise UsageError(f"{twine_conventions.REPOSITORY_URL} is not a URL",
                          f"set it to an upload URL such as {EXAMPLE}, or unset it")
     pypirc = _pypirc(environ)
     if pypirc.has_section(name):
@@ -279,8 +277,9 @@ def _unknown(name: str, named_by: str, config: Config,
     msg = f"unknown repository {shown!r}{origin} (known: {', '.join(known)})"
     if shown != name:  # a token pasted into the wrong place
         return UsageError(msg, "that is an API token, not a repository: pass it in the token "
-                          "variable (PYPI_API_KEY) or TWINE_PASSWORD, never on a command line; "
-                          "it may be in your shell history now, so consider revoking it")
+                          f"variable (PYPI_API_KEY) or {twine_conventions.PASSWORD}, never on a "
+                          "command line; it may be in your shell history now, so consider "
+                          "revoking it")
     table = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else "NAME"
     suggestion = f"{close} " if (close := suggest(name, known)) else ""
     hint = (f"{suggestion}pass an http(s) URL, or declare it as "

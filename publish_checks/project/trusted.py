@@ -2,7 +2,7 @@
 in this job, who PyPI will see (the publisher it must have registered), and whether the job
 can sign the dists (PEP 740) as gh-action-pypi-publish does.
 
-What twine's and pypi-attestations' ``id`` library needs, per CI:
+What the ``id`` library (the uploaders' and pypi-attestations') needs, per CI:
 
 - GitHub Actions: ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN, present only with
   ``permissions: id-token: write``; the same request gives PyPI's token and Sigstore's.

@@ -153,28 +153,12 @@ def _refuse_dirty(git: Git, root: Path, paths: list[str]) -> None:
                                  "yourself")
 
 
-def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool = False,
-         today: datetime.date | None = None, steps: Steps = NOX_STEPS,
-         environ: Mapping[str, str] | None = None) -> str:
-    """Bump the project at ``root``; return what was done and the next steps. ``environ``
-    (the front end's) is what ``git commit`` and its hooks get, less every secret."""
-    root = root.resolve()
-    config = load_config(root)
-    tags = declared_version(config)
-    if target == "dev" and pre is None and tags.kind is SourceKind.VCS and tags.raw is None:
-        tag = release_tag_format(config.tag_format, Git(root), declared_name(config)).tag("X.Y.Z")
-        return "\n".join([  # the backend makes X.Y.Z.devN of every commit past a release tag
-            f"nothing to bump: the version is {tags.label}, and every commit after a release "
-            "tag already builds as the next development version (X.Y.Z.devN)", "next:",
-            f"  to release: git tag -a {tag} -m 'Release X.Y.Z', then {steps.build} and "
-            f"{steps('publish')}"])
-    source, path, current = _current(config)
-    label, name = source.label, declared_name(config)
-    new = next_version(current, target, pre, steps, today)
-    if new <= current:
-        raise UsageError(f"{new} is not greater than the current version {current}",
-                         f"pick a version above {current}, e.g. "
-                         f"{patch_of(current)}")
+def _version_edits(config: Config, source: VersionSource, path: Path, current: Version,
+                   new: Version, name: str | None) -> list[Edit]:
+    """The edits that write ``new`` where the version is declared, and in the package's
+    ``__version__`` when that is another file; PublishChecksError when the line to edit
+    cannot be found."""
+    root, label = config.root, source.label
     edits: list[Edit] = []
     if source.kind is SourceKind.PROJECT:
         edits.append(_replace_value(path, "pyproject.toml", TOML_VERSION_KEY, str(current),
@@ -195,6 +179,45 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     attr = package_version_attr(root, name)
     if attr is not None and attr[0] != path:
         edits.append(_replace_value(attr[0], shown_path(attr[0], root), _DUNDER, attr[1], new))
+    return edits
+
+
+def _commit(git: Git, shown: list[str], message: str) -> str:
+    """``git add`` and ``git commit`` exactly the files bump wrote; what was committed.
+    ReleaseError naming the git step that failed (the files stay written)."""
+    for args in (("add", "--", *shown), ("commit", "-q", "-m", message, "--", *shown)):
+        result = git.run(*args)
+        if result.returncode != 0:
+            raise ReleaseError(f"wrote {', '.join(shown)}, but git {args[0]} failed: "
+                               f"{result.stderr.strip()}",
+                               f"commit them yourself: git commit -m '{message}' -- "
+                               + " ".join(shown))
+    return f"committed {git.head()[:12]} '{message}'"
+
+
+def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool = False,
+         today: datetime.date | None = None, steps: Steps = NOX_STEPS,
+         environ: Mapping[str, str] | None = None) -> str:
+    """Bump the project at ``root``; return what was done and the next steps. ``environ``
+    (the front end's) is what ``git commit`` and its hooks get, less every secret."""
+    root = root.resolve()
+    config = load_config(root)
+    tags = declared_version(config)
+    if target == "dev" and pre is None and tags.kind is SourceKind.VCS and tags.raw is None:
+        tag = release_tag_format(config.tag_format, Git(root), declared_name(config)).tag("X.Y.Z")
+        return "\n".join([  # the backend makes X.Y.Z.devN of every commit past a release tag
+            f"nothing to bump: the version is {tags.label}, and every commit after a release "
+            "tag already builds as the next development version (X.Y.Z.devN)", "next:",
+            f"  to release: git tag -a {tag} -m 'Release X.Y.Z', then {steps.build} and "
+            f"{steps('publish')}"])
+    source, path, current = _current(config)
+    name = declared_name(config)
+    new = next_version(current, target, pre, steps, today)
+    if new <= current:
+        raise UsageError(f"{new} is not greater than the current version {current}",
+                         f"pick a version above {current}, e.g. "
+                         f"{patch_of(current)}")
+    edits = _version_edits(config, source, path, current, new, name)
     notes = []
     changelog = cl.find_changelog(root, config.changelog)
     if changelog is None:
@@ -217,14 +240,7 @@ def bump(root: Path, target: str | None, *, pre: str | None = None, commit: bool
     summary = [f"{current} → {new}: wrote {', '.join(shown)}", *notes, "next:"]
     message = f"Development version {new}" if new.is_devrelease else f"Release {new}"
     if commit:
-        for args in (("add", "--", *shown), ("commit", "-q", "-m", message, "--", *shown)):
-            result = git.run(*args)
-            if result.returncode != 0:
-                raise ReleaseError(f"wrote {', '.join(shown)}, but git {args[0]} failed: "
-                                   f"{result.stderr.strip()}",
-                                   f"commit them yourself: git commit -m '{message}' -- "
-                                   + " ".join(shown))
-        summary[-1:] = [f"committed {git.head()[:12]} '{message}'", "next:"]
+        summary[-1:] = [_commit(git, shown, message), "next:"]
     else:
         summary.append(f"  git commit -m '{message}' -- {' '.join(shown)}")
     if new.is_devrelease:  # work goes on: the release comes from the next bump

@@ -93,6 +93,23 @@ def _next_post(current: Version, steps: Steps) -> Version:
     return _make(current, current.release, current.pre, post)
 
 
+def _explicit(target: str, pre: str | None, steps: Steps) -> Version:
+    """An explicit version to bump to: canonical PEP 440, no local part, no ``--pre``."""
+    if pre is not None:
+        raise UsageError("--pre goes with patch, minor or major, not an explicit version",
+                         f"write the pre-release into the version, e.g. {target}rc1")
+    if problem := version_problem(target):
+        try:
+            fix = steps("bump", str(Version(target)))
+        except ValueError:  # InvalidVersion, or a number past int's digit limit
+            fix = "use a version such as 1.3.0, 1.3.0rc1 or 1.3.0.post1"
+        raise UsageError(problem, fix)
+    if Version(target).local is not None:
+        raise UsageError(f"{target} has a local part (+…), which indexes refuse",
+                         steps("bump", Version(target).public))
+    return Version(target)
+
+
 def next_version(current: Version, target: str | None, pre: str | None = None,
                  steps: Steps = NOX_STEPS, today: datetime.date | None = None) -> Version:
     """The version after ``current`` for ``target`` and ``pre``.
@@ -126,19 +143,7 @@ def next_version(current: Version, target: str | None, pre: str | None = None,
                              f"e.g. {steps('bump', 'minor')}")
         return _next_pre(current, pre, steps)
     if re.match(r"[vV]?\d", target):
-        if pre is not None:
-            raise UsageError("--pre goes with patch, minor or major, not an explicit version",
-                             f"write the pre-release into the version, e.g. {target}rc1")
-        if problem := version_problem(target):
-            try:
-                fix = steps("bump", str(Version(target)))
-            except ValueError:  # InvalidVersion, or a number past int's digit limit
-                fix = "use a version such as 1.3.0, 1.3.0rc1 or 1.3.0.post1"
-            raise UsageError(problem, fix)
-        if Version(target).local is not None:
-            raise UsageError(f"{target} has a local part (+…), which indexes refuse",
-                             steps("bump", Version(target).public))
-        return Version(target)
+        return _explicit(target, pre, steps)
     if target not in PARTS:
         close = suggest(target, PARTS)
         raise UsageError(f"unknown version part '{target}'",
