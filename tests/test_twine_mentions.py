@@ -35,7 +35,6 @@ FACTS = {
 }
 #: Rewritten in another branch right now; the lead moves its mentions to a home at merge.
 OTHER_BRANCHES = {
-    "dists/index.py": "its 401/403 hint names TWINE_USERNAME and TWINE_PASSWORD",
 }
 
 

@@ -22,6 +22,7 @@ from publish_checks.dists.fetch import STATUS_PAGE, Login, LoginRefused, OtherHo
 from publish_checks.dists.fetch import IndexQueryError as IndexQueryError  # re-exported
 from publish_checks.dists.listing import IndexFile as IndexFile  # re-exported
 from publish_checks.dists.listing import parse_page
+from publish_checks.project.twine_conventions import PASSWORD, USERNAME
 
 ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 # PyPI's largest project pages weigh a few MiB; an answer past this is not a simple page,
@@ -51,12 +52,12 @@ def _refused(url: str, code: int, login: Login | None) -> LoginRefused:
         return LoginRefused(
             f"{url} answered HTTP {code}: {host} refused the credentials (user "
             f"{printable(login.username)}, the secret from {printable(login.source)})",
-            f"check the username (TWINE_USERNAME or the username of its ~/.pypirc section) "
+            f"check the username ({USERNAME} or the username of its ~/.pypirc section) "
             f"and the secret for {host}: one that {host} accepts, allowed to read the index")
     return LoginRefused(
         f"{url} answered HTTP {code}: {host} needs a login to list and download files, and "
         "none was sent",
-        f"give {host} its own secret (TWINE_USERNAME and TWINE_PASSWORD, a password in its "
+        f"give {host} its own secret ({USERNAME} and {PASSWORD}, a password in its "
         "~/.pypirc section or its URL, or token-variable under "
         "[tool.publish-checks.repositories.NAME]), over https:// (plain http:// only to "
         "this machine); it is sent to that index only")
