@@ -209,6 +209,8 @@ def takes(name: str) -> tuple[str, ...]:
     return tuple(max(a.option_strings, key=len, default=a.dest) for a in parser._actions)
 
 
-def applies_to(option: str) -> list[str]:
-    """The commands that take ``option``, in :data:`COMMANDS` order."""
-    return [name for name in COMMANDS if option in takes(name)]
+def applies_to(option: str, *, sessions: bool = False) -> list[str]:
+    """The commands that take ``option``, in :data:`COMMANDS` order (``sessions``: only
+    those that are nox sessions too)."""
+    return [name for name, command in COMMANDS.items()
+            if option in takes(name) and (command.session or not sessions)]

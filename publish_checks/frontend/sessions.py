@@ -115,7 +115,7 @@ def ignored_note(step: str, name: str, options: Sequence[str], steps: Steps) -> 
         return None
     by_place: dict[tuple[str, ...], list[str]] = {}
     for option in ignored:
-        places = tuple(steps.session(p) for p in applies_to(option))
+        places = tuple(steps.session(p) for p in applies_to(option, sessions=True))
         by_place.setdefault(places, []).append(option)
     parts = [f"{joined(group)} {'applies' if len(group) == 1 else 'apply'} to {joined(places)}"
              for places, group in by_place.items()]
