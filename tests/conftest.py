@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from publish_checks.checks import RAISE_VARIABLE
-from publish_checks.release.rehearse import LocalIndex, local_index
+from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
 from tests.e2e import CANARY
-from tests.pypiserver import (
-    pypiserver,  # noqa: F401 (a fixture)
-    skip_without_pypiserver,
+from tests.pypiserver import (  # noqa: F401 (fixtures)
+    IndexPool,
+    index_pool,
+    pypiserver,
 )
 
 
@@ -68,8 +68,7 @@ def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def index() -> Iterator[LocalIndex]:
-    """A real pypiserver that takes uploads from __token__ with the canary as password."""
-    skip_without_pypiserver()
-    with local_index(sys.executable, username="__token__", password=CANARY) as server:
-        yield server
+def index(index_pool: IndexPool) -> LocalIndex:  # noqa: F811 (the fixture, by name)
+    """A real pypiserver that takes uploads from __token__ with the canary as password (this
+    process's one, its package folder emptied for the test)."""
+    return index_pool.get(username="__token__", password=CANARY)

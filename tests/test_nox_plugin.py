@@ -7,7 +7,6 @@ import stat
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import nox
@@ -17,7 +16,7 @@ import pytest
 from publish_checks._text import NOX_STEPS, Steps
 from publish_checks.frontend.options import given, parse_session_args
 from publish_checks.frontend.sessions import ignored_note
-from publish_checks.release.rehearse import LocalIndex, local_index
+from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, run_nox
 from tests.pypiserver import skip_without_pypiserver
@@ -153,13 +152,6 @@ def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
     run = run_nox(foreign.root, tmp_path / "envs", "-s", "rehearse")
     assert run.code == 0, run.output
     assert "Smoke test passed: foreign-tool 1.2.0 installs from the index and runs" in run.output
-
-
-@pytest.fixture
-def index() -> Iterator[LocalIndex]:
-    skip_without_pypiserver()
-    with local_index(sys.executable, username="__token__", password=CANARY) as server:
-        yield server
 
 
 @pytest.mark.e2e
