@@ -4,6 +4,7 @@ the developer's credentials (HOME points at a folder that does not exist)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,16 @@ from tests.pypiserver import (  # noqa: F401 (fixtures)
     index_pool,
     pypiserver,
 )
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A generated token in a test's id is named by its shape, not its random bytes: every
+    pytest-xdist worker collects the same ids (it refuses to run otherwise)."""
+    if isinstance(val, str) and "pypi-Ag" in val:
+        shape = re.sub(r"[A-Za-z0-9_-]{20,}", "REST",
+                       re.sub(r"pypi-Ag[A-Za-z0-9_-]*", "pypi-TOKEN", val))
+        return shape.encode("unicode_escape").decode("ascii")
+    return None
 
 
 @pytest.fixture(autouse=True)
