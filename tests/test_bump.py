@@ -841,6 +841,7 @@ def built_version(project: SampleProject) -> str:
     return wheel.name.split("-")[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(REAL_BUILDS))
 def test_the_backend_builds_the_version_read_and_then_the_one_bumped(tmp_path: Path,
                                                                     case: str) -> None:

@@ -55,6 +55,7 @@ PACKAGE_DATA = ('\n[tool.setuptools.package-data]\n'
 
 # --- the wheel holds every tracked file of its packages ---------------------------------
 
+@pytest.mark.slow
 def test_package_data_left_out_by_setuptools_fails_naming_the_files(tmp_path: Path) -> None:
     """include-package-data = false leaves tracked templates and JSON out: both dists fail."""
     project = sample(tmp_path, NO_PACKAGE_DATA, files=DATA)
@@ -68,6 +69,7 @@ def test_package_data_left_out_by_setuptools_fails_naming_the_files(tmp_path: Pa
     assert "wheel-exclude" in finding.hint
 
 
+@pytest.mark.slow
 def test_package_data_shipped_by_setuptools_passes(tmp_path: Path) -> None:
     """The same project with its package data declared passes, and says what it compared."""
     project = sample(tmp_path, PACKAGE_DATA, files=DATA)
@@ -80,6 +82,7 @@ def test_package_data_shipped_by_setuptools_passes(tmp_path: Path) -> None:
         in finding.summary
 
 
+@pytest.mark.slow
 def test_files_in_wheel_exclude_are_not_required(tmp_path: Path) -> None:
     """wheel-exclude globs name tracked files meant to stay out: the build without them passes."""
     exclude = '\n[tool.publish-checks]\nwheel-exclude = ["demo_pkg/templates/**", "*.json"]\n'
@@ -90,6 +93,7 @@ def test_files_in_wheel_exclude_are_not_required(tmp_path: Path) -> None:
     assert "holds the 2 git-tracked files of its packages" in finding.summary
 
 
+@pytest.mark.slow
 def test_package_dir_maps_the_package_to_its_folder(tmp_path: Path) -> None:
     """setuptools' package-dir = {"" = "lib"}: the missing file is named by its path in git."""
     layout = ('\n[tool.setuptools]\npackage-dir = {"" = "lib"}\ninclude-package-data = false\n')
@@ -107,6 +111,7 @@ def test_package_dir_maps_the_package_to_its_folder(tmp_path: Path) -> None:
                  "lib/demo_pkg/templates/page.html")
 
 
+@pytest.mark.slow
 def test_a_module_excluded_by_hatch_fails(tmp_path: Path) -> None:
     """A hatch exclude that drops a lazily imported module fails, naming the module."""
     files = {"demo_pkg/plugins/__init__.py": "",
@@ -122,6 +127,7 @@ def test_a_module_excluded_by_hatch_fails(tmp_path: Path) -> None:
     assert "tar.gz" not in finding.summary  # hatch's sdist has it
 
 
+@pytest.mark.slow
 def test_a_complete_hatch_build_passes(tmp_path: Path) -> None:
     """hatchling ships every tracked file of the package: dists-contents passes."""
     project = sample(tmp_path, hatch=True, files={**DATA, "demo_pkg/plugins/lazy.py": ""})
@@ -133,6 +139,7 @@ def test_a_complete_hatch_build_passes(tmp_path: Path) -> None:
 
 # --- entry points ------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_script_naming_a_missing_function_fails(tmp_path: Path) -> None:
     """[project.scripts] demo = "demo_pkg.cli:main" with no main in cli.py fails, named."""
     scripts = '\n[project.scripts]\ndemo = "demo_pkg.cli:main"\n'
@@ -145,6 +152,7 @@ def test_a_script_naming_a_missing_function_fails(tmp_path: Path) -> None:
     assert "[project.scripts]" in finding.hint
 
 
+@pytest.mark.slow
 def test_scripts_naming_defined_functions_pass(tmp_path: Path) -> None:
     """Console and GUI scripts whose functions exist pass, and are counted."""
     scripts = ('\n[project.scripts]\ndemo = "demo_pkg.cli:main"\n'
@@ -244,6 +252,7 @@ def test_extension_modules_submodules_and_newer_syntax_are_not_decided(
 
 # --- the sdist holds the readme, the license files and the build files -------------------
 
+@pytest.mark.slow
 def test_an_sdist_without_the_readme_fails(tmp_path: Path) -> None:
     """setup.py reads README.rst, which MANIFEST.in leaves out: the sdist could not build."""
     project = SampleProject.create(tmp_path / "demo")
@@ -312,6 +321,7 @@ def test_the_license_files_pkg_info_names_must_be_in_the_sdist(project: SamplePr
 
 # --- dists-stale: built from HEAD --------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hatch", [False, True], ids=["setuptools", "hatchling"])
 def test_dists_built_from_head_are_not_stale(tmp_path: Path, hatch: bool) -> None:
     """What setuptools and hatchling write into the sdist themselves (PKG-INFO, egg-info,
@@ -325,6 +335,7 @@ def test_dists_built_from_head_are_not_stale(tmp_path: Path, hatch: bool) -> Non
     assert check(project, "dists_contents").status is Status.PASS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hatch", [False, True], ids=["setuptools", "hatchling"])
 def test_a_commit_after_the_build_makes_the_dists_stale(tmp_path: Path, hatch: bool) -> None:
     """Build, then commit a code change: dists-stale fails naming the file, fix: rebuild."""
@@ -341,6 +352,7 @@ def test_a_commit_after_the_build_makes_the_dists_stale(tmp_path: Path, hatch: b
     assert check(project, "dists_stale").status is Status.PASS
 
 
+@pytest.mark.slow
 def test_line_endings_of_the_checkout_are_not_staleness(tmp_path: Path) -> None:
     """With core.autocrlf the sdist holds CRLF where git holds LF: not stale, as long as
     the checkout is unchanged; a real change is still found."""
@@ -358,6 +370,7 @@ def test_line_endings_of_the_checkout_are_not_staleness(tmp_path: Path) -> None:
     assert_fails(check(project, "dists_stale"), "differs from the last commit: README.md")
 
 
+@pytest.mark.slow
 def test_an_sdist_built_from_uncommitted_changes_is_stale(tmp_path: Path) -> None:
     """Built from an edited tree: stale, and the fix is to commit first; with the edit put
     back, the sdist still holds what no commit has."""

@@ -702,6 +702,7 @@ def released(template: Path, tmp_path: Path) -> SampleProject:
     return SampleProject(tmp_path / "demo")
 
 
+@pytest.mark.slow  # a command in a child process per case: about 150 of them
 @pytest.mark.parametrize("case", [
     pytest.param(case, id=case.id, marks=[pytest.mark.xfail(strict=True, reason=case.xfail)]
                  if case.xfail else [])
@@ -733,6 +734,7 @@ NOX_CASES = [case for case in CASES if case.id in (
     "changelog-escape-heading")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", NOX_CASES, ids=[case.id for case in NOX_CASES])
 def test_hostile_input_through_nox(case: Case, released: SampleProject, tmp_path: Path) -> None:
     """``nox -s verify`` ends in time on the same inputs, without a traceback, a secret or an

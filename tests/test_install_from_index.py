@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,11 +19,11 @@ from publish_checks.dists.snapshot import read_snapshot
 from publish_checks.release.install import fetch_from_index
 from publish_checks.release.plan import make_plan
 from publish_checks.release.process import find_uv
-from publish_checks.release.rehearse import LocalIndex, local_index
+from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
 from tests.distbuilders import make_release, make_wheel
 from tests.e2e import CANARY, NOXFILE, run_nox
-from tests.pypiserver import PypiServer, skip_without_pypiserver
+from tests.pypiserver import IndexPool, PypiServer
 
 WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
 SDIST = "demo_pkg-1.2.0.tar.gz"
@@ -75,19 +74,15 @@ def test_a_file_served_with_another_sha256_fails(project: SampleProject,
 
 
 @pytest.fixture
-def genuine_index() -> Iterator[LocalIndex]:
+def genuine_index(index_pool: IndexPool) -> LocalIndex:
     """The index the release goes to (uploads as __token__ with the canary as password)."""
-    skip_without_pypiserver()
-    with local_index(sys.executable, username="__token__", password=CANARY) as server:
-        yield server
+    return index_pool.get(username="__token__", password=CANARY)
 
 
 @pytest.fixture
-def impostor_index() -> Iterator[LocalIndex]:
+def impostor_index(index_pool: IndexPool) -> LocalIndex:
     """A second index on the user's pip and uv configuration."""
-    skip_without_pypiserver()
-    with local_index(sys.executable) as server:
-        yield server
+    return index_pool.get(kind="impostor")
 
 
 def sample(root: Path, build: str) -> SampleProject:

@@ -479,6 +479,7 @@ REFUSED_PROJECT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("refused", [False, True], ids=["compliant", "refused"])
 def test_a_setuptools_build_is_judged_as_pypi_would(project: SampleProject,
                                                     refused: bool) -> None:

@@ -7,7 +7,6 @@ import stat
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import nox
@@ -16,7 +15,7 @@ import pytest
 from publish_checks._text import NOX_STEPS, Steps
 from publish_checks.frontend.options import given, parse_session_args
 from publish_checks.frontend.sessions import ignored_note
-from publish_checks.release.rehearse import LocalIndex, local_index
+from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, nox_in_process, run_nox
 from tests.pypiserver import skip_without_pypiserver
@@ -122,6 +121,7 @@ def test_register_refuses_odd_names_and_changes_nothing(names: object, expected:
     assert set(nox.registry.get()) == before
 
 
+@pytest.mark.slow
 def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
     """A project that knows nothing of this repository adopts the sessions in four lines."""
     # Asked from another folder: the repository's own *.egg-info must not count as installed.
@@ -142,13 +142,6 @@ def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
     run = run_nox(foreign.root, tmp_path / "envs", "-s", "rehearse")
     assert run.code == 0, run.output
     assert "Smoke test passed: foreign-tool 1.2.0 installs from the index and runs" in run.output
-
-
-@pytest.fixture
-def index() -> Iterator[LocalIndex]:
-    skip_without_pypiserver()
-    with local_index(sys.executable, username="__token__", password=CANARY) as server:
-        yield server
 
 
 @pytest.mark.e2e
@@ -179,6 +172,7 @@ def test_token_is_in_no_child_argv_and_no_output(
         "demo_pkg-1.2.0-py3-none-any.whl", "demo_pkg-1.2.0.tar.gz"}
 
 
+@pytest.mark.slow
 def test_verify_session_fails_on_a_failed_check(demo: SampleProject, tmp_path: Path) -> None:
     """nox -s verify prints the report and exits non-zero when a check fails."""
     (demo.root / "VERSION").write_text("not a version\n")
@@ -188,6 +182,7 @@ def test_verify_session_fails_on_a_failed_check(demo: SampleProject, tmp_path: P
     assert "verify failed: fix what is marked ✗ above" in run.output
 
 
+@pytest.mark.slow
 def test_verify_session_appends_a_step_summary(demo: SampleProject, tmp_path: Path) -> None:
     """With GITHUB_STEP_SUMMARY set, nox -s verify appends the report as a Markdown table."""
     summary = tmp_path / "summary.md"
@@ -200,6 +195,7 @@ def test_verify_session_appends_a_step_summary(demo: SampleProject, tmp_path: Pa
     assert "| ✗ | `dists-present` |" in text
 
 
+@pytest.mark.slow
 def test_sessions_print_on_a_stdout_that_cannot_encode_the_marks(demo: SampleProject,
                                                                  tmp_path: Path) -> None:
     """A cp1252 pipe (Windows) gets ASCII marks instead of a UnicodeEncodeError traceback."""
@@ -209,6 +205,7 @@ def test_sessions_print_on_a_stdout_that_cannot_encode_the_marks(demo: SamplePro
     assert "+ version-file" in run.output and "x dists-present" in run.output
 
 
+@pytest.mark.slow
 def test_session_help_lists_the_shared_options(demo: SampleProject, tmp_path: Path) -> None:
     """`nox -s verify -- --help` prints the options every session takes, as errors suggest."""
     run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--help")
@@ -220,6 +217,7 @@ def test_session_help_lists_the_shared_options(demo: SampleProject, tmp_path: Pa
     assert bad.code != 0 and "see 'nox -s <session> -- --help'" in bad.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--offlin"], ["--skip", "git-tags"], ["--repository", "pipy"]])
 def test_a_usage_error_inside_nox_says_it_is_one(demo: SampleProject, tmp_path: Path,
                                                  args: list[str]) -> None:
@@ -269,6 +267,7 @@ def test_hints_name_the_command_for_a_step_the_noxfile_has_no_session_for() -> N
         "--install applies to publish-checks verify; release ignores it")
 
 
+@pytest.mark.slow
 def test_a_session_registered_alone_gives_hints_for_the_steps_it_lacks(
         demo: SampleProject, tmp_path: Path) -> None:
     """`nox -s release` of a noxfile that registered publish alone: the hint of a refusal
@@ -281,6 +280,7 @@ def test_a_session_registered_alone_gives_hints_for_the_steps_it_lacks(
             "exists only while it runs — use publish-checks rehearse.") in run.output, run.output
 
 
+@pytest.mark.slow
 def test_an_ignored_option_is_logged_by_the_session(demo: SampleProject, tmp_path: Path) -> None:
     """`nox -s verify -- --yes` says verify ignores --yes, then verifies."""
     run = run_nox(demo.root, tmp_path / "envs", "-s", "verify", "--", "--offline", "--yes")
@@ -288,6 +288,7 @@ def test_an_ignored_option_is_logged_by_the_session(demo: SampleProject, tmp_pat
     assert "✓ version-file" in run.output
 
 
+@pytest.mark.slow
 def test_build_ignores_repository_as_it_says(demo: SampleProject, tmp_path: Path) -> None:
     """`nox -s build -- --repository URL` says build ignores it, and does: its dist checks
     are for the configured index (pypi), as `publish-checks build`'s are."""
@@ -299,6 +300,7 @@ def test_build_ignores_repository_as_it_says(demo: SampleProject, tmp_path: Path
     assert "pkgs.example.org" not in run.output.split("build ignores it")[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["empty", "missing"])
 def test_a_session_outside_a_project_is_a_usage_error(tmp_path: Path, where: str) -> None:
     """No pyproject.toml or setup.py (or no folder) where the session looks: 'usage error:'

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,10 +21,9 @@ from publish_checks.checks.index import index_version
 from publish_checks.dists.fetch import Login, login_for
 from publish_checks.dists.index import IndexQueryError, download, project_listing
 from publish_checks.release.pipeline import ChecksFailed, Flags, publish
-from publish_checks.release.rehearse import local_index
 from tests.builders import SampleProject
 from tests.distbuilders import make_release
-from tests.pypiserver import PypiServer, skip_without_pypiserver
+from tests.pypiserver import IndexPool, PypiServer, as_pypiserver
 from tests.test_pipeline import fake, on_index, sha256
 
 # Not token-shaped on purpose: only never passing it on, not redaction, keeps it hidden.
@@ -37,13 +35,9 @@ SDIST = "demo_pkg-1.2.0.tar.gz"
 
 
 @pytest.fixture
-def private_index() -> Iterator[PypiServer]:
+def private_index(index_pool: IndexPool) -> PypiServer:
     """pypiserver that answers listing, downloads and uploads only with USER and SECRET."""
-    skip_without_pypiserver()
-    with local_index(sys.executable, password=SECRET,
-                     authenticate="list,download,update") as index:
-        yield PypiServer(index.url, index.index_url, index.username, index.password,
-                         index.packages)
+    return as_pypiserver(index_pool.get(password=SECRET, authenticate="list,download,update"))
 
 
 def env(secret: str | None) -> dict[str, str]:

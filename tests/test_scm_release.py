@@ -69,6 +69,7 @@ def dists(project: SampleProject, version: str) -> None:
 # Built from an untagged commit -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_untagged_scm_build_is_told_to_tag_before_building(tmp_path: Path) -> None:
     """setuptools-scm builds 1.3.1.dev1+gHASH on a commit past the tag: dists-metadata quotes
     PyPI's refusal and says to tag the release commit (the changelog's coming 1.3.0), not to

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds this repository
+
 REPO = Path(__file__).resolve().parents[1]
 SDIST_PATTERNS = ("publish_checks/*", "tests/*.py", "docs/*.md", "docs/workflows/*.yml",
                   "CHANGELOG.md", "LICENSE",

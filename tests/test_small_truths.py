@@ -119,6 +119,7 @@ def modes(folder: Path) -> dict[str, int]:
     return {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
 
 
+@pytest.mark.slow
 def test_built_dists_have_the_modes_a_plain_build_gives(project: SampleProject,
                                                         tmp_path: Path, umask: int) -> None:
     """Under umask 022 the pipeline's build leaves sdist and wheel 0644, exactly as a plain

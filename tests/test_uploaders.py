@@ -152,6 +152,7 @@ def test_twine_keeps_its_own_settings_but_not_a_stray_password(project: SamplePr
     assert child["TWINE_PASSWORD"] == "bound" and child["TWINE_CERT"] == "/ca.pem"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(UPLOADERS))
 def test_each_uploader_really_fails_as_read(name: str, project: SampleProject,
                                             pypiserver: PypiServer) -> None:
