@@ -8,6 +8,7 @@ Where a check lives, by its id's prefix (check-wheel-contents style: the id find
     version-*, changelog-*   publish_checks/checks/version.py  (one version, said everywhere)
     git-*                    publish_checks/checks/git.py
     dists-*                  publish_checks/checks/dists.py
+                             (dists-abi: publish_checks/checks/abi.py, the compiled wheels)
     index-*                  publish_checks/checks/index.py
     tools                    publish_checks/checks/tools.py
 """
@@ -44,12 +45,18 @@ SPEC_IDS = (
 )
 # SPEC §4 ids whose checks later issues add: named here, never as stubs in the registry.
 NOT_YET: dict[str, str] = {
-    "dists-abi": "issue 17 (auditwheel show / abi3audit on compiled wheels)",
     "index-diff": "issue 17 (the release compared with the one before it on the index)",
 }
 MODULES = {"credentials": "credentials", "token": "token", "version": "version",
            "changelog": "version", "git": "git", "dists": "dists", "index": "index",
            "tools": "tools"}
+# Checks whose module is not their prefix's, each for a reason of its own.
+ELSEWHERE = {"dists-abi": "abi"}  # the compiled wheels, with the tools that judge them
+
+
+def module_of(cid: str) -> str:
+    """The module a check's code is in: its prefix's, unless :data:`ELSEWHERE` says."""
+    return ELSEWHERE.get(cid) or MODULES[cid.split("-")[0]]
 
 
 def spec_ids() -> tuple[str, ...]:
@@ -79,7 +86,7 @@ def test_not_yet_lists_only_spec_ids_without_a_check() -> None:
     assert set(NOT_YET) <= set(spec_ids())
     for cid in NOT_YET:
         assert cid not in CHECK_IDS
-        module = importlib.import_module(f"publish_checks.checks.{MODULES[cid.split('-')[0]]}")
+        module = importlib.import_module(f"publish_checks.checks.{module_of(cid)}")
         assert not hasattr(module, cid.replace("-", "_")), f"{cid} is a stub"
 
 
@@ -96,7 +103,7 @@ def test_each_check_is_named_after_its_id_in_its_module(check: Check) -> None:
     (where the code lives; what it needs is declared in the registry, not read from this)."""
     cid = check_id(check)
     name = cid.replace("-", "_")
-    module = importlib.import_module(f"publish_checks.checks.{MODULES[cid.split('-')[0]]}")
+    module = importlib.import_module(f"publish_checks.checks.{module_of(cid)}")
     assert getattr(check, "__name__", None) == name
     assert getattr(module, name) is check
 
@@ -118,7 +125,7 @@ def test_the_build_runs_the_checks_of_the_built_files_that_ask_no_index() -> Non
     not the index, in report order: today the dists checks, dists-install included."""
     assert build_check_ids() == tuple(r.id for r in CHECKS if builds(r.needs))
     assert build_check_ids() == (
-        "dists-present", "dists-stale", "dists-metadata", "dists-archive",
+        "dists-present", "dists-stale", "dists-metadata", "dists-archive", "dists-abi",
         "dists-attestations", "dists-contents", "dists-secrets", "dists-size", "dists-install")
     assert not builds(needs("index-version"))
 
@@ -131,4 +138,4 @@ def test_what_needs_the_index_and_what_installs_is_declared() -> None:
     assert ids_where(lambda n: n == Need.MACHINE) == ("tools",)
     assert [r.id for r in CHECKS if r.offline is not None] == ["index-version"]
     with pytest.raises(KeyError):
-        needs("dists-abi")
+        needs("no-such-check")
