@@ -131,8 +131,11 @@ class _Audit:
             bound = parse_symbols(self.auditor.symbols(dist.path, pairs).report)
         except (AuditError, Unreadable):
             bound = []
-        named = [f"{b.symbol}@{b.version} ({b.file.rsplit('/', 1)[-1]})"
-                 for b in bound] or [f"{version} of {library}" for library, version in pairs]
+        files: dict[str, list[str]] = {}
+        for b in bound:
+            files.setdefault(b.file.rsplit("/", 1)[-1], []).append(f"{b.symbol}@{b.version}")
+        named = [f"{listing(symbols)} ({file})" for file, symbols in files.items()] or [
+            f"{version} of {library}" for library, version in pairs]
         retag = overall if not overall.startswith("linux_") else needs
         self.problems.add(
             printable(f"{dist.filename} claims {claim.tag}, but its symbols need {needs}: "
