@@ -202,7 +202,7 @@ def test_an_unbundled_library_fails_with_auditwheel_repair(project: SampleProjec
     assert finding.summary == (f"{wheel(tag)} needs libanswer.so from the system, which "
                                "manylinux2014_x86_64 does not let a wheel take from it: "
                                "bundle it")
-    assert finding.hint.startswith(f"auditwheel repair dist/{wheel(tag)} -w dist/ copies them")
+    assert finding.hint.startswith(f"auditwheel repair dist/{wheel(tag)} -w dist/ copies it")
 
 
 def test_musllinux_is_judged_on_libraries_only(project: SampleProject) -> None:

@@ -111,7 +111,7 @@ class _Audit:
                 f"{claim.tag} does not let a wheel take from it: bundle "
                 f"{'it' if len(upgrade.libraries) == 1 else 'them'}",
                 f"auditwheel repair {where} -w {self.ctx.shown(dist.path.parent)}/ copies "
-                f"them into the wheel ({self.ctx.steps.build} does it for a linux_* wheel), "
+                f"{'it' if len(upgrade.libraries) == 1 else 'them'} into the wheel ({self.ctx.steps.build} does it for a linux_* wheel), "
                 "then delete the original; or link them statically")
         for library, symbols in upgrade.blacklisted.items():
             self.problems.add(f"{name} uses {listing(list(symbols))} of {library}, which "
