@@ -106,13 +106,13 @@ class _Audit:
             self._symbols(dist, claim, shown.symbols_tag, shown.overall, pairs)
         upgrade = upgrade_for(claim, shown)
         if upgrade.libraries:
+            them = "it" if len(upgrade.libraries) == 1 else "them"
             self.problems.add(
                 f"{name} needs {listing(list(upgrade.libraries))} from the system, which "
-                f"{claim.tag} does not let a wheel take from it: bundle "
-                f"{'it' if len(upgrade.libraries) == 1 else 'them'}",
+                f"{claim.tag} does not let a wheel take from it: bundle {them}",
                 f"auditwheel repair {where} -w {self.ctx.shown(dist.path.parent)}/ copies "
-                f"{'it' if len(upgrade.libraries) == 1 else 'them'} into the wheel ({self.ctx.steps.build} does it for a linux_* wheel), "
-                "then delete the original; or link them statically")
+                f"{them} into the wheel ({self.ctx.steps.build} does it for a linux_* "
+                f"wheel), then delete the original; or link {them} statically")
         for library, symbols in upgrade.blacklisted.items():
             self.problems.add(f"{name} uses {listing(list(symbols))} of {library}, which "
                               f"{claim.tag} forbids",
