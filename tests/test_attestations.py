@@ -381,11 +381,11 @@ def test_attestations_for_a_private_index_warn(project: SampleProject) -> None:
 
 
 def test_the_check_runs_in_its_spec_place_in_the_report(project: SampleProject) -> None:
-    """Through run_checks the check sits between dists-archive and dists-contents."""
+    """Through run_checks the check sits between dists-abi and dists-contents."""
     attest_all(*released(project))
     report = run_checks(project.context("testpypi"))
     ids = [r.id for r in report.checks]
-    assert ids[ids.index("dists-archive") + 1:ids.index("dists-contents")] == [
+    assert ids[ids.index("dists-abi") + 1:ids.index("dists-contents")] == [
         "dists-attestations"]
     assert report.get("dists-attestations").status is Status.PASS
 

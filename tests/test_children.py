@@ -56,7 +56,7 @@ PARENT = {**SECRETS, **IDENTITY, **FORGE, **KEPT, "LC_ALL": "de_DE.UTF-8",
           "TWINE_CERT": "/etc/ssl/corp.pem", "TWINE_USERNAME": "__token__",
           "VIRTUAL_ENV": "/home/dev/.venv", "PYTHONPATH": "/home/dev/src",
           "DEMO_UPLOAD_KEY": CANARY}
-NO_SECRET = (Role.GIT, Role.BUILD, Role.GATE, Role.TOOL, Role.SMOKE)
+NO_SECRET = (Role.GIT, Role.BUILD, Role.GATE, Role.TOOL, Role.AUDIT, Role.SMOKE)
 
 
 def env_of(role: Role) -> dict[str, str]:
@@ -93,6 +93,14 @@ def test_git_runs_with_lc_all_c() -> None:
     assert env_of(Role.BUILD)["LC_ALL"] == "de_DE.UTF-8"
 
 
+def test_the_tools_dists_abi_quotes_run_with_lc_all_c() -> None:
+    """auditwheel show and abi3audit (Role.AUDIT) answer untranslated, outside the caller's
+    virtualenv; the other tool environments keep the user's language."""
+    env = env_of(Role.AUDIT)
+    assert env["LC_ALL"] == "C" and "VIRTUAL_ENV" not in env
+    assert env_of(Role.TOOL)["LC_ALL"] == "de_DE.UTF-8"
+
+
 def test_the_forge_cli_gets_its_own_token_and_nothing_else() -> None:
     """gh and glab get GH_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN; no upload secret, no identity."""
     env = env_of(Role.FORGE)
@@ -122,7 +130,8 @@ def test_the_uploader_gets_the_pypi_identity_and_its_own_settings() -> None:
 
 
 @pytest.mark.parametrize(("role", "gone"), [
-    (Role.TOOL, {"VIRTUAL_ENV"}), (Role.SMOKE, {"VIRTUAL_ENV", "PYTHONPATH"}),
+    (Role.TOOL, {"VIRTUAL_ENV"}), (Role.AUDIT, {"VIRTUAL_ENV"}),
+    (Role.SMOKE, {"VIRTUAL_ENV", "PYTHONPATH"}),
     (Role.BUILD, set()), (Role.GIT, set())], ids=lambda v: getattr(v, "value", ""))
 def test_the_release_and_the_tools_run_in_their_own_virtualenv(role: Role, gone: set[str]
                                                                ) -> None:

@@ -8,6 +8,7 @@ Where a check lives, by its id's prefix (check-wheel-contents style: the id find
     version-*, changelog-*   publish_checks/checks/version.py  (one version, said everywhere)
     git-*                    publish_checks/checks/git.py
     dists-*                  publish_checks/checks/dists/  (each exported by its __init__)
+                             (dists-abi: publish_checks/checks/abi.py, the compiled wheels)
     index-*                  publish_checks/checks/index.py
     index-diff               publish_checks/checks/diff.py  (the release before, compared)
     tools                    publish_checks/checks/tools.py
@@ -45,17 +46,18 @@ SPEC_IDS = (
 )
 # SPEC §4 ids whose checks later issues add: named here, never as stubs in the registry.
 NOT_YET: dict[str, str] = {
-    "dists-abi": "issue 17 (auditwheel show / abi3audit on compiled wheels)",
 }
 MODULES = {"credentials": "credentials", "token": "token", "version": "version",
            "changelog": "version", "git": "git", "dists": "dists", "index": "index",
            "tools": "tools"}
-# A check whose code is large enough for a module of its own, named in the docstring above.
-OWN_MODULES = {"index-diff": "diff"}
+# Checks whose module is not their prefix's, each for a reason of its own.
+ELSEWHERE = {"dists-abi": "abi",  # the compiled wheels, with the tools that judge them
+             "index-diff": "diff"}  # the release before, compared
 
 
 def module_of(cid: str) -> str:
-    return OWN_MODULES.get(cid) or MODULES[cid.split("-")[0]]
+    """The module a check's code is in: its prefix's, unless :data:`ELSEWHERE` says."""
+    return ELSEWHERE.get(cid) or MODULES[cid.split("-")[0]]
 
 
 def spec_ids() -> tuple[str, ...]:
@@ -124,7 +126,7 @@ def test_the_build_runs_the_checks_of_the_built_files_that_ask_no_index() -> Non
     not the index, in report order: today the dists checks, dists-install included."""
     assert build_check_ids() == tuple(r.id for r in CHECKS if builds(r.needs))
     assert build_check_ids() == (
-        "dists-present", "dists-stale", "dists-metadata", "dists-archive",
+        "dists-present", "dists-stale", "dists-metadata", "dists-archive", "dists-abi",
         "dists-attestations", "dists-contents", "dists-secrets", "dists-size", "dists-install")
     assert not builds(needs("index-version"))
 
@@ -138,4 +140,4 @@ def test_what_needs_the_index_and_what_installs_is_declared() -> None:
     assert ids_where(lambda n: n == Need.MACHINE) == ("tools",)
     assert [r.id for r in CHECKS if r.offline is not None] == ["index-version"]
     with pytest.raises(KeyError):
-        needs("dists-abi")
+        needs("no-such-check")

@@ -257,8 +257,8 @@ def test_a_failed_build_stops_publish_even_when_its_checks_are_skipped(
                .replace('build-backend = "setuptools.build_meta"', 'build-backend = "nope"'))
     demo.commit("break the build")
     skips = [a for i in ("dists-present", "dists-stale", "dists-metadata", "dists-archive",
-                         "dists-contents", "dists-secrets", "dists-size", "version-consistent",
-                         "index-version")
+                         "dists-abi", "dists-contents", "dists-secrets", "dists-size",
+                         "version-consistent", "index-version")
              for a in ("--skip", i)]
     assert run_nox(demo.root, envdir, "-s", "build").code != 0
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url,

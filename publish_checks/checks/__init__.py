@@ -18,7 +18,7 @@ from pathlib import Path
 
 from publish_checks._errors import ConfigError, UsageError
 from publish_checks._text import NOX_STEPS, Steps, suggest
-from publish_checks.checks import credentials, diff, dists, git, index, token, tools, version
+from publish_checks.checks import abi, credentials, diff, dists, git, index, token, tools, version
 from publish_checks.checks.context import Context
 from publish_checks.checks.guards import guarded
 from publish_checks.checks.report import Finding, Report, Result, Status, skipped
@@ -73,6 +73,8 @@ CHECKS: tuple[Registered, ...] = (
     Registered(dists.dists_stale, _DISTS),
     Registered(dists.dists_metadata, _DISTS),
     Registered(dists.dists_archive, _DISTS),
+    # auditwheel and abi3audit run in tool environments: nothing is installed from dist/.
+    Registered(abi.dists_abi, _DISTS),
     Registered(dists.dists_attestations, _DISTS),
     Registered(dists.dists_contents, _DISTS),
     Registered(dists.dists_secrets, _DISTS),

@@ -13,6 +13,7 @@ from packaging.version import Version
 
 from publish_checks._text import NOX_STEPS, Steps, shown
 from publish_checks.dists import scan as dist_scan
+from publish_checks.dists.abi import AbiAuditor
 from publish_checks.dists.fetch import IndexQueryError, Login
 from publish_checks.dists.inventory import Inventory, take_all
 from publish_checks.dists.login import index_login
@@ -94,6 +95,9 @@ class Context:
     # (install_release): build, publish, rehearse and verify --install do, a plain verify not.
     installer: Installer | None = None
     install_release: bool = False
+    # auditwheel and abi3audit in tool environments (release/abi.py, set by the pipeline):
+    # dists-abi asks them about the compiled wheels.
+    abi_auditor: AbiAuditor | None = None
     # Whether this run signs the dists (PEP 740) in trusted-publishing CI and uploads
     # attestations at all: --no-attestations turns both off (dists-attestations, publish).
     attestations: bool = True

@@ -38,6 +38,7 @@ class Role(Enum):
     BUILD = "build"  # python -m build and the project's build backend
     GATE = "gate"  # the project's quality gates
     TOOL = "tool"  # tool environments: installing them (pip or uv may run a backend), using them
+    AUDIT = "audit"  # auditwheel show, abi3audit: tool environments whose words a check quotes
     SMOKE = "smoke"  # installing the release into a fresh virtualenv, and its smoke test
     FORGE = "forge"  # gh or glab: their own token
     SIGNER = "signer"  # pypi-attestations: the job's identity, for Sigstore
@@ -84,6 +85,8 @@ _ROLES = {
     Role.BUILD: _Rules(),
     Role.GATE: _Rules(),
     Role.TOOL: _Rules(drops=("VIRTUAL_ENV",)),
+    # LC_ALL=C: what dists-abi quotes of them untranslated, whatever the user's language.
+    Role.AUDIT: _Rules(drops=("VIRTUAL_ENV",), sets=(("LC_ALL", "C"),)),
     # The fresh virtualenv alone: no path of ours or of the project's shadows the release.
     Role.SMOKE: _Rules(drops=("PYTHONPATH", "VIRTUAL_ENV")),
     Role.FORGE: _Rules(gets=FORGE_TOKENS),

