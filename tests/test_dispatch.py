@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,7 +16,8 @@ from publish_checks import ConfigError, ReleaseError, UsageError
 from publish_checks._text import CLI_STEPS, NOX_STEPS
 from publish_checks.frontend import commands
 from publish_checks.frontend.cli import main
-from publish_checks.frontend.commands import COMMANDS, FrontEnd
+from publish_checks.frontend.commands import COMMANDS
+from publish_checks.frontend.front_end import FrontEnd
 from publish_checks.frontend.gates import run_gates
 from publish_checks.frontend.options import Options
 from publish_checks.frontend.sessions import SessionRunner
@@ -37,8 +39,8 @@ def demo(project: SampleProject) -> SampleProject:
 
 def stand_in(monkeypatch: pytest.MonkeyPatch, name: str, code: int = 0,
              error: Exception | None = None) -> Calls:
-    """Replace the function of command ``name`` in the table by one that records its call
-    and returns ``code`` (or raises ``error``)."""
+    """Replace the function of command ``name``, in the module its entry in the table names,
+    by one that records its call and returns ``code`` (or raises ``error``)."""
     calls: Calls = []
 
     def run(options: Options, runner: FrontEnd) -> int:
@@ -47,7 +49,7 @@ def stand_in(monkeypatch: pytest.MonkeyPatch, name: str, code: int = 0,
             raise error
         return code
 
-    monkeypatch.setitem(COMMANDS, name, dataclasses.replace(COMMANDS[name], run=run))
+    monkeypatch.setattr(importlib.import_module(COMMANDS[name].module), name, run)
     return calls
 
 
