@@ -136,8 +136,8 @@ def test_a_session_takes_a_positional_only_where_its_command_does(
 def test_build_runs_the_one_gate_runner_in_both_front_ends(
         demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str]) -> None:
-    """Both builds hand the configured gates to release_commands.run_gates, told whether nox ran the
-    session gates already (frontend/release_commands.py); its refusal stops each with nothing built."""
+    """Both builds hand the configured gates to release_commands.run_gates, told whether nox
+    ran the session gates already; its refusal stops each with nothing built."""
     demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text("utf-8")
                + '\n[tool.publish-checks]\ngates = [["pytest", "-q"]]\n')
     seen: list[tuple[tuple[Gate, ...], Path, bool]] = []
