@@ -15,9 +15,17 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+import importlib
+from typing import Any
+
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
-from publish_checks.checks import Context, run_checks
-from publish_checks.checks.report import Report, Result, Status
+
+#: The names of the checks layer this package offers, by module: loaded on first use (PEP
+#: 562), so that ``publish-checks --version`` or a noxfile's ``import publish_checks.nox``
+#: does not import every check.
+_LAZY = {"Context": "publish_checks.checks.context", "run_checks": "publish_checks.checks.registry",
+         "Report": "publish_checks.checks.report", "Result": "publish_checks.checks.report",
+         "Status": "publish_checks.checks.report"}
 
 __all__ = [
     "ConfigError",
@@ -31,3 +39,11 @@ __all__ = [
     "__version__",
     "run_checks",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``from publish_checks import Context`` (and the other names of :data:`_LAZY`)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Loaded here, not at the top: the package's lazy re-export (tests/test_layers.py).
+    return getattr(importlib.import_module(_LAZY[name]), name)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -13,9 +14,10 @@ import pytest
 import publish_checks.nox
 from publish_checks import ConfigError, ReleaseError, UsageError
 from publish_checks._text import CLI_STEPS, NOX_STEPS
-from publish_checks.frontend import commands
+from publish_checks.frontend import release_commands
 from publish_checks.frontend.cli import main
-from publish_checks.frontend.commands import COMMANDS, FrontEnd
+from publish_checks.frontend.commands import COMMANDS
+from publish_checks.frontend.front_end import FrontEnd
 from publish_checks.frontend.gates import run_gates
 from publish_checks.frontend.options import Options
 from publish_checks.frontend.sessions import SessionRunner
@@ -37,8 +39,8 @@ def demo(project: SampleProject) -> SampleProject:
 
 def stand_in(monkeypatch: pytest.MonkeyPatch, name: str, code: int = 0,
              error: Exception | None = None) -> Calls:
-    """Replace the function of command ``name`` in the table by one that records its call
-    and returns ``code`` (or raises ``error``)."""
+    """Replace the function of command ``name``, in the module its entry in the table names,
+    by one that records its call and returns ``code`` (or raises ``error``)."""
     calls: Calls = []
 
     def run(options: Options, runner: FrontEnd) -> int:
@@ -47,7 +49,7 @@ def stand_in(monkeypatch: pytest.MonkeyPatch, name: str, code: int = 0,
             raise error
         return code
 
-    monkeypatch.setitem(COMMANDS, name, dataclasses.replace(COMMANDS[name], run=run))
+    monkeypatch.setattr(importlib.import_module(COMMANDS[name].module), name, run)
     return calls
 
 
@@ -134,8 +136,8 @@ def test_a_session_takes_a_positional_only_where_its_command_does(
 def test_build_runs_the_one_gate_runner_in_both_front_ends(
         demo: SampleProject, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str]) -> None:
-    """Both builds hand the configured gates to commands.run_gates, told whether nox ran the
-    session gates already; its refusal stops each with nothing built."""
+    """Both builds hand the configured gates to release_commands.run_gates, told whether nox
+    ran the session gates already; its refusal stops each with nothing built."""
     demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text("utf-8")
                + '\n[tool.publish-checks]\ngates = [["pytest", "-q"]]\n')
     seen: list[tuple[tuple[Gate, ...], Path, bool]] = []
@@ -145,7 +147,7 @@ def test_build_runs_the_one_gate_runner_in_both_front_ends(
         seen.append((gates, root, runner.session_gates_ran))
         raise ReleaseError("the stand-in gate failed: nothing was built")
 
-    monkeypatch.setattr(commands, "run_gates", refuse)
+    monkeypatch.setattr(release_commands, "run_gates", refuse)
     assert main(["build", "--project", str(demo.root)]) == 1
     assert "error: the stand-in gate failed: nothing was built\n" in capfd.readouterr().err
     assert in_nox(monkeypatch, demo.root, "build", "--project", str(demo.root)) == 1

@@ -83,6 +83,39 @@ def test_no_import_hides_inside_a_function(module: str) -> None:
         assert at_top, f"{module}:{line} imports {name} inside a function"
 
 
+# The documented exceptions to "no import inside a function": importlib.import_module, only
+# here. The dispatch loads a command's module when that command runs, and the two packages
+# that re-export names load them when first asked for (PEP 562), so that ``--help``,
+# ``--version`` and a noxfile's ``import publish_checks.nox`` import no check and no release step.
+LAZY_LOADERS = {("publish_checks.frontend.commands", "run_command"),
+                ("publish_checks", "__getattr__"), ("publish_checks.checks", "__getattr__"),
+                # a third-party renderer, when installed (not ours)
+                ("publish_checks.dists.readme", "_rst_renderer")}
+
+
+def _dynamic_imports(path: Path) -> set[str]:
+    """The functions of ``path`` that call importlib.import_module or __import__."""
+    found = set()
+    for function in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and (
+                    (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
+                    or (isinstance(node.func, ast.Name)
+                        and node.func.id in {"import_module", "__import__"})):
+                found.add(function.name)
+    return found
+
+
+def test_only_the_dispatch_and_the_lazy_re_exports_import_at_run_time() -> None:
+    """importlib.import_module is called in the one dispatch and the packages' PEP 562
+    ``__getattr__`` alone: every other import of ours stays at module level."""
+    found = {(module, function) for module, path in MODULES.items()
+             for function in _dynamic_imports(path)}
+    assert found == LAZY_LOADERS
+
+
 def test_only_the_nox_front_end_imports_nox() -> None:
     """At most two modules import nox: the front end and its session bodies."""
     importers = {m for m, p in MODULES.items() if any(n.split(".")[0] == "nox"

@@ -56,7 +56,7 @@ FAKES = (Registered(dists_fake, Need.DISTS | Need.PROJECT | Need.INDEX),
 @pytest.fixture
 def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the fake checks are registered (nothing asks a real index)."""
-    monkeypatch.setattr("publish_checks.checks.CHECKS", FAKES)
+    monkeypatch.setattr("publish_checks.checks.registry.CHECKS", FAKES)
 
 
 def summaries(ctx: Context) -> dict[str, tuple[Status, str]]:
@@ -108,8 +108,7 @@ def test_the_build_and_the_rehearsal_read_the_declarations(fakes: None) -> None:
 SCRIPT = """
 import sys
 from pathlib import Path
-from publish_checks import checks
-from publish_checks.checks import Need, Registered
+from publish_checks.checks import Need, Registered, registry
 from publish_checks.checks.report import passed
 from publish_checks.frontend.cli import main
 
@@ -120,8 +119,8 @@ def dists_fake(ctx):
 def index_local(ctx):
     return passed(f"read {len(ctx.release_dists())} files of dist/")
 
-checks.CHECKS = (*checks.CHECKS, Registered(dists_fake, Need.DISTS | Need.INDEX),
-                 Registered(index_local, Need.DISTS))
+registry.CHECKS = (*registry.CHECKS, Registered(dists_fake, Need.DISTS | Need.INDEX),
+                   Registered(index_local, Need.DISTS))
 sys.exit(main(sys.argv[2:]))
 """
 

@@ -170,8 +170,8 @@ def test_a_crashing_check_is_an_internal_error_and_the_others_still_run(
     def tools(ctx: Context) -> Finding:
         return passed("ok")
 
-    monkeypatch.setattr("publish_checks.checks.CHECKS", (Registered(git_clean, Need.PROJECT),
-                                                       Registered(tools, Need.MACHINE)))
+    monkeypatch.setattr("publish_checks.checks.registry.CHECKS",
+                        (Registered(git_clean, Need.PROJECT), Registered(tools, Need.MACHINE)))
     monkeypatch.delenv(RAISE_VARIABLE)
     report = run_checks(project.context())
     assert [r.id for r in report.checks] == ["git-clean", "tools"]
@@ -193,7 +193,7 @@ def test_under_the_test_suite_a_crash_raises(project: SampleProject,
     def changelog_entry(ctx: Context) -> Finding:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("publish_checks.checks.CHECKS",
+    monkeypatch.setattr("publish_checks.checks.registry.CHECKS",
                         (Registered(changelog_entry, Need.PROJECT),))
     with pytest.raises(ZeroDivisionError):
         run_checks(project.context())
@@ -208,7 +208,7 @@ def test_no_check_can_print_the_token(tmp_path: Path, monkeypatch: pytest.Monkey
         return failed(f"token {token} rejected, {other} too", f"try {token} again")
 
     project = SampleProject.create(tmp_path / "demo")
-    monkeypatch.setattr("publish_checks.checks.CHECKS", (Registered(tools, Need.MACHINE),))
+    monkeypatch.setattr("publish_checks.checks.registry.CHECKS", (Registered(tools, Need.MACHINE),))
     result = project.verify(env={"PYPI_API_KEY": token}).get("tools")
     assert result.summary == "token pypi-******** rejected, pypi-******** too"
     assert result.hint == "try pypi-******** again"

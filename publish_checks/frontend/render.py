@@ -10,9 +10,8 @@ from typing import TextIO
 
 from publish_checks._text import printable
 from publish_checks.checks.report import MARKS, Report, Status
-from publish_checks.release.diff import Comparison
 
-_COLOURS = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP: "2"}
+COLOURS = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP: "2"}
 
 
 def use_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
@@ -41,7 +40,7 @@ def render_text(report: Report, *, colour: bool = False,
     # escaped, never sent to the terminal.
     lines = [printable(f"{title} · {head} → {report.repository}"), ""]
     for r in report.checks:
-        mark = paint(MARKS[r.status], _COLOURS[r.status], colour)
+        mark = paint(MARKS[r.status], COLOURS[r.status], colour)
         lines.append(f"{mark} {r.id:<{width}}  {printable(r.summary)}")
         if r.status in (Status.FAIL, Status.WARN) and r.hint:
             lines.extend(f"    fix: {printable(line)}" if i == 0 else f"         {printable(line)}"
@@ -73,42 +72,6 @@ def write_text(stream: TextIO, text: str) -> None:
         encoding = getattr(stream, "encoding", None) or "ascii"
         stream.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
     stream.flush()
-
-
-def render_diff(comparison: Comparison, *, colour: bool = False) -> str:
-    """``publish-checks diff``: a line per difference (! changed, ✓ allowed by diff-allow),
-    what could not be compared, and a closing count line."""
-    old, new = comparison.old, comparison.new
-    lines = [printable(f"publish-checks diff · {old.name} {old.version} ({old.source}) → "
-                       f"{new.name} {new.version} ({new.source})"), ""]
-    shown = [d for d in comparison.differences if not d.allowed]
-    allowed = [d for d in comparison.differences if d.allowed]
-    for difference in shown:
-        lines.append(f"{paint(MARKS[Status.WARN], _COLOURS[Status.WARN], colour)} "
-                     f"{difference.kind:<15}  {printable(difference.text)}")
-    for difference in allowed:
-        lines.append(f"{paint(MARKS[Status.PASS], _COLOURS[Status.PASS], colour)} "
-                     f"{difference.kind:<15}  {printable(difference.text)} (diff-allow)")
-    for note in comparison.notes:
-        lines.append(f"{paint(MARKS[Status.SKIP], _COLOURS[Status.SKIP], colour)} "
-                     f"{'not compared':<15}  {printable(note)}")
-    if not comparison.differences:
-        lines.append(f"{paint(MARKS[Status.PASS], _COLOURS[Status.PASS], colour)} no module, "
-                     "entry point, wheel tag, dependency, Requires-Python, size, license or "
-                     "name change")
-    count = len(shown)
-    lines += ["", f"{count} difference{'s' * (count != 1)}, {len(allowed)} allowed"]
-    return "\n".join(lines) + "\n"
-
-
-def emit_diff(comparison: Comparison, as_json: bool, stream: TextIO | None = None) -> None:
-    """The comparison on stdout: one JSON object, or the text rendering."""
-    stream = stream or sys.stdout
-    if as_json:
-        stream.write(json.dumps(comparison.as_dict()) + "\n")
-        stream.flush()
-        return
-    write_text(stream, render_diff(comparison, colour=use_colour(stream)))
 
 
 def emit_report(report: Report, as_json: bool, stream: TextIO | None = None,

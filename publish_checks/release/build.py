@@ -16,8 +16,8 @@ from pathlib import Path
 
 from publish_checks._errors import ReleaseError
 from publish_checks._text import human_size
-from publish_checks.checks import build_check_ids, run_checks
 from publish_checks.checks.context import Context
+from publish_checks.checks.registry import build_check_ids, run_checks
 from publish_checks.checks.report import Status
 from publish_checks.dists.failed_build import MARKER, write_marker
 from publish_checks.project.children import Role

@@ -13,9 +13,9 @@ from packaging.version import InvalidVersion, Version
 
 from publish_checks._errors import ReleaseError, UsageError
 from publish_checks._text import CLI_STEPS, Steps, printable
-from publish_checks.checks import load_context
 from publish_checks.checks.context import Context
 from publish_checks.checks.diff import earlier_release
+from publish_checks.checks.registry import load_context
 from publish_checks.dists.index import IndexQueryError
 from publish_checks.dists.release_diff import Difference, compare
 from publish_checks.dists.release_facts import ReleaseFacts, index_facts, local_facts

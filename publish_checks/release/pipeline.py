@@ -8,13 +8,12 @@ import dataclasses
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from publish_checks._errors import ReleaseError, UsageError
 from publish_checks._text import NOX_STEPS, Steps
-from publish_checks.checks import load_context, run_checks
 from publish_checks.checks.context import Context
+from publish_checks.checks.registry import load_context, run_checks
 from publish_checks.checks.report import Report, Status
 from publish_checks.dists.readme import RENDER_SCRIPT, RenderError, RstRenderer
 from publish_checks.dists.snapshot import IndexQueryError, Snapshot, wait_for_files
@@ -34,6 +33,7 @@ from publish_checks.release.finish import (
     notes,
     with_follow_up,
 )
+from publish_checks.release.flags import Flags
 from publish_checks.release.install import (
     Trial,
     fetch_from_index,
@@ -51,21 +51,6 @@ from publish_checks.release.upload import send, sending
 
 PYPISERVER = "pypiserver[passlib]>=2"
 README_RENDERER = "readme-renderer>=44"
-
-
-@dataclass(frozen=True)
-class Flags:
-    """What the user asked of this release, beyond which project and index."""
-
-    skip: tuple[str, ...] = ()
-    yes: bool = False
-    dry_run: bool = False
-    tag: bool = False
-    push: bool = False
-    install: bool = False  # verify --install: dists-install runs in verify too
-    github_release: bool = False  # after the push: gh release create with the notes
-    verbose: bool = False  # passed on to the uploader and build
-    attestations: bool = True  # sign in trusted-publishing CI (--no-attestations: don't)
 
 
 class ChecksFailed(ReleaseError):

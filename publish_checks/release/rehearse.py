@@ -25,8 +25,8 @@ from pathlib import Path
 
 from publish_checks._errors import PublishChecksError, ReleaseError
 from publish_checks._text import Steps
-from publish_checks.checks import Need, builds, ids_where, load_context, run_checks
 from publish_checks.checks.diff import earlier_release
+from publish_checks.checks.registry import Need, builds, ids_where, load_context, run_checks
 from publish_checks.checks.report import Result, Status
 from publish_checks.dists.index import IndexQueryError
 from publish_checks.dists.snapshot import read_snapshot
