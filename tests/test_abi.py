@@ -22,12 +22,13 @@ from publish_checks.dists.abi import (
     parse_show,
     wheel_kind,
 )
+from publish_checks.dists.elf import holds_elf
 from publish_checks.project.children import Role, child_environment
 from publish_checks.release.abi import ABI3AUDIT, ToolAuditor
 from publish_checks.release.process import Completed
 from publish_checks.release.repair import AUDITWHEEL
 from tests.builders import SampleProject
-from tests.distbuilders import make_sdist, make_wheel
+from tests.distbuilders import default_files, make_sdist, make_wheel
 
 X86 = "x86_64"
 GLIBC = ["2.2.5", "2.3", "2.4", "2.5", "2.17", "2.28", "2.34", "2.36"]
@@ -95,12 +96,16 @@ class FakeAuditor:
         return ToolAnswer(0, self.apis.get(wheel.name, ""), "")
 
 
+#: An ELF header's first 64 bytes: what the fake auditor's answers are about.
+ELF = b"\x7fELF\x02\x01\x01" + bytes(57)
+
+
 def judge(project: SampleProject, tags: Sequence[str], auditor: FakeAuditor | None) -> Finding:
     """dists-abi on an sdist and one wheel per tag, with ``auditor``."""
     dist = project.root / "dist"
     make_sdist(dist)
     for tag in tags:
-        make_wheel(dist, tag=tag)
+        make_wheel(dist, tag=tag, files={**default_files(), "demo_pkg/_speedups.so": ELF})
     ctx: Context = project.context()
     ctx.abi_auditor = auditor
     return dists_abi(ctx)
@@ -368,3 +373,17 @@ def test_the_tools_run_in_their_environments_once_per_file(tmp_path: Path) -> No
     assert show_argv[-1] == str(wheel_file)
     assert audit_argv[0].endswith("abi3audit/bin/abi3audit") and "--strict" in audit_argv
     assert show_env == {"PATH": "/bin", "LC_ALL": "C", "NO_COLOR": "1"}
+
+
+def test_a_wheel_holds_an_elf_binary_only_when_one_is_in_it(tmp_path: Path) -> None:
+    """A real ELF file (this machine's own /bin/true) in a wheel counts; five bytes that
+    only start like one, or no binary at all, do not: auditwheel could read neither."""
+    real = Path("/bin/true").read_bytes()
+    assert real[:4] == b"\x7fELF"
+    with_binary = make_wheel(tmp_path / "a", files={"demo_pkg/__init__.py": "",
+                                                    "demo_pkg/_x.so": real},
+                             tag="cp311-cp311-manylinux_2_17_x86_64")
+    fake = make_wheel(tmp_path / "b", files={"demo_pkg/__init__.py": "",
+                                             "demo_pkg/_x.so": b"\x7fELF\x02"},
+                      tag="cp311-cp311-manylinux_2_17_x86_64")
+    assert (holds_elf(with_binary), holds_elf(fake)) == (True, False)

@@ -22,6 +22,7 @@ from publish_checks.dists.abi import (
     upgrade_for,
     wheel_kind,
 )
+from publish_checks.dists.elf import holds_elf
 from publish_checks.dists.scan import Dist, Problems
 
 NOT_AUDITED = ("run the same check where the tool can be installed (it needs the package "
@@ -33,8 +34,15 @@ def dists_abi(ctx: Context) -> Finding:
         return absent
     wheels = [(d, kind) for d in ctx.release_dists() if d.kind == "wheel"
               and (kind := wheel_kind(d.filename)) is not None]
-    elf = [(d, kind.claim) for d, kind in wheels if kind.claim is not None]
+    claims = [(d, kind.claim) for d, kind in wheels if kind.claim is not None]
+    # A platform tag over no binary (a wheel of platform-specific pure code): no symbol to
+    # judge, so nothing to warn of.
+    elf = [(d, claim) for d, claim in claims if holds_elf(d.path)]
+    binaryless = [d.filename for d, _ in claims if (d, _) not in elf]
     abi3 = [d for d, kind in wheels if kind.abi3]
+    if claims and not elf and not abi3:
+        return skipped(f"{listing(binaryless)} hold{'s' * (len(binaryless) == 1)} no ELF "
+                       "binary: nothing for auditwheel to judge")
     if not elf and not abi3:
         if all(kind.pure for _, kind in wheels):
             return skipped("every wheel is pure Python: no binary for auditwheel or abi3audit")
@@ -52,6 +60,8 @@ def dists_abi(ctx: Context) -> Finding:
     for dist in abi3:
         if (keeps := audit.limited_api(dist)) is not None:
             kept.append(f"{dist.filename} {keeps}")
+    if binaryless:
+        kept.append(f"{listing(binaryless)} hold{'s' * (len(binaryless) == 1)} no ELF binary")
     return from_problems(problems, "; ".join(kept) + " (" + " and ".join(
         tool for tool, used in (("auditwheel show", elf), ("abi3audit", abi3)) if used) + ")")
 

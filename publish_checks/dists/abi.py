@@ -297,3 +297,4 @@ def short_of(claim: Claim, shown: Shown) -> bool:
     overall = _claim(shown.overall)
     return (claim.family == "manylinux" and overall is not None and overall.libc > claim.libc
             and _known(claim, shown.policies) is not None)
+
