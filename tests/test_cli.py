@@ -17,6 +17,7 @@ from publish_checks.checks import CHECK_IDS
 from publish_checks.frontend.cli import build_parser, main
 from publish_checks.frontend.commands import COMMANDS, takes
 from publish_checks.frontend.options import Options, parse_session_args
+from publish_checks.frontend.release_commands import pipeline_flags
 from tests.builders import SampleProject
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -268,8 +269,8 @@ def test_verify_install_asks_for_dists_install_in_both_front_ends(given: bool) -
     """--install reaches the pipeline's flags from the command and from the sessions' parser."""
     argv = ["--install"] if given else []
     command = build_parser().parse_args(["verify", *argv], namespace=Options())
-    assert command.flags().install is given
-    assert parse_session_args(argv).flags().install is given
+    assert pipeline_flags(command).install is given
+    assert pipeline_flags(parse_session_args(argv)).install is given
 
 
 

@@ -17,11 +17,10 @@ from publish_checks._text import NOX_STEPS, Steps
 from publish_checks.frontend.commands import (
     COMMANDS,
     applies_to,
-    project_root,
     run_command,
     takes,
 )
-from publish_checks.frontend.console import Console, token_variables
+from publish_checks.frontend.console import Console, project_root, token_variables
 from publish_checks.frontend.options import (
     Options,
     given,
