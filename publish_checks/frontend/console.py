@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TextIO
 
 from publish_checks._errors import PublishChecksError, UsageError
+from publish_checks._text import write_text
 from publish_checks.checks.report import Report
 from publish_checks.frontend.commands import COMMANDS
 from publish_checks.frontend.options import Options
-from publish_checks.frontend.render import emit_report, render_text, use_colour, write_text
+from publish_checks.frontend.render import emit_report, render_text, use_colour
 from publish_checks.project.children import Role, child_environment
 from publish_checks.project.config import check_project_folder, load_config
 from publish_checks.release.process import STEP_TIMEOUT, Completed, run_redacted

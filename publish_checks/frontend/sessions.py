@@ -13,7 +13,7 @@ import nox
 from nox.command import CommandFailed
 
 from publish_checks._errors import PublishChecksError, UsageError
-from publish_checks._text import NOX_STEPS, Steps
+from publish_checks._text import NOX_STEPS, Steps, write_text
 from publish_checks.frontend.commands import (
     COMMANDS,
     applies_to,
@@ -28,7 +28,6 @@ from publish_checks.frontend.options import (
     parse_session_args,
     session_parser,
 )
-from publish_checks.frontend.render import write_text
 from publish_checks.project.credentials import redact
 
 #: The attribute that marks a session function as one of ours, naming its step.

@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import TextIO
 
 from publish_checks._errors import ReleaseError
-from publish_checks._text import CLI_STEPS, Steps
+from publish_checks._text import CLI_STEPS, Steps, write_text
 from publish_checks.frontend.console import Console, command_root, token_variables
 from publish_checks.frontend.gates import run_command
 from publish_checks.frontend.options import Options
-from publish_checks.frontend.render import write_text
 from publish_checks.release.process import find_uv, run_redacted, tail, venv_python
 
 
