@@ -20,7 +20,7 @@ from publish_checks.frontend.commands import COMMANDS
 from publish_checks.frontend.front_end import FrontEnd
 from publish_checks.frontend.gates import run_gates
 from publish_checks.frontend.options import Options
-from publish_checks.frontend.sessions import SessionRunner
+from publish_checks.frontend.session_runner import SessionRunner
 from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.project.config import Gate
 from tests.builders import SampleProject

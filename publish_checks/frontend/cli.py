@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from publish_checks import __version__
 from publish_checks._errors import PublishChecksError, UsageError
 from publish_checks._text import printable, write_text
-from publish_checks.frontend.commands import COMMANDS, applies_to, run_command
+from publish_checks.frontend.commands import COMMANDS, STANDALONE, applies_to, run_command
 from publish_checks.frontend.options import Options, _Parser, joined, session_parser
 from publish_checks.project.credentials import redact
 
@@ -54,7 +54,7 @@ def run(name: str, options: Options, environ: dict[str, str]) -> int:
     """The command ``name``; its exit status (PublishChecksError carries its own). Its runner,
     ``frontend.standalone``'s, is built once the command loads: --help and --version import
     neither."""
-    return run_command(name, options, environ=environ)
+    return run_command(name, options, STANDALONE, environ=environ)
 
 
 def _elsewhere(extra: Sequence[str]) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,9 +34,10 @@ from publish_checks.frontend.options import (
 )
 
 _RELEASE = "publish_checks.frontend.release_commands"
-#: The module of the ``publish-checks`` command's runner, loaded as a command's is: only
-#: when a command runs.
-_STANDALONE = "publish_checks.frontend.standalone"
+#: The modules of the front ends' runners (``publish-checks``, a nox session), loaded as a
+#: command's is: only when a command runs.
+STANDALONE = "publish_checks.frontend.standalone"
+SESSION = "publish_checks.frontend.session_runner"
 
 
 @dataclass(frozen=True)
@@ -58,18 +59,16 @@ class Command:
     needs_project: bool = True
 
 
-def run_command(name: str, options: Options, runner: Any = None,
-                environ: Mapping[str, str] | None = None) -> int:
-    """Run the command ``name`` with ``runner`` (a ``frontend.front_end.FrontEnd``): the one
-    dispatch of both front ends. No runner: the ``publish-checks`` command's, over
-    ``environ`` (``frontend.standalone.standalone_runner``)."""
+def run_command(name: str, options: Options, front_end: str, **given: Any) -> int:
+    """Run the command ``name``: the one dispatch of both front ends. ``front_end`` names the
+    module of the runner (:data:`STANDALONE`, :data:`SESSION`), whose
+    ``build_runner(name, options, **given)`` makes it (a ``frontend.front_end.FrontEnd``)."""
     # The one import of our code inside a function (tests/test_layers.py): a command's module,
-    # and all it imports, loads only when that command runs, and so does the CLI's runner
-    # (the console, the report, the subprocess helpers): --help and --version import neither.
+    # and all it imports, loads only when that command runs, and so does the front end's
+    # runner (the console, the report, the subprocess helpers): --help, --version and a
+    # noxfile's import load neither.
     module = importlib.import_module(COMMANDS[name].module)
-    if runner is None:
-        standalone = importlib.import_module(_STANDALONE)
-        runner = standalone.standalone_runner(name, options, environ or {})
+    runner = importlib.import_module(front_end).build_runner(name, options, **given)
     run: Callable[[Options, Any], int] = getattr(module, name)
     return run(options, runner)
 

@@ -104,9 +104,9 @@ class StandaloneRunner(Console):
         return run_command(argv, cwd, env, self.stream())
 
 
-def standalone_runner(name: str, options: Options,
-                      environ: Mapping[str, str]) -> StandaloneRunner:
-    """The runner of ``publish-checks NAME`` (built by ``frontend.commands.run_command``):
+def build_runner(name: str, options: Options, *,
+                 environ: Mapping[str, str]) -> StandaloneRunner:
+    """The runner of ``publish-checks NAME`` (``frontend.commands.run_command`` builds it):
     the project's token-variables kept from the tool environments it makes."""
     root = command_root(name, options)
     return StandaloneRunner(environ, as_json=options.json, hidden=token_variables(root))
