@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import codecs
-import difflib
 import enum
 import os
 import re
@@ -179,6 +178,8 @@ def resave_fix(label: str, error: TextError) -> str:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """``did you mean 'X'?`` for the closest of ``choices``, or '' when none is close."""
+    import difflib  # only a mistyped name needs it: off the path of every command's start
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f"did you mean '{close[0]}'?" if close else ""
 

@@ -17,7 +17,7 @@ from publish_checks._errors import PublishChecksError, UsageError
 from publish_checks._text import printable, write_text
 from publish_checks.frontend.commands import COMMANDS, STANDALONE, applies_to, run_command
 from publish_checks.frontend.options import Options, _Parser, joined, session_parser
-from publish_checks.project.credentials import redact
+from publish_checks.project.redaction import redact
 
 
 def build_parser() -> _Parser:

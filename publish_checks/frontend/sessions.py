@@ -27,7 +27,7 @@ from publish_checks.frontend.options import (
     parse_session_args,
     session_parser,
 )
-from publish_checks.project.credentials import redact
+from publish_checks.project.redaction import redact
 
 #: The attribute that marks a session function as one of ours, naming its step.
 STEP_ATTRIBUTE = "publish_checks_step"
