@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import codecs
-import difflib
 import enum
 import os
 import re
@@ -21,7 +20,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 #: What a project file (pyproject.toml, VERSION, a changelog, .pypirc) may weigh; a larger
 #: one is not what it claims to be, and reading it whole would cost unbounded memory.
@@ -179,6 +178,8 @@ def resave_fix(label: str, error: TextError) -> str:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """``did you mean 'X'?`` for the closest of ``choices``, or '' when none is close."""
+    import difflib  # only a mistyped name needs it: off the path of every command's start
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f"did you mean '{close[0]}'?" if close else ""
 
@@ -251,3 +252,19 @@ class Steps:
 
 NOX_STEPS = Steps(nox=True)
 CLI_STEPS = Steps(nox=False)
+
+
+# For a stdout that cannot encode the report's marks (a Windows pipe in cp1252, an
+# ASCII-only locale): the nearest ASCII, so the report still prints instead of crashing.
+_ASCII = str.maketrans({"✓": "+", "✗": "x", "–": "-", "—": "-", "·": "-", "→": "->",
+                        "…": "..."})
+
+
+def write_text(stream: TextIO, text: str) -> None:
+    """Write ``text``; on a stream that cannot encode the marks, their ASCII stand-ins."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
+    stream.flush()

@@ -17,6 +17,7 @@ from publish_checks.checks import CHECK_IDS
 from publish_checks.frontend.cli import build_parser, main
 from publish_checks.frontend.commands import COMMANDS, takes
 from publish_checks.frontend.options import Options, parse_session_args
+from publish_checks.frontend.release_commands import pipeline_flags
 from tests.builders import SampleProject
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -268,8 +269,8 @@ def test_verify_install_asks_for_dists_install_in_both_front_ends(given: bool) -
     """--install reaches the pipeline's flags from the command and from the sessions' parser."""
     argv = ["--install"] if given else []
     command = build_parser().parse_args(["verify", *argv], namespace=Options())
-    assert command.flags().install is given
-    assert parse_session_args(argv).flags().install is given
+    assert pipeline_flags(command).install is given
+    assert pipeline_flags(parse_session_args(argv)).install is given
 
 
 
@@ -366,3 +367,23 @@ def test_a_deleted_current_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert result.stderr == ("error: the current folder no longer exists (deleted or moved)\n"
                              "  fix: cd into the project's folder and run it again\n")
+
+
+# The layers --help and --version must not load (issue 16: they are what a user waits for
+# before anything runs).
+NOT_FOR_HELP = ("publish_checks.checks", "publish_checks.release", "publish_checks.dists")
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["verify", "--help"]])
+def test_version_and_help_import_no_check_release_or_dist_module(argv: list[str]) -> None:
+    """``publish-checks --version`` (and --help) in a fresh interpreter print their answer
+    having imported no module of checks/, release/ or dists/."""
+    script = ("import json, sys; from publish_checks.frontend.cli import main; "
+              f"code = main({argv!r}); "
+              "print(json.dumps([code, sorted(sys.modules)]), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, check=False, cwd=ROOT)
+    code, modules = json.loads(result.stderr.splitlines()[-1])
+    assert code == 0 and ("publish-checks" in result.stdout), result.stderr
+    loaded = [m for m in modules if m.startswith(NOT_FOR_HELP)]
+    assert loaded == [], loaded

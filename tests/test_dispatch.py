@@ -20,7 +20,7 @@ from publish_checks.frontend.commands import COMMANDS
 from publish_checks.frontend.front_end import FrontEnd
 from publish_checks.frontend.gates import run_gates
 from publish_checks.frontend.options import Options
-from publish_checks.frontend.sessions import SessionRunner
+from publish_checks.frontend.session_runner import SessionRunner
 from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.project.config import Gate
 from tests.builders import SampleProject
@@ -72,7 +72,8 @@ def test_both_front_ends_run_the_command_of_the_table(
     assert (type(cli_runner), type(nox_runner)) == (StandaloneRunner, SessionRunner)
     assert (cli_runner.steps, nox_runner.steps) == (CLI_STEPS, NOX_STEPS)
     assert cli_options.project == nox_options.project == str(demo.root)
-    assert cli_options.flags() == nox_options.flags()
+    flags = release_commands.pipeline_flags
+    assert flags(cli_options) == flags(nox_options)
 
 
 def test_notes_has_no_session_and_the_command_runs_it_from_the_table(

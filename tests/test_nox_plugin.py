@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -353,3 +354,17 @@ def test_after_a_release_bump_opens_the_next_version(
     assert run.code == 0, run.output
     assert (demo.root / "VERSION").read_text("utf-8") == f"{version}\n"
     assert heading in (demo.root / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_importing_the_plugin_imports_no_check_release_or_dist_module() -> None:
+    """A noxfile's ``import publish_checks.nox`` (nox -l, every nox run) imports no module of
+    checks/, release/ or dists/ and no session runner: the command loads them when it runs."""
+    script = ("import json, sys; import publish_checks.nox; "
+              "print(json.dumps(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, check=True, cwd=Path(__file__).resolve().parents[1])
+    modules = json.loads(result.stdout.splitlines()[-1])
+    loaded = [m for m in modules if m.startswith(("publish_checks.checks", "publish_checks.release",
+                                                  "publish_checks.dists",
+                                                  "publish_checks.frontend.session_runner"))]
+    assert "publish_checks.nox" in modules and loaded == [], loaded

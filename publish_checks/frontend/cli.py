@@ -14,13 +14,10 @@ from collections.abc import Iterator, Sequence
 
 from publish_checks import __version__
 from publish_checks._errors import PublishChecksError, UsageError
-from publish_checks._text import printable
-from publish_checks.frontend.commands import COMMANDS, applies_to, command_root, run_command
-from publish_checks.frontend.console import token_variables
+from publish_checks._text import printable, write_text
+from publish_checks.frontend.commands import COMMANDS, STANDALONE, applies_to, run_command
 from publish_checks.frontend.options import Options, _Parser, joined, session_parser
-from publish_checks.frontend.render import write_text
-from publish_checks.frontend.standalone import StandaloneRunner
-from publish_checks.project.credentials import redact
+from publish_checks.project.redaction import redact
 
 
 def build_parser() -> _Parser:
@@ -54,10 +51,10 @@ def error_boundary() -> Iterator[list[int]]:
 
 
 def run(name: str, options: Options, environ: dict[str, str]) -> int:
-    """The command ``name``; its exit status (PublishChecksError carries its own)."""
-    root = command_root(name, options)
-    runner = StandaloneRunner(environ, as_json=options.json, hidden=token_variables(root))
-    return run_command(name, options, runner)
+    """The command ``name``; its exit status (PublishChecksError carries its own). Its runner,
+    ``frontend.standalone``'s, is built once the command loads: --help and --version import
+    neither."""
+    return run_command(name, options, STANDALONE, environ=environ)
 
 
 def _elsewhere(extra: Sequence[str]) -> str:

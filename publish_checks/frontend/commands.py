@@ -17,10 +17,8 @@ import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from publish_checks._errors import UsageError
 from publish_checks.frontend.options import (
     Options,
     add_bump,
@@ -34,9 +32,12 @@ from publish_checks.frontend.options import (
     add_release,
     add_verbose,
 )
-from publish_checks.project.config import check_project_folder
 
 _RELEASE = "publish_checks.frontend.release_commands"
+#: The modules of the front ends' runners (``publish-checks``, a nox session), loaded as a
+#: command's is: only when a command runs.
+STANDALONE = "publish_checks.frontend.standalone"
+SESSION = "publish_checks.frontend.session_runner"
 
 
 @dataclass(frozen=True)
@@ -58,29 +59,16 @@ class Command:
     needs_project: bool = True
 
 
-def project_root(options: Options) -> Path:
-    """The project folder of ``options``, resolved; a UsageError when it is none."""
-    try:
-        root = Path(options.project).resolve()
-    except FileNotFoundError:  # the shell's current folder was deleted or moved away
-        raise UsageError("the current folder no longer exists (deleted or moved)",
-                         "cd into the project's folder and run it again") from None
-    check_project_folder(root)
-    return root
-
-
-def command_root(name: str, options: Options) -> Path:
-    """The folder the command ``name`` runs in: the project folder, checked, when the
-    command needs one."""
-    return project_root(options) if COMMANDS[name].needs_project else Path(options.project)
-
-
-def run_command(name: str, options: Options, runner: Any) -> int:
-    """Run the command ``name`` with ``runner`` (a ``frontend.front_end.FrontEnd``): the one
-    dispatch of both front ends."""
+def run_command(name: str, options: Options, front_end: str, **given: Any) -> int:
+    """Run the command ``name``: the one dispatch of both front ends. ``front_end`` names the
+    module of the runner (:data:`STANDALONE`, :data:`SESSION`), whose
+    ``build_runner(name, options, **given)`` makes it (a ``frontend.front_end.FrontEnd``)."""
     # The one import of our code inside a function (tests/test_layers.py): a command's module,
-    # and all it imports, loads only when that command runs.
+    # and all it imports, loads only when that command runs, and so does the front end's
+    # runner (the console, the report, the subprocess helpers): --help, --version and a
+    # noxfile's import load neither.
     module = importlib.import_module(COMMANDS[name].module)
+    runner = importlib.import_module(front_end).build_runner(name, options, **given)
     run: Callable[[Options, Any], int] = getattr(module, name)
     return run(options, runner)
 

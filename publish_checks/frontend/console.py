@@ -8,12 +8,32 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from publish_checks._errors import PublishChecksError
+from publish_checks._errors import PublishChecksError, UsageError
+from publish_checks._text import write_text
 from publish_checks.checks.report import Report
-from publish_checks.frontend.render import emit_report, render_text, use_colour, write_text
+from publish_checks.frontend.commands import COMMANDS
+from publish_checks.frontend.options import Options
+from publish_checks.frontend.render import emit_report, render_text, use_colour
 from publish_checks.project.children import Role, child_environment
-from publish_checks.project.config import load_config
+from publish_checks.project.config import check_project_folder, load_config
 from publish_checks.release.process import STEP_TIMEOUT, Completed, run_redacted
+
+
+def project_root(options: Options) -> Path:
+    """The project folder of ``options``, resolved; a UsageError when it is none."""
+    try:
+        root = Path(options.project).resolve()
+    except FileNotFoundError:  # the shell's current folder was deleted or moved away
+        raise UsageError("the current folder no longer exists (deleted or moved)",
+                         "cd into the project's folder and run it again") from None
+    check_project_folder(root)
+    return root
+
+
+def command_root(name: str, options: Options) -> Path:
+    """The folder the command ``name`` runs in: the project folder, checked, when the
+    command needs one."""
+    return project_root(options) if COMMANDS[name].needs_project else Path(options.project)
 
 
 def token_variables(root: Path) -> tuple[str, ...]:

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from publish_checks._text import printable
+from publish_checks._text import printable, write_text
 from publish_checks.checks.report import MARKS, Status
 from publish_checks.frontend.front_end import FrontEnd
 from publish_checks.frontend.options import Options
-from publish_checks.frontend.render import COLOURS, paint, use_colour, write_text
+from publish_checks.frontend.render import COLOURS, paint, use_colour
 from publish_checks.release.diff import Comparison, compare_releases, diff_context
 
 

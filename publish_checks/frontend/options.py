@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from publish_checks._errors import UsageError
-from publish_checks.release.flags import Flags
 
 
 class Options(argparse.Namespace):
@@ -35,13 +34,6 @@ class Options(argparse.Namespace):
     def __init__(self) -> None:
         super().__init__()
         self.skip = []
-
-    def flags(self) -> Flags:
-        """What the release pipeline needs of these options."""
-        return Flags(skip=tuple(self.skip), yes=self.yes, dry_run=self.dry_run, tag=self.tag,
-                     push=self.push, install=self.install,
-                     github_release=self.github_release, verbose=self.verbose,
-                     attestations=not self.no_attestations)
 
 
 class _Parser(argparse.ArgumentParser):

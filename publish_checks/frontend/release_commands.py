@@ -14,6 +14,16 @@ from publish_checks.frontend.gates import run_gates
 from publish_checks.frontend.options import Options
 from publish_checks.project.children import Role
 from publish_checks.release import pipeline
+from publish_checks.release.flags import Flags
+
+
+def pipeline_flags(options: Options) -> Flags:
+    """What the release pipeline needs of the options (here, not in ``frontend/options.py``:
+    ``--help`` and ``--version`` import no release module)."""
+    return Flags(skip=tuple(options.skip), yes=options.yes, dry_run=options.dry_run,
+                 tag=options.tag, push=options.push, install=options.install,
+                 github_release=options.github_release, verbose=options.verbose,
+                 attestations=not options.no_attestations)
 
 
 def _open(runner: FrontEnd, options: Options, repository: str | None, *,
@@ -37,7 +47,7 @@ def verify(options: Options, runner: FrontEnd) -> int:
     validate_skip(options.skip)
     _refuse_unbuilt(runner, "verify", "publish would refuse dist/")
     ctx = _open(runner, options, options.repository, offline=options.offline)
-    return 0 if pipeline.verify(runner, ctx, options.flags()).ok else 1
+    return 0 if pipeline.verify(runner, ctx, pipeline_flags(options)).ok else 1
 
 
 def build(options: Options, runner: FrontEnd) -> int:
@@ -46,7 +56,7 @@ def build(options: Options, runner: FrontEnd) -> int:
     # The configured index: build takes no --repository (a chain's publish does).
     ctx = _open(runner, options, None, offline=True)
     run_gates(ctx.config.gates, ctx.root, ctx.child_env(Role.GATE), runner)
-    pipeline.build(runner, ctx, options.flags())
+    pipeline.build(runner, ctx, pipeline_flags(options))
     return 0
 
 
@@ -57,14 +67,14 @@ def publish(options: Options, runner: FrontEnd) -> int:
     pipeline.refuse_offline_publish(options.offline, False, runner.steps)
     ctx = _open(runner, options, options.repository, offline=False)
     pipeline.refuse_offline_publish(False, ctx.target.is_local, runner.steps)
-    pipeline.publish(runner, ctx, options.flags())
+    pipeline.publish(runner, ctx, pipeline_flags(options))
     return 0
 
 
 def rehearse(options: Options, runner: FrontEnd) -> int:
     """The whole release against a throwaway local index."""
     validate_skip(options.skip)
-    pipeline.rehearse(runner, Path(options.project), options.flags(), runner.environ,
+    pipeline.rehearse(runner, Path(options.project), pipeline_flags(options), runner.environ,
                       runner.steps)
     return 0
 

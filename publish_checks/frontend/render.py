@@ -8,7 +8,7 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
-from publish_checks._text import printable
+from publish_checks._text import printable, write_text
 from publish_checks.checks.report import MARKS, Report, Status
 
 COLOURS = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP: "2"}
@@ -56,22 +56,6 @@ def render_text(report: Report, *, colour: bool = False,
                else paint("not ready: fix the failures above", "31", colour))
     lines += ["", f"{tally} — {verdict}"]
     return "\n".join(lines) + "\n"
-
-
-# For a stdout that cannot encode the report's marks (a Windows pipe in cp1252, an
-# ASCII-only locale): the nearest ASCII, so the report still prints instead of crashing.
-_ASCII = str.maketrans({"✓": "+", "✗": "x", "–": "-", "—": "-", "·": "-", "→": "->",
-                        "…": "..."})
-
-
-def write_text(stream: TextIO, text: str) -> None:
-    """Write ``text``; on a stream that cannot encode the marks, their ASCII stand-ins."""
-    try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        stream.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
-    stream.flush()
 
 
 def emit_report(report: Report, as_json: bool, stream: TextIO | None = None,

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TextIO
 
 from publish_checks._errors import ReleaseError
-from publish_checks._text import CLI_STEPS, Steps
-from publish_checks.frontend.console import Console
+from publish_checks._text import CLI_STEPS, Steps, write_text
+from publish_checks.frontend.console import Console, command_root, token_variables
 from publish_checks.frontend.gates import run_command
-from publish_checks.frontend.render import write_text
+from publish_checks.frontend.options import Options
 from publish_checks.release.process import find_uv, run_redacted, tail, venv_python
 
 
@@ -102,3 +102,11 @@ class StandaloneRunner(Console):
                  env: Mapping[str, str]) -> int:
         self.log(f"Gate {shown}: {shlex.join(argv)}")
         return run_command(argv, cwd, env, self.stream())
+
+
+def build_runner(name: str, options: Options, *,
+                 environ: Mapping[str, str]) -> StandaloneRunner:
+    """The runner of ``publish-checks NAME`` (``frontend.commands.run_command`` builds it):
+    the project's token-variables kept from the tool environments it makes."""
+    root = command_root(name, options)
+    return StandaloneRunner(environ, as_json=options.json, hidden=token_variables(root))

@@ -19,10 +19,11 @@ from dotenv import dotenv_values
 from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks._text import shown as shown_path
 
-TOKEN_PATTERN = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
-REDACTED = "pypi-********"
-# The password of scheme://user:password@host, whatever the scheme or its case.
-URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*):[^\s/@]*@")
+# Re-exported: redaction has its own module, which --help and --version import without
+# python-dotenv.
+from publish_checks.project.redaction import REDACTED as REDACTED
+from publish_checks.project.redaction import redact as redact
+
 # python-dotenv needs seconds per megabyte; a real credentials file is a few hundred bytes.
 ENV_FILE_LIMIT = 256 * 1024
 
@@ -123,12 +124,3 @@ def _declares(file: Path, variable: str) -> bool:
         return assignment.search(read_text(file, limit=ENV_FILE_LIMIT)) is not None
     except TextError:
         return False
-
-
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Replace every given secret, anything token-shaped and every password written in a URL
-    in ``text``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return URL_PASSWORD.sub(r"\1:********@", TOKEN_PATTERN.sub(REDACTED, text))

@@ -2,7 +2,7 @@
 
 The pipeline imports nothing from nox. A runner provides tools in isolated environments,
 runs commands, logs, shows output and asks for confirmation. Two real ones exist, in the
-front ends: the nox session adapter (``frontend/sessions.py``) and the standalone runner of
+front ends: the nox session adapter (``frontend/session_runner.py``) and the standalone runner of
 the ``publish-checks`` command (``frontend/standalone.py``), which makes and reuses its own
 virtualenvs. The tests drive the pipeline with a fake.
 """
