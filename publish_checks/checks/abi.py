@@ -5,6 +5,10 @@ API than it uses (abi3audit). Both tools run in tool environments (release/abi.p
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
 from publish_checks._text import listing, printable
 from publish_checks.checks.context import Context
 from publish_checks.checks.dists.common import nothing_to_look_at
@@ -13,6 +17,7 @@ from publish_checks.dists.abi import (
     AbiAuditor,
     AuditError,
     Claim,
+    ToolAnswer,
     Unreadable,
     parse_limited_api,
     parse_show,
@@ -25,6 +30,7 @@ from publish_checks.dists.abi import (
 from publish_checks.dists.elf import holds_elf
 from publish_checks.dists.scan import Dist, Problems
 
+T = TypeVar("T")
 NOT_AUDITED = ("run the same check where the tool can be installed (it needs the package "
                "index once), or --skip dists-abi")
 
@@ -73,6 +79,27 @@ class _Audit:
         self.ctx, self.auditor, self.problems = ctx, auditor, problems
         self.broken: set[str] = set()
 
+    def _ask(self, tool: str, command: str, dist: Dist, ask: Callable[[Path], ToolAnswer],
+             parse: Callable[[str], T]) -> T | None:
+        """The tool's answer for ``dist``, read; None (a warning said) when the tool cannot
+        run or its answer cannot be read."""
+        if tool in self.broken:
+            return None
+        try:
+            answer = ask(dist.path)
+        except AuditError as e:
+            self._unavailable(tool, str(e))
+            return None
+        try:
+            return parse(answer.report)
+        except Unreadable as e:
+            said = _last_words(answer.said) if not answer.report else str(e)
+            reader = command.removesuffix(" --strict")  # the words "auditwheel show", "abi3audit"
+            self.problems.warn(f"{dist.filename} not audited: {reader} could not read it "
+                               f"(exit status {answer.code}: {said})",
+                               f"{command} {self.ctx.shown(dist.path)} says why")
+            return None
+
     def _unavailable(self, tool: str, why: str) -> None:
         self.broken.add(tool)
         self.problems.warn(f"not audited: {tool} could not run ({why})", NOT_AUDITED)
@@ -84,20 +111,8 @@ class _Audit:
                                f"Linux only, this is {self.auditor.platform}",
                                "run the checks on Linux (the publish job in CI) to audit it")
             return False
-        if "auditwheel" in self.broken:
-            return False
-        try:
-            answer = self.auditor.show(dist.path)
-        except AuditError as e:
-            self._unavailable("auditwheel", str(e))
-            return False
-        try:
-            shown = parse_show(answer.report)
-        except Unreadable as e:
-            said = _last_words(answer.said) if not answer.report else str(e)
-            self.problems.warn(f"{dist.filename} not audited: auditwheel show could not read "
-                               f"it (exit status {answer.code}: {said})",
-                               f"auditwheel show {self.ctx.shown(dist.path)} says why")
+        shown = self._ask("auditwheel", "auditwheel show", dist, self.auditor.show, parse_show)
+        if shown is None:
             return False
         before = len(self.problems.items)
         name, where = dist.filename, self.ctx.shown(dist.path)
@@ -159,20 +174,9 @@ class _Audit:
     def limited_api(self, dist: Dist) -> str | None:
         """Judge an abi3 wheel: what it keeps to, None when it does not (or could not be
         audited)."""
-        if "abi3audit" in self.broken:
-            return None
-        try:
-            answer = self.auditor.limited_api(dist.path)
-        except AuditError as e:
-            self._unavailable("abi3audit", str(e))
-            return None
-        try:
-            modules = parse_limited_api(answer.report)
-        except Unreadable as e:
-            said = _last_words(answer.said) if not answer.report else str(e)
-            self.problems.warn(f"{dist.filename} not audited: abi3audit could not read it "
-                               f"(exit status {answer.code}: {said})",
-                               f"abi3audit --strict {self.ctx.shown(dist.path)} says why")
+        modules = self._ask("abi3audit", "abi3audit --strict", dist, self.auditor.limited_api,
+                            parse_limited_api)
+        if modules is None:
             return None
         before = len(self.problems.items)
         for module in modules:

@@ -12,6 +12,7 @@ from packaging.version import Version
 
 from publish_checks._text import printable
 from publish_checks.checks.context import Context
+from publish_checks.checks.index import no_index
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.dists.index import IndexFile, IndexQueryError
 from publish_checks.dists.release_diff import Difference, compare
@@ -88,11 +89,9 @@ def judge(ctx: Context, old: ReleaseFacts, new: ReleaseFacts, where: str) -> Fin
 
 def index_diff(ctx: Context) -> Finding:
     """Asks the index (offline, the registry skips it)."""
+    if (none := no_index(ctx)) is not None:
+        return none
     target = ctx.target
-    if target.index_url is None:
-        if target.is_local:
-            return skipped(f"the embedded index only exists during `{ctx.steps('rehearse')}`")
-        return skipped(f"no simple index is known for {target.name}")
     dists = ctx.release_dists()
     if ctx.version is not None and ctx.parsed_version is None:
         return skipped(f"{printable(ctx.version)} is no version to compare (version-file "

@@ -112,13 +112,21 @@ def index_version_offline(ctx: Context) -> Finding:
     return skipped("--offline: the index was not asked")
 
 
+def no_index(ctx: Context) -> Finding | None:
+    """The skip of a check that asks the target index when there is none to ask."""
+    target = ctx.target
+    if target.index_url is not None:
+        return None
+    if target.is_local:
+        return skipped(f"the embedded index only exists during `{ctx.steps('rehearse')}`")
+    return skipped(f"no simple index is known for {target.name}")
+
+
 def index_version(ctx: Context) -> Finding:
     """Asks the index (offline, the registry runs :func:`index_version_offline` instead)."""
+    if (none := no_index(ctx)) is not None:
+        return none
     target = ctx.target
-    if target.index_url is None:
-        if target.is_local:
-            return skipped(f"the embedded index only exists during `{ctx.steps('rehearse')}`")
-        return skipped(f"no simple index is known for {target.name}")
     dists = ctx.release_dists()
     if not dists:
         release = " ".join(filter(None, (ctx.project_name, ctx.version))) or "this release"
