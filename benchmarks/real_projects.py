@@ -181,6 +181,7 @@ TRIAGE: dict[tuple[str, str, str], str] = {
     ("pyyaml", "rehearse", "index-diff"): _NARROWED + "; and " + _LOST_PLATFORMS,
     ("msgpack", "rehearse", "index-diff"): _LOST_PLATFORMS,
     ("cffi", "rehearse", "index-diff"): _LOST_PLATFORMS,
+    ("wrapt", "*", "changelog-entry"): _NO_CHANGELOG,
     ("markupsafe", "rehearse", "index-diff"): _LOST_PLATFORMS,
     ("wrapt", "rehearse", "index-diff"): _LOST_PLATFORMS,
     # known false alarms, being fixed on other branches (issue 15 "Why")
