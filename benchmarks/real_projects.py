@@ -157,9 +157,6 @@ PROJECTS = (
 #: What reading each project's files found, by (project, session, check): a true problem
 #: of that release, or a FALSE ALARM of publish-checks (with the file that proves it).
 #: A key with session "*" holds for every session that shows the check.
-_LINUX_WHEEL = ("TRUE: a wheel with a C extension built here is tagged linux_x86_64, which "
-                "PyPI refuses (the project uploads cibuildwheel's manylinux wheels); the hint "
-                "(auditwheel repair) is right")
 _LOST_PLATFORMS = ("TRUE (warning, SPEC §4 index-diff): the rehearsal seeded the release before "
                    "from PyPI, built there by the project's cibuildwheel matrix; this dist/ holds "
                    "the one wheel built here, so publishing it would lose those platforms")
@@ -195,7 +192,8 @@ TRIAGE: dict[tuple[str, str, str], str] = {
     ("pyyaml", "*", "changelog-entry"): "FALSE ALARM (known, issue 15 §3): CHANGES' 6.0.4 "
         "section has flush-left '* https://…' entries",
     # true problems
-    ("pyyaml", "*", "dists-metadata"): _LINUX_WHEEL + "; plus " + _NO_CONTENT_TYPE,
+    # build repairs the compiled wheel (auditwheel): what is left is the content type
+    ("pyyaml", "*", "dists-metadata"): _NO_CONTENT_TYPE,
     ("pyyaml (pure)", "*", "dists-metadata"): _NO_CONTENT_TYPE,
     ("pyyaml (pure)", "*", "changelog-entry"): "FALSE ALARM (known, issue 15 §3): CHANGES' "
         "6.0.4 section has flush-left '* https://…' entries",
@@ -204,8 +202,6 @@ TRIAGE: dict[tuple[str, str, str], str] = {
         "lib/yaml/__init__.py line 12 imports .cyaml in try/except ImportError "
         "(__with_libyaml__ = False): an optional accelerator, listed as optional; the stub "
         "top-level package _yaml raises ModuleNotFoundError by design (private)",
-    ("msgpack", "*", "dists-metadata"): _LINUX_WHEEL,
-    ("cffi", "*", "dists-metadata"): _LINUX_WHEEL,
     ("distlib", "*", "dists-metadata"): _NO_CONTENT_TYPE + " (setup.cfg: long_description = "
         "file: README.rst, no content type)",
     ("h11", "*", "dists-metadata"): _NO_CONTENT_TYPE,
