@@ -17,14 +17,6 @@ MAX_FUNCTION_LINES = 60
 EXEMPT_MODULES = {
     "project/stdlib_names.py": "generated data: PyPI's standard-library names "
                                "(tests/stdlib_names.py regenerates it)",
-    "release/smoke_script.py": "one string, the script a fresh virtualenv runs as "
-                               "`python -c`, self-contained by necessity, and its docstring",
-}
-#: Being split in another branch (issue 16 items 1, 2 and 4 rewrite them): the lead removes
-#: each entry when that branch merges. The test below fails on an entry that fits already.
-BEING_SPLIT_MODULES = {
-}
-BEING_SPLIT_FUNCTIONS = {
 }
 
 
@@ -50,32 +42,26 @@ def functions(path: Path) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("path", modules(), ids=name)
 def test_no_module_is_over_300_lines(path: Path) -> None:
-    """Every module of publish_checks fits in 300 lines, but the exempt and the ones being
-    split elsewhere."""
-    if name(path) in EXEMPT_MODULES or name(path) in BEING_SPLIT_MODULES:
-        pytest.skip(EXEMPT_MODULES.get(name(path), "being split in another branch"))
+    """Every module of publish_checks fits in 300 lines, but the exempt."""
+    if name(path) in EXEMPT_MODULES:
+        pytest.skip(EXEMPT_MODULES[name(path)])
     assert lines(path) <= MAX_MODULE_LINES, (
         f"{name(path)} has {lines(path)} lines: split it along its meaning")
 
 
 @pytest.mark.parametrize("path", modules(), ids=name)
 def test_no_function_is_over_60_lines(path: Path) -> None:
-    """Every function fits in 60 lines (its docstring included), but the ones being split
-    elsewhere."""
+    """Every function fits in 60 lines (its docstring included)."""
     long = [f"{fn} ({count} lines)" for fn, count in functions(path)
-            if count > MAX_FUNCTION_LINES and f"{name(path)}:{fn}" not in BEING_SPLIT_FUNCTIONS]
+            if count > MAX_FUNCTION_LINES]
     assert not long, f"{name(path)}: {', '.join(long)}: split along what each part does"
 
 
 def test_the_lists_name_only_what_is_over_the_limit() -> None:
-    """Each list entry exists and is still over its limit: one that fits leaves the list."""
-    for entry in [*EXEMPT_MODULES, *BEING_SPLIT_MODULES]:
+    """Each exempt module exists and is still over the limit: one that fits leaves the list."""
+    for entry in EXEMPT_MODULES:
         assert (PACKAGE / entry).is_file(), f"{entry} is gone: remove it from the list"
         assert lines(PACKAGE / entry) > MAX_MODULE_LINES, f"{entry} fits now: remove it"
-    for entry in BEING_SPLIT_FUNCTIONS:
-        module, _, fn = entry.partition(":")
-        sizes = dict(functions(PACKAGE / module)) if (PACKAGE / module).is_file() else {}
-        assert sizes.get(fn, 0) > MAX_FUNCTION_LINES, f"{entry} fits now: remove it"
 
 
 def test_the_measure_counts_what_it_should(tmp_path: Path) -> None:

@@ -16,10 +16,6 @@ failure the way users meet it.
   raises. A public module failing through such a public module is guarded too. So is a
   template a tool fills in (virtualenv's ``activate_this.py``: a NameError for an
   upper-case dunder such as ``__BIN_NAME__``).
-  ``ctypes.windll``), or a module named for another platform (``paramiko.win_pageant``,
-  ``watchdog.observers.kqueue``), whatever it raises. A public module failing through such a
-  public module is guarded too. So is a template a tool fills in (virtualenv's
-  ``activate_this.py``: a NameError for an upper-case dunder such as ``__BIN_NAME__``).
 - So is a submodule that raises an ImportError when the release's own code imports it only
   inside a ``try:`` that catches that error and goes on (PLAN's "optional", found by
   release/optional_imports.py): pyyaml's ``yaml.cyaml`` without libyaml, whose
@@ -37,6 +33,9 @@ failure the way users meet it.
 """
 
 from __future__ import annotations
+
+from publish_checks.release.smoke_entry_points import ENTRY_POINT_READER
+from publish_checks.release.smoke_platforms import PLATFORM_RULES
 
 #: Run by the fresh virtualenv's Python as ``python -c SCRIPT PLAN REPORT``. PLAN is JSON
 #: {"project": normalized name, "modules": [...], "optional": {module: "ImportError" or
@@ -57,33 +56,7 @@ SMOKE_SCRIPT = """\
 import functools, importlib, json, linecache, os, re, sys, sysconfig, traceback
 
 STDLIB = sysconfig.get_paths()["stdlib"]  # not platstdlib: in a venv, site-packages is in it
-# What only some platforms' Python has (or a Windows-only distribution provides).
-PLATFORM_MODULES = {
-    "msvcrt", "winreg", "_winreg", "_winapi", "winsound", "nt", "_overlapped", "_msi",
-    "msilib", "_wmi", "fcntl", "termios", "tty", "pty", "grp", "pwd", "resource", "posix",
-    "_posixsubprocess", "syslog", "crypt", "spwd", "nis", "ossaudiodev", "readline",
-    "curses", "_curses", "win32api", "win32con", "win32file", "win32event", "win32process",
-    "win32pipe", "win32security", "win32gui", "win32com", "pywintypes", "pythoncom",
-    "winerror", "AppKit", "Foundation", "objc"}
-CTYPES_MISSING = re.compile(r"module 'ctypes(\\.wintypes)?' has no attribute ")
-# A system library of another platform, as ctypes names it when it cannot load one.
-LIBRARIES = {"win32": r"\\.so\\b|\\.dylib\\b|\\.framework\\b|^/System/Library/",
-             "darwin": r"\\.so\\b|\\.dll\\b"}
-OTHER_LIBRARY = re.compile(LIBRARIES.get(sys.platform, r"\\.dll\\b|\\.dylib\\b|\\.framework\\b"
-                                         r"|/System/Library/"), re.IGNORECASE)
-CTYPES = os.path.join(STDLIB, "ctypes", "")
-# A word of a module's name that names another platform (paramiko.win_pageant,
-# watchdog.observers.kqueue, keyring.backends.macOS.api, send2trash.win): whatever such a
-# module raises here, users of this platform do not import it.
-PLATFORM_WORDS = {"windows": {"win", "windows", "winapi", "wintypes", "nt", "mswindows"},
-                  "darwin": {"macos", "osx", "darwin", "cocoa", "fsevents"},
-                  "bsd": {"kqueue", "bsd", "freebsd", "openbsd", "netbsd"},
-                  "java": {"java", "jython"}, "emscripten": {"emscripten", "pyodide"}}
-HERE = {"win32": "windows", "darwin": "darwin"}.get(
-    sys.platform, "bsd" if "bsd" in sys.platform else sys.platform)
-OTHER_WORDS = set().union(*(words for where, words in PLATFORM_WORDS.items()
-                            if where != HERE and not (HERE == "darwin" and where == "bsd")))
-
+""" + PLATFORM_RULES + """\
 def ours(filename):  # not the import machinery's frames, nor the standard library's
     return not filename.startswith("<") and not (
         filename.startswith(STDLIB) and "-packages" not in filename)
@@ -288,67 +261,7 @@ for module in plan["modules"]:
 def canonical(name):
     return re.sub(r"[-_.]+", "-", name or "").lower()
 
-# The release's entry points, read from its .dist-info as importlib.metadata reads them,
-# without importing importlib.metadata (and email with it): that was half of this script's
-# start. Anything else (an .egg-info) goes through importlib.metadata.
-ENTRY_POINT = re.compile(r"(?P<module>[\\w.]+)\\s*(:\\s*(?P<attr>[\\w.]+)\\s*)?"
-                         r"((?P<extras>\\[.*\\])\\s*)?$")
-
-class EntryPoint:
-    def __init__(self, group, name, value):
-        self.group, self.name, self.value = group, name, value
-
-    def load(self):
-        match = ENTRY_POINT.match(self.value)
-        module = importlib.import_module(match.group("module"))
-        return functools.reduce(getattr, filter(None, (match.group("attr") or "").split(".")),
-                                module)
-
-def header_name(folder):  # the Name of a .dist-info's METADATA, "" if it has none
-    try:
-        with open(os.path.join(folder, "METADATA"), encoding="utf-8") as lines:
-            for line in lines:
-                if not line.strip():
-                    break
-                key, colon, value = line.partition(":")
-                if colon and key.strip().lower() == "name":
-                    return value.strip()
-    except (OSError, UnicodeDecodeError):
-        pass
-    return ""
-
-def entry_points(folder):  # its entry_points.txt: [EntryPoint], in the file's order
-    found, group = [], None
-    try:
-        with open(os.path.join(folder, "entry_points.txt"), encoding="utf-8") as given:
-            text = given.read()
-    except OSError:
-        return found
-    for line in map(str.strip, text.splitlines()):
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            group = line.strip("[]")
-        elif group is not None:
-            name, _, value = line.partition("=")
-            found.append(EntryPoint(group, name.strip(), value.strip()))
-    return found
-
-def release_entry_points():  # None: not installed
-    for entry in sys.path:
-        try:
-            names = sorted(os.listdir(entry or "."))
-        except OSError:
-            continue
-        for name in names:
-            folder = os.path.join(entry or ".", name)
-            if name.endswith(".dist-info") and canonical(header_name(folder)) == plan["project"]:
-                return entry_points(folder)
-    from importlib import metadata  # no .dist-info names it: an .egg-info, say
-    found = [d for d in metadata.distributions()
-             if canonical(d.metadata.get("Name")) == plan["project"]]
-    return list(found[0].entry_points) if found else None
-
+""" + ENTRY_POINT_READER + """\
 found = release_entry_points()
 if found is None:
     note("fail", "distribution", plan["project"], "PackageNotFoundError: not installed", "",
