@@ -268,3 +268,22 @@ def write_text(stream: TextIO, text: str) -> None:
         encoding = getattr(stream, "encoding", None) or "ascii"
         stream.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
     stream.flush()
+
+
+def write_verbatim(stream: TextIO, text: str) -> None:
+    """Write ``text`` unchanged: as UTF-8 bytes where the stream's encoding cannot hold it.
+
+    For words that are the user's, not ours (a changelog section: ``notes`` output pasted as
+    release notes), where an ASCII stand-in would change what gets published."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:
+            write_text(stream, text)
+            return
+        stream.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+        return
+    stream.flush()

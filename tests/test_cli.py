@@ -387,3 +387,22 @@ def test_version_and_help_import_no_check_release_or_dist_module(argv: list[str]
     assert code == 0 and ("publish-checks" in result.stdout), result.stderr
     loaded = [m for m in modules if m.startswith(NOT_FOR_HELP)]
     assert loaded == [], loaded
+
+
+def test_notes_on_an_ascii_only_stdout_prints_the_section_unchanged(
+        project: SampleProject) -> None:
+    """notes on a stdout declared ASCII writes the section's own UTF-8, not a traceback."""
+    section = "- The first feature — “quoted”, naïve → café.\n"
+    changelog = project.root / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text("utf-8").replace("- The first feature.\n",
+                                                              section), "utf-8")
+    project.commit("a changelog in UTF-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT),
+                                                        os.environ.get("PYTHONPATH", "")]),
+           "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([sys.executable, "-m", "publish_checks", "notes", "1.2.0",
+                             "--project", str(project.root)],
+                            capture_output=True, env=env, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert result.stdout.decode("utf-8") == f"### Added\n\n{section}"
+    assert result.stderr == b""

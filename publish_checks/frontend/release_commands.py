@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publish_checks._errors import ReleaseError
+from publish_checks._text import write_verbatim
 from publish_checks.checks.context import Context
 from publish_checks.checks.registry import validate_skip
 from publish_checks.frontend.front_end import FrontEnd
@@ -83,5 +84,5 @@ def notes(options: Options, runner: FrontEnd) -> int:
     """A version's changelog section, on stdout."""
     validate_skip(options.skip)
     ctx = _open(runner, options, options.repository, offline=True)
-    runner.out.write(pipeline.notes(ctx, options.version))
+    write_verbatim(runner.out, pipeline.notes(ctx, options.version))
     return 0
