@@ -308,6 +308,18 @@ def test_abi3_symbols_outside_or_above_the_limited_api_fail(project: SampleProje
     assert 'py_limited_api="cp310"' in finding.hint
 
 
+def test_a_symbol_outside_the_limited_api_gets_the_macro_of_the_tagged_version(
+        project: SampleProject) -> None:
+    """The fix for a non-abi3 symbol spells Py_LIMITED_API for the wheel's tag (cp39 →
+    0x03090000), not a placeholder to fill in."""
+    tag = "cp39-abi3-manylinux_2_17_x86_64"
+    auditor = FakeAuditor(apis={wheel(tag): limited("3.9", "3.9", outside=["PyFrame_New"])})
+    finding = judge(project, [tag], auditor)
+    assert finding.status is Status.FAIL
+    assert 'define_macros=[("Py_LIMITED_API", "0x03090000")]' in finding.hint
+    assert "0x030X" not in finding.hint
+
+
 def test_without_tool_environments_the_check_is_skipped(project: SampleProject) -> None:
     """A run that cannot make tool environments says so instead of judging."""
     finding = judge(project, ["cp311-cp311-manylinux_2_17_x86_64"], None)

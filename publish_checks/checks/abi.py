@@ -187,8 +187,9 @@ class _Audit:
                               "limited API: it is not abi3"),
                     "build it against the limited API only: define Py_LIMITED_API "
                     "(setuptools: Extension(..., py_limited_api=True) and "
-                    "define_macros=[(\"Py_LIMITED_API\", \"0x030X0000\")]) and replace those "
-                    "calls; or drop the abi3 tag and build a wheel for each Python version")
+                    f"define_macros=[(\"Py_LIMITED_API\", \"{_hex(module.baseline)}\")]) and "
+                    "replace those calls; or drop the abi3 tag and build a wheel for each "
+                    "Python version")
             if module.newer:
                 self.problems.add(
                     printable(f"{where} is tagged for the limited API of Python "
