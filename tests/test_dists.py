@@ -188,8 +188,6 @@ def test_metadata_passes_for_every_metadata_version_pypi_accepts(
      "'2.6' is not a valid metadata version"),
     ("sdist", {"metadata": metadata_text(metadata_version="3.0")},
      "'3.0' is not a valid metadata version"),
-    ("wheel", {"metadata": metadata_text(description=None)}, "has no long description"),
-    ("sdist", {"metadata": metadata_text(description="UNKNOWN\n")}, "has no long description"),
     ("wheel", {"metadata": metadata_text(content_type=None, description="`unclosed\n")},
      "The description failed to render in the default format of reStructuredText."),
     ("wheel", {"metadata": metadata_text(content_type="text/html")}, "not 'text/html'"),

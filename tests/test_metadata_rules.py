@@ -405,6 +405,20 @@ def test_a_missing_content_type_warns_when_the_text_renders_as_rst(
     assert "long_description_content_type" in finding.hint
 
 
+@pytest.mark.parametrize(("kind", "description"), [(W, None), (S, "UNKNOWN\n")],
+                         ids=["wheel-none", "sdist-unknown"])
+def test_a_missing_long_description_warns_as_pypi_takes_it(
+        project: SampleProject, kind: str, description: str | None) -> None:
+    """No long description (or setuptools' UNKNOWN) is a warning, not a failure: PyPI takes
+    the upload; only twine check --strict refuses it."""
+    release(project, kind, fields("", description=description))
+    finding = metadata(project)
+    assert finding.status is Status.WARN, finding
+    assert finding.summary.endswith("has no long description: PyPI takes it and shows an "
+                                    "empty project page, twine check --strict fails")
+    assert "readme = {file = \"README.md\"" in finding.hint
+
+
 def test_failures_list_every_file_once_per_reason(project: SampleProject) -> None:
     """A reason shared by the sdist and the wheel is one problem naming both files."""
     bad = fields("Classifier: Programming Language :: Python :: 9\n")["metadata"]
