@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from packaging.utils import (
 
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context, InstallTrial
+from publish_checks.checks.registry import Need, ids_where
 from publish_checks.dists.snapshot import IndexQueryError, Snapshot
 from publish_checks.project.children import Role
 from publish_checks.release.fresh import Fresh, base_python, fresh_virtualenv
@@ -194,6 +195,21 @@ def prove_installable(runner: Runner, setup: Trial, files: Sequence[Path], label
         runner.log(f"Not importable on {trial.platform or 'this platform'}, and not what users "
                    f"import here: {', '.join(map(str, trial.unimportable))}")
     return trial.output
+
+
+#: The checks that install the release (what a trial begun ahead is for).
+INSTALL_CHECKS = ids_where(lambda needs: Need.INSTALL in needs)
+
+
+def to_install(ctx: Context, skipped: Collection[str]) -> list[Path]:
+    """The files the install check will try, read now (before a trial's thread starts);
+    none when it will not run (skipped, not asked for, nothing built: it says why)."""
+    if not ctx.install_release or any(cid in skipped for cid in INSTALL_CHECKS):
+        return []
+    try:
+        return [d.path for d in ctx.release_dists()] if ctx.dists.exists else []
+    except Exception:  # the check meets it again, and reports it as its crash
+        return []
 
 
 def release_installer(runner: Runner, ctx: Context) -> ReleaseInstaller:

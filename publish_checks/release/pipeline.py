@@ -14,7 +14,7 @@ from pathlib import Path
 from publish_checks._errors import ReleaseError, UsageError
 from publish_checks._text import NOX_STEPS, Steps
 from publish_checks.checks.context import Context
-from publish_checks.checks.registry import Need, ids_where, load_context, run_checks
+from publish_checks.checks.registry import load_context, run_checks
 from publish_checks.checks.report import Report, Status
 from publish_checks.dists.readme import RENDER_SCRIPT, RenderError, RstRenderer
 from publish_checks.dists.snapshot import IndexQueryError, Snapshot, wait_for_files
@@ -42,6 +42,7 @@ from publish_checks.release.install import (
     fetch_from_index,
     prove_installable,
     release_installer,
+    to_install,
     trial_of,
 )
 from publish_checks.release.plan import Plan, plan_upload, release_of
@@ -53,8 +54,6 @@ from publish_checks.release.summary import write_step_summary
 from publish_checks.release.upload import Warm, send, sending, standing_by
 
 PYPISERVER = "pypiserver[passlib]>=2"
-#: The checks that install the release (what the installer begun ahead is for).
-INSTALL_CHECKS = ids_where(lambda needs: Need.INSTALL in needs)
 README_RENDERER = "readme-renderer>=44"
 
 
@@ -95,7 +94,7 @@ def _checked(ctx: Context, flags: Flags) -> tuple[Report, FollowUp]:
                        github_release=flags.github_release)
     skipped = {*flags.skip, *ctx.config.skip}
     installer = ctx.installer if isinstance(ctx.installer, ReleaseInstaller) else None
-    if installer is not None and (files := _to_install(ctx, skipped)):
+    if installer is not None and (files := to_install(ctx, skipped)):
         installer.begin(files)  # its waits for the installer overlap the other checks
     try:
         report = run_checks(ctx, skip=flags.skip)
@@ -103,17 +102,6 @@ def _checked(ctx: Context, flags: Flags) -> tuple[Report, FollowUp]:
         if installer is not None:
             installer.settle()
     return with_follow_up(report, follow, skipped), follow
-
-
-def _to_install(ctx: Context, skipped: set[str]) -> list[Path]:
-    """The files the install check will try, read now (before any thread starts); none when
-    it will not run (skipped, not asked for, nothing built: it says why itself)."""
-    if not ctx.install_release or any(cid in skipped for cid in INSTALL_CHECKS):
-        return []
-    try:
-        return [d.path for d in ctx.release_dists()] if ctx.dists.exists else []
-    except Exception:  # the check meets it again, and reports it as its crash
-        return []
 
 
 def rst_renderer(runner: Runner, environ: Mapping[str, str]) -> RstRenderer:
