@@ -198,6 +198,8 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
     with FreshAhead(runner, trial.env) as fresh:
         if not plan.to_upload:
             runner.log("Every file is already on the index: nothing to upload")
+            if warm is not None:
+                warm.waiting.close()  # nothing for it to do
         else:
             confirm(runner, ctx, flags, plan)
             if (signer := signing(ctx).provider) is not None:  # PEP 740, in trusted CI
