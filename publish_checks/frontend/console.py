@@ -4,7 +4,7 @@ and running commands with their output redacted."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -16,7 +16,13 @@ from publish_checks.frontend.options import Options
 from publish_checks.frontend.render import emit_report, render_text, use_colour
 from publish_checks.project.children import Role, child_environment
 from publish_checks.project.config import check_project_folder, load_config
-from publish_checks.release.process import STEP_TIMEOUT, Completed, run_redacted
+from publish_checks.release.process import (
+    STEP_TIMEOUT,
+    Completed,
+    Standby,
+    run_redacted,
+    standby,
+)
 
 
 def project_root(options: Options) -> Path:
@@ -89,6 +95,16 @@ class Console:
             timeout: float = STEP_TIMEOUT) -> Completed:
         return run_redacted(argv, env=env, cwd=cwd, secrets=secrets,
                             echo=self.stream() if echo else None, timeout=timeout)
+
+    def standby(self, argv: Sequence[str], *, env: Mapping[str, str],
+                cwd: Path | None = None) -> Standby | None:
+        return standby(argv, env=env, cwd=cwd)
+
+    def go(self, waiting: Standby, line: str, *, secrets: Sequence[str] = (),
+           echo: bool = False, timeout: float = STEP_TIMEOUT,
+           meanwhile: Callable[[], object] | None = None) -> Completed:
+        return waiting.go(line, secrets=secrets, echo=self.stream() if echo else None,
+                          timeout=timeout, meanwhile=meanwhile)
 
     def show(self, text: str) -> None:
         write_text(self.stream(), text if text.endswith("\n") else text + "\n")

@@ -4,9 +4,9 @@ the index it went to (the install proof, :func:`prove_installable`)."""
 
 from __future__ import annotations
 
-import tempfile
+import contextlib
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,17 +19,19 @@ from packaging.utils import (
 )
 
 from publish_checks._errors import ReleaseError
-from publish_checks.checks.context import Context, Installer, InstallTrial
+from publish_checks.checks.context import Context, InstallTrial
+from publish_checks.checks.registry import Need, ids_where
 from publish_checks.dists.snapshot import IndexQueryError, Snapshot
 from publish_checks.project.children import Role
+from publish_checks.release.fresh import Fresh, base_python, fresh_virtualenv
 from publish_checks.release.optional_imports import (
     Guard,
     installed_optional_imports,
     wheel_optional_imports,
 )
 from publish_checks.release.plan import Plan
-from publish_checks.release.process import find_uv, tail, venv_python
-from publish_checks.release.runner import Runner, bin_path
+from publish_checks.release.process import Ahead, find_uv, tail
+from publish_checks.release.runner import Runner
 from publish_checks.release.smoke import (
     importable_modules,
     installed_paths,
@@ -114,39 +116,37 @@ def trial_of(ctx: Context) -> Trial:
                  ctx.config.smoke_tests)
 
 
-def try_release(runner: Runner, trial: Trial, files: Sequence[Path],
-                label: str) -> InstallTrial:
+def try_release(runner: Runner, trial: Trial, files: Sequence[Path], label: str, *,
+                base: str | None = None, fresh: Fresh | None = None) -> InstallTrial:
     """Install ``files`` (the one that fits) into a fresh virtualenv, dependencies from the
-    user's usual indexes, and run the smoke test there: what happened, failures included."""
+    user's usual indexes, and run the smoke test there: what happened, failures included.
+    ``base``: the interpreter that makes the virtualenv, when already provided; ``fresh``:
+    the virtualenv, when made ahead (its folder is then the caller's to remove)."""
     chosen = installable(files)
     if not chosen:
         return InstallTrial("", installed=False,
                             problem=f"no file of {label} installs on this interpreter")
     file = chosen[0]
     project = identity(file)[0]
-    # The interpreter of a tool environment (under nox: the session's Python) makes the venv.
-    base = bin_path(runner.provide(["pip"]), "python")
     env = dict(trial.env)  # the installer, the release and its commands
-    with tempfile.TemporaryDirectory(prefix="publish-checks-install-") as tmp:
-        work = Path(tmp)
-        venv = work / "venv"
-        python = venv_python(venv)
+    with contextlib.ExitStack() as stack:
         runner.log(f"Installing {label} ({file.name}) into a fresh virtualenv")
-        if (uv := find_uv()) is not None:
+        if fresh is None:
+            fresh = stack.enter_context(
+                fresh_virtualenv(runner, base or base_python(runner), env, find_uv()))
+        work, venv, python = fresh.work, fresh.venv, fresh.python
+        if fresh.uv is not None:
             # --refresh-package: a rebuilt file of the same name must not come from uv's cache.
-            steps = [[uv, "venv", "--quiet", "--python", base, str(venv)],
-                     [uv, "pip", "install", "--quiet", "--python", str(python),
-                      "--refresh-package", project, str(file)]]
+            argv = [fresh.uv, "pip", "install", "--quiet", "--python", str(python),
+                    "--refresh-package", project, str(file)]
         else:
-            steps = [[base, "-m", "venv", str(venv)],
-                     [str(python), "-m", "pip", "install", "--quiet", "--no-cache-dir",
-                      "--disable-pip-version-check", str(file)]]
-        for argv in steps:
-            done = runner.run(argv, env=env, cwd=work)
-            if done.code != 0:
-                return InstallTrial(file.name, installed=False,
-                                    problem=f"installing {label} failed (exit status "
-                                            f"{done.code})", tail=tail(done.output))
+            argv = [str(python), "-m", "pip", "install", "--quiet", "--no-cache-dir",
+                    "--disable-pip-version-check", str(file)]
+        done = fresh.made if fresh.made.code != 0 else runner.run(argv, env=env, cwd=work)
+        if done.code != 0:
+            return InstallTrial(file.name, installed=False,
+                                problem=f"installing {label} failed (exit status "
+                                        f"{done.code})", tail=tail(done.output))
         try:
             paths, optional = _modules_of(file, venv, project)
         except (OSError, zipfile.BadZipFile):
@@ -178,10 +178,12 @@ def _modules_of(file: Path, venv: Path, project: NormalizedName
     return paths, installed_optional_imports(record.parent.parent, module_paths(paths))
 
 
-def prove_installable(runner: Runner, setup: Trial, files: Sequence[Path], label: str) -> str:
-    """The install proof: :func:`try_release`, a ReleaseError if anything failed; returns
-    what the configured smoke-test commands printed."""
-    trial = try_release(runner, setup, files, label)
+def prove_installable(runner: Runner, setup: Trial, files: Sequence[Path], label: str, *,
+                      fresh: Fresh | None = None) -> str:
+    """The install proof: :func:`try_release` (into ``fresh`` when it was made ahead), a
+    ReleaseError if anything failed; returns what the configured smoke-test commands
+    printed."""
+    trial = try_release(runner, setup, files, label, fresh=fresh)
     if trial.problem:
         raise ReleaseError(trial.problem + (f"\n{trial.tail}" if trial.tail else ""),
                            FIX_RELEASED)
@@ -195,26 +197,77 @@ def prove_installable(runner: Runner, setup: Trial, files: Sequence[Path], label
     return trial.output
 
 
-def release_installer(runner: Runner, ctx: Context) -> Installer:
-    """What dists-install calls: :func:`try_release` on the files in dist/. Files already
-    tried in this run (a rehearsal checks after building and again before uploading) are
-    not installed twice."""
-    tried: dict[tuple[tuple[str, int, int], ...], InstallTrial] = {}
-    setup = trial_of(ctx)
+#: The checks that install the release (what a trial begun ahead is for).
+INSTALL_CHECKS = ids_where(lambda needs: Need.INSTALL in needs)
 
-    def install(files: Sequence[Path]) -> InstallTrial:
-        try:
-            key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
-        except OSError:
-            key = ()
-        if not key or key not in tried:
-            chosen = installable(files)
-            name, version = identity(chosen[0]) if chosen else ("the release", "")
-            trial = try_release(runner, setup, files,
-                                f"{name}=={version}" if version else name)
-            if key:
-                tried[key] = trial
-            return trial
-        return tried[key]
 
-    return install
+def to_install(ctx: Context, skipped: Collection[str]) -> list[Path]:
+    """The files the install check will try, read now (before a trial's thread starts);
+    none when it will not run (skipped, not asked for, nothing built: it says why)."""
+    if not ctx.install_release or any(cid in skipped for cid in INSTALL_CHECKS):
+        return []
+    try:
+        return [d.path for d in ctx.release_dists()] if ctx.dists.exists else []
+    except Exception:  # the check meets it again, and reports it as its crash
+        return []
+
+
+def release_installer(runner: Runner, ctx: Context) -> ReleaseInstaller:
+    """What dists-install calls: :func:`try_release` on the files in dist/."""
+    return ReleaseInstaller(runner, trial_of(ctx))
+
+
+_Key = tuple[tuple[str, int, int], ...]
+
+
+class ReleaseInstaller:
+    """An :data:`~publish_checks.checks.context.Installer`: :func:`try_release` on the
+    files given. Files already tried in this run (a rehearsal checks after building and
+    again before uploading) are not installed twice, nor files changed since (their size or
+    time is part of what was tried). :meth:`begin` starts a trial ahead, in a thread of its
+    own, so that its waits for the installer overlap the other checks."""
+
+    def __init__(self, runner: Runner, setup: Trial) -> None:
+        self._runner, self._setup = runner, setup
+        self._tried: dict[_Key, InstallTrial] = {}
+        self._ahead: dict[_Key, Ahead[InstallTrial]] = {}
+
+    def begin(self, files: Sequence[Path]) -> None:
+        """Start the trial of ``files`` now; the call with them takes its result. Only
+        child processes and their files are touched from the thread (the interpreter that
+        makes the virtualenv is provided here, before it starts)."""
+        key = _key(files)
+        if not key or key in self._tried or key in self._ahead:
+            return
+        base = base_python(self._runner) if installable(files) else None
+        runner, setup, label = self._runner, self._setup, _label(files)
+        self._ahead[key] = Ahead(lambda: try_release(runner, setup, files, label, base=base))
+
+    def settle(self) -> None:
+        """Wait for the trials begun (their results kept): no child outlives the checks."""
+        for ahead in self._ahead.values():
+            ahead.wait()
+
+    def __call__(self, files: Sequence[Path]) -> InstallTrial:
+        key = _key(files)
+        if key and key in self._tried:
+            return self._tried[key]
+        ahead = self._ahead.pop(key, None) if key else None
+        trial = ahead.result() if ahead is not None else \
+            try_release(self._runner, self._setup, files, _label(files))
+        if key:
+            self._tried[key] = trial
+        return trial
+
+
+def _key(files: Sequence[Path]) -> _Key:
+    try:
+        return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    except OSError:
+        return ()
+
+
+def _label(files: Sequence[Path]) -> str:
+    chosen = installable(files)
+    name, version = identity(chosen[0]) if chosen else ("the release", "")
+    return f"{name}=={version}" if version else name

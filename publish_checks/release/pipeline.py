@@ -4,6 +4,7 @@ of nox's; the nox sessions and the ``publish-checks`` command are its two front 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import tempfile
@@ -34,11 +35,14 @@ from publish_checks.release.finish import (
     with_follow_up,
 )
 from publish_checks.release.flags import Flags
+from publish_checks.release.fresh import Fresh, FreshAhead
 from publish_checks.release.install import (
+    ReleaseInstaller,
     Trial,
     fetch_from_index,
     prove_installable,
     release_installer,
+    to_install,
     trial_of,
 )
 from publish_checks.release.plan import Plan, plan_upload, release_of
@@ -47,7 +51,7 @@ from publish_checks.release.rehearse import local_index, real_publish_gaps, seed
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.sign import sign, signing, without_attestations
 from publish_checks.release.summary import write_step_summary
-from publish_checks.release.upload import send, sending
+from publish_checks.release.upload import Warm, send, sending, standing_by
 
 PYPISERVER = "pypiserver[passlib]>=2"
 README_RENDERER = "readme-renderer>=44"
@@ -89,7 +93,15 @@ def _checked(ctx: Context, flags: Flags) -> tuple[Report, FollowUp]:
     follow = follow_up(ctx, tag=flags.tag, push=flags.push or flags.github_release,
                        github_release=flags.github_release)
     skipped = {*flags.skip, *ctx.config.skip}
-    return with_follow_up(run_checks(ctx, skip=flags.skip), follow, skipped), follow
+    installer = ctx.installer if isinstance(ctx.installer, ReleaseInstaller) else None
+    if installer is not None and (files := to_install(ctx, skipped)):
+        installer.begin(files)  # its waits for the installer overlap the other checks
+    try:
+        report = run_checks(ctx, skip=flags.skip)
+    finally:
+        if installer is not None:
+            installer.settle()
+    return with_follow_up(report, follow, skipped), follow
 
 
 def rst_renderer(runner: Runner, environ: Mapping[str, str]) -> RstRenderer:
@@ -132,21 +144,26 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
     # attached.
     ctx = dataclasses.replace(ctx, install_release=True, attestations=flags.attestations)
     runner.log(f"Verifying {ctx.project_name} {ctx.version} for {ctx.target.name}")
-    report, follow = _checked(ctx, flags)
-    for warning in follow.warnings:
-        runner.log(f"Warning: {warning}")
-    runner.report(report, "publish-checks verify", primary=True)
-    outcome = Outcome(report)
-    if not report.ok:
-        failed = sum(r.status is Status.FAIL for r in report.checks)
-        raise ChecksFailed(f"not publishing: {failed} check(s) failed; nothing was uploaded")
-    secrets = tuple(s for s in (password, *ctx.secrets) if s)
-    try:
-        _publish(runner, ctx, flags, outcome, password, follow.release_notes)
-    except ReleaseError as e:
-        if outcome.served and outcome.plan is not None:  # it is out: say what is left to do
-            runner.show("\n" + closing_lines(ctx, outcome.plan, outcome, flags.github_release))
-        raise ReleaseError(redact(e.message, secrets), redact(e.hint, secrets)) from None
+    # The uploader loads while the checks run; it uploads only when send() says go.
+    with contextlib.ExitStack() as stack:
+        warm = None if flags.dry_run else stack.enter_context(standing_by(runner, ctx))
+        report, follow = _checked(ctx, flags)
+        for warning in follow.warnings:
+            runner.log(f"Warning: {warning}")
+        runner.report(report, "publish-checks verify", primary=True)
+        outcome = Outcome(report)
+        if not report.ok:
+            failed = sum(r.status is Status.FAIL for r in report.checks)
+            raise ChecksFailed(f"not publishing: {failed} check(s) failed; nothing was "
+                               "uploaded")
+        secrets = tuple(s for s in (password, *ctx.secrets) if s)
+        try:
+            _publish(runner, ctx, flags, outcome, password, follow.release_notes, warm)
+        except ReleaseError as e:
+            if outcome.served and outcome.plan is not None:  # it is out: say what is left
+                runner.show("\n" + closing_lines(ctx, outcome.plan, outcome,
+                                                  flags.github_release))
+            raise ReleaseError(redact(e.message, secrets), redact(e.hint, secrets)) from None
     if outcome.served and outcome.plan is not None:
         runner.show("\n" + closing_lines(ctx, outcome.plan, outcome, flags.github_release))
     write_step_summary(ctx, report, outcome.plan)
@@ -154,7 +171,7 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
 
 
 def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
-             password: str | None, release_notes: str | None) -> None:
+             password: str | None, release_notes: str | None, warm: Warm | None) -> None:
     """The steps after the checks, passing data: the release's facts and the index's
     snapshot make the plan; the upload sends it; the wait returns a fresh snapshot, whose
     file URLs the install proof downloads; the ending tags and pushes."""
@@ -176,18 +193,23 @@ def _publish(runner: Runner, ctx: Context, flags: Flags, outcome: Outcome,
         runner.log("Dry run: stopping before the upload; nothing was uploaded")
         return
     end = ending(ctx, plan.version)
-    if not plan.to_upload:
-        runner.log("Every file is already on the index: nothing to upload")
-    else:
-        confirm(runner, ctx, flags, plan)
-        if (signer := signing(ctx).provider) is not None:  # PEP 740, in trusted-publishing CI
-            plan = outcome.plan = sign(runner, ctx, plan, signer)
-        send(runner, sending(ctx, password, terminal=runner.terminal), plan,
-             verbose=flags.verbose)
-        outcome.uploaded = tuple(f.dist.filename for f in plan.to_upload)
-    served = wait_for_index(runner, snapshot, plan, release.bump_hint)
-    outcome.served = True
-    prove_from_index(runner, served, plan, trial)
+    # The proof's virtualenv is made while the upload runs (only the install needs the
+    # files from the index); it is removed when the proof is done.
+    with FreshAhead(runner, trial.env) as fresh:
+        if not plan.to_upload:
+            runner.log("Every file is already on the index: nothing to upload")
+            if warm is not None:
+                warm.waiting.close()  # nothing for it to do
+        else:
+            confirm(runner, ctx, flags, plan)
+            if (signer := signing(ctx).provider) is not None:  # PEP 740, in trusted CI
+                plan = outcome.plan = sign(runner, ctx, plan, signer)
+            send(runner, sending(ctx, password, terminal=runner.terminal), plan,
+                 verbose=flags.verbose, warm=warm, meanwhile=fresh.make)
+            outcome.uploaded = tuple(f.dist.filename for f in plan.to_upload)
+        served = wait_for_index(runner, snapshot, plan, release.bump_hint)
+        outcome.served = True
+        prove_from_index(runner, served, plan, trial, fresh.made)
     finish(runner, end, plan, outcome, tag=flags.tag, push=flags.push or flags.github_release,
            release_notes=release_notes)
 
@@ -201,11 +223,14 @@ def wait_for_index(runner: Runner, snapshot: Snapshot, plan: Plan, bump_hint: st
         raise ReleaseError(e.message, e.hint) from None
 
 
-def prove_from_index(runner: Runner, snapshot: Snapshot, plan: Plan, trial: Trial) -> None:
-    """The install proof: the files as ``snapshot`` lists them, installed and smoke-tested."""
+def prove_from_index(runner: Runner, snapshot: Snapshot, plan: Plan, trial: Trial,
+                     fresh: Fresh | None = None) -> None:
+    """The install proof: the files as ``snapshot`` lists them, installed (into ``fresh``,
+    when it was made while they uploaded) and smoke-tested."""
     with tempfile.TemporaryDirectory(prefix="publish-checks-download-") as tmp:
         files = fetch_from_index(snapshot, plan, Path(tmp))
-        output = prove_installable(runner, trial, files, f"{plan.project}=={plan.version}")
+        output = prove_installable(runner, trial, files, f"{plan.project}=={plan.version}",
+                                   fresh=fresh)
     if output:
         runner.show(output)
     runner.log(f"Smoke test passed: {plan.project} {plan.version} installs from the index "

@@ -9,13 +9,14 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Generic, TextIO, TypeVar
 
 from publish_checks.project.credentials import redact
 
+T = TypeVar("T")
 STEP_TIMEOUT = 900.0  # seconds for one build, upload, install or smoke command
 # A terminal control sequence (CSI): what a progress bar moves the cursor and clears with.
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -40,13 +41,19 @@ def run_redacted(argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | Non
     is (so a terminal redraws it in place), kept out of the output returned, which holds no
     terminal control sequences either.
     """
-    lines: list[str] = []
-    hidden = tuple(s for s in secrets if s)
     try:
         child = subprocess.Popen(list(argv), env=dict(env), cwd=cwd, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     except OSError as e:
         return Completed(127, f"{argv[0]}: cannot be run: {e.strerror or e}\n")
+    return _collected(child, secrets, echo, timeout)
+
+
+def _collected(child: subprocess.Popen[bytes], secrets: Sequence[str], echo: TextIO | None,
+               timeout: float) -> Completed:
+    """What :func:`run_redacted` returns of a started ``child``, once it has ended."""
+    lines: list[str] = []
+    hidden = tuple(s for s in secrets if s)
     expired = threading.Event()
 
     def kill() -> None:
@@ -74,6 +81,90 @@ def run_redacted(argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | Non
     if expired.is_set():
         lines.append(f"\n(stopped after {timeout:.0f} s)\n")
     return Completed(child.returncode, "".join(lines), expired.is_set())
+
+
+class Standby:
+    """A child started ahead of its turn, waiting on its stdin for the one line that sets it
+    going (:meth:`go`). Closed unsent, by :meth:`close` or by our end (our process killed:
+    its stdin closes), it exits having done nothing."""
+
+    def __init__(self, child: subprocess.Popen[bytes]) -> None:
+        self._child = child
+        self._sent = False
+
+    @property
+    def pid(self) -> int:
+        return self._child.pid
+
+    def go(self, line: str, *, secrets: Sequence[str] = (), echo: TextIO | None = None,
+           timeout: float = STEP_TIMEOUT,
+           meanwhile: Callable[[], object] | None = None) -> Completed:
+        """Send ``line`` (one line: no newline in it), do ``meanwhile`` while the child
+        runs, then as :func:`run_redacted`: the child's output, redacted and echoed (held
+        in its pipe until then), and its exit status. Whatever ``meanwhile`` raises, the
+        child's end is read first."""
+        self._sent = True
+        try:
+            if self._child.stdin is not None:
+                with self._child.stdin:
+                    self._child.stdin.write(line.encode("utf-8") + b"\n")
+        except OSError:  # it ended before the go: its output says why
+            pass
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        finally:
+            done = _collected(self._child, secrets, echo, timeout)
+        return done
+
+    def close(self) -> None:
+        """Unsent, it is stopped (it has done nothing); sent, :meth:`go` has reaped it."""
+        if self._sent:
+            return
+        self._sent = True
+        with self._child:
+            if self._child.stdin is not None:
+                self._child.stdin.close()
+            self._child.kill()
+
+
+def standby(argv: Sequence[str], *, env: Mapping[str, str],
+            cwd: Path | None = None) -> Standby | None:
+    """Start ``argv`` as a :class:`Standby`; None when it cannot be started (the cold run
+    then says why)."""
+    try:
+        child = subprocess.Popen(list(argv), env=dict(env), cwd=cwd, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.PIPE)
+    except OSError:
+        return None
+    return Standby(child)
+
+
+class Ahead(Generic[T]):
+    """``work`` started now in a thread of its own; :meth:`result` waits for what it
+    returned, or raises what it raised, in the caller's thread."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._outcome: list[T] = []
+        self._error: list[Exception] = []
+
+        def run() -> None:
+            try:
+                self._outcome.append(work())
+            except Exception as e:  # raised again by result(), where it is asked for
+                self._error.append(e)
+
+        self._thread = threading.Thread(target=run, name="publish-checks-ahead")
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._outcome[0]
 
 
 def tail(output: str, lines: int = 15) -> str:

@@ -10,12 +10,12 @@ virtualenvs. The tests drive the pipeline with a fake.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from publish_checks.checks.report import Report
-from publish_checks.release.process import STEP_TIMEOUT, Completed
+from publish_checks.release.process import STEP_TIMEOUT, Completed, Standby
 
 
 class Runner(Protocol):
@@ -48,6 +48,21 @@ class Runner(Protocol):
 
     def confirm(self, question: str) -> bool:
         """Ask a yes/no question; only called when :attr:`interactive`."""
+
+
+@runtime_checkable
+class Standing(Protocol):
+    """A runner that can start a command ahead of its turn (both real ones do; a runner
+    that cannot, the tests' fakes, runs each command when its turn comes)."""
+
+    def standby(self, argv: Sequence[str], *, env: Mapping[str, str],
+                cwd: Path | None = None) -> Standby | None:
+        """Start ``argv`` with exactly ``env``, waiting on its stdin (None: it could not)."""
+
+    def go(self, waiting: Standby, line: str, *, secrets: Sequence[str] = (),
+           echo: bool = False, timeout: float = STEP_TIMEOUT,
+           meanwhile: Callable[[], object] | None = None) -> Completed:
+        """Send ``waiting`` its line, do ``meanwhile``, then as :meth:`Runner.run`."""
 
 
 def bin_path(bindir: Path, name: str) -> str:

@@ -3,16 +3,18 @@ the run, and what its failure means as our fix (SPEC §5)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context
 from publish_checks.project.binding import refusal
-from publish_checks.project.children import Role
+from publish_checks.project.children import Role, child_environment
 from publish_checks.project.credentials import Token
 from publish_checks.project.trusted import (
     REFUSED_EVENTS,
@@ -23,7 +25,8 @@ from publish_checks.project.trusted import (
     trusted_publishing_provider,
 )
 from publish_checks.release.plan import Plan
-from publish_checks.release.runner import Runner
+from publish_checks.release.process import Standby
+from publish_checks.release.runner import Runner, Standing, bin_path
 from publish_checks.release.uploader import Failure, Login, Upload, Uploader
 from publish_checks.release.uploaders import uploader_named
 
@@ -89,22 +92,66 @@ def sending(ctx: Context, password: str | None, *, terminal: bool) -> Sending:
                                              uploader=uploader))
 
 
-def send(runner: Runner, how: Sending, plan: Plan, *, verbose: bool = False) -> None:
-    """Exactly the planned files, by the uploader; credentials only in its environment.
-    Its progress bar shows on a terminal, never in CI or a log."""
-    uploader = how.uploader
+@dataclass(frozen=True)
+class Warm:
+    """The uploader started ahead of its turn (:func:`standing_by`): its tool environment's
+    bin folder, and its process waiting for the go."""
+
+    uploader: Uploader
+    bindir: Path
+    waiting: Standby
+
+
+@contextlib.contextmanager
+def standing_by(runner: Runner, ctx: Context) -> Iterator[Warm | None]:
+    """The configured uploader loading while the checks run, when it and the runner can
+    (None otherwise): what a gate would get of its environment, so no secret and no CI
+    identity, and nothing but its script on its command line. Only :func:`send` sets it
+    going; on every other way out of this block it is stopped, having done nothing."""
+    uploader = configured_uploader(ctx)
+    if not isinstance(runner, Standing) or (script := uploader.standby()) is None:
+        yield None
+        return
     bindir = runner.provide(list(uploader.requirements))
+    env = child_environment(_with_path(upload_env(ctx, uploader, None), bindir), Role.GATE)
+    waiting = runner.standby([bin_path(bindir, "python"), "-c", script], env=env)
+    if waiting is None:
+        yield None
+        return
+    try:
+        yield Warm(uploader, bindir, waiting)
+    finally:
+        waiting.close()
+
+
+def _with_path(env: Mapping[str, str], bindir: Path) -> dict[str, str]:
+    """``env`` with the tool environment's bin folder first on PATH."""
+    return {**env, "PATH": os.pathsep.join([str(bindir), env.get("PATH", "")])}
+
+
+def send(runner: Runner, how: Sending, plan: Plan, *, verbose: bool = False,
+         warm: Warm | None = None, meanwhile: Callable[[], object] | None = None) -> None:
+    """Exactly the planned files, by the uploader; credentials only in its environment.
+    Its progress bar shows on a terminal, never in CI or a log. ``warm``: the uploader
+    :func:`standing_by` started, which this sets going instead of starting it anew, and
+    ``meanwhile`` is then done while it uploads (it must not raise)."""
+    uploader = how.uploader
+    warm = warm if warm is not None and warm.uploader is uploader else None
+    bindir = warm.bindir if warm is not None else runner.provide(list(uploader.requirements))
     what = upload_of(plan)
     runner.log(f"Uploading {len(what.files)} file(s) to {what.upload_url} with "
                f"{uploader.name}")
     for path in uploader.skipped(what):
         runner.log(f"Warning: {uploader.name} does not send {path.name}")
-    env = dict(how.env)
-    env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
+    env = _with_path(how.env, bindir)
     if how.login is None:
         runner.log(f"No token given: {uploader.name} will use {uploader.fallback}")
-    done = runner.run(uploader.argv(bindir, what, verbose=verbose, progress=how.progress),
-                      env=env, secrets=how.secrets, echo=True)
+    argv = uploader.argv(bindir, what, verbose=verbose, progress=how.progress)
+    if warm is not None and isinstance(runner, Standing):
+        done = runner.go(warm.waiting, uploader.go(argv, env), secrets=how.secrets, echo=True,
+                         meanwhile=meanwhile)
+    else:
+        done = runner.run(argv, env=env, secrets=how.secrets, echo=True)
     if done.code != 0:
         failed, fix = how.explain(done.output)
         raise ReleaseError(f"upload failed: {failed}",

@@ -11,7 +11,7 @@ program ``[tool.publish-checks] uploader`` may name.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -68,6 +68,15 @@ class Uploader(Protocol):
     def argv(self, bindir: Path, upload: Upload, *, verbose: bool = False,
              progress: bool = False) -> list[str]:
         """Its command line: the files and the URL, never a credential."""
+
+    def standby(self) -> str | None:
+        """Python code, for its tool environment's interpreter, that loads the uploader
+        ahead of its turn and waits on its stdin for :meth:`go`'s line (at EOF it exits
+        having done nothing); None: it starts when the upload does. It gets no secret."""
+
+    def go(self, argv: Sequence[str], env: Mapping[str, str]) -> str:
+        """The one line that makes :meth:`standby`'s process do what ``argv`` run with
+        ``env`` does (its output and its exit status)."""
 
     def environment(self, login: Login | None) -> dict[str, str]:
         """The variables it needs: the secret, when there is one, goes only here."""

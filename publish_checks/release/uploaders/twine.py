@@ -3,8 +3,9 @@ TWINE_USERNAME / TWINE_PASSWORD, and what its output says when it fails."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from publish_checks.release.runner import bin_path
@@ -32,6 +33,32 @@ FAILURES: tuple[tuple[str, Failure], ...] = (
     (r"\b400\b", Failure.REJECTED),
 )
 
+#: twine loaded ahead of its turn (:meth:`Twine.standby`): what the ``twine`` script runs,
+#: started with no secret, waiting on stdin for one JSON line, ``{"argv": the command line,
+#: "env": the whole environment}`` (:meth:`Twine.go`). Until then Ctrl-C is its parent's to
+#: handle (closing stdin stops it), as is the folder it runs in to shadow no module (the
+#: script's own folder, not ours, leads sys.path when the ``twine`` script runs). Its stdin
+#: at EOF, it exits having done nothing.
+STANDBY_SCRIPT = """\
+import json, os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+if not getattr(sys.flags, "safe_path", False):
+    del sys.path[0]
+import twine.__main__, twine.commands.upload
+line = sys.stdin.buffer.readline()
+if not line.strip():
+    sys.exit(0)
+given = json.loads(line)
+null = os.open(os.devnull, os.O_RDONLY)
+os.dup2(null, 0)
+os.close(null)
+os.environ.clear()
+os.environ.update(given["env"])
+sys.argv = given["argv"]
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sys.exit(twine.__main__.main())
+"""
+
 
 class Twine:
     """``twine upload``: the uploader when none is configured."""
@@ -54,6 +81,15 @@ class Twine:
         if upload.attestations:
             argv.append("--attestations")
         return argv + [str(p) for p in (*upload.files, *upload.companions)]
+
+    def standby(self) -> str | None:
+        """twine's upload path imported ahead of its turn (~0.25 s of a ~0.4 s upload), in
+        the interpreter the ``twine`` script runs with; it uploads only on :meth:`go`."""
+        return STANDBY_SCRIPT
+
+    def go(self, argv: Sequence[str], env: Mapping[str, str]) -> str:
+        """The line that sets :meth:`standby` going: exactly what ``argv`` with ``env`` does."""
+        return json.dumps({"argv": list(argv), "env": dict(env)})
 
     def environment(self, login: Login | None) -> dict[str, str]:
         """TWINE_NON_INTERACTIVE always; with a secret, a null keyring so a headless

@@ -9,7 +9,7 @@ lacks, whichever uploader sends it (SPEC §5).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from publish_checks.dists.scan import is_attestation
@@ -65,6 +65,12 @@ class Uv:
             argv.append("--no-attestations")
         sent = [p for p in upload.companions if is_attestation(p.name)]
         return argv + [glob_escaped(p) for p in (*upload.files, *sent)]
+
+    def standby(self) -> str | None:
+        return None  # uv starts in milliseconds: nothing to load ahead of its turn
+
+    def go(self, argv: Sequence[str], env: Mapping[str, str]) -> str:
+        raise NotImplementedError("uv publish has no standby")
 
     def environment(self, login: Login | None) -> dict[str, str]:
         """With a secret: UV_PUBLISH_USERNAME and UV_PUBLISH_PASSWORD (uv then tries no

@@ -1,0 +1,74 @@
+"""dists-install's trial begun ahead of the other checks (release/install.py
+``ReleaseInstaller.begin``), with test_pipeline's fake tools and a real pypiserver: it runs
+in a thread of its own while the checks before it run, once, its result in dists-install's
+place in the report; a crash in it stays dists-install's internal error."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from publish_checks.checks.registry import RAISE_VARIABLE
+from publish_checks.checks.report import Status
+from publish_checks.release import install
+from publish_checks.release.pipeline import Flags, verify
+from publish_checks.release.process import STEP_TIMEOUT, Completed
+from tests.builders import SampleProject
+from tests.pypiserver import PypiServer
+from tests.test_pipeline import WHEEL, FakeRunner, fake, opened, released
+
+
+class Threads(FakeRunner):
+    """The fake tools, noting the thread each command ran in."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.threads: list[str] = []
+
+    def run(self, argv: Sequence[str], *, env: object, cwd: Path | None = None,
+            secrets: Sequence[str] = (), echo: bool = False,
+            timeout: float = STEP_TIMEOUT) -> Completed:
+        self.threads.append(threading.current_thread().name)
+        return super().run(argv, env=env, cwd=cwd, secrets=secrets,  # type: ignore[arg-type]
+                           echo=echo, timeout=timeout)
+
+
+def test_the_install_trial_runs_beside_the_other_checks_once(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """verify --install makes the virtualenv, installs and smoke-tests in a thread begun
+    before the checks, once; the report has dists-install's verdict in its place."""
+    released(project)
+    base = fake(tmp_path, pypiserver)
+    runner = Threads(base.tools, pypiserver)
+    report = verify(runner, opened(project, pypiserver, runner), Flags(install=True))
+    result = report.get("dists-install")
+    assert (result.status, result.summary) == (
+        Status.PASS, f"{WHEEL} installs into a fresh virtualenv: 2 modules imported, 0 entry "
+                     "points loaded")
+    assert [c.kind for c in runner.calls] == ["venv", "install", "smoke"]
+    assert set(runner.threads) == {"publish-checks-ahead"}
+    ids = [r.id for r in report.checks]
+    assert ids.index("dists-install") == ids.index("dists-size") + 1  # registry order
+
+
+def test_a_crash_in_the_trial_begun_ahead_is_dists_install_s_internal_error(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the trial raises in its thread is raised again in dists-install: reported as
+    its internal error, the other checks still run, nothing is installed."""
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the trial broke")
+
+    monkeypatch.delenv(RAISE_VARIABLE)
+    monkeypatch.setattr(install, "try_release", broken)
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    report = verify(runner, opened(project, pypiserver, runner), Flags(install=True))
+    result = report.get("dists-install")
+    assert result.status is Status.FAIL and result.internal_error
+    assert "RuntimeError: the trial broke" in result.summary
+    assert report.get("index-version").status is Status.PASS
+    assert runner.calls == []
