@@ -499,6 +499,42 @@ def test_failing_checks_stop_publish_before_the_upload(
     assert runner.calls == [] and on_index(pypiserver) == {} and tags(project) == ""
 
 
+class NoTwine(FakeRunner):
+    """A runner that could start twine ahead (it stands by), where twine cannot be installed."""
+
+    def provide(self, requirements: Sequence[str]) -> Path:
+        if TWINE in requirements:
+            raise ReleaseError("could not install twine>=7 into a virtualenv", "check your network")
+        return super().provide(requirements)
+
+    def standby(self, argv: Sequence[str], *, env: Mapping[str, str],
+                cwd: Path | None = None) -> None:
+        raise AssertionError("twine could not be installed: nothing can stand by")
+
+    def go(self, *args: object, **kwargs: object) -> Completed:
+        raise AssertionError("nothing stood by")
+
+
+@pytest.mark.parametrize("checks_pass", [True, False], ids=["checks-pass", "checks-fail"])
+def test_an_uploader_that_cannot_be_installed_is_said_after_the_checks_report(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        checks_pass: bool) -> None:
+    """Starting twine ahead of the checks never hides them: when twine cannot be installed
+    the checks still run and are reported, and the install's failure is said at the upload."""
+    if not checks_pass:
+        project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n")
+        project.commit("forget the entry")
+    released(project)
+    runner = NoTwine(tmp_path / "tools", pypiserver)
+    expected = ReleaseError if checks_pass else ChecksFailed
+    with pytest.raises(expected) as raised:
+        publish(runner, context(project, pypiserver), Flags(yes=True))
+    assert len(runner.reports) == 1 and runner.reports[0][0].ok is checks_pass
+    if checks_pass:
+        assert raised.value.message == "could not install twine>=7 into a virtualenv"
+    assert on_index(pypiserver) == {}
+
+
 # Upload failures and their fixes.
 
 

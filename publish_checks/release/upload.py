@@ -112,7 +112,11 @@ def standing_by(runner: Runner, ctx: Context) -> Iterator[Warm | None]:
     if not isinstance(runner, Standing) or (script := uploader.standby()) is None:
         yield None
         return
-    bindir = runner.provide(list(uploader.requirements))
+    try:
+        bindir = runner.provide(list(uploader.requirements))
+    except ReleaseError:  # said at the upload, after the checks' report, as without standby
+        yield None
+        return
     env = child_environment(_with_path(upload_env(ctx, uploader, None), bindir), Role.GATE)
     waiting = runner.standby([bin_path(bindir, "python"), "-c", script], env=env)
     if waiting is None:
