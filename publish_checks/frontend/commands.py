@@ -5,15 +5,16 @@ errors; each front end says them its own way (``error:`` and ``fix:`` lines and 
 or ``session.error``).
 
 Adding a command is one :class:`Command` entry in :data:`COMMANDS` plus its function, in
-the module the entry names (``release_commands``, ``bump_command``, ``diff_command``): the
-CLI's subcommand, the options it takes (:func:`takes`) and, when the entry has a session
-docstring, the nox session all follow from the entry.
+the module the entry names (``verify_command``, ``release_commands``, ``bump_command``,
+``diff_command``): the CLI's subcommand, the options it takes (:func:`takes`) and, when the
+entry has a session docstring, the nox session all follow from the entry.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,19 +64,35 @@ def run_command(name: str, options: Options, front_end: str, **given: Any) -> in
     """Run the command ``name``: the one dispatch of both front ends. ``front_end`` names the
     module of the runner (:data:`STANDALONE`, :data:`SESSION`), whose
     ``build_runner(name, options, **given)`` makes it (a ``frontend.front_end.FrontEnd``)."""
-    # The one import of our code inside a function (tests/test_layers.py): a command's module,
+    # The one import of our code at run time (_loaded; tests/test_layers.py): a command's module,
     # and all it imports, loads only when that command runs, and so does the front end's
     # runner (the console, the report, the subprocess helpers): --help, --version and a
     # noxfile's import load neither.
-    module = importlib.import_module(COMMANDS[name].module)
-    runner = importlib.import_module(front_end).build_runner(name, options, **given)
+    module, front = _loaded(COMMANDS[name].module, front_end)
+    runner = front.build_runner(name, options, **given)
     run: Callable[[Options, Any], int] = getattr(module, name)
     return run(options, runner)
 
 
+def _loaded(*names: str) -> list[Any]:
+    """The modules ``names``, imported with the cyclic garbage collector paused: an import
+    makes many objects and frees almost none, so each collection it would set off (a tenth
+    of the command's start) finds nothing. The modules' objects are then frozen out of later
+    collections (they live as long as the process); collecting resumes as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [importlib.import_module(name) for name in names]
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
+
+
 #: name → command, in the order ``publish-checks --help`` lists them.
 COMMANDS: dict[str, Command] = {
-    "verify": Command(_RELEASE, "run every pre-flight check and report",
+    "verify": Command("publish_checks.frontend.verify_command",
+                      "run every pre-flight check and report",
                       (add_common, add_install, add_follow_up),
                       "Pre-flight: every release check, one report (read-only)."),
     "build": Command(_RELEASE, "build sdist and wheel into a clean dist/, then check them",
