@@ -161,11 +161,11 @@ def _outside_repository(ctx: Context, path: Path) -> bool:
     """Whether ``path`` lies outside the work tree (``credentials-file = "../.env"``), by
     the paths themselves: git's words for it may be translated. The file itself may be a
     link, which git judges where it is, not where it points."""
-    top = ctx.git.run("rev-parse", "--show-toplevel")
-    if top.returncode != 0 or not top.stdout.strip():
+    top = ctx.git.toplevel()
+    if top is None:
         return False
     where = path.parent.resolve() / path.name
-    return not where.is_relative_to(Path(top.stdout.strip()).resolve())
+    return not where.is_relative_to(top.resolve())
 
 
 def credentials_file_untracked(ctx: Context) -> Finding:

@@ -129,10 +129,10 @@ def git_tag(ctx: Context) -> Finding:
     if tagged is None:
         # A tag that names a tree or a blob does not peel to a commit, but it exists: the
         # push of a new tag of that name would be refused.
-        target = ctx.git.run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{}}")
-        if target.returncode != 0 or not target.stdout.strip():
+        target = ctx.git.peeled_tag(tag)  # asked already by tag_commit: one question
+        if target is None:
             return _unread_by_scm(ctx, tag) or passed(f"tag {tag} does not exist yet{why}")
-        kind = ctx.git.run("cat-file", "-t", target.stdout.strip()).stdout.strip() or "object"
+        kind = ctx.git.object_type(target) or "object"
         return failed(f"tag {tag} already exists and points at a {kind}, not a commit",
                       f"if the tag is a mistake: git tag -d {tag}; "
                       f"else bump the version ({ctx.steps('bump', 'patch')})")

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import multiprocessing
 import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -140,11 +139,19 @@ def take_all(jobs: Sequence[tuple[Path, bool]],
     if workers <= 1:
         return [_take_known(path, blobs, known) for path, blobs in jobs]
     total = sum(path.stat().st_size for path, _ in jobs if path.is_file())
-    pool: Executor = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-                      if total >= PROCESS_FROM else ThreadPoolExecutor(workers))
+    pool: Executor = ThreadPoolExecutor(workers) if total < PROCESS_FROM else _processes(workers)
     with pool:
         return list(pool.map(_take_known, *zip(*jobs, strict=True),
                              [tuple(known)] * len(jobs)))
+
+
+def _processes(workers: int) -> Executor:
+    """A pool of spawned worker processes; multiprocessing is imported only for a release
+    that large (a small one, and every command's start, never load it)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _take_known(path: Path, blobs: bool, known: Sequence[tuple[str, Secret]]) -> Inventory:

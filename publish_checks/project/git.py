@@ -1,4 +1,10 @@
-"""The few git questions the checks ask, answered by the real git."""
+"""The few git questions the checks ask, answered by the real git.
+
+A :class:`Git` asks each question once: the answers about the repository, its HEAD, its
+refs and its configuration are kept for the rest of its run (a Context's, one run), and all
+of them are dropped when the run itself runs any other git command (a tag, a push, a
+commit), so that nothing it did is read from before it. Never across runs: a new run makes
+a new Git."""
 
 from __future__ import annotations
 
@@ -13,6 +19,19 @@ from typing import IO, cast
 
 from publish_checks.project.children import Role, child_environment
 
+#: The git commands that only read: :meth:`Git.ask` may keep their answers, and running one
+#: keeps those kept. Any other command drops them all (``config`` and ``remote`` read only as
+#: asked here: ``config --get``, ``remote``, ``remote get-url``; :func:`reads`).
+READING = frozenset({"rev-parse", "symbolic-ref", "cat-file", "ls-files", "ls-tree", "log",
+                     "diff", "status", "check-ignore", "for-each-ref", "rev-list", "describe",
+                     "show", "--version"})
+
+
+def reads(args: tuple[str, ...]) -> bool:
+    """Whether ``git ARGS`` only reads the repository (it changes no answer of ask())."""
+    return bool(args) and (args[0] in READING or args[:2] == ("config", "--get")
+                           or args == ("remote",) or args[:2] == ("remote", "get-url"))
+
 
 @dataclass(frozen=True)
 class Git:
@@ -23,6 +42,9 @@ class Git:
 
     root: Path
     environ: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
+    # The answers of :meth:`ask` in this run, by argv (see the module's docstring).
+    _answers: dict[tuple[str, ...], subprocess.CompletedProcess[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def available(self) -> bool:
@@ -40,7 +62,11 @@ class Git:
 
     def run(self, *args: str, check: bool = False, timeout: float = 60,
             extra_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """git ARGS in the repository; ``extra_env`` is added to its environment."""
+        """git ARGS in the repository; ``extra_env`` is added to its environment. A command
+        that may change the repository (any that :func:`reads` does not know for a question)
+        drops the answers :meth:`ask` kept."""
+        if not reads(args):
+            self._answers.clear()
         return subprocess.run(
             self._argv(args), cwd=self.root, capture_output=True, text=True,
             encoding="utf-8", errors="replace", check=check, timeout=timeout,
@@ -53,30 +79,69 @@ class Git:
                                 env=self.environment, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL)
 
+    def ask(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """:meth:`run` of a question about the repository, its refs or its configuration
+        (one :func:`reads` knows), asked once in this run: the same answer after."""
+        if not reads(args):
+            raise ValueError(f"git {' '.join(args)} is not a question: run it")
+        if args not in self._answers:
+            self._answers[args] = self.run(*args)
+        return self._answers[args]
+
     def out(self, *args: str) -> str:
         """stdout of a git command that must succeed, stripped."""
         return self.run(*args, check=True).stdout.strip()
 
-    def is_repo(self) -> bool:
+    def _work_tree(self) -> list[str]:
+        """``rev-parse --is-inside-work-tree --show-toplevel``'s lines ("true", the top
+        folder), or none outside a work tree (git fails there: 128)."""
         if not self.available:
-            return False
-        result = self.run("rev-parse", "--is-inside-work-tree")
-        return result.returncode == 0 and result.stdout.strip() == "true"
+            return []
+        result = self.ask("rev-parse", "--is-inside-work-tree", "--show-toplevel")
+        return result.stdout.splitlines() if result.returncode == 0 else []
+
+    def is_repo(self) -> bool:
+        return self._work_tree()[:1] == ["true"]
+
+    def toplevel(self) -> Path | None:
+        """The top folder of the work tree, or None outside one."""
+        lines = self._work_tree()
+        return Path(lines[1]) if len(lines) > 1 and lines[0] == "true" and lines[1] else None
 
     def has_commits(self) -> bool:
-        return self.run("rev-parse", "-q", "--verify", "HEAD").returncode == 0
+        return self._head() is not None
+
+    def _head(self) -> str | None:
+        result = self.ask("rev-parse", "-q", "--verify", "HEAD")
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def head(self) -> str:
-        return self.out("rev-parse", "HEAD")
+        head = self._head()
+        if head is None:  # as out() raises for a repository without commits
+            raise subprocess.CalledProcessError(1, self._argv(("rev-parse", "HEAD")))
+        return head
 
     def branch(self) -> str | None:
         """The current branch, or None on a detached HEAD (a CI tag checkout)."""
-        result = self.run("symbolic-ref", "--short", "-q", "HEAD")
+        result = self.ask("symbolic-ref", "--short", "-q", "HEAD")
         return result.stdout.strip() or None
 
+    def peeled_tag(self, tag: str) -> str | None:
+        """The object ``tag`` names once every tag object is peeled off (``^{}``): a commit,
+        or a tree or a blob; None when there is no such tag."""
+        result = self.ask("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{}}")
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
+
+    def object_type(self, name: str) -> str | None:
+        """git's type of the object ``name`` (commit, tree, blob, tag), None if unknown."""
+        result = self.ask("cat-file", "-t", name)
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
+
     def tag_commit(self, tag: str) -> str | None:
-        result = self.run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{commit}}")
-        return result.stdout.strip() or None
+        """The commit ``tag`` points at, None when there is no such tag or it points at
+        something else (``^{commit}``: the peeled object, when it is a commit)."""
+        target = self.peeled_tag(tag)
+        return target if target is not None and self.object_type(target) == "commit" else None
 
     def tracked_files(self, *paths: str) -> list[str]:
         return [p for p in self.out("ls-files", "-z", "--", *paths).split("\0") if p]
@@ -109,18 +174,18 @@ class Git:
 
     def push_remote(self) -> str | None:
         """Where a tag is pushed: origin if there is one, else the only or first remote."""
-        remotes = self.run("remote").stdout.split()
+        remotes = self.ask("remote").stdout.split()
         return "origin" if "origin" in remotes else (remotes[0] if remotes else None)
 
     def config(self, key: str) -> str | None:
         """One git configuration value, or None when it is unset."""
-        result = self.run("config", "--get", key)
+        result = self.ask("config", "--get", key)
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def upstream(self) -> str | None:
         """HEAD's upstream as git names it (``origin/main``), from local refs only; None
         without one, or when its remote-tracking branch was never fetched."""
-        result = self.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+        result = self.ask("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def ahead_behind(self) -> tuple[int, int]:
@@ -144,7 +209,7 @@ class Git:
         return remote, branch
 
     def remote_url(self, remote: str) -> str | None:
-        result = self.run("remote", "get-url", remote)
+        result = self.ask("remote", "get-url", remote)
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def first_commit_with(self, blob: str) -> str | None:
