@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from publish_checks._text import NOX_STEPS, Steps, shown
 from publish_checks.dists import scan as dist_scan
-from publish_checks.dists.abi import AbiAuditor
 from publish_checks.dists.fetch import IndexQueryError, Login
 from publish_checks.dists.inventory import Inventory, take_all
 from publish_checks.dists.login import index_login
@@ -34,6 +34,9 @@ from publish_checks.project.version import (
     declared_version,
     version_problem,
 )
+
+if TYPE_CHECKING:  # the auditor's interface: its code (dists/abi.py) loads with an audit
+    from publish_checks.dists.abi import AbiAuditor
 
 
 @dataclass(frozen=True)
