@@ -35,8 +35,8 @@ from publish_checks.project.version import (
     version_problem,
 )
 
-if TYPE_CHECKING:  # the auditor's interface: its code (dists/abi.py) loads with an audit
-    from publish_checks.dists.abi import AbiAuditor
+if TYPE_CHECKING:  # the auditor's interface (its answers are judged by dists/abi.py)
+    from publish_checks.dists.abi_tools import AbiAuditor
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,13 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-# What the filename's tags claim (re-exported: this module judges it).
+# The tools' interface, and what the filename's tags claim (re-exported: this module
+# judges their answers).
+from publish_checks.dists.abi_tools import AbiAuditor as AbiAuditor
+from publish_checks.dists.abi_tools import AuditError as AuditError
+from publish_checks.dists.abi_tools import ToolAnswer as ToolAnswer
 from publish_checks.dists.wheel_tags import PEP600, claim_of
 from publish_checks.dists.wheel_tags import Claim as Claim
 from publish_checks.dists.wheel_tags import WheelKind as WheelKind
@@ -29,38 +32,6 @@ from publish_checks.dists.wheel_tags import wheel_kind as wheel_kind
 _GLIBC = re.compile(r"GLIBC_(\d+)\.(\d+)(?:\.\d+)?")
 #: The auditwheel show --json answer this code reads (auditwheel's own schema version).
 SHOW_SCHEMA = 1
-
-
-class AuditError(Exception):
-    """A tool environment could not be made, or its tool not run; ``str()`` says why."""
-
-
-@dataclass(frozen=True)
-class ToolAnswer:
-    """What a tool run answered: its report (JSON text; '' when it wrote none), its exit
-    status, and what it printed (its words when it fails)."""
-
-    code: int
-    report: str
-    said: str = ""
-
-
-class AbiAuditor(Protocol):
-    """auditwheel and abi3audit in tool environments (release/abi.py); raise AuditError."""
-
-    #: ``sys.platform`` where the tools run: auditwheel judges ELF wheels on Linux only.
-    platform: str
-
-    def show(self, wheel: Path) -> ToolAnswer:
-        """``{"show": <auditwheel show --json>, "policies": [...]}`` for this wheel's libc
-        and architecture (each policy's name, aliases and symbol versions)."""
-
-    def symbols(self, wheel: Path, versions: Sequence[tuple[str, str]]) -> ToolAnswer:
-        """``{library: {version: [[file, symbol], ...]}}``: the wheel's undefined symbols
-        bound to those (library, version) pairs."""
-
-    def limited_api(self, wheel: Path) -> ToolAnswer:
-        """abi3audit's ``--report`` JSON for this wheel."""
 
 
 @dataclass(frozen=True)
