@@ -24,10 +24,10 @@ from publish_checks.project.binding import find_secret, pypi_token_elsewhere
 from publish_checks.project.children import Role, child_environment
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.credentials import Token, TokenLookup, read_env_file
-from publish_checks.project.git import Git
+from publish_checks.project.git import FACTS, Git
 from publish_checks.project.layout import Layout, load_layout
 from publish_checks.project.repository import Target, choose_repository, resolve_target
-from publish_checks.project.tags import TagFormat, release_tag_format
+from publish_checks.project.tags import LISTING, TagFormat, release_tag_format
 from publish_checks.project.version import (
     VersionSource,
     declared_name,
@@ -143,6 +143,12 @@ class Context:
         """The whole environment of a child process in ``role`` (project/children.py): no
         secret of this project unless the role needs it."""
         return child_environment(self.environ, role, hidden=self.secret_variables)
+
+    def ask_git(self) -> None:
+        """Ask git at once what the checks ask of the repository (Git.ask_all): the same
+        questions and answers, in the time of the slowest rather than of all in turn."""
+        if self.git.available:
+            self.git.ask_all(*FACTS, LISTING)
 
     @cached_property
     def is_git_repo(self) -> bool:

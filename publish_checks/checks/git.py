@@ -6,6 +6,7 @@ from __future__ import annotations
 from publish_checks._text import listing
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.project.git import STATUS
 from publish_checks.project.scm import scm_reads, scm_tag_regex, scm_tool
 from publish_checks.project.version import SourceKind
 
@@ -31,7 +32,7 @@ def not_a_repo(ctx: Context) -> Finding | None:
 def git_clean(ctx: Context) -> Finding:
     if (skip := not_a_repo(ctx)) is not None:
         return skip
-    result = ctx.git.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+    result = ctx.git.ask(*STATUS)
     if result.returncode != 0:
         return failed(f"git status failed: {result.stderr.strip()}", "run git status to see why")
     changed: list[str] = []

@@ -207,6 +207,8 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
     skip_cli = set(skip)
     wanted = set(only) if only is not None else None
     secrets = ctx.secrets
+    if wanted is None:  # every check runs: what they ask git, asked at once
+        ctx.ask_git()
     results = []
     for registered in CHECKS:
         cid = registered.id

@@ -27,6 +27,23 @@ READING = frozenset({"rev-parse", "symbolic-ref", "cat-file", "ls-files", "ls-tr
                      "show", "--version"})
 
 
+# The questions about the repository its methods ask, named: Context.ask_git asks them all
+# at once before the checks run.
+WORK_TREE = ("rev-parse", "--is-inside-work-tree", "--show-toplevel")
+HEAD_COMMIT = ("rev-parse", "-q", "--verify", "HEAD")
+BRANCH = ("symbolic-ref", "--short", "-q", "HEAD")
+UPSTREAM = ("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+REMOTES = ("remote",)
+#: git-clean's: every change below the project folder, untracked files one by one.
+STATUS = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+HEAD_TREE = ("ls-tree", "-r", "-z", "HEAD")
+TRACKED = ("ls-files", "-z", "--")
+TRACKED_IGNORED = ("ls-files", "-z", "--cached", "--ignored", "--exclude-standard")
+#: What a run of the checks asks of the repository, asked at once (git-clean's status, whose
+#: time grows with the untracked files, is asked by that check alone: --skip spares it).
+FACTS = (WORK_TREE, HEAD_COMMIT, BRANCH, UPSTREAM, REMOTES, HEAD_TREE, TRACKED, TRACKED_IGNORED)
+
+
 def reads(args: tuple[str, ...]) -> bool:
     """Whether ``git ARGS`` only reads the repository (it changes no answer of ask())."""
     return bool(args) and (args[0] in READING or args[:2] == ("config", "--get")
@@ -88,6 +105,39 @@ class Git:
             self._answers[args] = self.run(*args)
         return self._answers[args]
 
+    def ask_all(self, *questions: tuple[str, ...]) -> None:
+        """:meth:`ask` each of ``questions`` side by side: every git process is started
+        before the first is waited for, so that they take the time of the slowest, not of
+        all in turn. Each answer is kept as ask() keeps it; one kept already is not asked."""
+        todo = [q for q in dict.fromkeys(questions) if q not in self._answers]
+        if wrong := [q for q in todo if not reads(q)]:
+            raise ValueError(f"git {' '.join(wrong[0])} is not a question: run it")
+        started: list[tuple[tuple[str, ...], subprocess.Popen[str]]] = []
+        try:
+            for question in todo:  # as run() starts it: the same argv, folder and environment
+                started.append((question, subprocess.Popen(
+                    self._argv(question), cwd=self.root, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
+                    env=self.environment)))
+            for question, process in started:  # each read to its end: no pipe fills for good
+                out, err = process.communicate(timeout=60)
+                self._answers[question] = subprocess.CompletedProcess(
+                    process.args, process.returncode, out, err)
+        finally:  # a timeout or an error: none of them is left running
+            for _, process in started:
+                if process.returncode is None:
+                    process.kill()
+                    process.communicate()
+
+    def _listing(self, *args: str) -> str:
+        """:meth:`out` of a question (kept as ask() keeps it): CalledProcessError when git
+        fails, as out() raises."""
+        result = self.ask(*args)
+        if result.returncode != 0:
+            raise subprocess.CalledProcessError(result.returncode, result.args, result.stdout,
+                                                result.stderr)
+        return result.stdout.strip()
+
     def out(self, *args: str) -> str:
         """stdout of a git command that must succeed, stripped."""
         return self.run(*args, check=True).stdout.strip()
@@ -97,7 +147,7 @@ class Git:
         folder), or none outside a work tree (git fails there: 128)."""
         if not self.available:
             return []
-        result = self.ask("rev-parse", "--is-inside-work-tree", "--show-toplevel")
+        result = self.ask(*WORK_TREE)
         return result.stdout.splitlines() if result.returncode == 0 else []
 
     def is_repo(self) -> bool:
@@ -112,7 +162,7 @@ class Git:
         return self._head() is not None
 
     def _head(self) -> str | None:
-        result = self.ask("rev-parse", "-q", "--verify", "HEAD")
+        result = self.ask(*HEAD_COMMIT)
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def head(self) -> str:
@@ -123,7 +173,7 @@ class Git:
 
     def branch(self) -> str | None:
         """The current branch, or None on a detached HEAD (a CI tag checkout)."""
-        result = self.ask("symbolic-ref", "--short", "-q", "HEAD")
+        result = self.ask(*BRANCH)
         return result.stdout.strip() or None
 
     def peeled_tag(self, tag: str) -> str | None:
@@ -144,19 +194,19 @@ class Git:
         return target if target is not None and self.object_type(target) == "commit" else None
 
     def tracked_files(self, *paths: str) -> list[str]:
-        return [p for p in self.out("ls-files", "-z", "--", *paths).split("\0") if p]
+        return [p for p in self._listing(*TRACKED, *paths).split("\0") if p]
 
     def tracked_but_ignored(self) -> set[str]:
         """Tracked files that the ignore rules match (added with ``git add -f``): build
         backends that honour .gitignore leave them out, so nothing requires them."""
-        out = self.out("ls-files", "-z", "--cached", "--ignored", "--exclude-standard")
+        out = self._listing(*TRACKED_IGNORED)
         return {p for p in out.split("\0") if p}
 
     def head_blobs(self) -> dict[str, str]:
         """HEAD's regular files below the project folder (paths relative to it) → blob id.
         Links and submodules are left out: an sdist holds what they point at."""
         blobs = {}
-        for entry in self.out("ls-tree", "-r", "-z", "HEAD").split("\0"):
+        for entry in self._listing(*HEAD_TREE).split("\0"):
             info, _, path = entry.partition("\t")
             mode, kind, blob = [*info.split(" "), "", "", ""][:3]
             if kind == "blob" and mode in ("100644", "100755"):
@@ -174,7 +224,7 @@ class Git:
 
     def push_remote(self) -> str | None:
         """Where a tag is pushed: origin if there is one, else the only or first remote."""
-        remotes = self.ask("remote").stdout.split()
+        remotes = self.ask(*REMOTES).stdout.split()
         return "origin" if "origin" in remotes else (remotes[0] if remotes else None)
 
     def config(self, key: str) -> str | None:
@@ -185,7 +235,7 @@ class Git:
     def upstream(self) -> str | None:
         """HEAD's upstream as git names it (``origin/main``), from local refs only; None
         without one, or when its remote-tracking branch was never fetched."""
-        result = self.ask("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+        result = self.ask(*UPSTREAM)
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def ahead_behind(self) -> tuple[int, int]:

@@ -87,10 +87,10 @@ def follow_up(ctx: Context, *, tag: bool, push: bool, github_release: bool) -> F
     warn when the forge's CLI is missing (the release goes out, that one step is left to do
     by hand)."""
     version = ctx.version or ""
-    release_tag = ctx.tag_for(version)
     refusals: list[tuple[str, Finding]] = []
     warnings: list[str] = []
     if push:
+        release_tag = ctx.tag_for(version)  # (a plain verify asks git nothing here)
         problem = tagging.push_problem(ctx.git, release_tag)
         if problem is not None:
             refusals.append(("git-upstream", failed(*problem)))
@@ -113,7 +113,7 @@ def follow_up(ctx: Context, *, tag: bool, push: bool, github_release: bool) -> F
         refusals.append(("changelog-entry", failed(f"--github-release needs the release "
                                                    f"notes, but {e.message}", e.hint)))
         release_notes = None
-    planned = tagging.planned_push(ctx.git, release_tag)
+    planned = tagging.planned_push(ctx.git, ctx.tag_for(version))
     forge, known = forge_of(ctx.git, planned.remote if planned else None)
     if find_tool(forge, ctx.environ) is None:
         warnings.append(f"{forge.tool} (the {forge.name} CLI) is not on PATH: the upload goes "
