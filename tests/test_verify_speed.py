@@ -34,7 +34,7 @@ code = main(sys.argv[1:])
 print(json.dumps([code, started, sorted(sys.modules)]), file=sys.stderr)
 """
 # What verify --offline never runs on a release of pure wheels, so never imports.
-NOT_IMPORTED = ("http.client", "ssl", "urllib.request", "multiprocessing",
+NOT_IMPORTED = ("http.client", "ssl", "urllib.request", "html.parser", "multiprocessing",
                 "concurrent.futures.process", "publish_checks.release.pipeline",
                 "publish_checks.release.install", "publish_checks.release.upload",
                 "publish_checks.release.plan", "publish_checks.release.smoke",
