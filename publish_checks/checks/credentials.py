@@ -11,6 +11,7 @@ from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project import twine_conventions
 from publish_checks.project.binding import own_secret_hint
+from publish_checks.project.git import ignore_rules, tracking
 from publish_checks.project.history import MAX_BLOB, search_history
 from publish_checks.project.trusted import (
     AUDIENCES,
@@ -145,7 +146,7 @@ def credentials_file_ignored(ctx: Context) -> Finding:
     if _outside_repository(ctx, path):
         return passed(f"{shown} is outside the repository")
     # --no-index: answer from the ignore rules even if the file is (wrongly) tracked.
-    result = ctx.git.run("check-ignore", "-q", "--no-index", "--", str(path))
+    result = ctx.git.ask(*ignore_rules(str(path)))
     if result.returncode == 0:
         return passed(f"git ignores {shown}")
     if result.returncode not in (0, 1):
@@ -176,7 +177,7 @@ def credentials_file_untracked(ctx: Context) -> Finding:
     revoke = (f"revoke the token at https://{ctx.target.token_host or 'pypi.org'}"
               "/manage/account/token/ and make a new one")
     # Asked before has_commits(): a file staged in a brand-new repository is tracked too.
-    if ctx.git.run("ls-files", "--error-unmatch", "--", rel).returncode == 0:
+    if ctx.git.ask(*tracking(rel)).returncode == 0:
         return failed(f"{shown} is tracked by git",
                       f"git rm --cached {shown}; then {revoke}: it is in your history")
     if not ctx.git.has_commits():

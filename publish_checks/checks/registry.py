@@ -208,7 +208,7 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
     wanted = set(only) if only is not None else None
     secrets = ctx.secrets
     if wanted is None:  # every check runs: what they ask git, asked at once
-        ctx.ask_git()
+        ctx.ask_git(status="git-clean" not in skip_cli | set(ctx.config.skip))
     results = []
     for registered in CHECKS:
         cid = registered.id

@@ -21,7 +21,8 @@ from publish_checks.project.children import Role, child_environment
 
 #: The git commands that only read: :meth:`Git.ask` may keep their answers, and running one
 #: keeps those kept. Any other command drops them all (``config`` and ``remote`` read only as
-#: asked here: ``config --get``, ``remote``, ``remote get-url``; :func:`reads`).
+#: asked here: ``config --get``, ``remote``, ``remote get-url``; nor ``tag`` but as
+#: ``tag --list`` and ``tag --points-at``: :func:`reads`).
 READING = frozenset({"rev-parse", "symbolic-ref", "cat-file", "ls-files", "ls-tree", "log",
                      "diff", "status", "check-ignore", "for-each-ref", "rev-list", "describe",
                      "show", "--version"})
@@ -39,15 +40,37 @@ STATUS = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
 HEAD_TREE = ("ls-tree", "-r", "-z", "HEAD")
 TRACKED = ("ls-files", "-z", "--")
 TRACKED_IGNORED = ("ls-files", "-z", "--cached", "--ignored", "--exclude-standard")
+VERSION = ("--version",)
 #: What a run of the checks asks of the repository, asked at once (git-clean's status, whose
-#: time grows with the untracked files, is asked by that check alone: --skip spares it).
-FACTS = (WORK_TREE, HEAD_COMMIT, BRANCH, UPSTREAM, REMOTES, HEAD_TREE, TRACKED, TRACKED_IGNORED)
+#: time grows with the untracked files, only when that check runs: --skip spares it).
+FACTS = (WORK_TREE, HEAD_COMMIT, BRANCH, UPSTREAM, REMOTES, HEAD_TREE, TRACKED, TRACKED_IGNORED,
+         VERSION)
+
+
+def ignore_rules(path: str) -> tuple[str, ...]:
+    """Whether the ignore rules match ``path`` (status 0), tracked or not (--no-index)."""
+    return ("check-ignore", "-q", "--no-index", "--", path)
+
+
+def tracking(path: str) -> tuple[str, ...]:
+    """Whether git tracks ``path`` (status 0), staged in a repository without commits too."""
+    return ("ls-files", "--error-unmatch", "--", path)
+
+
+def peeled(tag: str) -> tuple[str, ...]:
+    """The object ``tag`` names with every tag object peeled off (``^{}``)."""
+    return ("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{}}")
+
+
+def config_value(key: str) -> tuple[str, ...]:
+    return ("config", "--get", key)
 
 
 def reads(args: tuple[str, ...]) -> bool:
     """Whether ``git ARGS`` only reads the repository (it changes no answer of ask())."""
     return bool(args) and (args[0] in READING or args[:2] == ("config", "--get")
-                           or args == ("remote",) or args[:2] == ("remote", "get-url"))
+                           or args == ("remote",) or args[:2] == ("remote", "get-url")
+                           or args[:2] in (("tag", "--list"), ("tag", "--points-at")))
 
 
 @dataclass(frozen=True)
@@ -120,7 +143,10 @@ class Git:
                     stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
                     env=self.environment)))
             for question, process in started:  # each read to its end: no pipe fills for good
-                out, err = process.communicate(timeout=60)
+                try:
+                    out, err = process.communicate(timeout=60)
+                except subprocess.TimeoutExpired:  # not kept: ask() asks it again, and says
+                    continue
                 self._answers[question] = subprocess.CompletedProcess(
                     process.args, process.returncode, out, err)
         finally:  # a timeout or an error: none of them is left running
@@ -179,7 +205,7 @@ class Git:
     def peeled_tag(self, tag: str) -> str | None:
         """The object ``tag`` names once every tag object is peeled off (``^{}``): a commit,
         or a tree or a blob; None when there is no such tag."""
-        result = self.ask("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{}}")
+        result = self.ask(*peeled(tag))
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def object_type(self, name: str) -> str | None:
@@ -229,7 +255,7 @@ class Git:
 
     def config(self, key: str) -> str | None:
         """One git configuration value, or None when it is unset."""
-        result = self.ask("config", "--get", key)
+        result = self.ask(*config_value(key))
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def upstream(self) -> str | None:
