@@ -117,17 +117,20 @@ class Context:
         secret of this project unless the role needs it."""
         return child_environment(self.environ, role, hidden=self.secret_variables)
 
-    def ask_git(self, *, status: bool = True) -> None:
+    def ask_git(self, *, status: bool = True,
+                meanwhile: Callable[[], object] | None = None) -> None:
         """Ask git at once what the checks ask of the repository (Git.ask_all): the same
-        questions and answers, in the time of the slowest rather than of all in turn. Then
-        what those answers let it ask: the release tag, and where a branch without an
-        upstream would track one. ``status``: git-clean's too (it runs)."""
+        questions and answers, in the time of the slowest rather than of all in turn, while
+        ``meanwhile`` runs. Then what those answers let it ask: the release tag, and where
+        a branch without an upstream would track one. ``status``: git-clean's too."""
         git = self.git
         if not git.available:
+            if meanwhile is not None:
+                meanwhile()
             return
         path = str(self.credentials_path)
         git.ask_all(*FACTS, LISTING, *([STATUS] if status else []), ignore_rules(path),
-                    tracking(path))
+                    tracking(path), meanwhile=meanwhile)
         if not git.is_repo():
             return
         then = [peeled(self.tag_for(self.version))] if self.version else []

@@ -207,8 +207,11 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
     skip_cli = set(skip)
     wanted = set(only) if only is not None else None
     secrets = ctx.secrets
-    if wanted is None:  # every check runs: what they ask git, asked at once
-        ctx.ask_git(status="git-clean" not in skip_cli | set(ctx.config.skip))
+    skipping = skip_cli | set(ctx.config.skip)
+    if wanted is None:  # every check runs: what they ask git, asked at once, while the
+        # modules of those that run are imported
+        ctx.ask_git(status="git-clean" not in skipping, meanwhile=lambda: [
+            _phase(ctx, r) for r in CHECKS if r.id not in skipping])
     results = []
     for registered in CHECKS:
         cid = registered.id

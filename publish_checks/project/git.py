@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -128,10 +128,12 @@ class Git:
             self._answers[args] = self.run(*args)
         return self._answers[args]
 
-    def ask_all(self, *questions: tuple[str, ...]) -> None:
+    def ask_all(self, *questions: tuple[str, ...],
+                meanwhile: Callable[[], object] | None = None) -> None:
         """:meth:`ask` each of ``questions`` side by side: every git process is started
         before the first is waited for, so that they take the time of the slowest, not of
-        all in turn. Each answer is kept as ask() keeps it; one kept already is not asked."""
+        all in turn (and ``meanwhile`` runs while they work). Each answer is kept as ask()
+        keeps it; one kept already is not asked."""
         todo = [q for q in dict.fromkeys(questions) if q not in self._answers]
         if wrong := [q for q in todo if not reads(q)]:
             raise ValueError(f"git {' '.join(wrong[0])} is not a question: run it")
@@ -142,6 +144,8 @@ class Git:
                     self._argv(question), cwd=self.root, stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
                     env=self.environment)))
+            if meanwhile is not None:
+                meanwhile()
             for question, process in started:  # each read to its end: no pipe fills for good
                 try:
                     out, err = process.communicate(timeout=60)
