@@ -29,10 +29,10 @@ from publish_checks.project.binding import find_secret, pypi_token_elsewhere
 from publish_checks.project.children import Role, child_environment
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.credentials import Token, TokenLookup, read_env_file
-from publish_checks.project.git import (
+from publish_checks.project.git import Git
+from publish_checks.project.git_questions import (
     FACTS,
     STATUS,
-    Git,
     config_value,
     ignore_rules,
     peeled,

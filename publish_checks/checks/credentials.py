@@ -11,7 +11,7 @@ from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project import twine_conventions
 from publish_checks.project.binding import own_secret_hint
-from publish_checks.project.git import ignore_rules, tracking
+from publish_checks.project.git_questions import ignore_rules, tracking
 from publish_checks.project.history import MAX_BLOB, search_history
 from publish_checks.project.trusted import (
     AUDIENCES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from publish_checks._text import listing
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
-from publish_checks.project.git import STATUS
+from publish_checks.project.git_questions import STATUS
 from publish_checks.project.scm import scm_reads, scm_tag_regex, scm_tool
 from publish_checks.project.version import SourceKind
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed
 from publish_checks.project.children import Role
-from publish_checks.project.git import VERSION
+from publish_checks.project.git_questions import VERSION
 
 MIN_PYTHON = (3, 10)
 #: What each ``uploader`` comes as (the adapters' own, release/uploaders/: a test pins both).

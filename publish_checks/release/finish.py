@@ -58,6 +58,7 @@ def finish(runner: Runner, end: Ending, plan: Plan, outcome: Outcome, *, tag: bo
     """After the install proof: the annotated tag, the atomic push of the branch and the
     tag, then the GitHub (GitLab) release when its notes were gathered before the upload."""
     release_tag = end.tag
+    end.git.forget()  # the upload and the install proof took their time: ask git anew
     if tag or push:  # pushing a tag implies making it
         made = tagging.create_tag(end.git, release_tag, plan.version)
         outcome.tagged = True
