@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from publish_checks._lazy import load
 from publish_checks.checks.context import Context
 from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project import twine_conventions
 from publish_checks.project.binding import own_secret_hint
 from publish_checks.project.git_questions import ignore_rules, tracking
-from publish_checks.project.history import MAX_BLOB, search_history
 from publish_checks.project.trusted import (
     AUDIENCES,
     GITHUB,
@@ -23,6 +25,9 @@ from publish_checks.project.trusted import (
     refused_event_words,
     trusted_publishing_provider,
 )
+
+if TYPE_CHECKING:
+    from publish_checks.project.history import HistorySearch
 
 
 def credentials_source(ctx: Context) -> Finding:
@@ -192,12 +197,18 @@ def credentials_file_untracked(ctx: Context) -> Finding:
     return _token_in_history(ctx, f"{shown} is not tracked and was never committed", revoke)
 
 
+#: What searches git's history for the token (project/history.py, git's object streams):
+#: loaded when a token is in use, the only time the history is searched.
+HISTORY = "publish_checks.project.history"
+
+
 def _token_in_history(ctx: Context, clean: str, revoke: str) -> Finding:
     """The token's value in any committed file on any ref, whatever the file's name."""
     token = ctx.token_lookup.token
     if token is None:
         return passed(f"{clean}; no token in use, so history was not searched for one")
-    found = search_history(ctx.git, token.value.encode(), seconds=ctx.history_seconds)
+    search: Callable[..., HistorySearch] = load(f"{HISTORY}:search_history")
+    found = search(ctx.git, token.value.encode(), seconds=ctx.history_seconds)
     if found.hit is not None:
         commit = f"commit {found.hit.commit}" if found.hit.commit else "a commit"
         what = "token"
@@ -207,7 +218,8 @@ def _token_in_history(ctx: Context, clean: str, revoke: str) -> Finding:
                       f"{revoke}; then remove it from history: put it on one line of a "
                       "file outside the repository and run git filter-repo --replace-text "
                       "<that file>")
-    unread = (f" ({found.too_large} over {MAX_BLOB // (1024 * 1024)} MiB not read)"
+    largest: int = load(f"{HISTORY}:MAX_BLOB")
+    unread = (f" ({found.too_large} over {largest // (1024 * 1024)} MiB not read)"
               if found.too_large else "")
     if not found.finished:
         variable = token.variable if token.variable.isidentifier() else "SECRET"
