@@ -5,6 +5,7 @@ imports nox."""
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import itertools
 from pathlib import Path
@@ -265,3 +266,28 @@ def test_the_publish_walk_climbs_back_up_at_most_twice() -> None:
     climbs = [(a, b) for a, b in itertools.pairwise(walk) if layer(b) > layer(a)]
     assert "publish_checks.release.install" in walk  # the walk is followed at all
     assert len(climbs) <= 2, climbs
+
+
+def _named_code(path: Path) -> list[tuple[str, int]]:
+    """The module-level string constants of ``path`` that name our code: a module
+    (``"publish_checks.project.history"``) or one of its attributes (``"…module:name"``)."""
+    found = []
+    for node in ast.parse(path.read_text("utf-8")).body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            module = value.value.partition(":")[0]
+            if module in MODULES:
+                found.append((value.value, node.lineno))
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_code_named_in_a_table_points_down_the_layers_and_exists(module: str) -> None:
+    """What a module names to load when it runs (``_lazy.load``, the commands' table) is of
+    its own layer or a lower one, as a static import would be, and is there to load."""
+    for where, line in _named_code(MODULES[module]):
+        target, _, attribute = where.partition(":")
+        assert layer(target) <= layer(module), f"{module}:{line} names {target}, higher up"
+        if attribute:
+            loaded = importlib.import_module(target)
+            assert hasattr(loaded, attribute), f"{module}:{line} names {where}: not there"
