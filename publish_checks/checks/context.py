@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
@@ -33,6 +33,7 @@ from publish_checks.project.git import Git
 from publish_checks.project.git_questions import (
     FACTS,
     STATUS,
+    committed,
     config_value,
     ignore_rules,
     peeled,
@@ -117,26 +118,31 @@ class Context:
         secret of this project unless the role needs it."""
         return child_environment(self.environ, role, hidden=self.secret_variables)
 
-    def ask_git(self, *, status: bool = True,
+    def ask_git(self, *, skipping: Collection[str] = (),
                 meanwhile: Callable[[], object] | None = None) -> None:
         """Ask git at once what the checks ask of the repository (Git.ask_all): the same
         questions and answers, in the time of the slowest rather than of all in turn, while
-        ``meanwhile`` runs. Then what those answers let it ask: the release tag, and where
-        a branch without an upstream would track one. ``status``: git-clean's too."""
+        ``meanwhile`` runs. Then what those answers say they ask next: the release tag,
+        where a branch without an upstream would track one, whether an untracked
+        credentials file was ever committed. What grows with the project (git-clean's
+        status, that history walk) is left to its check when ``skipping`` names it."""
         git = self.git
         if not git.available:
             if meanwhile is not None:
                 meanwhile()
             return
         path = str(self.credentials_path)
-        git.ask_all(*FACTS, LISTING, *([STATUS] if status else []), ignore_rules(path),
-                    tracking(path), meanwhile=meanwhile)
+        git.ask_all(*FACTS, LISTING, *([STATUS] if "git-clean" not in skipping else []),
+                    ignore_rules(path), tracking(path), meanwhile=meanwhile)
         if not git.is_repo():
             return
         then = [peeled(self.tag_for(self.version))] if self.version else []
         if (branch := git.branch()) is not None and git.upstream() is None:
             then += [config_value(f"branch.{branch}.remote"),
                      config_value(f"branch.{branch}.merge")]
+        if ("credentials-file-untracked" not in skipping and git.has_commits()
+                and git.ask(*tracking(path)).returncode != 0):
+            then.append(committed(path))
         git.ask_all(*then)
 
     @cached_property

@@ -14,7 +14,7 @@ from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project import twine_conventions
 from publish_checks.project.binding import own_secret_hint
-from publish_checks.project.git_questions import ignore_rules, tracking
+from publish_checks.project.git_questions import committed, ignore_rules, tracking
 from publish_checks.project.trusted import (
     AUDIENCES,
     GITHUB,
@@ -187,8 +187,7 @@ def credentials_file_untracked(ctx: Context) -> Finding:
                       f"git rm --cached {shown}; then {revoke}: it is in your history")
     if not ctx.git.has_commits():
         return passed(f"{shown} is not tracked (no commits yet)")
-    # --diff-filter=ACMRT: name the latest commit that holds the file, not the one deleting it.
-    history = ctx.git.run("log", "--all", "--format=%h", "--diff-filter=ACMRT", "-1", "--", rel)
+    history = ctx.git.ask(*committed(rel))
     if history.returncode == 0 and history.stdout.strip():
         commit = history.stdout.strip()
         return failed(f"{shown} was committed before (commit {commit}) and is in git history",

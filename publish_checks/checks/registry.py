@@ -210,7 +210,7 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
     skipping = skip_cli | set(ctx.config.skip)
     if wanted is None:  # every check runs: what they ask git, asked at once, while the
         # modules of those that run are imported
-        ctx.ask_git(status="git-clean" not in skipping, meanwhile=lambda: [
+        ctx.ask_git(skipping=skipping, meanwhile=lambda: [
             _phase(ctx, r) for r in CHECKS if r.id not in skipping])
     results = []
     for registered in CHECKS:

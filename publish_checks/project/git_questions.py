@@ -42,6 +42,11 @@ def tracking(path: str) -> tuple[str, ...]:
     return ("ls-files", "--error-unmatch", "--", path)
 
 
+def committed(path: str) -> tuple[str, ...]:
+    """The latest commit, on any ref, that holds ``path`` (not the one deleting it)."""
+    return ("log", "--all", "--format=%h", "--diff-filter=ACMRT", "-1", "--", path)
+
+
 def peeled(tag: str) -> tuple[str, ...]:
     """The object ``tag`` names with every tag object peeled off (``^{}``)."""
     return ("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{}}")
