@@ -9,7 +9,11 @@ modules named are of the table's own layer or below, as a static import would be
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -17,4 +21,23 @@ def load(where: str) -> Any:
     """The attribute ``where`` names, ``"package.module:attribute"``: its module imported
     now if it was not (ImportError, AttributeError for a name that is not there)."""
     module, _, attribute = where.partition(":")
-    return getattr(importlib.import_module(module), attribute)
+    if module in sys.modules:
+        return getattr(sys.modules[module], attribute)
+    with collector_paused():
+        return getattr(importlib.import_module(module), attribute)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while imports run: an import makes many objects
+    and frees almost none, so each collection it would set off finds nothing. What they
+    made is then frozen out of later collections (modules live as long as the process);
+    collecting resumes as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gc
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from publish_checks._lazy import collector_paused
 from publish_checks.frontend.options import (
     Options,
     add_bump,
@@ -75,18 +75,9 @@ def run_command(name: str, options: Options, front_end: str, **given: Any) -> in
 
 
 def _loaded(*names: str) -> list[Any]:
-    """The modules ``names``, imported with the cyclic garbage collector paused: an import
-    makes many objects and frees almost none, so each collection it would set off (a tenth
-    of the command's start) finds nothing. The modules' objects are then frozen out of later
-    collections (they live as long as the process); collecting resumes as before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """The modules ``names``, imported with the garbage collector paused (_lazy.py)."""
+    with collector_paused():
         return [importlib.import_module(name) for name in names]
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
 
 
 #: name → command, in the order ``publish-checks --help`` lists them.
