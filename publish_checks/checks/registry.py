@@ -46,7 +46,7 @@ class Registered:
 
     Each is the function, or where it is: ``"version:changelog_entry"``, its module under
     ``checks/`` and its name, imported when the check first runs, so that a run imports no
-    module of a check it skips (``verify --offline``: neither index check's).
+    module of a check it skips (``verify --offline``: nothing of index-diff).
     """
 
     code: Check | str
