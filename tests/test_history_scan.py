@@ -8,7 +8,7 @@ import time
 
 from publish_checks import Status
 from publish_checks.checks.credentials import credentials_file_untracked
-from publish_checks.project.git import BlobReader
+from publish_checks.project.git_objects import BlobReader
 from publish_checks.project.history import search_history
 from tests.builders import SampleProject
 

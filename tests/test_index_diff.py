@@ -19,8 +19,9 @@ import pytest
 
 from publish_checks import Status
 from publish_checks.checks.diff import earlier_release, index_diff
+from publish_checks.dists.html_listing import from_html as _from_html
 from publish_checks.dists.index import IndexFile, IndexQueryError
-from publish_checks.dists.listing import _from_html, _from_json
+from publish_checks.dists.listing import _from_json
 from publish_checks.dists.release_facts import index_facts
 from publish_checks.dists.snapshot import Snapshot
 from publish_checks.frontend.cli import main

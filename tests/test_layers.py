@@ -5,6 +5,7 @@ imports nox."""
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import itertools
 from pathlib import Path
@@ -18,7 +19,7 @@ from publish_checks.release import finish, install, pipeline, plan, upload
 PACKAGE = Path(__file__).resolve().parents[1] / "publish_checks"
 # Lowest first. A module may import its own layer and the ones before it.
 LAYERS = (
-    ("publish_checks._errors", "publish_checks._text"),
+    ("publish_checks._errors", "publish_checks._text", "publish_checks._lazy"),
     ("publish_checks.project",),
     ("publish_checks.dists",),
     ("publish_checks.checks",),
@@ -52,7 +53,11 @@ def layer(module: str) -> int:
 def imports(path: Path) -> list[tuple[str, int, bool]]:
     """(imported module, line, at module level) of every import of our package or nox."""
     tree = ast.parse(path.read_text("utf-8"))
-    top = {id(node) for node in tree.body}
+    # Module level: the body, and a module-level ``if TYPE_CHECKING:`` (annotations only).
+    top = {id(node) for node in tree.body} | {
+        id(node) for block in tree.body if isinstance(block, ast.If)
+        and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+        for node in block.body}
     found = []
     for node in ast.walk(tree):
         names: list[str] = []
@@ -88,7 +93,9 @@ def test_no_import_hides_inside_a_function(module: str) -> None:
 # here. The dispatch loads a command's module when that command runs, and the two packages
 # that re-export names load them when first asked for (PEP 562), so that ``--help``,
 # ``--version`` and a noxfile's ``import publish_checks.nox`` import no check and no release step.
-LAZY_LOADERS = {("publish_checks.frontend.commands", "run_command"),
+LAZY_LOADERS = {("publish_checks.frontend.commands", "_loaded"),
+                # what a data table names by module (the registry's checks): _lazy.load
+                ("publish_checks._lazy", "load"),
                 ("publish_checks", "__getattr__"), ("publish_checks.checks", "__getattr__"),
                 # a third-party renderer, when installed (not ours)
                 ("publish_checks.dists.readme", "_rst_renderer")}
@@ -259,3 +266,28 @@ def test_the_publish_walk_climbs_back_up_at_most_twice() -> None:
     climbs = [(a, b) for a, b in itertools.pairwise(walk) if layer(b) > layer(a)]
     assert "publish_checks.release.install" in walk  # the walk is followed at all
     assert len(climbs) <= 2, climbs
+
+
+def _named_code(path: Path) -> list[tuple[str, int]]:
+    """The module-level string constants of ``path`` that name our code: a module
+    (``"publish_checks.project.history"``) or one of its attributes (``"…module:name"``)."""
+    found = []
+    for node in ast.parse(path.read_text("utf-8")).body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            module = value.value.partition(":")[0]
+            if module in MODULES:
+                found.append((value.value, node.lineno))
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_code_named_in_a_table_points_down_the_layers_and_exists(module: str) -> None:
+    """What a module names to load when it runs (``_lazy.load``, the commands' table) is of
+    its own layer or a lower one, as a static import would be, and is there to load."""
+    for where, line in _named_code(MODULES[module]):
+        target, _, attribute = where.partition(":")
+        assert layer(target) <= layer(module), f"{module}:{line} names {target}, higher up"
+        if attribute:
+            loaded = importlib.import_module(target)
+            assert hasattr(loaded, attribute), f"{module}:{line} names {where}: not there"

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from publish_checks._text import NOX_STEPS, Steps, shown
+
+# What an install trial found (re-exported: the Context carries the installer).
+from publish_checks.checks.trial import Installer as Installer
+from publish_checks.checks.trial import InstallTrial as InstallTrial
+from publish_checks.checks.trial import Unimportable as Unimportable
 from publish_checks.dists import scan as dist_scan
-from publish_checks.dists.abi import AbiAuditor
 from publish_checks.dists.fetch import IndexQueryError, Login
 from publish_checks.dists.inventory import Inventory, take_all
 from publish_checks.dists.login import index_login
@@ -25,9 +30,18 @@ from publish_checks.project.children import Role, child_environment
 from publish_checks.project.config import Config, load_config
 from publish_checks.project.credentials import Token, TokenLookup, read_env_file
 from publish_checks.project.git import Git
+from publish_checks.project.git_questions import (
+    FACTS,
+    STATUS,
+    committed,
+    config_value,
+    ignore_rules,
+    peeled,
+    tracking,
+)
 from publish_checks.project.layout import Layout, load_layout
 from publish_checks.project.repository import Target, choose_repository, resolve_target
-from publish_checks.project.tags import TagFormat, release_tag_format
+from publish_checks.project.tags import LISTING, TagFormat, release_tag_format
 from publish_checks.project.version import (
     VersionSource,
     declared_name,
@@ -35,45 +49,8 @@ from publish_checks.project.version import (
     version_problem,
 )
 
-
-@dataclass(frozen=True)
-class Unimportable:
-    """A module the smoke test could not import that users do not import on this platform:
-    a private one that raises by itself, a public one guarded for another platform, a
-    template that a tool fills in before it runs, or an optional one that the release's own
-    code imports only under try/except ImportError (pyyaml's yaml.cyaml without libyaml)."""
-
-    module: str  # "click._winconsole"
-    error: str  # 'AssertionError: assert sys.platform == "win32"'
-    private: bool  # else guarded for another platform, a template, or optional
-    template: bool = False  # a file a tool fills in (__BIN_NAME__), shipped as a module
-    guarded_by: str = ""  # optional: "yaml imports it under try/except ImportError"
-
-    def __str__(self) -> str:
-        kind = ("private" if self.private else "template" if self.template
-                else f"optional: {self.guarded_by}" if self.guarded_by else "platform-only")
-        return f"{self.module} ({kind}; {self.error})"
-
-
-@dataclass(frozen=True)
-class InstallTrial:
-    """What installing the release into a fresh virtualenv and smoke-testing it showed."""
-
-    file: str  # the file installed: the wheel that fits this interpreter, else the sdist
-    installed: bool  # the installer took it, with its dependencies
-    problem: str = ""  # what failed, in one line naming the module, entry point or command
-    tail: str = ""  # the last lines of that failure's error
-    tried: str = ""  # what the smoke test did ("3 modules imported, 1 entry point loaded")
-    output: str = ""  # what the configured smoke-test commands printed
-    # What needs a module the release does not install (an extra, an integration): a warning.
-    optional: tuple[str, ...] = ()
-    # What does not import here but is not what users import here: a warning too.
-    unimportable: tuple[Unimportable, ...] = ()
-    platform: str = ""  # sys.platform where the smoke test ran ("linux")
-
-
-#: Installs release files (the one that fits) into a fresh virtualenv and smoke-tests them.
-Installer = Callable[[Sequence[Path]], InstallTrial]
+if TYPE_CHECKING:  # the auditor's interface (its answers are judged by dists/abi.py)
+    from publish_checks.dists.abi_tools import AbiAuditor
 
 
 @dataclass
@@ -140,6 +117,33 @@ class Context:
         """The whole environment of a child process in ``role`` (project/children.py): no
         secret of this project unless the role needs it."""
         return child_environment(self.environ, role, hidden=self.secret_variables)
+
+    def ask_git(self, *, skipping: Collection[str] = (),
+                meanwhile: Callable[[], object] | None = None) -> None:
+        """Ask git at once what the checks ask of the repository (Git.ask_all): the same
+        questions and answers, in the time of the slowest rather than of all in turn, while
+        ``meanwhile`` runs. Then what those answers say they ask next: the release tag,
+        where a branch without an upstream would track one, whether an untracked
+        credentials file was ever committed. What grows with the project (git-clean's
+        status, that history walk) is left to its check when ``skipping`` names it."""
+        git = self.git
+        if not git.available:
+            if meanwhile is not None:
+                meanwhile()
+            return
+        path = str(self.credentials_path)
+        git.ask_all(*FACTS, LISTING, *([STATUS] if "git-clean" not in skipping else []),
+                    ignore_rules(path), tracking(path), meanwhile=meanwhile)
+        if not git.is_repo():
+            return
+        then = [peeled(self.tag_for(self.version))] if self.version else []
+        if (branch := git.branch()) is not None and git.upstream() is None:
+            then += [config_value(f"branch.{branch}.remote"),
+                     config_value(f"branch.{branch}.merge")]
+        if ("credentials-file-untracked" not in skipping and git.has_commits()
+                and git.ask(*tracking(path)).returncode != 0):
+            then.append(committed(path))
+        git.ask_all(*then)
 
     @cached_property
     def is_git_repo(self) -> bool:

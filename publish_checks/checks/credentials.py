@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from publish_checks._lazy import load
 from publish_checks.checks.context import Context
 from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project import twine_conventions
 from publish_checks.project.binding import own_secret_hint
-from publish_checks.project.history import MAX_BLOB, search_history
+from publish_checks.project.git_questions import committed, ignore_rules, tracking
 from publish_checks.project.trusted import (
     AUDIENCES,
     GITHUB,
@@ -22,6 +25,9 @@ from publish_checks.project.trusted import (
     refused_event_words,
     trusted_publishing_provider,
 )
+
+if TYPE_CHECKING:
+    from publish_checks.project.history import HistorySearch
 
 
 def credentials_source(ctx: Context) -> Finding:
@@ -145,7 +151,7 @@ def credentials_file_ignored(ctx: Context) -> Finding:
     if _outside_repository(ctx, path):
         return passed(f"{shown} is outside the repository")
     # --no-index: answer from the ignore rules even if the file is (wrongly) tracked.
-    result = ctx.git.run("check-ignore", "-q", "--no-index", "--", str(path))
+    result = ctx.git.ask(*ignore_rules(str(path)))
     if result.returncode == 0:
         return passed(f"git ignores {shown}")
     if result.returncode not in (0, 1):
@@ -161,11 +167,11 @@ def _outside_repository(ctx: Context, path: Path) -> bool:
     """Whether ``path`` lies outside the work tree (``credentials-file = "../.env"``), by
     the paths themselves: git's words for it may be translated. The file itself may be a
     link, which git judges where it is, not where it points."""
-    top = ctx.git.run("rev-parse", "--show-toplevel")
-    if top.returncode != 0 or not top.stdout.strip():
+    top = ctx.git.toplevel()
+    if top is None:
         return False
     where = path.parent.resolve() / path.name
-    return not where.is_relative_to(Path(top.stdout.strip()).resolve())
+    return not where.is_relative_to(top.resolve())
 
 
 def credentials_file_untracked(ctx: Context) -> Finding:
@@ -176,13 +182,12 @@ def credentials_file_untracked(ctx: Context) -> Finding:
     revoke = (f"revoke the token at https://{ctx.target.token_host or 'pypi.org'}"
               "/manage/account/token/ and make a new one")
     # Asked before has_commits(): a file staged in a brand-new repository is tracked too.
-    if ctx.git.run("ls-files", "--error-unmatch", "--", rel).returncode == 0:
+    if ctx.git.ask(*tracking(rel)).returncode == 0:
         return failed(f"{shown} is tracked by git",
                       f"git rm --cached {shown}; then {revoke}: it is in your history")
     if not ctx.git.has_commits():
         return passed(f"{shown} is not tracked (no commits yet)")
-    # --diff-filter=ACMRT: name the latest commit that holds the file, not the one deleting it.
-    history = ctx.git.run("log", "--all", "--format=%h", "--diff-filter=ACMRT", "-1", "--", rel)
+    history = ctx.git.ask(*committed(rel))
     if history.returncode == 0 and history.stdout.strip():
         commit = history.stdout.strip()
         return failed(f"{shown} was committed before (commit {commit}) and is in git history",
@@ -191,12 +196,18 @@ def credentials_file_untracked(ctx: Context) -> Finding:
     return _token_in_history(ctx, f"{shown} is not tracked and was never committed", revoke)
 
 
+#: What searches git's history for the token (project/history.py, git's object streams):
+#: loaded when a token is in use, the only time the history is searched.
+HISTORY = "publish_checks.project.history"
+
+
 def _token_in_history(ctx: Context, clean: str, revoke: str) -> Finding:
     """The token's value in any committed file on any ref, whatever the file's name."""
     token = ctx.token_lookup.token
     if token is None:
         return passed(f"{clean}; no token in use, so history was not searched for one")
-    found = search_history(ctx.git, token.value.encode(), seconds=ctx.history_seconds)
+    search: Callable[..., HistorySearch] = load(f"{HISTORY}:search_history")
+    found = search(ctx.git, token.value.encode(), seconds=ctx.history_seconds)
     if found.hit is not None:
         commit = f"commit {found.hit.commit}" if found.hit.commit else "a commit"
         what = "token"
@@ -206,7 +217,8 @@ def _token_in_history(ctx: Context, clean: str, revoke: str) -> Finding:
                       f"{revoke}; then remove it from history: put it on one line of a "
                       "file outside the repository and run git filter-repo --replace-text "
                       "<that file>")
-    unread = (f" ({found.too_large} over {MAX_BLOB // (1024 * 1024)} MiB not read)"
+    largest: int = load(f"{HISTORY}:MAX_BLOB")
+    unread = (f" ({found.too_large} over {largest // (1024 * 1024)} MiB not read)"
               if found.too_large else "")
     if not found.finished:
         variable = token.variable if token.variable.isidentifier() else "SECRET"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from publish_checks._text import listing
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
+from publish_checks.project.git_questions import STATUS
 from publish_checks.project.scm import scm_reads, scm_tag_regex, scm_tool
 from publish_checks.project.version import SourceKind
 
@@ -31,7 +32,7 @@ def not_a_repo(ctx: Context) -> Finding | None:
 def git_clean(ctx: Context) -> Finding:
     if (skip := not_a_repo(ctx)) is not None:
         return skip
-    result = ctx.git.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+    result = ctx.git.ask(*STATUS)
     if result.returncode != 0:
         return failed(f"git status failed: {result.stderr.strip()}", "run git status to see why")
     changed: list[str] = []
@@ -129,10 +130,10 @@ def git_tag(ctx: Context) -> Finding:
     if tagged is None:
         # A tag that names a tree or a blob does not peel to a commit, but it exists: the
         # push of a new tag of that name would be refused.
-        target = ctx.git.run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{}}")
-        if target.returncode != 0 or not target.stdout.strip():
+        target = ctx.git.peeled_tag(tag)  # asked already by tag_commit: one question
+        if target is None:
             return _unread_by_scm(ctx, tag) or passed(f"tag {tag} does not exist yet{why}")
-        kind = ctx.git.run("cat-file", "-t", target.stdout.strip()).stdout.strip() or "object"
+        kind = ctx.git.object_type(target) or "object"
         return failed(f"tag {tag} already exists and points at a {kind}, not a commit",
                       f"if the tag is a mistake: git tag -d {tag}; "
                       f"else bump the version ({ctx.steps('bump', 'patch')})")

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish_checks._errors import ConfigError, UsageError
+from publish_checks._lazy import load
 from publish_checks._text import NOX_STEPS, Steps, suggest
-from publish_checks.checks import abi, credentials, diff, dists, git, index, token, tools, version
 from publish_checks.checks.context import Context
 from publish_checks.checks.guards import guarded
 from publish_checks.checks.report import Finding, Report, Result, Status, skipped
@@ -42,50 +42,74 @@ class Need(enum.Flag):
 
 @dataclass(frozen=True)
 class Registered:
-    """A check and what it needs; ``offline`` is what it still judges without the index."""
+    """A check and what it needs; ``offline`` is what it still judges without the index.
 
-    check: Check
+    Each is the function, or where it is: ``"version:changelog_entry"``, its module under
+    ``checks/`` and its name, imported when the check first runs, so that a run imports no
+    module of a check it skips (``verify --offline``: nothing of index-diff).
+    """
+
+    code: Check | str
     needs: Need
-    offline: Check | None = None
+    offline: Check | str | None = None
 
     @property
     def id(self) -> str:
-        return check_id(self.check)
+        if isinstance(self.code, str):
+            return self.code.rpartition(":")[2].replace("_", "-")
+        return check_id(self.code)
+
+    @property
+    def check(self) -> Check:
+        """The check's function (its module imported now if it was not)."""
+        return _function(self.code)
+
+    @property
+    def offline_check(self) -> Check | None:
+        """The check's offline part, if it has one (imported as :attr:`check` is)."""
+        return None if self.offline is None else _function(self.offline)
+
+
+def _function(code: Check | str) -> Check:
+    if isinstance(code, str):
+        function: Check = load(f"publish_checks.checks.{code}")
+        return function
+    return code
 
 
 _PROJECT, _DISTS = Need.PROJECT, Need.DISTS | Need.PROJECT  # dists of the project's release
 
 CHECKS: tuple[Registered, ...] = (
-    Registered(credentials.credentials_source, _PROJECT),
-    Registered(credentials.credentials_file_permissions, _PROJECT),
-    Registered(credentials.credentials_file_ignored, _PROJECT),
-    Registered(credentials.credentials_file_untracked, _PROJECT),
-    Registered(token.token_format, _PROJECT),
-    Registered(token.token_scope, _PROJECT),
-    Registered(version.version_file, _PROJECT),
+    Registered("credentials:credentials_source", _PROJECT),
+    Registered("credentials:credentials_file_permissions", _PROJECT),
+    Registered("credentials:credentials_file_ignored", _PROJECT),
+    Registered("credentials:credentials_file_untracked", _PROJECT),
+    Registered("token:token_format", _PROJECT),
+    Registered("token:token_scope", _PROJECT),
+    Registered("version:version_file", _PROJECT),
     # It reads dist/ too when it holds files, but judges the sources without it.
-    Registered(version.version_consistent, _PROJECT),
-    Registered(version.changelog_entry, _PROJECT),
-    Registered(git.git_clean, _PROJECT),
-    Registered(git.git_branch, _PROJECT),
-    Registered(git.git_upstream, _PROJECT),
-    Registered(git.git_tag, _PROJECT),
-    Registered(dists.dists_present, _DISTS),
-    Registered(dists.dists_stale, _DISTS),
-    Registered(dists.dists_metadata, _DISTS),
-    Registered(dists.dists_archive, _DISTS),
+    Registered("version:version_consistent", _PROJECT),
+    Registered("version:changelog_entry", _PROJECT),
+    Registered("git:git_clean", _PROJECT),
+    Registered("git:git_branch", _PROJECT),
+    Registered("git:git_upstream", _PROJECT),
+    Registered("git:git_tag", _PROJECT),
+    Registered("dists:dists_present", _DISTS),
+    Registered("dists:dists_stale", _DISTS),
+    Registered("dists:dists_metadata", _DISTS),
+    Registered("dists:dists_archive", _DISTS),
     # auditwheel and abi3audit run in tool environments: nothing is installed from dist/.
-    Registered(abi.dists_abi, _DISTS),
-    Registered(dists.dists_attestations, _DISTS),
-    Registered(dists.dists_contents, _DISTS),
-    Registered(dists.dists_secrets, _DISTS),
-    Registered(dists.dists_size, _DISTS),
-    Registered(dists.dists_install, _DISTS | Need.INSTALL),
+    Registered("abi:dists_abi", _DISTS),
+    Registered("dists:dists_attestations", _DISTS),
+    Registered("dists:dists_contents", _DISTS),
+    Registered("dists:dists_secrets", _DISTS),
+    Registered("dists:dists_size", _DISTS),
+    Registered("dists:dists_install", _DISTS | Need.INSTALL),
     # Offline it still warns of a new project's name PyPI keeps for the standard library.
-    Registered(index.index_version, _DISTS | Need.INDEX, offline=index.index_version_offline),
+    Registered("index:index_version", _DISTS | Need.INDEX, offline="index:index_version_offline"),
     # Its own module: the release before, read from the index and compared (checks/diff.py).
-    Registered(diff.index_diff, _DISTS | Need.INDEX),
-    Registered(tools.tools, Need.MACHINE),
+    Registered("diff:index_diff", _DISTS | Need.INDEX),
+    Registered("tools:tools", Need.MACHINE),
 )
 
 
@@ -183,6 +207,11 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
     skip_cli = set(skip)
     wanted = set(only) if only is not None else None
     secrets = ctx.secrets
+    skipping = skip_cli | set(ctx.config.skip)
+    if wanted is None:  # every check runs: what they ask git, asked at once, while the
+        # modules of those that run are imported
+        ctx.ask_git(skipping=skipping, meanwhile=lambda: [
+            _phase(ctx, r) for r in CHECKS if r.id not in skipping])
     results = []
     for registered in CHECKS:
         cid = registered.id
@@ -213,7 +242,7 @@ def _phase(ctx: Context, registered: Registered) -> Check | Finding:
     release is skipped unless the run wants the install (build, publish, rehearse,
     ``verify --install``)."""
     if Need.INDEX in registered.needs and ctx.offline:
-        return registered.offline or skipped("--offline: the index was not asked")
+        return registered.offline_check or skipped("--offline: the index was not asked")
     if Need.INSTALL in registered.needs and not ctx.install_release:
         return skipped(f"installs the release only when asked: {ctx.steps('verify', '--install')}"
                        " (build, publish and rehearse always do)")

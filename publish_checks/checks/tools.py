@@ -7,11 +7,12 @@ import platform
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed
 from publish_checks.project.children import Role
+from publish_checks.project.git_questions import VERSION
 
 MIN_PYTHON = (3, 10)
 #: What each ``uploader`` comes as (the adapters' own, release/uploaders/: a test pins both).
@@ -21,11 +22,17 @@ UPLOADER_REQUIREMENTS = {"twine": "twine>=7", "uv": "uv>=0.9.12"}
 def _run_version(executable: str, env: Mapping[str, str]) -> tuple[str, str]:
     """(the last word ``executable --version`` prints, or '') and what went wrong, if
     anything; ``env`` is its whole environment."""
+    return _said(lambda: subprocess.run([executable, "--version"], capture_output=True,
+                                        text=True, check=False, timeout=30, env=dict(env)), 30)
+
+
+def _said(run: Callable[[], subprocess.CompletedProcess[str]],
+          timeout: float) -> tuple[str, str]:
+    """:func:`_run_version` of the ``--version`` that ``run`` runs (within ``timeout``)."""
     try:
-        result = subprocess.run([executable, "--version"], capture_output=True, text=True,
-                                check=False, timeout=30, env=dict(env))
+        result = run()
     except subprocess.TimeoutExpired:
-        return "", "did not answer --version within 30 s"
+        return "", f"did not answer --version within {timeout:g} s"
     except OSError as e:
         return "", f"cannot be run: {e.strerror}"
     # nox prints its version on stderr, git on stdout.
@@ -61,7 +68,8 @@ def tools(ctx: Context) -> Finding:
     git = shutil.which("git")
     if git is None:
         return failed("git is not installed", "install git (https://git-scm.com/downloads)")
-    version, problem = _run_version(git, ctx.git.environment)
+    # Asked with the repository's questions (Context.ask_git), in git's own environment.
+    version, problem = _said(lambda: ctx.git.ask(*VERSION), 60)
     if problem:
         return failed(f"git at {git} {problem}", "reinstall git (https://git-scm.com/downloads)")
     found.append(f"git {version}")

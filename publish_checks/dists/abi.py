@@ -17,100 +17,21 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+# The tools' interface, and what the filename's tags claim (re-exported: this module
+# judges their answers).
+from publish_checks.dists.abi_tools import AbiAuditor as AbiAuditor
+from publish_checks.dists.abi_tools import AuditError as AuditError
+from publish_checks.dists.abi_tools import ToolAnswer as ToolAnswer
+from publish_checks.dists.wheel_tags import PEP600, claim_of
+from publish_checks.dists.wheel_tags import Claim as Claim
+from publish_checks.dists.wheel_tags import WheelKind as WheelKind
+from publish_checks.dists.wheel_tags import wheel_kind as wheel_kind
 
-# PEP 600's legacy names (manylinux1, manylinux2010, manylinux2014) and the glibc they mean.
-_LEGACY = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
-_PEP600 = re.compile(r"(manylinux|musllinux)_(\d+)_(\d+)_(\w+)")
 _GLIBC = re.compile(r"GLIBC_(\d+)\.(\d+)(?:\.\d+)?")
 #: The auditwheel show --json answer this code reads (auditwheel's own schema version).
 SHOW_SCHEMA = 1
-
-
-class AuditError(Exception):
-    """A tool environment could not be made, or its tool not run; ``str()`` says why."""
-
-
-@dataclass(frozen=True)
-class ToolAnswer:
-    """What a tool run answered: its report (JSON text; '' when it wrote none), its exit
-    status, and what it printed (its words when it fails)."""
-
-    code: int
-    report: str
-    said: str = ""
-
-
-class AbiAuditor(Protocol):
-    """auditwheel and abi3audit in tool environments (release/abi.py); raise AuditError."""
-
-    #: ``sys.platform`` where the tools run: auditwheel judges ELF wheels on Linux only.
-    platform: str
-
-    def show(self, wheel: Path) -> ToolAnswer:
-        """``{"show": <auditwheel show --json>, "policies": [...]}`` for this wheel's libc
-        and architecture (each policy's name, aliases and symbol versions)."""
-
-    def symbols(self, wheel: Path, versions: Sequence[tuple[str, str]]) -> ToolAnswer:
-        """``{library: {version: [[file, symbol], ...]}}``: the wheel's undefined symbols
-        bound to those (library, version) pairs."""
-
-    def limited_api(self, wheel: Path) -> ToolAnswer:
-        """abi3audit's ``--report`` JSON for this wheel."""
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The policy a wheel's platform tags promise: the most compatible of its manylinux (or
-    musllinux) tags, i.e. the oldest libc it says it runs on."""
-
-    family: str  # "manylinux" | "musllinux"
-    libc: tuple[int, int]  # (2, 17)
-    arch: str  # "x86_64"
-    tag: str  # as the filename spells it: "manylinux2014_x86_64"
-
-    @property
-    def policy(self) -> str:
-        """auditwheel's name for it: ``manylinux_2_17_x86_64``."""
-        return f"{self.family}_{self.libc[0]}_{self.libc[1]}_{self.arch}"
-
-
-@dataclass(frozen=True)
-class WheelKind:
-    """What dists-abi audits of one wheel, read from its filename's tags."""
-
-    claim: Claim | None  # a manylinux/musllinux tag: auditwheel show
-    abi3: bool  # an abi3 tag: abi3audit
-    platforms: tuple[str, ...]  # every platform tag ("any" for a pure wheel)
-
-    @property
-    def pure(self) -> bool:
-        return self.platforms == ("any",)
-
-
-def wheel_kind(filename: str) -> WheelKind | None:
-    """The tags of a wheel's filename (None when they do not parse: dists-metadata says)."""
-    try:
-        tags = parse_wheel_filename(filename)[3]
-    except InvalidWheelFilename:
-        return None
-    claims = [c for c in map(_claim, sorted({t.platform for t in tags})) if c is not None]
-    # A wheel claims what its most compatible tag says (the oldest libc), per family.
-    claim = min(claims, key=lambda c: (c.family != "manylinux", c.libc), default=None)
-    return WheelKind(claim, any(t.abi == "abi3" for t in tags),
-                     tuple(sorted({t.platform for t in tags})))
-
-
-def _claim(platform: str) -> Claim | None:
-    for legacy, libc in _LEGACY.items():
-        if platform.startswith(legacy + "_"):
-            return Claim("manylinux", libc, platform[len(legacy) + 1:], platform)
-    if match := _PEP600.fullmatch(platform):
-        return Claim(match[1], (int(match[2]), int(match[3])), match[4], platform)
-    return None
 
 
 @dataclass(frozen=True)
@@ -123,7 +44,7 @@ class Policy:
 
     @property
     def libc(self) -> tuple[int, int] | None:
-        match = _PEP600.fullmatch(self.name)
+        match = PEP600.fullmatch(self.name)
         return (int(match[2]), int(match[3])) if match else None
 
 
@@ -294,7 +215,7 @@ def short_of(claim: Claim, shown: Shown) -> bool:
     and auditwheel knows (for one it does not know, :func:`too_new` judges the symbols)."""
     if shown.overall.startswith("linux_"):
         return True
-    overall = _claim(shown.overall)
+    overall = claim_of(shown.overall)
     return (claim.family == "manylinux" and overall is not None and overall.libc > claim.libc
             and _known(claim, shown.policies) is not None)
 

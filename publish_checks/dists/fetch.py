@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
-import http.client
 import os
 import socket
-import ssl
 import threading
-import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import IO, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from publish_checks._errors import PublishChecksError
+from publish_checks._lazy import load
 from publish_checks.project.urls import is_loopback
 
+if TYPE_CHECKING:
+    import http.client
+
 STATUS_PAGE = "https://status.python.org"
+#: What opens a URL: urllib and http.client, with ssl (dists/transport.py), loaded on the
+#: first GET: a run that asks no index imports none of the network stack.
+TRANSPORT = "publish_checks.dists.transport:open_url"
 #: Set (to anything but empty or 0), no index but one on this machine is read: an air-gapped
 #: run, and the test suite's guarantee that real PyPI is never asked.
 LOCAL_ONLY_VARIABLE = "PUBLISH_CHECKS_LOCAL_ONLY"
@@ -102,27 +105,6 @@ def login_for(index_url: str, username: str, password: str, source: str) -> Logi
     return Login((scheme, host, port), username, source, password)
 
 
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    # pypiserver redirects a project it does not have to PyPI (its default "fallback"):
-    # PyPI's files are not on this index, so such a redirect means "not here".
-    def __init__(self, login: Login | None) -> None:
-        super().__init__()
-        self.login = login
-
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int,
-                         msg: str, headers: http.client.HTTPMessage,
-                         newurl: str) -> urllib.request.Request | None:
-        if urlsplit(newurl).netloc.lower() != urlsplit(req.full_url).netloc.lower():
-            fp.close()
-            raise OtherHost(newurl)
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        # The Authorization header is "unredirected": urllib never copies it; it is given
-        # again only when the new URL is the login's own origin (not http:// after https://).
-        if new is not None and self.login is not None and self.login.covers(new.full_url):
-            new.add_unredirected_header("Authorization", self.login.header())
-        return new
-
-
 class _Watchdog:
     """Ends one exchange with an index when its time is up: every socket it opened is shut
     down, which wakes a read blocked on a server that sends a byte now and then."""
@@ -166,41 +148,6 @@ def _shut(sock: socket.socket) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
-class _Watched(http.client.HTTPConnection):
-    """A connection whose socket the watchdog shuts when the deadline passes."""
-
-    def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.watchdog = watchdog
-
-    def connect(self) -> None:
-        super().connect()
-        self.watchdog.watch(self.sock)
-
-
-class _TLSConnection(_Watched, http.client.HTTPSConnection):
-    pass
-
-
-class _Handler(urllib.request.HTTPHandler):
-    def __init__(self, watchdog: _Watchdog) -> None:
-        super().__init__()
-        self.watchdog = watchdog
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_Watched, watchdog=self.watchdog), req)
-
-
-class _TLSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, watchdog: _Watchdog) -> None:
-        super().__init__()
-        self.watchdog = watchdog
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_TLSConnection, watchdog=self.watchdog), req,
-                            context=ssl.create_default_context())
-
-
 def _open(url: str, accept: str, timeout: float, watchdog: _Watchdog,
           login: Login | None, headers: Mapping[str, str]) -> http.client.HTTPResponse:
     """A response from ``url`` (http(s) only; a proxy never for loopback), its connections
@@ -212,17 +159,8 @@ def _open(url: str, accept: str, timeout: float, watchdog: _Watchdog,
         raise IndexQueryError(f"{host} was not asked: {LOCAL_ONLY_VARIABLE} is set, so only "
                               "an index on this machine is read",
                               f"unset {LOCAL_ONLY_VARIABLE} to read {host}")
-    # S310: the scheme is checked just above, so no file:// or custom scheme gets opened.
-    request = urllib.request.Request(url, headers={**headers, "Accept": accept})  # noqa: S310
-    if login is not None and login.covers(url):
-        request.add_unredirected_header("Authorization", login.header())
-    handlers: list[urllib.request.BaseHandler] = [
-        _SameHostRedirects(login), _Handler(watchdog), _TLSHandler(watchdog)]
-    if urlsplit(url).hostname in _LOOPBACK:
-        # An http_proxy meant for the internet must not swallow the rehearsal's index.
-        handlers.append(urllib.request.ProxyHandler({}))
-    response: http.client.HTTPResponse = urllib.request.build_opener(*handlers).open(
-        request, timeout=timeout)
+    response: http.client.HTTPResponse = load(TRANSPORT)(
+        url, accept, timeout, watchdog, login, headers, direct=host in _LOOPBACK)
     return response
 
 
@@ -235,6 +173,8 @@ def get(url: str, accept: str, *, timeout: float, deadline: float,
     the whole exchange: past it, whatever a read raised (or a body that seemed to end)
     becomes an IndexQueryError saying so. HTTP errors, redirects to another host
     (OtherHost) and failed connections are raised as they come."""
+    import http.client  # loaded by the first GET's transport, before any answer is read
+
     watchdog = _Watchdog(deadline)
     try:
         with watchdog, _open(url, accept, timeout, watchdog, login, headers or {}) as response:

@@ -10,9 +10,8 @@ Snapshot`.
 from __future__ import annotations
 
 import hashlib
-import http.client
-import urllib.error
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
@@ -23,6 +22,9 @@ from publish_checks.dists.fetch import IndexQueryError as IndexQueryError  # re-
 from publish_checks.dists.listing import IndexFile as IndexFile  # re-exported
 from publish_checks.dists.listing import parse_page
 from publish_checks.project.twine_conventions import PASSWORD, USERNAME
+
+if TYPE_CHECKING:
+    import http.client
 
 ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 # PyPI's largest project pages weigh a few MiB; an answer past this is not a simple page,
@@ -97,6 +99,9 @@ def project_page(index_url: str, project: str, *, timeout: float = 10,
                  login: Login | None = None) -> dict[str, IndexFile] | None:
     """:func:`project_listing`, but None when the index says the project does not exist
     (HTTP 404), where a project it has without files is an empty listing."""
+    import http.client  # the network stack loads with the first GET (dists/fetch.py)
+    import urllib.error
+
     url = f"{index_url.rstrip('/')}/{canonicalize_name(project)}/"
     try:
         with get(url, ACCEPT, timeout=timeout, deadline=deadline, login=login) as response:
@@ -131,6 +136,9 @@ def download(file: IndexFile, dest: Path, *, expected_sha256: str, size_limit: i
     ``size_limit`` bytes and ``timeout`` seconds in all; its sha256 must be the expected one.
     IndexQueryError otherwise, and nothing is left behind. ``login`` goes with the request
     only when the file is on the login's own origin."""
+    import http.client  # the network stack loads with the first GET (dists/fetch.py)
+    import urllib.error
+
     path = dest / Path(file.filename).name
     url = printable(file.url)  # the index chose it: shown escaped
     digest = hashlib.sha256()

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -140,11 +139,40 @@ def take_all(jobs: Sequence[tuple[Path, bool]],
     if workers <= 1:
         return [_take_known(path, blobs, known) for path, blobs in jobs]
     total = sum(path.stat().st_size for path, _ in jobs if path.is_file())
-    pool: Executor = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-                      if total >= PROCESS_FROM else ThreadPoolExecutor(workers))
-    with pool:
+    if total < PROCESS_FROM:
+        return _in_threads([(path, blobs, tuple(known)) for path, blobs in jobs])
+    # multiprocessing is imported only for a release this large (a small one, and every
+    # command's start, never load it).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(_take_known, *zip(*jobs, strict=True),
                              [tuple(known)] * len(jobs)))
+
+
+def _in_threads(jobs: Sequence[tuple[Path, bool, Sequence[tuple[str, Secret]]]]
+                ) -> list[Inventory]:
+    """:func:`_take_known` of each job in a thread of its own (plain threads: the pool's
+    module and its logging are more to import than two threads cost), in order; the first
+    job's error, if any failed, is raised here as the pool would raise it."""
+    done: list[Inventory | BaseException | None] = [None] * len(jobs)
+
+    def work(index: int) -> None:
+        try:
+            done[index] = _take_known(*jobs[index])
+        except BaseException as e:  # handed to the caller's thread, raised there
+            done[index] = e
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in done:
+        if isinstance(result, BaseException):
+            raise result
+    return [result for result in done if isinstance(result, Inventory)]
 
 
 def _take_known(path: Path, blobs: bool, known: Sequence[tuple[str, Secret]]) -> Inventory:

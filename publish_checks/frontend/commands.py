@@ -5,9 +5,9 @@ errors; each front end says them its own way (``error:`` and ``fix:`` lines and 
 or ``session.error``).
 
 Adding a command is one :class:`Command` entry in :data:`COMMANDS` plus its function, in
-the module the entry names (``release_commands``, ``bump_command``, ``diff_command``): the
-CLI's subcommand, the options it takes (:func:`takes`) and, when the entry has a session
-docstring, the nox session all follow from the entry.
+the module the entry names (``verify_command``, ``release_commands``, ``bump_command``,
+``diff_command``): the CLI's subcommand, the options it takes (:func:`takes`) and, when the
+entry has a session docstring, the nox session all follow from the entry.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from publish_checks._lazy import collector_paused
 from publish_checks.frontend.options import (
     Options,
     add_bump,
@@ -63,19 +64,26 @@ def run_command(name: str, options: Options, front_end: str, **given: Any) -> in
     """Run the command ``name``: the one dispatch of both front ends. ``front_end`` names the
     module of the runner (:data:`STANDALONE`, :data:`SESSION`), whose
     ``build_runner(name, options, **given)`` makes it (a ``frontend.front_end.FrontEnd``)."""
-    # The one import of our code inside a function (tests/test_layers.py): a command's module,
+    # The one import of our code at run time (_loaded; tests/test_layers.py): a command's module,
     # and all it imports, loads only when that command runs, and so does the front end's
     # runner (the console, the report, the subprocess helpers): --help, --version and a
     # noxfile's import load neither.
-    module = importlib.import_module(COMMANDS[name].module)
-    runner = importlib.import_module(front_end).build_runner(name, options, **given)
+    module, front = _loaded(COMMANDS[name].module, front_end)
+    runner = front.build_runner(name, options, **given)
     run: Callable[[Options, Any], int] = getattr(module, name)
     return run(options, runner)
 
 
+def _loaded(*names: str) -> list[Any]:
+    """The modules ``names``, imported with the garbage collector paused (_lazy.py)."""
+    with collector_paused():
+        return [importlib.import_module(name) for name in names]
+
+
 #: name → command, in the order ``publish-checks --help`` lists them.
 COMMANDS: dict[str, Command] = {
-    "verify": Command(_RELEASE, "run every pre-flight check and report",
+    "verify": Command("publish_checks.frontend.verify_command",
+                      "run every pre-flight check and report",
                       (add_common, add_install, add_follow_up),
                       "Pre-flight: every release check, one report (read-only)."),
     "build": Command(_RELEASE, "build sdist and wheel into a clean dist/, then check them",

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from dotenv import dotenv_values
 
 from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks._text import shown as shown_path
@@ -75,6 +72,12 @@ def _read_env_file(path: Path, label: str = "") -> tuple[dict[str, str], str, st
         fix = (resave_fix(label or path.name, e) if e.why is Unreadable.NOT_TEXT and e.encoding
                else "")
         return {}, f"{path.name} {e.problem}", fix
+    # Imported for a file to read: a run without a credentials file never loads python-dotenv
+    # (and its logging, its fifteen regular expressions).
+    import logging
+
+    from dotenv import dotenv_values
+
     # python-dotenv logs unparsable lines itself; we report them our own way instead.
     logger = logging.getLogger("dotenv.main")
     was_disabled, logger.disabled = logger.disabled, True

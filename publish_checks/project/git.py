@@ -1,17 +1,36 @@
-"""The few git questions the checks ask, answered by the real git."""
+"""The few git questions the checks ask, answered by the real git.
+
+A :class:`Git` asks each question once: the answers about the repository, its HEAD, its
+refs and its configuration are kept for the rest of its run (a Context's, one run), and all
+of them are dropped when the run itself runs any other git command (a tag, a push, a
+commit), so that nothing it did is read from before it. Never across runs: a new run makes
+a new Git."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
 from publish_checks.project.children import Role, child_environment
+from publish_checks.project.git_questions import (
+    BRANCH,
+    HEAD_COMMIT,
+    HEAD_TREE,
+    REMOTES,
+    TRACKED,
+    TRACKED_IGNORED,
+    UPSTREAM,
+    WORK_TREE,
+    config_value,
+    peeled,
+    reads,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +42,9 @@ class Git:
 
     root: Path
     environ: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
+    # The answers of :meth:`ask` in this run, by argv (see the module's docstring).
+    _answers: dict[tuple[str, ...], subprocess.CompletedProcess[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def available(self) -> bool:
@@ -40,7 +62,11 @@ class Git:
 
     def run(self, *args: str, check: bool = False, timeout: float = 60,
             extra_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """git ARGS in the repository; ``extra_env`` is added to its environment."""
+        """git ARGS in the repository; ``extra_env`` is added to its environment. A command
+        that may change the repository (any that :func:`reads` does not know for a question)
+        drops the answers :meth:`ask` kept."""
+        if not reads(args):
+            self._answers.clear()
         return subprocess.run(
             self._argv(args), cwd=self.root, capture_output=True, text=True,
             encoding="utf-8", errors="replace", check=check, timeout=timeout,
@@ -53,45 +79,129 @@ class Git:
                                 env=self.environment, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL)
 
+    def forget(self) -> None:
+        """Drop the answers kept: the next question is asked anew (after a long step that
+        other programs may have changed the repository under, such as an upload)."""
+        self._answers.clear()
+
+    def ask(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """:meth:`run` of a question about the repository, its refs or its configuration
+        (one :func:`reads` knows), asked once in this run: the same answer after."""
+        if not reads(args):
+            raise ValueError(f"git {' '.join(args)} is not a question: run it")
+        if args not in self._answers:
+            self._answers[args] = self.run(*args)
+        return self._answers[args]
+
+    def ask_all(self, *questions: tuple[str, ...],
+                meanwhile: Callable[[], object] | None = None) -> None:
+        """:meth:`ask` each of ``questions`` side by side: every git process is started
+        before the first is waited for, so that they take the time of the slowest, not of
+        all in turn (and ``meanwhile`` runs while they work). Each answer is kept as ask()
+        keeps it; one kept already is not asked."""
+        todo = [q for q in dict.fromkeys(questions) if q not in self._answers]
+        if wrong := [q for q in todo if not reads(q)]:
+            raise ValueError(f"git {' '.join(wrong[0])} is not a question: run it")
+        started: list[tuple[tuple[str, ...], subprocess.Popen[str]]] = []
+        try:
+            for question in todo:  # as run() starts it: the same argv, folder and environment
+                started.append((question, subprocess.Popen(
+                    self._argv(question), cwd=self.root, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
+                    env=self.environment)))
+            if meanwhile is not None:
+                meanwhile()
+            for question, process in started:  # each read to its end: no pipe fills for good
+                try:
+                    out, err = process.communicate(timeout=60)
+                except subprocess.TimeoutExpired:  # not kept: ask() asks it again, and says
+                    continue
+                self._answers[question] = subprocess.CompletedProcess(
+                    process.args, process.returncode, out, err)
+        finally:  # a timeout or an error: none of them is left running
+            for _, process in started:
+                if process.returncode is None:
+                    process.kill()
+                    process.communicate()
+
+    def _listing(self, *args: str) -> str:
+        """:meth:`out` of a question (kept as ask() keeps it): CalledProcessError when git
+        fails, as out() raises."""
+        result = self.ask(*args)
+        if result.returncode != 0:
+            raise subprocess.CalledProcessError(result.returncode, result.args, result.stdout,
+                                                result.stderr)
+        return result.stdout.strip()
+
     def out(self, *args: str) -> str:
         """stdout of a git command that must succeed, stripped."""
         return self.run(*args, check=True).stdout.strip()
 
-    def is_repo(self) -> bool:
+    def _work_tree(self) -> list[str]:
+        """``rev-parse --is-inside-work-tree --show-toplevel``'s lines ("true", the top
+        folder), or none outside a work tree (git fails there: 128)."""
         if not self.available:
-            return False
-        result = self.run("rev-parse", "--is-inside-work-tree")
-        return result.returncode == 0 and result.stdout.strip() == "true"
+            return []
+        result = self.ask(*WORK_TREE)
+        return result.stdout.splitlines() if result.returncode == 0 else []
+
+    def is_repo(self) -> bool:
+        return self._work_tree()[:1] == ["true"]
+
+    def toplevel(self) -> Path | None:
+        """The top folder of the work tree, or None outside one."""
+        lines = self._work_tree()
+        return Path(lines[1]) if len(lines) > 1 and lines[0] == "true" and lines[1] else None
 
     def has_commits(self) -> bool:
-        return self.run("rev-parse", "-q", "--verify", "HEAD").returncode == 0
+        return self._head() is not None
+
+    def _head(self) -> str | None:
+        result = self.ask(*HEAD_COMMIT)
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def head(self) -> str:
-        return self.out("rev-parse", "HEAD")
+        head = self._head()
+        if head is None:  # as out() raises for a repository without commits
+            raise subprocess.CalledProcessError(1, self._argv(("rev-parse", "HEAD")))
+        return head
 
     def branch(self) -> str | None:
         """The current branch, or None on a detached HEAD (a CI tag checkout)."""
-        result = self.run("symbolic-ref", "--short", "-q", "HEAD")
+        result = self.ask(*BRANCH)
         return result.stdout.strip() or None
+
+    def peeled_tag(self, tag: str) -> str | None:
+        """The object ``tag`` names once every tag object is peeled off (``^{}``): a commit,
+        or a tree or a blob; None when there is no such tag."""
+        result = self.ask(*peeled(tag))
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
+
+    def object_type(self, name: str) -> str | None:
+        """git's type of the object ``name`` (commit, tree, blob, tag), None if unknown."""
+        result = self.ask("cat-file", "-t", name)
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def tag_commit(self, tag: str) -> str | None:
-        result = self.run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{commit}}")
-        return result.stdout.strip() or None
+        """The commit ``tag`` points at, None when there is no such tag or it points at
+        something else (``^{commit}``: the peeled object, when it is a commit)."""
+        target = self.peeled_tag(tag)
+        return target if target is not None and self.object_type(target) == "commit" else None
 
     def tracked_files(self, *paths: str) -> list[str]:
-        return [p for p in self.out("ls-files", "-z", "--", *paths).split("\0") if p]
+        return [p for p in self._listing(*TRACKED, *paths).split("\0") if p]
 
     def tracked_but_ignored(self) -> set[str]:
         """Tracked files that the ignore rules match (added with ``git add -f``): build
         backends that honour .gitignore leave them out, so nothing requires them."""
-        out = self.out("ls-files", "-z", "--cached", "--ignored", "--exclude-standard")
+        out = self._listing(*TRACKED_IGNORED)
         return {p for p in out.split("\0") if p}
 
     def head_blobs(self) -> dict[str, str]:
         """HEAD's regular files below the project folder (paths relative to it) → blob id.
         Links and submodules are left out: an sdist holds what they point at."""
         blobs = {}
-        for entry in self.out("ls-tree", "-r", "-z", "HEAD").split("\0"):
+        for entry in self._listing(*HEAD_TREE).split("\0"):
             info, _, path = entry.partition("\t")
             mode, kind, blob = [*info.split(" "), "", "", ""][:3]
             if kind == "blob" and mode in ("100644", "100755"):
@@ -109,18 +219,18 @@ class Git:
 
     def push_remote(self) -> str | None:
         """Where a tag is pushed: origin if there is one, else the only or first remote."""
-        remotes = self.run("remote").stdout.split()
+        remotes = self.ask(*REMOTES).stdout.split()
         return "origin" if "origin" in remotes else (remotes[0] if remotes else None)
 
     def config(self, key: str) -> str | None:
         """One git configuration value, or None when it is unset."""
-        result = self.run("config", "--get", key)
+        result = self.ask(*config_value(key))
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def upstream(self) -> str | None:
         """HEAD's upstream as git names it (``origin/main``), from local refs only; None
         without one, or when its remote-tracking branch was never fetched."""
-        result = self.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+        result = self.ask(*UPSTREAM)
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def ahead_behind(self) -> tuple[int, int]:
@@ -144,83 +254,10 @@ class Git:
         return remote, branch
 
     def remote_url(self, remote: str) -> str | None:
-        result = self.run("remote", "get-url", remote)
+        result = self.ask("remote", "get-url", remote)
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def first_commit_with(self, blob: str) -> str | None:
         """The oldest commit, on any ref, that adds or changes a file to ``blob`` (short id)."""
         result = self.run("log", "--all", "--reverse", "--format=%h", f"--find-object={blob}")
         return next(iter(result.stdout.split()), None) if result.returncode == 0 else None
-
-
-@dataclass(frozen=True)
-class ReachableBlob:
-    blob: str
-    size: int
-    path: str  # where rev-list first met it, relative to the repository's top
-
-
-def reachable_blobs(git: Git) -> Generator[ReachableBlob, None, None]:
-    """Every blob reachable from any ref, once, streamed: `rev-list --all --objects` piped
-    into `cat-file --batch-check`, whose %(rest) keeps the path rev-list put beside each id."""
-    walk = git.popen("rev-list", "--all", "--objects")
-    check = git.popen("cat-file", "--batch-check=%(objecttype) %(objectname) %(objectsize) "
-                      "%(rest)", stdin=walk.stdout)
-    cast("IO[bytes]", walk.stdout).close()  # cat-file's now; rev-list gets SIGPIPE if it stops
-    lines = cast("IO[bytes]", check.stdout)
-    try:
-        for line in lines:
-            kind, blob, size, path = [*line.rstrip(b"\n").split(b" ", 3), b""][:4]
-            if kind == b"blob":
-                yield ReachableBlob(blob.decode(), int(size), path.decode(errors="replace"))
-    finally:
-        for process in (check, walk):
-            process.kill()
-            process.wait()
-        lines.close()
-
-
-class BlobReader:
-    """One `git cat-file --batch` process: ask for a blob, read it back in bounded chunks."""
-
-    CHUNK = 1 << 20
-
-    def __init__(self, git: Git) -> None:
-        self._process = git.popen("cat-file", "--batch", stdin=subprocess.PIPE)
-
-    def chunks(self, blob: str) -> Generator[bytes, None, None]:
-        """``blob``'s content in chunks of at most CHUNK bytes; read to its end even if the
-        caller stops early (cat-file answers every request in full)."""
-        stdin = cast("IO[bytes]", self._process.stdin)
-        stdout = cast("IO[bytes]", self._process.stdout)
-        stdin.write(blob.encode() + b"\n")
-        stdin.flush()
-        header = stdout.readline().split()
-        if len(header) != 3:  # "<id> missing": a ref to an object this clone lacks
-            return
-        left = int(header[2])
-        try:
-            while left:
-                chunk = stdout.read(min(left, self.CHUNK))
-                if not chunk:
-                    return
-                left -= len(chunk)
-                yield chunk
-        finally:
-            while left > 0 and (rest := stdout.read(min(left, self.CHUNK))):
-                left -= len(rest)
-            stdout.read(1)  # the newline after the content
-
-    def close(self) -> None:
-        if self._process.stdin is not None:
-            self._process.stdin.close()
-        self._process.kill()
-        self._process.wait()
-        if self._process.stdout is not None:
-            self._process.stdout.close()
-
-    def __enter__(self) -> BlobReader:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()

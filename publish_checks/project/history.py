@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from publish_checks.project.git import BlobReader, Git, reachable_blobs
+from publish_checks.project.git import Git
+from publish_checks.project.git_objects import BlobReader, reachable_blobs
 
 #: Blobs larger than this are not read: no credentials file is that big, and one such blob
 #: would eat the whole time budget.

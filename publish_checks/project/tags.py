@@ -106,12 +106,16 @@ def split_tag(name: str) -> tuple[str, Version] | None:
     return None
 
 
+#: The tags of HEAD's history, with their creator dates (a question Context.ask_git asks).
+LISTING = ("for-each-ref", "--merged", "HEAD", "--format=%(refname:strip=2)%00%(creatordate:unix)",
+           "refs/tags")
+
+
 def release_tags(git: Git) -> list[ReleaseTag]:
     """The release tags of HEAD's history, newest first (creator date, then version). A
     tag only on another branch (an experiment's, a fork's) is not the project's history:
     none when HEAD has no commit."""
-    result = git.run("for-each-ref", "--merged", "HEAD",
-                     "--format=%(refname:strip=2)%00%(creatordate:unix)", "refs/tags")
+    result = git.ask(*LISTING)
     found = []
     for line in result.stdout.splitlines() if result.returncode == 0 else []:
         name, _, created = line.partition("\0")

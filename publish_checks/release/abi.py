@@ -18,7 +18,7 @@ from pathlib import Path
 
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context
-from publish_checks.dists.abi import AuditError, ToolAnswer
+from publish_checks.dists.abi_tools import AuditError, ToolAnswer
 from publish_checks.project.children import Role
 from publish_checks.release.repair import AUDITWHEEL
 from publish_checks.release.runner import Runner, bin_path

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,25 +13,18 @@ from pathlib import Path
 from publish_checks._errors import ReleaseError, UsageError
 from publish_checks._text import NOX_STEPS, Steps
 from publish_checks.checks.context import Context
-from publish_checks.checks.registry import load_context, run_checks
-from publish_checks.checks.report import Report, Status
-from publish_checks.dists.readme import RENDER_SCRIPT, RenderError, RstRenderer
+from publish_checks.checks.report import Status
 from publish_checks.dists.snapshot import IndexQueryError, Snapshot, wait_for_files
-from publish_checks.project.children import Role
 from publish_checks.project.credentials import redact
 from publish_checks.project.repository import LOCAL_URL_VARIABLE
-from publish_checks.release.abi import abi_auditor
 from publish_checks.release.build import build_dists
 from publish_checks.release.finish import (
-    FollowUp,
     Outcome,
     closing_lines,
     ending,
     finish,
-    follow_up,
     link_warnings,
     notes,
-    with_follow_up,
 )
 from publish_checks.release.flags import Flags
 from publish_checks.release.fresh import Fresh, FreshAhead
@@ -41,90 +33,21 @@ from publish_checks.release.install import (
     Trial,
     fetch_from_index,
     prove_installable,
-    release_installer,
-    to_install,
     trial_of,
 )
 from publish_checks.release.plan import Plan, plan_upload, release_of
-from publish_checks.release.process import tail
 from publish_checks.release.rehearse import local_index, real_publish_gaps, seed_previous
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.sign import sign, signing, without_attestations
 from publish_checks.release.summary import write_step_summary
 from publish_checks.release.upload import Warm, send, sending, standing_by
+from publish_checks.release.verify import checked, open_project, rst_renderer, verify
 
 PYPISERVER = "pypiserver[passlib]>=2"
-README_RENDERER = "readme-renderer>=44"
 
 
 class ChecksFailed(ReleaseError):
     """A check failed, so nothing was uploaded (exit status 1)."""
-
-
-def open_project(runner: Runner, root: Path, repository: str | None, *,
-                 environ: Mapping[str, str], offline: bool = False,
-                 steps: Steps = NOX_STEPS) -> Context:
-    """The project's Context, with reST rendered in the runner's tool environment and the
-    release installed into virtualenvs the runner makes (for dists-install)."""
-    ctx = load_context(root, repository, environ=environ, offline=offline, steps=steps)
-    ctx.rst_renderer = rst_renderer(runner, ctx.child_env(Role.TOOL))
-    ctx.installer = release_installer(runner, ctx)
-    ctx.abi_auditor = abi_auditor(runner, ctx)  # dists-abi: auditwheel, abi3audit
-    return ctx
-
-
-def verify(runner: Runner, ctx: Context, flags: Flags) -> Report:
-    """Every check, one report (and the CI step summary); the caller decides the exit.
-    dists-install runs only with ``--install``; with --tag, --push or --github-release,
-    what publish would refuse of them fails their checks, as it does in publish."""
-    report, follow = _checked(dataclasses.replace(ctx, install_release=flags.install), flags)
-    for warning in follow.warnings:
-        runner.log(f"Warning: {warning}")
-    runner.report(report, "publish-checks verify", primary=True)
-    write_step_summary(ctx, report, None)
-    return report
-
-
-def _checked(ctx: Context, flags: Flags) -> tuple[Report, FollowUp]:
-    """The one verdict of verify and publish: the checks, and what the release could not
-    do after the upload as failures of the checks it belongs to."""
-    if ctx.attestations != flags.attestations:  # a new Context would read everything anew
-        ctx = dataclasses.replace(ctx, attestations=flags.attestations)
-    follow = follow_up(ctx, tag=flags.tag, push=flags.push or flags.github_release,
-                       github_release=flags.github_release)
-    skipped = {*flags.skip, *ctx.config.skip}
-    installer = ctx.installer if isinstance(ctx.installer, ReleaseInstaller) else None
-    if installer is not None and (files := to_install(ctx, skipped)):
-        installer.begin(files)  # its waits for the installer overlap the other checks
-    try:
-        report = run_checks(ctx, skip=flags.skip)
-    finally:
-        if installer is not None:
-            installer.settle()
-    return with_follow_up(report, follow, skipped), follow
-
-
-def rst_renderer(runner: Runner, environ: Mapping[str, str]) -> RstRenderer:
-    """readme_renderer, as PyPI renders, run in a tool environment: a structured answer
-    (JSON, one report per text), never a program's words to parse."""
-
-    def render(texts: Sequence[str]) -> list[str | None]:
-        python = bin_path(runner.provide([README_RENDERER]), "python")
-        with tempfile.TemporaryDirectory(prefix="publish-checks-readme-") as tmp:
-            given, answer = Path(tmp) / "texts.json", Path(tmp) / "reports.json"
-            given.write_text(json.dumps(list(texts)), "utf-8")
-            done = runner.run([python, "-c", RENDER_SCRIPT, str(given), str(answer)],
-                              env=dict(environ), cwd=Path(tmp))
-            try:
-                reports = json.loads(answer.read_text("utf-8"))
-            except (OSError, ValueError):
-                raise RenderError(f"exit status {done.code}: {tail(done.output, 3)}") from None
-        if not (isinstance(reports, list)
-                and all(r is None or isinstance(r, str) for r in reports)):
-            raise RenderError("it answered something other than a list of reports")
-        return reports
-
-    return render
 
 
 def build(runner: Runner, ctx: Context, flags: Flags) -> Context:
@@ -147,7 +70,7 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
     # The uploader loads while the checks run; it uploads only when send() says go.
     with contextlib.ExitStack() as stack:
         warm = None if flags.dry_run else stack.enter_context(standing_by(runner, ctx))
-        report, follow = _checked(ctx, flags)
+        report, follow = checked(ctx, flags)
         for warning in follow.warnings:
             runner.log(f"Warning: {warning}")
         runner.report(report, "publish-checks verify", primary=True)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import MARKS, Report, Result
 from publish_checks.project.repository import PYPI_INDEXES
 from publish_checks.release import tag as tagging
 from publish_checks.release.forge import forge_of
-from publish_checks.release.plan import Plan
+
+if TYPE_CHECKING:  # verify writes the summary with no plan: it imports none of the upload's
+    from publish_checks.release.plan import Plan
 
 
 def next_steps(ctx: Context, plan: Plan, *, tagged: bool, pushed: bool, released: bool = False,

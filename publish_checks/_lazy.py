@@ -1,0 +1,43 @@
+"""What a data table names by module and attribute, imported when it is first used.
+
+A table that names code instead of importing it (the checks of ``checks/registry.py``, the
+installer a release runs, the auditor of compiled wheels) keeps a command from importing
+what it does not run: ``verify --offline`` imports no module of a check it skips. The
+modules named are of the table's own layer or below, as a static import would be
+(tests/test_layers.py checks each table's names).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+
+def load(where: str) -> Any:
+    """The attribute ``where`` names, ``"package.module:attribute"``: its module imported
+    now if it was not (ImportError, AttributeError for a name that is not there)."""
+    module, _, attribute = where.partition(":")
+    if module in sys.modules:
+        return getattr(sys.modules[module], attribute)
+    with collector_paused():
+        return getattr(importlib.import_module(module), attribute)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while imports run: an import makes many objects
+    and frees almost none, so each collection it would set off finds nothing. What they
+    made is then frozen out of later collections (modules live as long as the process);
+    collecting resumes as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()

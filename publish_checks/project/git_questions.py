@@ -1,0 +1,63 @@
+"""The questions a run asks git, by name (project/git.py asks them; Context.ask_git asks
+the checks' at once), and which git commands are questions at all: the answers of those
+may be kept for a run, any other command drops them."""
+
+from __future__ import annotations
+
+#: The git commands that only read: :meth:`Git.ask` may keep their answers, and running one
+#: keeps those kept. Any other command drops them all (``config`` and ``remote`` read only as
+#: asked here: ``config --get``, ``remote``, ``remote get-url``; nor ``tag`` but as
+#: ``tag --list`` and ``tag --points-at``: :func:`reads`).
+READING = frozenset({"rev-parse", "symbolic-ref", "cat-file", "ls-files", "ls-tree", "log",
+                     "diff", "status", "check-ignore", "for-each-ref", "rev-list", "describe",
+                     "show", "--version"})
+
+
+# The questions about the repository its methods ask, named: Context.ask_git asks them all
+# at once before the checks run.
+WORK_TREE = ("rev-parse", "--is-inside-work-tree", "--show-toplevel")
+HEAD_COMMIT = ("rev-parse", "-q", "--verify", "HEAD")
+BRANCH = ("symbolic-ref", "--short", "-q", "HEAD")
+UPSTREAM = ("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+REMOTES = ("remote",)
+#: git-clean's: every change below the project folder, untracked files one by one.
+STATUS = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+HEAD_TREE = ("ls-tree", "-r", "-z", "HEAD")
+TRACKED = ("ls-files", "-z", "--")
+TRACKED_IGNORED = ("ls-files", "-z", "--cached", "--ignored", "--exclude-standard")
+VERSION = ("--version",)
+#: What a run of the checks asks of the repository, asked at once (git-clean's status, whose
+#: time grows with the untracked files, only when that check runs: --skip spares it).
+FACTS = (WORK_TREE, HEAD_COMMIT, BRANCH, UPSTREAM, REMOTES, HEAD_TREE, TRACKED, TRACKED_IGNORED,
+         VERSION)
+
+
+def ignore_rules(path: str) -> tuple[str, ...]:
+    """Whether the ignore rules match ``path`` (status 0), tracked or not (--no-index)."""
+    return ("check-ignore", "-q", "--no-index", "--", path)
+
+
+def tracking(path: str) -> tuple[str, ...]:
+    """Whether git tracks ``path`` (status 0), staged in a repository without commits too."""
+    return ("ls-files", "--error-unmatch", "--", path)
+
+
+def committed(path: str) -> tuple[str, ...]:
+    """The latest commit, on any ref, that holds ``path`` (not the one deleting it)."""
+    return ("log", "--all", "--format=%h", "--diff-filter=ACMRT", "-1", "--", path)
+
+
+def peeled(tag: str) -> tuple[str, ...]:
+    """The object ``tag`` names with every tag object peeled off (``^{}``)."""
+    return ("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{}}")
+
+
+def config_value(key: str) -> tuple[str, ...]:
+    return ("config", "--get", key)
+
+
+def reads(args: tuple[str, ...]) -> bool:
+    """Whether ``git ARGS`` only reads the repository (it changes no answer of ask())."""
+    return bool(args) and (args[0] in READING or args[:2] == ("config", "--get")
+                           or args == ("remote",) or args[:2] == ("remote", "get-url")
+                           or args[:2] in (("tag", "--list"), ("tag", "--points-at")))
