@@ -29,7 +29,6 @@ from publish_checks.release.finish import (
 from publish_checks.release.flags import Flags
 from publish_checks.release.fresh import Fresh, FreshAhead
 from publish_checks.release.install import (
-    ReleaseInstaller,
     Trial,
     fetch_from_index,
     prove_installable,
