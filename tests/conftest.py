@@ -15,7 +15,7 @@ from publish_checks.checks import RAISE_VARIABLE
 from publish_checks.dists.fetch import LOCAL_ONLY_VARIABLE
 from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
-from tests.e2e import CANARY
+from tests.e2e import CANARY, NOXFILE, SampleBuild
 from tests.pypiserver import (  # noqa: F401 (fixtures)
     IndexPool,
     index_pool,
@@ -62,12 +62,20 @@ def clean_environment(tmp_path_factory: pytest.TempPathFactory,
     yield
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> SampleProject:
-    """A small, correct project ('demo-pkg' 1.2.0) committed on main in a real git repo."""
-    sample = SampleProject.create(tmp_path / "demo")
+@pytest.fixture(scope="session")
+def project_template(tmp_path_factory: pytest.TempPathFactory) -> SampleProject:
+    """The ``project`` fixture's repository, made (git init, commit) once per test process;
+    never handed to a test: each gets a copy of its own."""
+    sample = SampleProject.create(tmp_path_factory.mktemp("template") / "demo")
     sample.commit("initial")
     return sample
+
+
+@pytest.fixture
+def project(tmp_path: Path, project_template: SampleProject) -> SampleProject:
+    """A small, correct project ('demo-pkg' 1.2.0) committed on main in a real git repo (a
+    copy of :func:`project_template`, .git and all: each test's repository is its own)."""
+    return project_template.copy(tmp_path / "demo")
 
 
 def git(root: Path, *args: str) -> str:
@@ -79,6 +87,17 @@ def git(root: Path, *args: str) -> str:
 def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One nox envdir for the whole run: the sessions' virtualenvs are reused, as a user's are."""
     return tmp_path_factory.mktemp("nox-envs")
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory, project_template: SampleProject,
+                 envdir: Path) -> SampleBuild:
+    """The ``project`` fixture's repository with the release sessions committed, once per test
+    process, and its one ``nox -s build`` (see :class:`tests.e2e.SampleBuild`)."""
+    template = project_template.copy(tmp_path_factory.mktemp("demo-template") / "demo")
+    template.write("noxfile.py", NOXFILE)
+    template.commit("adopt the release sessions")
+    return SampleBuild(template, envdir)
 
 
 @pytest.fixture
