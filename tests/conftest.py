@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +23,21 @@ from tests.pypiserver import (  # noqa: F401 (fixtures)
     index_pool,
     pypiserver,
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under PYTHONDONTWRITEBYTECODE (set on this machine, and on many CI runners) every
+    nox, twine, pip and publish-checks child compiled each module it imports, every time
+    (0.2 s of CPU and more a process): the run's processes share a bytecode cache instead,
+    new for each run, in a folder of its own (PYTHONPYCACHEPREFIX), so that nothing is
+    written beside any source, in this repository or in a test's project."""
+    if (hasattr(config, "workerinput") or not os.environ.get("PYTHONDONTWRITEBYTECODE")
+            or os.environ.get("PYTHONPYCACHEPREFIX")):
+        return  # a pytest-xdist worker (its controller chose), bytecode written, or a cache
+    prefix = tempfile.mkdtemp(prefix="publish-checks-tests-pycache-")
+    os.environ["PYTHONPYCACHEPREFIX"] = prefix
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    config.add_cleanup(lambda: shutil.rmtree(prefix, ignore_errors=True))
 
 
 def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
