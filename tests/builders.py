@@ -89,6 +89,12 @@ class SampleProject:
         subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
         return sample
 
+    def copy(self, root: Path) -> SampleProject:
+        """This project, its git repository and working tree, copied to ``root`` (a few
+        milliseconds, where git init and a commit take tens)."""
+        shutil.copytree(self.root, root, symlinks=True)
+        return SampleProject(root, self.name, self.version)
+
     def write(self, relative: str, text: str) -> Path:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

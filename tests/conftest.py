@@ -3,9 +3,12 @@ the developer's credentials (HOME points at a folder that does not exist)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +18,27 @@ from publish_checks.checks import RAISE_VARIABLE
 from publish_checks.dists.fetch import LOCAL_ONLY_VARIABLE
 from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
-from tests.e2e import CANARY
+from tests.e2e import CANARY, NOXFILE, SampleBuild
 from tests.pypiserver import (  # noqa: F401 (fixtures)
     IndexPool,
     index_pool,
     pypiserver,
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under PYTHONDONTWRITEBYTECODE (set on this machine, and on many CI runners) every
+    nox, twine, pip and publish-checks child compiled each module it imports, every time
+    (0.2 s of CPU and more a process): the run's processes share a bytecode cache instead,
+    new for each run, in a folder of its own (PYTHONPYCACHEPREFIX), so that nothing is
+    written beside any source, in this repository or in a test's project."""
+    if (hasattr(config, "workerinput") or not os.environ.get("PYTHONDONTWRITEBYTECODE")
+            or os.environ.get("PYTHONPYCACHEPREFIX")):
+        return  # a pytest-xdist worker (its controller chose), bytecode written, or a cache
+    prefix = tempfile.mkdtemp(prefix="publish-checks-tests-pycache-")
+    os.environ["PYTHONPYCACHEPREFIX"] = prefix
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    config.add_cleanup(lambda: shutil.rmtree(prefix, ignore_errors=True))
 
 
 def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
@@ -33,11 +51,26 @@ def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str)
     return None
 
 
+@pytest.fixture(scope="session")
+def homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """New folders, one a test, for :func:`clean_environment`'s HOME (an iterator): numbered
+    here, as ``mktemp`` numbers its own by listing the whole temporary folder at each call
+    (4 ms a test by the end of a worker's run)."""
+    root = tmp_path_factory.mktemp("homes")
+
+    def numbered() -> Iterator[Path]:
+        for number in itertools.count():
+            home = root / f"home{number}"
+            home.mkdir()
+            yield home
+    return numbered()
+
+
 @pytest.fixture(autouse=True)
-def clean_environment(tmp_path_factory: pytest.TempPathFactory,
+def clean_environment(homes: Iterator[Path],
                       monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test ever sees the developer's tokens, .pypirc, keyring or git identity."""
-    home = tmp_path_factory.mktemp("home") / "nonexistent"
+    home = next(homes) / "nonexistent"
     # Keep the package caches of the real HOME: e2e tests create virtualenvs.
     real_home = Path.home()
     for variable, cache in (("UV_CACHE_DIR", "uv"), ("PIP_CACHE_DIR", "pip")):
@@ -62,12 +95,20 @@ def clean_environment(tmp_path_factory: pytest.TempPathFactory,
     yield
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> SampleProject:
-    """A small, correct project ('demo-pkg' 1.2.0) committed on main in a real git repo."""
-    sample = SampleProject.create(tmp_path / "demo")
+@pytest.fixture(scope="session")
+def project_template(tmp_path_factory: pytest.TempPathFactory) -> SampleProject:
+    """The ``project`` fixture's repository, made (git init, commit) once per test process;
+    never handed to a test: each gets a copy of its own."""
+    sample = SampleProject.create(tmp_path_factory.mktemp("template") / "demo")
     sample.commit("initial")
     return sample
+
+
+@pytest.fixture
+def project(tmp_path: Path, project_template: SampleProject) -> SampleProject:
+    """A small, correct project ('demo-pkg' 1.2.0) committed on main in a real git repo (a
+    copy of :func:`project_template`, .git and all: each test's repository is its own)."""
+    return project_template.copy(tmp_path / "demo")
 
 
 def git(root: Path, *args: str) -> str:
@@ -79,6 +120,17 @@ def git(root: Path, *args: str) -> str:
 def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One nox envdir for the whole run: the sessions' virtualenvs are reused, as a user's are."""
     return tmp_path_factory.mktemp("nox-envs")
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory, project_template: SampleProject,
+                 envdir: Path) -> SampleBuild:
+    """The ``project`` fixture's repository with the release sessions committed, once per test
+    process, and its one ``nox -s build`` (see :class:`tests.e2e.SampleBuild`)."""
+    template = project_template.copy(tmp_path_factory.mktemp("demo-template") / "demo")
+    template.write("noxfile.py", NOXFILE)
+    template.commit("adopt the release sessions")
+    return SampleBuild(template, envdir)
 
 
 @pytest.fixture

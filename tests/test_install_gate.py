@@ -38,12 +38,6 @@ SCRIPTS = '\n[project.scripts]\ndemo = "demo_pkg.cli:main"\n'
 
 
 @pytest.fixture(scope="module")
-def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One nox envdir for this module: the sessions' virtualenvs are reused, as a user's are."""
-    return tmp_path_factory.mktemp("nox-envs")
-
-
-@pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The publish-checks command's tool virtualenvs, made once for this module."""
     return tmp_path_factory.mktemp("publish-checks-cache")

@@ -18,7 +18,7 @@ from publish_checks.frontend.options import given, parse_session_args
 from publish_checks.frontend.sessions import ignored_note
 from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
-from tests.e2e import CANARY, NOXFILE, nox_in_process, run_nox
+from tests.e2e import CANARY, NOXFILE, REPO, nox_in_process, run_nox
 from tests.pypiserver import skip_without_pypiserver
 
 SESSIONS = ("verify", "build", "publish", "rehearse", "bump")
@@ -125,10 +125,13 @@ def test_register_refuses_odd_names_and_changes_nothing(names: object, expected:
 @pytest.mark.slow
 def test_a_foreign_project_noxfile_of_four_lines_works(tmp_path: Path) -> None:
     """A project that knows nothing of this repository adopts the sessions in four lines."""
-    # Asked from another folder: the repository's own *.egg-info must not count as installed.
+    # Asked from another folder and without this repository on PYTHONPATH: its own
+    # *.egg-info (which test_self_packaging's build leaves) must not count as installed.
+    path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+            if p and Path(p).resolve() != REPO]
     probe = subprocess.run([sys.executable, "-c", "import importlib.metadata as m; "
                             "m.version('publish-checks')"], cwd=tmp_path, capture_output=True,
-                           check=False)
+                           check=False, env={**os.environ, "PYTHONPATH": os.pathsep.join(path)})
     if probe.returncode != 0:
         pytest.skip("publish-checks is not installed here (the tests session installs it)")
     foreign = SampleProject.create(tmp_path / "foreign", name="foreign-tool")

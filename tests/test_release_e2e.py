@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,32 +17,38 @@ import pytest
 from publish_checks.dists.scan import file_sha256
 from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject
-from tests.e2e import CANARY, NOXFILE, REPO, run_nox
+from tests.e2e import CANARY, REPO, SampleBuild, run_nox
 from tests.faultproxy import Faults, fault_proxy
 
 pytestmark = pytest.mark.e2e
 
 WHEEL = "demo_pkg-1.2.0-py3-none-any.whl"
 SDIST = "demo_pkg-1.2.0.tar.gz"
+#: The ``build`` fixture: dist/ of a build of the sample, file name → sha256.
+Build = Callable[[SampleProject], dict[str, str]]
 
 
 
 
 @pytest.fixture
-def demo(project: SampleProject) -> SampleProject:
-    project.write("noxfile.py", NOXFILE)
-    project.commit("adopt the release sessions")
-    return project
+def demo(tmp_path: Path, sample_build: SampleBuild) -> SampleProject:
+    """The ``project`` fixture's sample with the release sessions committed (a copy of the
+    test process's one)."""
+    return sample_build.project(tmp_path / "demo")
 
 
 def on_index(index: LocalIndex) -> set[str]:
     return {p.name for p in index.packages.iterdir()}
 
 
-def build(demo: SampleProject, envdir: Path) -> dict[str, str]:
-    run = run_nox(demo.root, envdir, "-s", "build")
-    assert run.code == 0, run.output
-    return {p.name: file_sha256(p) for p in (demo.root / "dist").iterdir()}
+@pytest.fixture
+def build(sample_build: SampleBuild) -> Build:
+    """dist/ as ``nox -s build`` leaves it, for the tests of what comes after a build: the
+    one build of the sample made in this test process, copied (file name → sha256)."""
+    def built(demo: SampleProject) -> dict[str, str]:
+        sample_build.build(demo)
+        return {p.name: file_sha256(p) for p in (demo.root / "dist").iterdir()}
+    return built
 
 
 def test_rehearse_releases_the_sample_project(demo: SampleProject, envdir: Path) -> None:
@@ -75,9 +82,10 @@ def test_tool_environments_install_into_the_session_whatever_the_outer_venv(
     assert not list(decoy.glob("lib/python*/site-packages/pypiserver")), "installed elsewhere"
 
 
-def test_build_is_reproducible_and_prints_the_file_table(demo: SampleProject, envdir: Path) -> None:
+def test_build_is_reproducible_and_prints_the_file_table(
+        demo: SampleProject, envdir: Path, build: Build) -> None:
     """Two builds of one commit give byte-identical files, listed with size and sha256."""
-    first = build(demo, envdir)
+    first = build(demo)
     second_run = run_nox(demo.root, envdir, "-s", "build")
     second = {p.name: file_sha256(p) for p in (demo.root / "dist").iterdir()}
     assert set(first) == {WHEEL, SDIST}
@@ -86,10 +94,10 @@ def test_build_is_reproducible_and_prints_the_file_table(demo: SampleProject, en
         assert name in second_run.output and sha in second_run.output
 
 
-def test_publish_uploads_waits_and_installs(demo: SampleProject, envdir: Path,
-                                            index: LocalIndex) -> None:
+def test_publish_uploads_waits_and_installs(
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """build then publish --yes puts exactly the built files on the index and installs them."""
-    built = build(demo, envdir)
+    built = build(demo)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes")
     assert run.code == 0, run.output
     assert {p.name: file_sha256(p) for p in index.packages.iterdir()} == built
@@ -99,10 +107,10 @@ def test_publish_uploads_waits_and_installs(demo: SampleProject, envdir: Path,
 
 
 def test_a_verbose_publish_shows_twine_s_details_but_never_the_password(
-        demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """publish --verbose hands --verbose to build and twine: twine says more (its settings,
     the index's answers) and the index password (the canary) shows nowhere (run_nox checks)."""
-    build(demo, envdir)
+    build(demo)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
                   "--verbose")
     assert run.code == 0, run.output
@@ -110,10 +118,10 @@ def test_a_verbose_publish_shows_twine_s_details_but_never_the_password(
     assert on_index(index) == {WHEEL, SDIST}
 
 
-def test_publish_resumes_sending_only_missing_files(demo: SampleProject, envdir: Path,
-                                                    index: LocalIndex) -> None:
+def test_publish_resumes_sending_only_missing_files(
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """With the wheel already on the index, only the sdist is uploaded."""
-    build(demo, envdir)
+    build(demo)
     (index.packages / WHEEL).write_bytes((demo.root / "dist" / WHEEL).read_bytes())
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes")
     assert run.code == 0, run.output
@@ -123,10 +131,10 @@ def test_publish_resumes_sending_only_missing_files(demo: SampleProject, envdir:
     assert on_index(index) == {WHEEL, SDIST}
 
 
-def test_publish_refuses_a_conflicting_file_before_uploading(demo: SampleProject, envdir: Path,
-                                                             index: LocalIndex) -> None:
+def test_publish_refuses_a_conflicting_file_before_uploading(
+        demo: SampleProject, envdir: Path, index: LocalIndex, build: Build) -> None:
     """The same filename with other bytes on the index stops publish before any upload."""
-    build(demo, envdir)
+    build(demo)
     (index.packages / WHEEL).write_bytes(b"other bytes under the same name")
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes")
     assert run.code != 0
@@ -135,11 +143,12 @@ def test_publish_refuses_a_conflicting_file_before_uploading(demo: SampleProject
     assert on_index(index) == {WHEEL}
 
 
-def test_publish_reports_an_index_that_is_not_running(demo: SampleProject, envdir: Path) -> None:
+def test_publish_reports_an_index_that_is_not_running(
+        demo: SampleProject, envdir: Path, build: Build) -> None:
     """An unreachable index fails index-version with its URL; nothing is attempted."""
     from publish_checks.release.rehearse import free_port
 
-    build(demo, envdir)
+    build(demo)
     url = f"http://127.0.0.1:{free_port()}/"
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", url, "--yes")
     assert run.code != 0
@@ -147,10 +156,10 @@ def test_publish_reports_an_index_that_is_not_running(demo: SampleProject, envdi
     assert "Uploading" not in run.output
 
 
-def test_publish_explains_a_refused_password(demo: SampleProject, envdir: Path,
-                                             index: LocalIndex) -> None:
+def test_publish_explains_a_refused_password(
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """A 403 from the index becomes 'refused the credentials' with the fix."""
-    build(demo, envdir)
+    build(demo)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
                   env={"TWINE_PASSWORD": "wrong-password"})
     assert run.code != 0
@@ -159,12 +168,12 @@ def test_publish_explains_a_refused_password(demo: SampleProject, envdir: Path,
     assert on_index(index) == set()
 
 
-def test_publish_recovers_after_a_server_error(demo: SampleProject, envdir: Path,
-                                              index: LocalIndex) -> None:
+def test_publish_recovers_after_a_server_error(
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """500s past twine's own retries fail the run with a retry hint; running again uploads.
     Each run reads the project page once before its upload (the checks and the plan share
     it), and the second reads it again after, in the wait."""
-    built = build(demo, envdir)
+    built = build(demo)
     faults = Faults(fail_uploads=5)  # twine re-sends a file 5 times on a 5xx
     page = ("GET", "/simple/demo-pkg/")
     with fault_proxy(index.url, faults) as proxy:
@@ -182,10 +191,10 @@ def test_publish_recovers_after_a_server_error(demo: SampleProject, envdir: Path
     assert seen[:posts[0]].count(page) == 1 and page in seen[posts[-1]:]
 
 
-def test_killed_upload_resumes_with_exactly_the_right_files(demo: SampleProject, envdir: Path,
-                                                             index: LocalIndex) -> None:
+def test_killed_upload_resumes_with_exactly_the_right_files(
+        demo: SampleProject, envdir: Path, index: LocalIndex, build: Build) -> None:
     """Kill publish while its second file is in flight; the re-run sends only that file."""
-    built = build(demo, envdir)
+    built = build(demo)
     faults = Faults(hold_upload=2)
     with fault_proxy(index.url, faults) as proxy:
         child = subprocess.Popen(
@@ -208,10 +217,10 @@ def test_killed_upload_resumes_with_exactly_the_right_files(demo: SampleProject,
     assert {p.name: file_sha256(p) for p in index.packages.iterdir()} == built
 
 
-def test_headless_publish_without_yes_uploads_nothing(demo: SampleProject, envdir: Path,
-                                                      index: LocalIndex) -> None:
+def test_headless_publish_without_yes_uploads_nothing(
+        demo: SampleProject, envdir: Path, index: LocalIndex, build: Build) -> None:
     """With no terminal and no --yes, publish stops with a clear message."""
-    build(demo, envdir)
+    build(demo)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url)
     assert run.code != 0
     assert ("no terminal to confirm the upload on, so nothing was uploaded — pass --yes"
@@ -219,10 +228,10 @@ def test_headless_publish_without_yes_uploads_nothing(demo: SampleProject, envdi
     assert on_index(index) == set()
 
 
-def test_dry_run_asks_the_index_but_uploads_nothing(demo: SampleProject, envdir: Path,
-                                                    index: LocalIndex) -> None:
+def test_dry_run_asks_the_index_but_uploads_nothing(
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """--dry-run prints the plan, including what the index has, and stops."""
-    build(demo, envdir)
+    build(demo)
     (index.packages / WHEEL).write_bytes((demo.root / "dist" / WHEEL).read_bytes())
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url,
                   "--dry-run")
@@ -232,9 +241,9 @@ def test_dry_run_asks_the_index_but_uploads_nothing(demo: SampleProject, envdir:
 
 
 def test_chained_build_publish_with_a_failing_build_uploads_nothing(
-        demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """nox -s build publish: when build fails, publish refuses (its checks see no dists)."""
-    build(demo, envdir)  # a good earlier build must not be what publish then sends
+    build(demo)  # a good earlier build must not be what publish then sends
     demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text()
                .replace('file = "VERSION"', 'file = "NO-SUCH-FILE"'))
     demo.commit("break the build")
@@ -248,10 +257,10 @@ def test_chained_build_publish_with_a_failing_build_uploads_nothing(
 
 
 def test_a_failed_build_stops_publish_even_when_its_checks_are_skipped(
-        demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """Skipping every check that would notice cannot let a publish past a failed build, even
     run on its own after it: the build's marker alone stops it."""
-    build(demo, envdir)
+    build(demo)
     # The build backend fails after a good build: dist/ is cleaned, the marker is left.
     demo.write("pyproject.toml", (demo.root / "pyproject.toml").read_text()
                .replace('build-backend = "setuptools.build_meta"', 'build-backend = "nope"'))
@@ -273,9 +282,9 @@ def test_a_failed_build_stops_publish_even_when_its_checks_are_skipped(
 
 
 def test_publish_with_the_password_in_the_url_keeps_it_secret(
-        demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """https://user:password@host/ works, and the password shows up in no output."""
-    build(demo, envdir)
+    build(demo)
     url = index.url.replace("http://", f"http://__token__:{CANARY}@")
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", url, "--yes",
                   env={"PYPI_API_KEY": "", "TWINE_PASSWORD": ""})
@@ -284,21 +293,21 @@ def test_publish_with_the_password_in_the_url_keeps_it_secret(
     assert on_index(index) == {WHEEL, SDIST}
 
 
-def test_publish_to_local_outside_a_rehearsal_says_to_rehearse(demo: SampleProject,
-                                                                 envdir: Path) -> None:
+def test_publish_to_local_outside_a_rehearsal_says_to_rehearse(
+        demo: SampleProject, build: Build, envdir: Path) -> None:
     """The embedded index exists only during nox -s rehearse, and publish says so."""
-    build(demo, envdir)
+    build(demo)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", "local", "--yes")
     assert run.code != 0
     assert "use nox -s rehearse" in run.output and "Traceback" not in run.output
 
 
-def test_publish_json_keeps_stdout_for_the_report(demo: SampleProject, envdir: Path,
-                                                  index: LocalIndex) -> None:
+def test_publish_json_keeps_stdout_for_the_report(
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex) -> None:
     """With --json, stdout holds exactly one JSON object; the plan and progress go to stderr."""
     import json
 
-    build(demo, envdir)
+    build(demo)
     result = subprocess.run(
         [sys.executable, "-m", "nox", "--envdir", str(envdir), "-s", "publish", "--",
          "--repository", index.url, "--yes", "--json"], cwd=demo.root, capture_output=True,
@@ -324,12 +333,12 @@ def test_rehearse_on_this_repository(tmp_path: Path, envdir: Path) -> None:
 
 
 def test_publish_tag_and_push_only_after_a_verified_publish(
-        demo: SampleProject, envdir: Path, index: LocalIndex, tmp_path: Path) -> None:
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex, tmp_path: Path) -> None:
     """--tag --push creates v1.2.0 on HEAD and pushes it, after the install proof passed."""
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
     demo.git("remote", "add", "origin", str(remote))
-    build(demo, envdir)
+    build(demo)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
                   "--tag", "--push")
     assert run.code == 0, run.output
@@ -343,10 +352,10 @@ def test_publish_tag_and_push_only_after_a_verified_publish(
     assert run.output.index("Smoke test passed") < run.output.index("Tagged HEAD as v1.2.0")
 
 
-def test_push_without_a_remote_is_refused_before_the_upload(demo: SampleProject, envdir: Path,
-                                                             index: LocalIndex) -> None:
+def test_push_without_a_remote_is_refused_before_the_upload(
+        demo: SampleProject, envdir: Path, index: LocalIndex, build: Build) -> None:
     """--push with nowhere to push to is refused before anything is uploaded or tagged."""
-    build(demo, envdir)
+    build(demo)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
                   "--push")
     assert run.code != 0
@@ -357,19 +366,20 @@ def test_push_without_a_remote_is_refused_before_the_upload(demo: SampleProject,
     assert on_index(index) == set()
 
 
-def test_failed_publish_never_tags(demo: SampleProject, envdir: Path, index: LocalIndex) -> None:
+def test_failed_publish_never_tags(
+        demo: SampleProject, envdir: Path, index: LocalIndex, build: Build) -> None:
     """When the upload is refused, --tag creates no tag."""
-    build(demo, envdir)
+    build(demo)
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
                   "--tag", env={"TWINE_PASSWORD": "wrong-password"})
     assert run.code != 0
     assert demo.git("tag", "-l") == ""
 
 
-def test_publish_writes_the_github_step_summary(demo: SampleProject, envdir: Path,
-                                                index: LocalIndex, tmp_path: Path) -> None:
+def test_publish_writes_the_github_step_summary(
+        demo: SampleProject, build: Build, envdir: Path, index: LocalIndex, tmp_path: Path) -> None:
     """With GITHUB_STEP_SUMMARY set, publish appends the report and each file's sha256."""
-    built = build(demo, envdir)
+    built = build(demo)
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n")
     run = run_nox(demo.root, envdir, "-s", "publish", "--", "--repository", index.url, "--yes",
@@ -409,11 +419,11 @@ def test_the_token_stays_out_of_the_build_backend_and_the_smoke_test(
 
 @pytest.mark.parametrize(("answer", "uploads"), [("y\n", True), ("n\n", False), ("", False)])
 def test_interactive_confirmation(demo: SampleProject, envdir: Path, index: LocalIndex,
-                                  answer: str, uploads: bool) -> None:
+                                  answer: str, uploads: bool, build: Build) -> None:
     """On a terminal, publish asks [y/N]: y uploads; n, or no answer at all, uploads nothing."""
     import pty
 
-    build(demo, envdir)
+    build(demo)
     controller, terminal = pty.openpty()
     child = subprocess.Popen(
         [sys.executable, "-m", "nox", "--envdir", str(envdir), "-s", "publish", "--",

@@ -37,7 +37,7 @@ from publish_checks.release.process import Completed
 from publish_checks.release.uploaders.twine import NULL_KEYRING
 from tests.builders import SampleProject
 from tests.distbuilders import default_files, make_sdist, make_wheel
-from tests.e2e import NOXFILE, run_nox
+from tests.e2e import SampleBuild, run_nox
 from tests.pypiserver import PypiServer
 from tests.test_pipeline import FakeRunner
 from tests.tokens import make_token
@@ -801,20 +801,11 @@ def test_a_declared_ftp_upload_url_is_a_configuration_error(tmp_path: Path) -> N
 # --- End to end: real nox and twine ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One nox envdir for this module: the sessions' virtualenvs are made once."""
-    path: Path = tmp_path_factory.mktemp("nox-envs")
-    return path
-
-
-def built(tmp_path: Path, envdir: Path) -> SampleProject:
-    """The sample project adopting the sessions, built by nox -s build."""
-    project = SampleProject.create(tmp_path / "demo")
-    project.write("noxfile.py", NOXFILE)
-    project.commit("initial")
-    run = run_nox(project.root, envdir, "-s", "build")
-    assert run.code == 0, run.output
+def built(tmp_path: Path, sample_build: SampleBuild) -> SampleProject:
+    """The sample project adopting the sessions, with what nox -s build leaves (the test
+    process's one build of it, copied)."""
+    project = sample_build.project(tmp_path / "demo")
+    sample_build.build(project)
     return project
 
 
@@ -824,11 +815,11 @@ def check_line(output: str, check: str) -> str:
 
 @pytest.mark.e2e
 def test_a_pypi_token_in_env_local_never_reaches_a_local_server(
-        tmp_path: Path, envdir: Path, index: RecordingIndex) -> None:
+        tmp_path: Path, envdir: Path, sample_build: SampleBuild, index: RecordingIndex) -> None:
     """The reported case with real nox and twine (the pypi.org token in .env.local, publish
     --repository http://127.0.0.1:PORT/ --yes): token-scope fails naming both hosts and
     nothing is sent, and with token-scope skipped twine still never sees the token."""
-    project = built(tmp_path, envdir)
+    project = built(tmp_path, sample_build)
     token = make_token(caveats=[DEMO])
     env_file(project, f"PYPI_API_KEY={token}\n")
     no_own_secret = {"TWINE_PASSWORD": "", "PYPI_API_KEY": ""}
@@ -848,10 +839,10 @@ def test_a_pypi_token_in_env_local_never_reaches_a_local_server(
 
 @pytest.mark.e2e
 def test_real_twine_sends_a_private_index_exactly_its_own_password(
-        tmp_path: Path, envdir: Path, index: RecordingIndex) -> None:
+        tmp_path: Path, envdir: Path, sample_build: SampleBuild, index: RecordingIndex) -> None:
     """nox -s publish with real twine: the index sees TWINE_USERNAME/TWINE_PASSWORD on every
     upload, and never the PyPI token beside them; the release is then served and proved."""
-    project = built(tmp_path, envdir)
+    project = built(tmp_path, sample_build)
     token = make_token(caveats=[DEMO])
     env_file(project, f"PYPI_API_KEY={token}\n")
     own = "own-index-secret-" + token_hex(8)
