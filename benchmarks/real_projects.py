@@ -297,13 +297,25 @@ def download(project: Project, python: str, sdists: Path) -> Path:
     return path
 
 
+def _outside(name: str) -> bool:
+    """Whether a member's name (or a link's target) leaves the folder it is unpacked in."""
+    return name.startswith("/") or ".." in name.split("/")
+
+
 def unpack(sdist: Path, target: Path) -> None:
     with tarfile.open(sdist) as archive:
         members = archive.getmembers()
         top = {m.name.split("/", 1)[0] for m in members}
         if len(top) != 1:
             raise RuntimeError(f"{sdist.name} has no single top folder: {sorted(top)}")
-        archive.extractall(target.parent / "unpack", filter="data")
+        if any(_outside(m.name) or not (m.isfile() or m.isdir() or m.issym())
+               or (m.issym() and _outside(m.linkname)) for m in members):
+            raise RuntimeError(f"{sdist.name} holds a member that would land outside its "
+                               "folder, or a device")
+        # filter= (PEP 706) exists from Python 3.12 and 3.10.12/3.11.4 only; the members
+        # were judged above either way.
+        extract: dict[str, str] = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        archive.extractall(target.parent / "unpack", **extract)  # noqa: S202 (judged above)
     (target.parent / "unpack" / top.pop()).rename(target)
     (target.parent / "unpack").rmdir()
 

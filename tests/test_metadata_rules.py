@@ -237,11 +237,11 @@ CASES = [
                  "Maintainer-email: 'maintainers.example.org' is not a valid email address: An "
                  "email address must have an @-sign.", "[project] maintainers",
                  id="maintainer-email-no-at"),
-    pytest.param(W, fields("Author-email: jane@demo.test, bob@example.org\n"),
-                 fields("Author-email: jane@demo.org, bob@example.test\n"),
+    pytest.param(W, fields("Author-email: Jane Doe <jane@demo.test>\n"),
+                 fields("Author-email: Jane Doe <jane@demo.org>\n"),
                  "'jane@demo.test' is not a valid email address: The part after the @-sign is a "
                  "special-use or reserved name that cannot be used with email.", "authors",
-                 id="first-author-email-special-use"),
+                 id="author-email-special-use"),
     # --- URLs
     pytest.param(W, fields("Home-page: github.com/demo/demo-pkg\n"),
                  fields("Home-page: https://github.com/demo/demo-pkg\n"),
@@ -361,8 +361,11 @@ def test_its_compliant_twin_passes(project: SampleProject, kind: str, bad: dict[
     (S, fields("Author-email: \"Jane Doe\" <jane@example.org>, Bob <bob@example.org>\n"
                "Maintainer-email: Zoë <zoë@exämple.org>\n")),
     (W, fields("Project-URL: Homepage, HTTPS://example.org:8080/a b?q=1#frag\n")),
+    (W, fields("Author-email: jane@demo.test, Bob <bob@printer.local>\n"
+               "Maintainer-email: jane@[192.0.2.1]\n")),
 ], ids=["unknown-values-pypi-drops", "license-file-below-2.4-twine-drops", "odd-platforms",
-        "mobile-and-web-platforms", "display-names-and-unicode", "lenient-url"])
+        "mobile-and-web-platforms", "display-names-and-unicode", "lenient-url",
+        "lists-and-bracketed-domains-pypi-does-not-judge"])
 def test_what_pypi_takes_passes(project: SampleProject, kind: str,
                                 changes: dict[str, Any]) -> None:
     """What looks odd but PyPI takes passes: UNKNOWN values it drops, License-File that twine
@@ -452,7 +455,11 @@ def test_failures_list_every_file_once_per_reason(project: SampleProject) -> Non
                          "top-level domain."),
     ("jane@printer.local", "The part after the @-sign is a special-use or reserved name "
                            "that cannot be used with email."),
-    ("jane@[192.0.2.1]", "A bracketed IP address after the @-sign is not allowed here."),
+    # warehouse's parseaddr (Python 3.13, strict) finds no address in these: none is judged
+    ("jane@[192.0.2.1]", None),
+    ("jane@demo.test, bob@example.org", None),
+    ("Jane <jane@demo.test>, Bob <bob@example.org>", None),
+    ("Jane (unclosed <jane@demo.test>", None),
 ])
 def test_email_addresses_are_judged_in_email_validators_words(address: str,
                                                               why: str | None) -> None:

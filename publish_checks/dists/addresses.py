@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 
 # RFC 5322 atext, the ASCII characters of an unquoted local part, dots included; every
 # non-ASCII character is allowed too (see _bad). Sets, not a regex class: compiling a class
@@ -54,12 +54,42 @@ def _dots(text: str, start: str, end: str, *, hostname: bool) -> str | None:
 
 
 def email_problem(value: str) -> tuple[str, str] | None:
-    """``(address, why)`` when the first address in a metadata e-mail field is one PyPI
+    """``(address, why)`` when the address PyPI finds in a metadata e-mail field is one it
     refuses, in email-validator's words; None when it takes it (or finds no address)."""
-    address = parseaddr(value)[1]
+    address = pypi_address(value)
     if not address:
         return None
     return (address, why) if (why := _address_problem(address)) else None
+
+
+def pypi_address(value: str) -> str:
+    """The address PyPI validates in a metadata e-mail field: what ``parseaddr`` finds on
+    warehouse's Python (3.13, whose parser is strict), whatever this Python's is. A list of
+    several addresses, or a bracketed domain, is no address to it: PyPI validates none."""
+    try:
+        return parseaddr(value, strict=True)[1]
+    except TypeError:  # a Python from before the strict parser (3.11.9, 3.12.5 and older)
+        found = getaddresses([value])
+        if len(found) != 1 or "[" in found[0][1] or not _balanced(value):
+            return ""
+        return found[0][1]
+
+
+def _balanced(value: str) -> bool:
+    """The strict parser's parenthesis rule (outside quoted names): every comment closed."""
+    depth, quoted, escaped = 0, False, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif not quoted and char in "()":
+            depth += 1 if char == "(" else -1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _address_problem(address: str) -> str | None:
@@ -78,8 +108,6 @@ def _address_problem(address: str) -> str | None:
         return why
     if not domain:
         return "There must be something after the @-sign."
-    if domain.startswith("["):
-        return "A bracketed IP address after the @-sign is not allowed here."
     if bad := _bad(domain, _HOST_CHARS):
         return f"The part after the @-sign contains invalid characters: {bad}."
     if why := _dots(domain, "An email address cannot have a {} immediately after the @-sign.",
