@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from publish_checks.checks import context as context_module
 from publish_checks.checks.registry import RAISE_VARIABLE
 from publish_checks.checks.report import Status
 from publish_checks.release import install
@@ -72,3 +73,33 @@ def test_a_crash_in_the_trial_begun_ahead_is_dists_install_s_internal_error(
     assert "RuntimeError: the trial broke" in result.summary
     assert report.get("index-version").status is Status.PASS
     assert runner.calls == []
+
+
+def test_the_checks_after_dists_install_are_judged_while_its_trial_finishes(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """index-version, index-diff and tools, after dists-install in the registry, are judged
+    before its verdict is waited for (they need not wait on the trial); the report keeps
+    registry order."""
+    judged: list[str] = []
+    waited = install.ReleaseInstaller.__call__
+    ask = context_module.read_snapshot
+
+    def waiting(self: install.ReleaseInstaller, files: Sequence[Path]) -> object:
+        judged.append("dists-install")
+        return waited(self, files)
+
+    def reading(*args: object, **kwargs: object) -> object:
+        judged.append("index")
+        return ask(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(install.ReleaseInstaller, "__call__", waiting)
+    monkeypatch.setattr(context_module, "read_snapshot", reading)
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    report = verify(runner, opened(project, pypiserver, runner), Flags(install=True))
+    assert judged == ["index", "dists-install"]
+    assert report.get("dists-install").status is Status.PASS
+    ids = [r.id for r in report.checks]
+    assert ids[ids.index("dists-install"):] == ["dists-install", "index-version", "index-diff",
+                                                "tools"]

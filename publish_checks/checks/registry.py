@@ -212,8 +212,10 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
         # modules of those that run are imported
         ctx.ask_git(skipping=skipping, meanwhile=lambda: [
             _phase(ctx, r) for r in CHECKS if r.id not in skipping])
-    results = []
-    for registered in CHECKS:
+    judged: dict[str, Result] = {}
+    # An install's trial may be running ahead of the checks (release/verify.py): the others
+    # are judged while it finishes; the report keeps registry order.
+    for registered in sorted(CHECKS, key=lambda r: Need.INSTALL in r.needs):
         cid = registered.id
         if cid in skip_cli or cid in ctx.config.skip:
             # What publish refuses whatever is skipped still fails (checks/guards.py).
@@ -231,9 +233,10 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
                     raise
                 result = _crashed(cid, e)
         # Belt and braces: no check may ever echo the token, even inside an error message.
-        results.append(Result(result.id, result.status, redact(result.summary, secrets),
-                              redact(result.hint, secrets), result.internal_error))
-    return Report(ctx.project_name, ctx.version, ctx.target.name, results)
+        judged[cid] = Result(result.id, result.status, redact(result.summary, secrets),
+                             redact(result.hint, secrets), result.internal_error)
+    return Report(ctx.project_name, ctx.version, ctx.target.name,
+                  [judged[r.id] for r in CHECKS])
 
 
 def _phase(ctx: Context, registered: Registered) -> Check | Finding:
