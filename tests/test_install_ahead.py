@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from publish_checks._errors import ReleaseError
 from publish_checks.checks import context as context_module
 from publish_checks.checks.registry import RAISE_VARIABLE
 from publish_checks.checks.report import Status
@@ -103,3 +104,23 @@ def test_the_checks_after_dists_install_are_judged_while_its_trial_finishes(
     ids = [r.id for r in report.checks]
     assert ids[ids.index("dists-install"):] == ["dists-install", "index-version", "index-diff",
                                                 "tools"]
+
+
+def test_a_failure_while_beginning_the_trial_is_dists_install_s_not_the_run_s(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the interpreter for the trial cannot be provided (no network for the tool
+    environment), verify still reports: dists-install fails, the other checks run."""
+    def unprovided(runner: object) -> str:
+        raise ReleaseError("could not install pip into a virtualenv")
+
+    monkeypatch.delenv(RAISE_VARIABLE)
+    monkeypatch.setattr(install, "base_python", unprovided)
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    report = verify(runner, opened(project, pypiserver, runner), Flags(install=True))
+    result = report.get("dists-install")
+    assert result.status is Status.FAIL
+    assert "could not install pip into a virtualenv" in result.summary
+    assert report.get("index-version").status is Status.PASS
+    assert runner.calls == []

@@ -8,6 +8,7 @@ modules do (``_lazy.load``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import tempfile
@@ -70,9 +71,11 @@ class _Installer:
 
     def begin(self, ctx: Context, skipped: Collection[str]) -> None:
         """Start dists-install's trial now, if it will run: its waits for the installer
-        overlap the other checks."""
-        if files := load(TO_INSTALL)(ctx, skipped):
-            self._real().begin(files)
+        overlap the other checks. Whatever stops it (the installer's module, the tool
+        environment) is left for dists-install to meet again: its failure, not the run's."""
+        with contextlib.suppress(Exception):  # dists-install calls it again, and reports
+            if files := load(TO_INSTALL)(ctx, skipped):
+                self._real().begin(files)
 
     def settle(self) -> None:
         """Wait for a trial begun: no child outlives the checks."""
