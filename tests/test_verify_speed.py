@@ -127,3 +127,15 @@ def test_what_is_alive_while_a_check_module_loads_is_still_collected_after() -> 
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, check=True)
     assert done.stdout.strip() == "True", done.stderr
+
+
+def test_a_symbolic_ref_that_moves_head_drops_the_answers(project: SampleProject) -> None:
+    """git symbolic-ref reads HEAD with one name, but sets it with two (or deletes it with
+    -d): run so, it is no question, and what was kept of HEAD is asked anew."""
+    project.git("branch", "other")
+    repo = Git(project.root)
+    assert repo.branch() == "main"
+    repo.run("symbolic-ref", "HEAD", "refs/heads/other")
+    assert repo.branch() == "other"
+    with pytest.raises(ValueError, match="not a question"):
+        repo.ask("symbolic-ref", "-m", "why", "HEAD", "refs/heads/main")
