@@ -77,10 +77,11 @@ class _Installer:
             if files := load(TO_INSTALL)(ctx, skipped):
                 self._real().begin(files)
 
-    def settle(self) -> None:
-        """Wait for a trial begun: no child outlives the checks."""
+    def settle(self, *, stop: bool = False) -> None:
+        """Wait for a trial begun: no child outlives the checks (``stop``: interrupted,
+        it starts no other)."""
         if self._made:
-            self._made[0].settle()
+            self._made[0].settle(stop=stop)
 
 
 def verify(runner: Runner, ctx: Context, flags: Flags) -> Report:
@@ -108,9 +109,12 @@ def checked(ctx: Context, flags: Flags) -> tuple[Report, FollowUp]:
         installer.begin(ctx, skipped)
     try:
         report = run_checks(ctx, skip=flags.skip)
-    finally:
+    except BaseException:  # Ctrl-C: the trial's running command has it, and starts no other
         if installer is not None:
-            installer.settle()
+            installer.settle(stop=True)
+        raise
+    if installer is not None:
+        installer.settle()
     return with_follow_up(report, follow, skipped), follow
 
 
