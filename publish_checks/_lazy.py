@@ -30,14 +30,13 @@ def load(where: str) -> Any:
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector paused while imports run: an import makes many objects
-    and frees almost none, so each collection it would set off finds nothing. What they
-    made is then frozen out of later collections (modules live as long as the process);
-    collecting resumes as before."""
+    and frees almost none, so each collection it would set off finds nothing; collecting
+    resumes as before. Nothing is frozen (gc.freeze): that would keep for good whatever
+    else is alive in a cycle at that moment, such as the run's Context."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            gc.freeze()
             gc.enable()

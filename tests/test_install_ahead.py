@@ -6,11 +6,13 @@ place in the report; a crash in it stays dists-install's internal error."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from publish_checks._errors import ReleaseError
 from publish_checks.checks import context as context_module
 from publish_checks.checks.registry import RAISE_VARIABLE
 from publish_checks.checks.report import Status
@@ -19,7 +21,7 @@ from publish_checks.release.pipeline import Flags, verify
 from publish_checks.release.process import STEP_TIMEOUT, Completed
 from tests.builders import SampleProject
 from tests.pypiserver import PypiServer
-from tests.test_pipeline import WHEEL, FakeRunner, fake, opened, released
+from tests.test_pipeline import WHEEL, FakeRunner, fake, kind_of, opened, released
 
 
 class Threads(FakeRunner):
@@ -103,3 +105,51 @@ def test_the_checks_after_dists_install_are_judged_while_its_trial_finishes(
     ids = [r.id for r in report.checks]
     assert ids[ids.index("dists-install"):] == ["dists-install", "index-version", "index-diff",
                                                 "tools"]
+
+
+def test_a_failure_while_beginning_the_trial_is_dists_install_s_not_the_run_s(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the interpreter for the trial cannot be provided (no network for the tool
+    environment), verify still reports: dists-install fails, the other checks run."""
+    def unprovided(runner: object) -> str:
+        raise ReleaseError("could not install pip into a virtualenv")
+
+    monkeypatch.delenv(RAISE_VARIABLE)
+    monkeypatch.setattr(install, "base_python", unprovided)
+    released(project)
+    runner = fake(tmp_path, pypiserver)
+    report = verify(runner, opened(project, pypiserver, runner), Flags(install=True))
+    result = report.get("dists-install")
+    assert result.status is Status.FAIL
+    assert "could not install pip into a virtualenv" in result.summary
+    assert report.get("index-version").status is Status.PASS
+    assert runner.calls == []
+
+
+def test_ctrl_c_during_the_checks_starts_no_more_of_the_trial(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in the checks while the trial's first command runs: once that command ends
+    the trial starts no other (no install, no smoke test to wait for), and the interrupt
+    reaches the caller."""
+    interrupted = threading.Event()
+
+    class Slow(Threads):
+        def run(self, argv: Sequence[str], **options: object) -> Completed:
+            if kind_of([str(a) for a in argv]) == "venv":
+                interrupted.wait(30)
+                time.sleep(0.5)  # the interrupt has reached the caller by then
+            return super().run(argv, **options)  # type: ignore[arg-type]
+
+    def git_clean(ctx: object) -> None:
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("publish_checks.checks.git.git_clean", git_clean)
+    released(project)
+    base = fake(tmp_path, pypiserver)
+    runner = Slow(base.tools, pypiserver)
+    with pytest.raises(KeyboardInterrupt):
+        verify(runner, opened(project, pypiserver, runner), Flags(install=True))
+    assert [c.kind for c in runner.calls] == ["venv"]

@@ -460,6 +460,8 @@ def test_failures_list_every_file_once_per_reason(project: SampleProject) -> Non
     ("jane@demo.test, bob@example.org", None),
     ("Jane <jane@demo.test>, Bob <bob@example.org>", None),
     ("Jane (unclosed <jane@demo.test>", None),
+    ('"Jane (unclosed quote <jane@demo.test>', None),
+    ('"Jane (x" (unclosed <jane@demo.test>', None),
 ])
 def test_email_addresses_are_judged_in_email_validators_words(address: str,
                                                               why: str | None) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from secrets import token_hex
 
 import pytest
+from nox.command import CommandFailed
 
 from publish_checks._errors import ReleaseError
 from publish_checks._text import CLI_STEPS, NOX_STEPS, Steps
@@ -532,6 +533,27 @@ def test_an_uploader_that_cannot_be_installed_is_said_after_the_checks_report(
     assert len(runner.reports) == 1 and runner.reports[0][0].ok is checks_pass
     if checks_pass:
         assert raised.value.message == "could not install twine>=7 into a virtualenv"
+    assert on_index(pypiserver) == {}
+
+
+class NoTwineInNox(NoTwine):
+    """As NoTwine, where the install fails as a nox session's does (CommandFailed)."""
+
+    def provide(self, requirements: Sequence[str]) -> Path:
+        if TWINE in requirements:
+            raise CommandFailed("Returned code 1")
+        return FakeRunner.provide(self, requirements)
+
+
+def test_an_uploader_nox_cannot_install_is_said_after_the_checks_report(
+        project: SampleProject, pypiserver: PypiServer, tmp_path: Path) -> None:
+    """Under nox too (its install fails with CommandFailed, not ReleaseError) the checks
+    run and are reported before the upload says twine could not be installed."""
+    released(project)
+    runner = NoTwineInNox(tmp_path / "tools", pypiserver)
+    with pytest.raises(CommandFailed):
+        publish(runner, context(project, pypiserver), Flags(yes=True))
+    assert len(runner.reports) == 1 and runner.reports[0][0].ok
     assert on_index(pypiserver) == {}
 
 

@@ -186,6 +186,25 @@ def test_a_crashing_check_is_an_internal_error_and_the_others_still_run(
     assert report.get("tools").status is Status.PASS
 
 
+def test_a_check_whose_module_fails_to_import_is_its_internal_error(
+        project: SampleProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check whose module cannot be imported is that check's internal error; the others
+    still run and the run does not crash."""
+    def tools(ctx: Context) -> Finding:
+        return passed("ok")
+
+    monkeypatch.setattr("publish_checks.checks.registry.CHECKS",
+                        (Registered("no_such_module:git_clean", Need.PROJECT),
+                         Registered(tools, Need.MACHINE)))
+    monkeypatch.delenv(RAISE_VARIABLE)
+    report = run_checks(project.context())
+    crashed = report.get("git-clean")
+    assert crashed.status is Status.FAIL and crashed.internal_error
+    assert "ModuleNotFoundError: No module named 'publish_checks.checks.no_such_module'" \
+        in crashed.summary
+    assert report.get("tools").status is Status.PASS
+
+
 def test_under_the_test_suite_a_crash_raises(project: SampleProject,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """With RAISE_VARIABLE set (as conftest sets it for every test), a check that crashes

@@ -111,3 +111,31 @@ def test_questions_asked_at_once_are_the_ones_asked_in_turn(project: SampleProje
         together.ask_all(("tag", "v9"))
     with pytest.raises(ValueError, match="not a question"):
         together.ask("commit", "-m", "x")
+
+
+def test_what_is_alive_while_a_check_module_loads_is_still_collected_after() -> None:
+    """Objects alive in a reference cycle while a lazily named module is imported (a run's
+    Context, whose installer holds it) are freed by the garbage collector once dropped: a
+    long nox process keeps no session's data for good."""
+    script = ("import gc, weakref\n"
+              "from publish_checks._lazy import load\n"
+              "class Run: pass\n"
+              "run = Run(); run.me = run; alive = weakref.ref(run)\n"
+              "load('publish_checks.checks.tools:tools')\n"
+              "del run; gc.collect()\n"
+              "print(alive() is None)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_a_symbolic_ref_that_moves_head_drops_the_answers(project: SampleProject) -> None:
+    """git symbolic-ref reads HEAD with one name, but sets it with two (or deletes it with
+    -d): run so, it is no question, and what was kept of HEAD is asked anew."""
+    project.git("branch", "other")
+    repo = Git(project.root)
+    assert repo.branch() == "main"
+    repo.run("symbolic-ref", "HEAD", "refs/heads/other")
+    assert repo.branch() == "other"
+    with pytest.raises(ValueError, match="not a question"):
+        repo.ask("symbolic-ref", "-m", "why", "HEAD", "refs/heads/main")

@@ -10,6 +10,7 @@ only that decides where it runs: never its id's prefix.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import sysconfig
 import traceback
@@ -210,8 +211,7 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
     skipping = skip_cli | set(ctx.config.skip)
     if wanted is None:  # every check runs: what they ask git, asked at once, while the
         # modules of those that run are imported
-        ctx.ask_git(skipping=skipping, meanwhile=lambda: [
-            _phase(ctx, r) for r in CHECKS if r.id not in skipping])
+        ctx.ask_git(skipping=skipping, meanwhile=lambda: _import_ahead(ctx, skipping))
     judged: dict[str, Result] = {}
     # An install's trial may be running ahead of the checks (release/verify.py): the others
     # are judged while it finishes; the report keeps registry order.
@@ -225,8 +225,8 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
         elif wanted is not None and cid not in wanted:
             result = Result(cid, *_fields(skipped("not part of this session")))
         else:
-            check = _phase(ctx, registered)
-            try:
+            try:  # a module that fails to import is its check's internal error too
+                check = _phase(ctx, registered)
                 result = Result(cid, *_fields(check if isinstance(check, Finding) else check(ctx)))
             except Exception as e:  # a bug in a check must not hide the other checks
                 if ctx.environ.get(RAISE_VARIABLE):
@@ -237,6 +237,15 @@ def run_checks(ctx: Context, skip: Iterable[str] = (), only: Iterable[str] | Non
                              redact(result.hint, secrets), result.internal_error)
     return Report(ctx.project_name, ctx.version, ctx.target.name,
                   [judged[r.id] for r in CHECKS])
+
+
+def _import_ahead(ctx: Context, skipping: set[str]) -> None:
+    """Import the modules of the checks that will run; one that fails to import is left
+    for its check to fail on, as its internal error (run_checks)."""
+    for registered in CHECKS:
+        if registered.id not in skipping:
+            with contextlib.suppress(Exception):
+                _phase(ctx, registered)
 
 
 def _phase(ctx: Context, registered: Registered) -> Check | Finding:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Iterator
 from email.utils import getaddresses, parseaddr
 
 # RFC 5322 atext, the ASCII characters of an unquoted local part, dots included; every
@@ -76,20 +77,40 @@ def pypi_address(value: str) -> str:
 
 
 def _balanced(value: str) -> bool:
-    """The strict parser's parenthesis rule (outside quoted names): every comment closed."""
-    depth, quoted, escaped = 0, False, False
-    for char in value:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif not quoted and char in "()":
+    """The strict parser's parenthesis rule: every comment closed, outside the quoted names
+    (the text after a quote never closed counts, as there)."""
+    depth = 0
+    for _, char in _escaped(_unquoted(value)):
+        if char in "()":
             depth += 1 if char == "(" else -1
             if depth < 0:
                 return False
     return depth == 0
+
+
+def _unquoted(value: str) -> str:
+    """``value`` less each closed quoted string, its quotes included."""
+    kept, start, opened = [], 0, None
+    for pos, char in _escaped(value):
+        if char == '"' and opened is None:
+            opened = pos
+        elif char == '"' and opened is not None:
+            kept.append(value[start:opened])
+            start, opened = pos + 1, None
+    return "".join(kept) + value[start:]
+
+
+def _escaped(text: str) -> Iterator[tuple[int, str]]:
+    """Each character of ``text`` and its position; one after a backslash with it."""
+    escape = False
+    for pos, char in enumerate(text):
+        if escape:
+            escape = False
+            yield pos, "\\" + char
+        elif char == "\\":
+            escape = True
+        else:
+            yield pos, char
 
 
 def _address_problem(address: str) -> str | None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 #: The git commands that only read: :meth:`Git.ask` may keep their answers, and running one
 #: keeps those kept. Any other command drops them all (``config`` and ``remote`` read only as
 #: asked here: ``config --get``, ``remote``, ``remote get-url``; nor ``tag`` but as
-#: ``tag --list`` and ``tag --points-at``: :func:`reads`).
-READING = frozenset({"rev-parse", "symbolic-ref", "cat-file", "ls-files", "ls-tree", "log",
+#: ``tag --list`` and ``tag --points-at``; nor ``symbolic-ref`` but with one name, no -d:
+#: :func:`reads`).
+READING = frozenset({"rev-parse", "cat-file", "ls-files", "ls-tree", "log",
                      "diff", "status", "check-ignore", "for-each-ref", "rev-list", "describe",
                      "show", "--version"})
 
@@ -59,5 +60,13 @@ def config_value(key: str) -> tuple[str, ...]:
 def reads(args: tuple[str, ...]) -> bool:
     """Whether ``git ARGS`` only reads the repository (it changes no answer of ask())."""
     return bool(args) and (args[0] in READING or args[:2] == ("config", "--get")
+                           or (args[0] == "symbolic-ref" and _reads_ref(args[1:]))
                            or args == ("remote",) or args[:2] == ("remote", "get-url")
                            or args[:2] in (("tag", "--list"), ("tag", "--points-at")))
+
+
+def _reads_ref(args: tuple[str, ...]) -> bool:
+    """Whether ``git symbolic-ref ARGS`` reads the ref: one name, no -d/--delete (a second
+    name, or -m's reason, sets it)."""
+    names = [a for a in args if not a.startswith("-")]
+    return len(names) <= 1 and not {"-d", "--delete"} & set(args)

@@ -5,10 +5,12 @@ the index it went to (the install proof, :func:`prove_installable`)."""
 from __future__ import annotations
 
 import contextlib
+import threading
 import zipfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from packaging.tags import sys_tags
 from packaging.utils import (
@@ -30,7 +32,7 @@ from publish_checks.release.optional_imports import (
     wheel_optional_imports,
 )
 from publish_checks.release.plan import Plan
-from publish_checks.release.process import Ahead, find_uv, tail
+from publish_checks.release.process import Ahead, Completed, find_uv, tail
 from publish_checks.release.runner import Runner
 from publish_checks.release.smoke import (
     importable_modules,
@@ -231,6 +233,7 @@ class ReleaseInstaller:
         self._runner, self._setup = runner, setup
         self._tried: dict[_Key, InstallTrial] = {}
         self._ahead: dict[_Key, Ahead[InstallTrial]] = {}
+        self._stopped = threading.Event()
 
     def begin(self, files: Sequence[Path]) -> None:
         """Start the trial of ``files`` now; the call with them takes its result. Only
@@ -240,11 +243,15 @@ class ReleaseInstaller:
         if not key or key in self._tried or key in self._ahead:
             return
         base = base_python(self._runner) if installable(files) else None
-        runner, setup, label = self._runner, self._setup, _label(files)
+        runner = cast(Runner, _Stoppable(self._runner, self._stopped))
+        setup, label = self._setup, _label(files)
         self._ahead[key] = Ahead(lambda: try_release(runner, setup, files, label, base=base))
 
-    def settle(self) -> None:
-        """Wait for the trials begun (their results kept): no child outlives the checks."""
+    def settle(self, *, stop: bool = False) -> None:
+        """Wait for the trials begun (their results kept): no child outlives the checks.
+        ``stop`` (the checks were interrupted): they start no other command."""
+        if stop:
+            self._stopped.set()
         for ahead in self._ahead.values():
             ahead.wait()
 
@@ -258,6 +265,22 @@ class ReleaseInstaller:
         if key:
             self._tried[key] = trial
         return trial
+
+
+class _Stoppable:
+    """``runner`` for a trial's thread: once ``stopped`` is set, a command it would start
+    is not started (the Ctrl-C that set it reached the one running)."""
+
+    def __init__(self, runner: Runner, stopped: threading.Event) -> None:
+        self._runner, self._stopped = runner, stopped
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._runner, name)
+
+    def run(self, argv: Sequence[str], **options: Any) -> Completed:
+        if self._stopped.is_set():
+            return Completed(130, "interrupted: not started\n")
+        return self._runner.run(argv, **options)
 
 
 def _key(files: Sequence[Path]) -> _Key:

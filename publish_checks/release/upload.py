@@ -114,7 +114,8 @@ def standing_by(runner: Runner, ctx: Context) -> Iterator[Warm | None]:
         return
     try:
         bindir = runner.provide(list(uploader.requirements))
-    except ReleaseError:  # said at the upload, after the checks' report, as without standby
+    except Exception:  # ReleaseError, or a nox session's CommandFailed: said at the upload
+        # (which provides it again), after the checks' report, as without standby
         yield None
         return
     env = child_environment(_with_path(upload_env(ctx, uploader, None), bindir), Role.GATE)

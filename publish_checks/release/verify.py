@@ -8,6 +8,7 @@ modules do (``_lazy.load``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import tempfile
@@ -70,14 +71,17 @@ class _Installer:
 
     def begin(self, ctx: Context, skipped: Collection[str]) -> None:
         """Start dists-install's trial now, if it will run: its waits for the installer
-        overlap the other checks."""
-        if files := load(TO_INSTALL)(ctx, skipped):
-            self._real().begin(files)
+        overlap the other checks. Whatever stops it (the installer's module, the tool
+        environment) is left for dists-install to meet again: its failure, not the run's."""
+        with contextlib.suppress(Exception):  # dists-install calls it again, and reports
+            if files := load(TO_INSTALL)(ctx, skipped):
+                self._real().begin(files)
 
-    def settle(self) -> None:
-        """Wait for a trial begun: no child outlives the checks."""
+    def settle(self, *, stop: bool = False) -> None:
+        """Wait for a trial begun: no child outlives the checks (``stop``: interrupted,
+        it starts no other)."""
         if self._made:
-            self._made[0].settle()
+            self._made[0].settle(stop=stop)
 
 
 def verify(runner: Runner, ctx: Context, flags: Flags) -> Report:
@@ -105,9 +109,12 @@ def checked(ctx: Context, flags: Flags) -> tuple[Report, FollowUp]:
         installer.begin(ctx, skipped)
     try:
         report = run_checks(ctx, skip=flags.skip)
-    finally:
+    except BaseException:  # Ctrl-C: the trial's running command has it, and starts no other
         if installer is not None:
-            installer.settle()
+            installer.settle(stop=True)
+        raise
+    if installer is not None:
+        installer.settle()
     return with_follow_up(report, follow, skipped), follow
 
 
