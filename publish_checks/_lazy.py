@@ -30,13 +30,22 @@ def load(where: str) -> Any:
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector paused while imports run: an import makes many objects
-    and frees almost none, so each collection it would set off finds nothing; collecting
-    resumes as before. Nothing is frozen (gc.freeze): that would keep for good whatever
-    else is alive in a cycle at that moment, such as the run's Context."""
+    and frees almost none, so each collection it would set off finds nothing. What is alive
+    then is frozen out of the collections of the rest of the command (gc.freeze: ~40 ms of
+    a verify's, most of it the collection at exit, which would walk every module's objects
+    again). A nox session gives it back at its end (:func:`thaw`), the run's own data with it
+    (its Context, say); the ``publish-checks`` command, one run a process, exits so."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
+
+
+def thaw() -> None:
+    """At a command's end: what :func:`collector_paused` froze is collected as any object
+    is again, so a long process (nox running several sessions) keeps no run's data."""
+    gc.unfreeze()

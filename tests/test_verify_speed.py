@@ -5,6 +5,7 @@ keeps are dropped by anything it does to the repository."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from publish_checks import checks
 from publish_checks.project.git import Git
 from tests.builders import SampleProject
 from tests.distbuilders import make_release
+from tests.e2e import nox_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 # Runs the real command line, recording the argv of every child process it starts; prints
@@ -115,18 +117,20 @@ def test_questions_asked_at_once_are_the_ones_asked_in_turn(project: SampleProje
 
 def test_what_is_alive_while_a_check_module_loads_is_still_collected_after() -> None:
     """Objects alive in a reference cycle while a lazily named module is imported (a run's
-    Context, whose installer holds it) are freed by the garbage collector once dropped: a
-    long nox process keeps no session's data for good."""
+    Context, whose installer holds it) are frozen out of collections for the command, then
+    freed by the garbage collector once the command ends: a long nox process keeps no
+    session's data for good."""
     script = ("import gc, weakref\n"
-              "from publish_checks._lazy import load\n"
+              "from publish_checks._lazy import load, thaw\n"
               "class Run: pass\n"
               "run = Run(); run.me = run; alive = weakref.ref(run)\n"
               "load('publish_checks.checks.tools:tools')\n"
-              "del run; gc.collect()\n"
-              "print(alive() is None)\n")
+              "frozen = gc.get_freeze_count() > 0\n"
+              "thaw(); del run; gc.collect()\n"
+              "print(frozen, alive() is None)\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, check=True)
-    assert done.stdout.strip() == "True", done.stderr
+    assert done.stdout.strip() == "True True", done.stderr
 
 
 def test_a_symbolic_ref_that_moves_head_drops_the_answers(project: SampleProject) -> None:
@@ -139,3 +143,14 @@ def test_a_symbolic_ref_that_moves_head_drops_the_answers(project: SampleProject
     assert repo.branch() == "other"
     with pytest.raises(ValueError, match="not a question"):
         repo.ask("symbolic-ref", "-m", "why", "HEAD", "refs/heads/main")
+
+
+def test_a_nox_session_ends_with_nothing_frozen(project: SampleProject,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a session of ours (verify, under nox in this process), the garbage collector
+    again walks everything: nothing of that run stays frozen into nox's next session."""
+    project.write("noxfile.py", "import publish_checks.nox\n")
+    project.commit("the sessions")
+    code = nox_in_process(monkeypatch, project.root, "-s", "verify", "--", "--offline")
+    assert code == 1  # the sample has no token: credentials-source fails
+    assert gc.get_freeze_count() == 0

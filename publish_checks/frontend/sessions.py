@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 import nox
 
 from publish_checks._errors import PublishChecksError, UsageError
+from publish_checks._lazy import thaw
 from publish_checks._text import NOX_STEPS, Steps, write_text
 from publish_checks.frontend.commands import (
     COMMANDS,
@@ -70,6 +71,8 @@ def run_session(session: nox.Session, step: str, steps: Steps = NOX_STEPS) -> No
                            steps=steps)
     except PublishChecksError as e:
         session.error(message(e))
+    finally:  # nox runs the next session in this process: this one's data must go
+        thaw()
     if code != 0:
         session.error(f"{step} failed: fix what is marked ✗ above, then run {steps(step)} "
                       "again")
