@@ -261,12 +261,17 @@ _ASCII = str.maketrans({"✓": "+", "✗": "x", "–": "-", "—": "-", "·": "-
 
 
 def write_text(stream: TextIO, text: str) -> None:
-    """Write ``text``; on a stream that cannot encode the marks, their ASCII stand-ins."""
+    """Write ``text``; on a stream that cannot encode the marks, their ASCII stand-ins (also
+    where the stream would escape them instead of failing: stderr's backslashreplace)."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = text.translate(_ASCII)
     try:
         stream.write(text)
     except UnicodeEncodeError:
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        stream.write(text.translate(_ASCII).encode(encoding, "replace").decode(encoding))
+        stream.write(text.encode(encoding, "replace").decode(encoding, "replace"))
     stream.flush()
 
 

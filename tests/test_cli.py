@@ -406,3 +406,18 @@ def test_notes_on_an_ascii_only_stdout_prints_the_section_unchanged(
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert result.stdout.decode("utf-8") == f"### Added\n\n{section}"
     assert result.stderr == b""
+
+
+def test_an_error_on_an_escaping_ascii_stderr_gets_the_ascii_stand_ins(tmp_path: Path) -> None:
+    """stderr declared ASCII escapes what it cannot encode (backslashreplace) rather than
+    failing: an error's marks still come out as their stand-ins, not as \\u2026."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n', "utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT),
+                                                        os.environ.get("PYTHONPATH", "")]),
+           "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([sys.executable, "-m", "publish_checks", "notes", "--project",
+                             str(tmp_path)], capture_output=True, env=env, check=False,
+                            timeout=120)
+    assert result.returncode == 2
+    assert b"\\u2026" not in result.stderr
+    assert b"(CHANGELOG.md, CHANGES.rst, HISTORY, NEWS ...)" in result.stderr
