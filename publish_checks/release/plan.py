@@ -58,10 +58,9 @@ def release_of(ctx: Context) -> Release:
 
 
 @dataclass(frozen=True)
-class PlannedFile:
-    dist: Dist
-    size: int
-    sha256: str
+class PlannedFile(ReleaseFile):
+    """A file of the release, and whether the index already serves it."""
+
     on_index: bool  # already served with this sha256: skipped, which is how a publish resumes
 
 
