@@ -3,13 +3,26 @@ no credentials."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from publish_checks.checks.context import Context
 from publish_checks.checks.dists.common import nothing_to_look_at
 from publish_checks.checks.report import Finding, from_problems
 from publish_checks.dists import completeness, contents, entrypoints, traced, verdicts
-from publish_checks.dists.scan import Problems
+from publish_checks.dists.inventory import Inventory
+from publish_checks.dists.scan import Dist, Problems
+
+
+def _readable(ctx: Context, dists: Iterable[Dist],
+              problems: Problems) -> Iterator[tuple[Dist, Inventory]]:
+    """Each dist with its inventory, in turn; one that cannot be read is a problem instead."""
+    for dist in dists:
+        inventory = ctx.inventory(dist)
+        if inventory.error:
+            problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
+        else:
+            yield dist, inventory
 
 
 def dists_contents(ctx: Context) -> Finding:
@@ -23,11 +36,7 @@ def dists_contents(ctx: Context) -> Finding:
     sources: dict[str, str] = {}  # every wheel's files: path in the wheel → in the project
     wheels: dict[str, str] = {}  # file name → what was found, without the name
     said_nothing = False  # a wheel warned that nothing in it was compared: once is enough
-    for wheel in (d for d in release if d.kind == "wheel"):
-        inventory = ctx.inventory(wheel)
-        if inventory.error:
-            problems.add(inventory.error, f"delete it and rebuild: {build}")
-            continue
+    for wheel, inventory in _readable(ctx, (d for d in release if d.kind == "wheel"), problems):
         contents.check_wheel(wheel, inventory, problems, build)
         said = "matches its RECORD"
         if files is not None:
@@ -46,11 +55,7 @@ def dists_contents(ctx: Context) -> Finding:
     done = ([f"each of the {len(wheels)} wheels {next(iter(wheels.values()))}"]
             if len(wheels) > 1 and len(set(wheels.values())) == 1
             else [f"{name} {said}" for name, said in wheels.items()])
-    for sdist in (d for d in release if d.kind == "sdist"):
-        inventory = ctx.inventory(sdist)
-        if inventory.error:
-            problems.add(inventory.error, f"delete it and rebuild: {build}")
-            continue
+    for sdist, inventory in _readable(ctx, (d for d in release if d.kind == "sdist"), problems):
         contents.check_sdist(sdist, inventory, problems, build)
         needed = completeness.project_files(ctx.root, ctx.layout, tracked,
                                             inventory.kept.get(sdist.metadata_member))
@@ -67,13 +72,7 @@ def dists_secrets(ctx: Context) -> Finding:
         return absent
     problems = Problems()
     release = ctx.release_dists()
-    read = []
-    for dist in release:
-        inventory = ctx.inventory(dist)
-        if inventory.error:
-            problems.add(inventory.error, f"delete it and rebuild: {ctx.steps.build}")
-        else:
-            read.append((dist, inventory))
+    read = list(_readable(ctx, release, problems))
     # Never the secret itself: a finding names the member and what kind it holds.
     outcome = verdicts.report(read, ctx.config.secrets_allow, ctx.layout, problems,
                               credentials_file=ctx.config.credentials_file,
