@@ -7,8 +7,10 @@ Sessions stay thin: they parse posargs with the one shared parser and call the p
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,8 @@ import nox
 from publish_checks._errors import PublishChecksError
 from publish_checks._text import Steps
 from publish_checks.frontend import sessions
-from publish_checks.project.config import load_config
+from publish_checks.project.children import Role, withheld
+from publish_checks.project.config import load_config, token_variables
 
 SessionFunc = Callable[[nox.Session], None]
 
@@ -120,11 +123,18 @@ def _stand_in_for_missing_gates() -> None:
 
 
 def _without_chain_posargs(func: Any) -> None:
-    """nox gives every session of a run the same posargs, so ``nox -s build publish --
-    --yes`` would hand ``--yes`` to a gate's ``pytest *session.posargs``. A gate that nox
-    runs because build requires it (not named on the command line) runs without them;
-    ``nox -s tests -- -k slow`` still gets its own. (The run's posargs and sessions are on
-    nox's private runner: the tests pin them for the nox installed.)"""
+    """Make session ``func`` a gate of the build session.
+
+    - nox gives every session of a run the same posargs, so ``nox -s build publish --
+      --yes`` would hand ``--yes`` to a gate's ``pytest *session.posargs``. A gate that nox
+      runs because build requires it (not named on the command line) runs without them;
+      ``nox -s tests -- -k slow`` still gets its own.
+    - In a run that builds, the gate runs without the upload secrets and the CI identity
+      (SPEC §6): they leave nox's environment while it runs and come back after it, for
+      publish. ``nox -s tests`` alone is not a gate and keeps them.
+
+    (The run's posargs, sessions and queue are on nox's private runner: the tests pin them
+    for the nox installed.)"""
     original = func.func
     if getattr(original, "_publish_checks_gate", False):
         return
@@ -134,11 +144,36 @@ def _without_chain_posargs(func: Any) -> None:
         named = getattr(getattr(runner, "global_config", None), "sessions", None) or ()
         if runner is not None and session.name not in named and func.name not in named:
             runner.posargs = []
-        return original(session, *args, **kwargs)
+        if not _builds(runner):
+            return original(session, *args, **kwargs)
+        with _secrets_withheld():
+            return original(session, *args, **kwargs)
 
     gate._publish_checks_gate = True  # type: ignore[attr-defined]
     gate.__doc__, gate.__name__ = original.__doc__, original.__name__
     func.func = gate
+
+
+def _builds(runner: Any) -> bool:
+    """Whether nox's run of ``runner`` is to run the build session (whose gates run first).
+    Iterating nox's manifest would consume its queue: ``list_all_sessions`` only reads it."""
+    manifest = getattr(runner, "manifest", None)
+    if manifest is None:  # a nox we do not know: hide the secrets all the same
+        return True
+    return any(queued and getattr(each.func, sessions.STEP_ATTRIBUTE, None) == "build"
+               for each, queued in manifest.list_all_sessions())
+
+
+@contextmanager
+def _secrets_withheld() -> Iterator[None]:
+    """nox's environment without what a gate must not get (``project/children.py``: the
+    upload secrets, the project's token-variables, the CI identity), put back afterwards."""
+    names = withheld(os.environ, Role.GATE, hidden=token_variables(Path.cwd()))
+    kept = {name: os.environ.pop(name) for name in names}
+    try:
+        yield
+    finally:
+        os.environ.update(kept)
 
 
 def _hook_registry() -> None:

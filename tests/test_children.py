@@ -15,9 +15,9 @@ import pytest
 
 from publish_checks.checks import run_checks
 from publish_checks.checks.report import Status
-from publish_checks.frontend.console import token_variables
 from publish_checks.frontend.standalone import StandaloneRunner
 from publish_checks.project.children import Role, child_environment, looks_secret, withheld
+from publish_checks.project.config import token_variables
 from publish_checks.project.git import Git
 from publish_checks.release.rehearse import LocalIndex
 from tests.builders import SampleProject

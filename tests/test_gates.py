@@ -234,6 +234,33 @@ def test_a_command_gate_under_nox_gets_no_upload_secret_and_no_ci_identity(
     assert "gate sees ['GATE_PLAIN']" in run.output
 
 
+SNOOPING_TESTS = NOXFILE + ("import nox, os\n\n@nox.session(venv_backend='none')\n"
+                            "def tests(session):\n"
+                            f"    session.run('python', '-c', {SNOOP.replace('sys.exit(3)', 'print()')!r})\n"
+                            "    session.log(f\"tests session sees {'PYPI_API_KEY' in os.environ}\")\n")
+
+
+@pytest.mark.e2e
+def test_a_session_gate_gets_no_upload_secret_and_no_ci_identity(
+        project: SampleProject, tmp_path: Path) -> None:
+    """A gate that is a nox session runs in nox's own process, so in a run that builds the
+    secrets and the CI identity leave nox's environment while it runs (its commands and its
+    body see neither) and come back for publish; `nox -s tests` alone is no gate."""
+    gated(project, '["tests"]', SNOOPING_TESTS)
+    run = run_nox(project.root, tmp_path / "envs", "-s", "build", "publish", "--", "--offline",
+                  env=IDENTITY)
+    assert "gate sees ['GATE_PLAIN']" in run.output, run.output
+    assert "tests session sees False" in run.output
+    assert "Session build was successful" in run.output  # the run goes on after the gate
+    # publish still has its token: it stops later, asking for the index, not for a token
+    assert "Session publish aborted: usage error: publish must ask the index" in run.output
+    run = run_nox(project.root, tmp_path / "envs", "-s", "tests", env=IDENTITY)
+    assert run.code == 0, run.output
+    assert ("gate sees ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', "
+            "'GATE_PLAIN', 'PYPI_API_KEY', 'PYPI_ID_TOKEN', 'SIGSTORE_ID_TOKEN', "
+            "'TWINE_PASSWORD']") in run.output, run.output
+
+
 POSARGS_GATE = NOXFILE + ("import nox\n\n@nox.session(venv_backend='none')\n"
                           "def tests(session):\n    session.log(f'tests got {session.posargs}')\n")
 

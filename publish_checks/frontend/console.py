@@ -8,14 +8,14 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from publish_checks._errors import PublishChecksError, UsageError
+from publish_checks._errors import UsageError
 from publish_checks._text import write_text
 from publish_checks.checks.report import Report
 from publish_checks.frontend.commands import COMMANDS
 from publish_checks.frontend.options import Options
 from publish_checks.frontend.render import emit_report, render_text, use_colour
 from publish_checks.project.children import Role, child_environment
-from publish_checks.project.config import check_project_folder, load_config
+from publish_checks.project.config import check_project_folder
 from publish_checks.release.process import (
     STEP_TIMEOUT,
     Completed,
@@ -40,16 +40,6 @@ def command_root(name: str, options: Options) -> Path:
     """The folder the command ``name`` runs in: the project folder, checked, when the
     command needs one."""
     return project_root(options) if COMMANDS[name].needs_project else Path(options.project)
-
-
-def token_variables(root: Path) -> tuple[str, ...]:
-    """The token-variables the project at ``root`` declares, for the tool environments made
-    before the pipeline reads its configuration; none when it cannot be read (the pipeline
-    says why)."""
-    try:
-        return load_config(root).token_variables
-    except PublishChecksError:
-        return ()
 
 
 class Console:

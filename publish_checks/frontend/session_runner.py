@@ -11,9 +11,10 @@ import nox
 from nox.command import CommandFailed
 
 from publish_checks._text import NOX_STEPS, Steps
-from publish_checks.frontend.console import Console, project_root, token_variables
+from publish_checks.frontend.console import Console, project_root
 from publish_checks.frontend.options import Options
 from publish_checks.frontend.sessions import STEP_ATTRIBUTE
+from publish_checks.project.config import token_variables
 
 
 class SessionRunner(Console):

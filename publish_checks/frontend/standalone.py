@@ -18,9 +18,10 @@ from typing import TextIO
 
 from publish_checks._errors import ReleaseError
 from publish_checks._text import CLI_STEPS, Steps, write_text
-from publish_checks.frontend.console import Console, command_root, token_variables
+from publish_checks.frontend.console import Console, command_root
 from publish_checks.frontend.gates import run_command
 from publish_checks.frontend.options import Options
+from publish_checks.project.config import token_variables
 from publish_checks.release.process import find_uv, run_redacted, tail, venv_python
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish_checks._errors import ConfigError
+from publish_checks._errors import ConfigError, PublishChecksError
 from publish_checks._text import printable, suggest
 from publish_checks.project.config_files import (
     check_project_folder,
@@ -236,3 +236,13 @@ def load_config(root: Path) -> Config:
         diff=choice(tool, "diff", where, DIFF_MODES, DIFF_MODES[0], "fail"),
         diff_allow=_diff_allow(tool, "diff-allow", where),
     )
+
+
+def token_variables(root: Path) -> tuple[str, ...]:
+    """The token-variables the project at ``root`` declares, for the tool environments made
+    before the pipeline reads its configuration; none when it cannot be read (the pipeline
+    says why)."""
+    try:
+        return load_config(root).token_variables
+    except PublishChecksError:
+        return ()
