@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
+from publish_checks._record import Record
+
 #: What a project file (pyproject.toml, VERSION, a changelog, .pypirc) may weigh; a larger
 #: one is not what it claims to be, and reading it whole would cost unbounded memory.
 TEXT_LIMIT = 8 * 1024 * 1024
@@ -220,8 +222,8 @@ def human_size(size: int) -> str:
     return f"{value / 1000:.1f} GB"
 
 
-@dataclass(frozen=True)
-class Steps:
+@dataclass(frozen=True, eq=False, repr=False)
+class Steps(Record):
     """How the user runs a release step from the front end in use: every hint that names a
     command names the one this user types (``nox -s build`` or ``publish-checks build``)."""
 

@@ -234,10 +234,11 @@ def test_a_command_gate_under_nox_gets_no_upload_secret_and_no_ci_identity(
     assert "gate sees ['GATE_PLAIN']" in run.output
 
 
-SNOOPING_TESTS = NOXFILE + ("import nox, os\n\n@nox.session(venv_backend='none')\n"
-                            "def tests(session):\n"
-                            f"    session.run('python', '-c', {SNOOP.replace('sys.exit(3)', 'print()')!r})\n"
-                            "    session.log(f\"tests session sees {'PYPI_API_KEY' in os.environ}\")\n")
+SNOOP_AND_PASS = SNOOP.replace("sys.exit(3)", "print()")
+SNOOPING_TESTS = NOXFILE + (
+    "import nox, os\n\n@nox.session(venv_backend='none')\n"
+    f"def tests(session):\n    session.run('python', '-c', {SNOOP_AND_PASS!r})\n"
+    "    session.log(f\"tests session sees {'PYPI_API_KEY' in os.environ}\")\n")
 
 
 @pytest.mark.e2e

@@ -19,7 +19,8 @@ from publish_checks.release import finish, install, pipeline, plan, upload
 PACKAGE = Path(__file__).resolve().parents[1] / "publish_checks"
 # Lowest first. A module may import its own layer and the ones before it.
 LAYERS = (
-    ("publish_checks._errors", "publish_checks._text", "publish_checks._lazy"),
+    ("publish_checks._errors", "publish_checks._text", "publish_checks._lazy",
+     "publish_checks._record"),
     ("publish_checks.project",),
     ("publish_checks.dists",),
     ("publish_checks.checks",),

@@ -3,6 +3,7 @@ the URL and the bound secret (never on argv), and their real failures become our
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -177,7 +178,9 @@ def test_each_uploader_really_fails_as_read(name: str, project: SampleProject,
     pypiserver.add(wheel)
 
     def failure(files: tuple[Path, ...], url: str, password: str) -> Failure | None:
-        env = {"PATH": str(bindir), "HOME": str(project.root),
+        # bindir first, then ours: a uv found through a pyenv shim is a bash script
+        env = {"PATH": os.pathsep.join((str(bindir), os.environ.get("PATH", ""))),
+               "HOME": str(project.root),
                **uploader.environment(Login(pypiserver.username, password))}
         done = subprocess.run(uploader.argv(bindir, Upload(files, (), url), verbose=True),
                               capture_output=True, text=True, env=env, check=False, timeout=120)

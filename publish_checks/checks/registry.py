@@ -20,6 +20,7 @@ from pathlib import Path
 
 from publish_checks._errors import ConfigError, UsageError
 from publish_checks._lazy import load
+from publish_checks._record import Record
 from publish_checks._text import NOX_STEPS, Steps, suggest
 from publish_checks.checks.context import Context
 from publish_checks.checks.guards import guarded
@@ -41,8 +42,8 @@ class Need(enum.Flag):
     MACHINE = enum.auto()  # this machine's tools alone, nothing of the project
 
 
-@dataclass(frozen=True)
-class Registered:
+@dataclass(frozen=True, eq=False, repr=False)
+class Registered(Record):
     """A check and what it needs; ``offline`` is what it still judges without the index.
 
     Each is the function, or where it is: ``"version:changelog_entry"``, its module under

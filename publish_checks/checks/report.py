@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from publish_checks._record import Record
 from publish_checks.dists.scan import Problems
 
 
@@ -16,8 +17,8 @@ class Status(str, enum.Enum):
     SKIP = "skip"
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, eq=False, repr=False)
+class Finding(Record):
     """What a check function returns; the runner adds the check id."""
 
     status: Status
@@ -42,8 +43,8 @@ def skipped(why: str) -> Finding:
     return Finding(Status.SKIP, why)
 
 
-@dataclass(frozen=True)
-class Result:
+@dataclass(frozen=True, eq=False, repr=False)
+class Result(Record):
     id: str
     status: Status
     summary: str

@@ -7,9 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish_checks._record import Record
 
-@dataclass(frozen=True)
-class Unimportable:
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Unimportable(Record):
     """A module the smoke test could not import that users do not import on this platform:
     a private one that raises by itself, a public one guarded for another platform, a
     template that a tool fills in before it runs, or an optional one that the release's own
@@ -27,8 +29,8 @@ class Unimportable:
         return f"{self.module} ({kind}; {self.error})"
 
 
-@dataclass(frozen=True)
-class InstallTrial:
+@dataclass(frozen=True, eq=False, repr=False)
+class InstallTrial(Record):
     """What installing the release into a fresh virtualenv and smoke-testing it showed."""
 
     file: str  # the file installed: the wheel that fits this interpreter, else the sdist

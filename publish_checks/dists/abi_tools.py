@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from publish_checks._record import Record
+
 
 class AuditError(Exception):
     """A tool environment could not be made, or its tool not run; ``str()`` says why."""
 
 
-@dataclass(frozen=True)
-class ToolAnswer:
+@dataclass(frozen=True, eq=False, repr=False)
+class ToolAnswer(Record):
     """What a tool run answered: its report (JSON text; '' when it wrote none), its exit
     status, and what it printed (its words when it fails)."""
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
 
+from publish_checks._record import Record
 from publish_checks._text import printable
 
 CHUNK = 1024 * 1024
@@ -69,8 +70,8 @@ def _translated(path: Path) -> Iterator[None]:
         raise ArchiveError(_describe(path, e)) from None
 
 
-@dataclass(frozen=True)
-class Member:
+@dataclass(frozen=True, eq=False, repr=False)
+class Member(Record):
     name: str
     size: int  # as the archive declares it; used for messages only
     kind: MemberKind
@@ -86,8 +87,8 @@ class Member:
         return printable(self.name)
 
 
-@dataclass(frozen=True)
-class Entry:
+@dataclass(frozen=True, eq=False, repr=False)
+class Entry(Record):
     """A member during a :func:`walk`; its bytes can be read only while it is current."""
 
     member: Member

@@ -25,6 +25,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+from publish_checks._record import Record
 from publish_checks._text import TextError, printable, read_bytes
 from publish_checks.dists.scan import Dist
 
@@ -50,8 +51,8 @@ class AttestationError(Exception):
         self.problem = problem
 
 
-@dataclass(frozen=True)
-class Statement:
+@dataclass(frozen=True, eq=False, repr=False)
+class Statement(Record):
     """What an attestation's in-toto statement says: the one file it is about."""
 
     subject: str  # the file name it names

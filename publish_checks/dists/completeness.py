@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from packaging.metadata import parse_email
 
+from publish_checks._record import Record
 from publish_checks._text import listing, printable
 from publish_checks.dists.contents import library_roots
 from publish_checks.dists.scan import Dist, Problems
@@ -113,8 +114,8 @@ def sdist_sources(files: ProjectFiles, traced: dict[str, str],
     return list(dict.fromkeys(_kept(traced, exclude).values()))
 
 
-@dataclass(frozen=True)
-class Needed:
+@dataclass(frozen=True, eq=False, repr=False)
+class Needed(Record):
     """A project file the sdist must hold, and what it is to the build."""
 
     path: str

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from publish_checks._record import Record
 from publish_checks._text import listing, printable
 from publish_checks.dists import archives
 from publish_checks.dists.archives import ArchiveError
@@ -33,8 +34,8 @@ _BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.
            getattr(ast, "TryStar", ast.Try))  # try/except* from Python 3.11
 
 
-@dataclass(frozen=True)
-class EntryPoint:
+@dataclass(frozen=True, eq=False, repr=False)
+class EntryPoint(Record):
     group: str
     name: str
     module: str

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish_checks._record import Record
 from publish_checks._text import TextError, printable, read_bytes
 from publish_checks.dists.scan import DistScan, file_sha256, scan
 
@@ -27,8 +28,8 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SHOWN = 300  # characters of a check's summary the record keeps, and a report shows
 
 
-@dataclass(frozen=True)
-class FailedBuild:
+@dataclass(frozen=True, eq=False, repr=False)
+class FailedBuild(Record):
     """What a failed build's record says."""
 
     path: Path

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from publish_checks._errors import PublishChecksError
 from publish_checks._lazy import load
+from publish_checks._record import Record
 from publish_checks.project.urls import is_loopback
 
 if TYPE_CHECKING:
@@ -72,8 +73,8 @@ def origin(url: str) -> tuple[str, str, int]:
     return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
 
 
-@dataclass(frozen=True)
-class Login:
+@dataclass(frozen=True, eq=False, repr=False)
+class Login(Record):
     """HTTP Basic credentials for one index, sent to its ``origin`` only. ``source`` says
     where the secret came from (a variable, a file), never what it is; the secret is kept
     out of the repr, so no message or traceback can show it."""

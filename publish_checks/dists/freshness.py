@@ -17,6 +17,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish_checks._record import Record
 from publish_checks.dists.archives import CHUNK
 from publish_checks.dists.inventory import Inventory
 from publish_checks.project.git import Git
@@ -31,8 +32,8 @@ def generated(path: str, layout: Layout) -> bool:
             or any(glob_match(path, pattern) for pattern in layout.rewritten))
 
 
-@dataclass(frozen=True)
-class Outdated:
+@dataclass(frozen=True, eq=False, repr=False)
+class Outdated(Record):
     """The sdists' git-tracked files that HEAD has with other content (project paths)."""
 
     paths: list[str]

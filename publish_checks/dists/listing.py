@@ -12,11 +12,12 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin
 
 from publish_checks._lazy import load
+from publish_checks._record import Record
 from publish_checks.dists.fetch import IndexQueryError
 
 
-@dataclass(frozen=True)
-class IndexFile:
+@dataclass(frozen=True, eq=False, repr=False)
+class IndexFile(Record):
     """A file as a simple index lists it: the absolute URL to fetch it from, its sha256, and
     when it was uploaded (PEP 700 ``upload-time``: JSON answers only, else None)."""
 

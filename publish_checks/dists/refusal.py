@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from publish_checks._record import Record
+
 #: Where the build command goes in a hint (the check fills in the one this user types).
 BUILD = "{build}"
 REBUILD = f"rebuild with a current build backend: {BUILD}"
 
 
-@dataclass(frozen=True)
-class Refusal:
+@dataclass(frozen=True, eq=False, repr=False)
+class Refusal(Record):
     """One reason PyPI would refuse the upload, as PyPI words it, and the fix."""
 
     message: str

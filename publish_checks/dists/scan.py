@@ -20,6 +20,8 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
+from publish_checks._record import Record
+
 # Files twine accepts next to a distribution and uploads with it; not distributions themselves.
 COMPANION_SUFFIXES = (".asc", ".publish.attestation")
 # twine's own pattern for attestations (commands._split_inputs): any kind, not only
@@ -31,8 +33,8 @@ def is_attestation(name: str) -> bool:
     return fnmatchcase(name, ATTESTATION_PATTERN)
 
 
-@dataclass(frozen=True)
-class Dist:
+@dataclass(frozen=True, eq=False, repr=False)
+class Dist(Record):
     path: Path
     kind: Literal["sdist", "wheel"]
     name: str  # canonicalized project name from the filename
@@ -57,8 +59,8 @@ class Dist:
         return f"{self.stem}/PKG-INFO"
 
 
-@dataclass(frozen=True)
-class DistScan:
+@dataclass(frozen=True, eq=False, repr=False)
+class DistScan(Record):
     """``dist/`` split into distributions and the other files ``twine upload dist/*`` would take."""
 
     directory: Path
@@ -136,8 +138,8 @@ def normalized_stem(name: str, version: str) -> str | None:
         return None
 
 
-@dataclass(frozen=True)
-class RecordRow:
+@dataclass(frozen=True, eq=False, repr=False)
+class RecordRow(Record):
     path: str
     hash: str  # "algorithm=digest", or "" where the wheel spec allows none
     size: str

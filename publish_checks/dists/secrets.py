@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from publish_checks._record import Record
 from publish_checks.project.macaroon import MacaroonError, decode_token
 
 PRIVATE_KEY_FILES = frozenset(
@@ -69,8 +70,8 @@ class Secret(enum.Enum):
                         Secret.GOOGLE_API_KEY, Secret.NPM_TOKEN)
 
 
-@dataclass(frozen=True)
-class SecretPattern:
+@dataclass(frozen=True, eq=False, repr=False)
+class SecretPattern(Record):
     """What a secret looks like inside a file; ``suffixes`` limits it to some file names,
     ``valid`` rejects lookalikes a regex cannot (checksums, placeholders, a macaroon that
     does not parse), and ``text_only`` skips blocks holding a NUL byte (compiled or

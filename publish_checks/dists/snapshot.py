@@ -25,6 +25,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from publish_checks._record import Record
 from publish_checks.dists.fetch import IndexQueryError as IndexQueryError  # re-exported
 from publish_checks.dists.fetch import Login, LoginRefused
 from publish_checks.dists.index import DEADLINE, download, project_page
@@ -51,8 +52,8 @@ def _version(version: str | Version) -> Version | None:
         return None
 
 
-@dataclass(frozen=True)
-class Snapshot:
+@dataclass(frozen=True, eq=False, repr=False)
+class Snapshot(Record):
     """What ``index_url`` listed for the projects ``names`` (canonical) at one moment.
 
     ``files`` maps each filename to its :class:`IndexFile` (sha256, upload time, size, yank,

@@ -20,6 +20,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from publish_checks._record import Record
 from publish_checks._text import listing, printable
 from publish_checks.dists.contents import library_roots
 from publish_checks.dists.inventory import Inventory, Item
@@ -35,8 +36,8 @@ class Outcome(enum.Enum):
     ALLOWED = "allowed"
 
 
-@dataclass(frozen=True)
-class Verdict:
+@dataclass(frozen=True, eq=False, repr=False)
+class Verdict(Record):
     """One member holding a secret, and what the check makes of it."""
 
     member: str  # its name in the archive
@@ -164,8 +165,8 @@ def _vouch(path: str) -> str:
             "[tool.publish-checks] in pyproject.toml")
 
 
-@dataclass(frozen=True)
-class Reported:
+@dataclass(frozen=True, eq=False, repr=False)
+class Reported(Record):
     """What the check adds to the problems: the allowed files (summary text), and whether a
     token must be revoked or another service's key rotated."""
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from publish_checks._lazy import collector_paused
+from publish_checks._record import Record
 from publish_checks.frontend.options import (
     Options,
     add_bump,
@@ -41,8 +42,8 @@ STANDALONE = "publish_checks.frontend.standalone"
 SESSION = "publish_checks.frontend.session_runner"
 
 
-@dataclass(frozen=True)
-class Command:
+@dataclass(frozen=True, eq=False, repr=False)
+class Command(Record):
     """One command of both front ends."""
 
     #: The module that holds its function, named as the command, which takes the

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from packaging.version import Version
 
+from publish_checks._record import Record
+
 # No pattern here has two quantifiers in a row that can take the same characters, and
 # headings are read with string methods: each line is matched in time linear in its length
 # (a 100,000-space heading used to make the heading pattern backtrack cubically).
@@ -20,8 +22,8 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # unclosed: runs to the 
 LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
 
 
-@dataclass(frozen=True)
-class Section:
+@dataclass(frozen=True, eq=False, repr=False)
+class Section(Record):
     title: str
     level: int
     start: int  # index of the heading's first line

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from publish_checks._record import Record
 from publish_checks.project.changelog import Section, sections, version_span
 
 _ONWARDS = re.compile(r"\s*(?:and|or)\s+(?:newer|later|above)\b|\s*(?:onwards?|\+)(?!\S)",
@@ -24,8 +25,8 @@ def covers_newer(title: str, key: str | None) -> bool:
     return found is not None and _ONWARDS.match(title.strip()[found[2]:]) is not None
 
 
-@dataclass(frozen=True)
-class Pointer:
+@dataclass(frozen=True, eq=False, repr=False)
+class Pointer(Record):
     """The heading that hands ``version`` to another place, and that place's address."""
 
     section: Section

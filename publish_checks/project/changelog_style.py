@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from publish_checks._record import Record
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 _MONTH = r"(?P<month>(?:" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?)"
@@ -34,8 +36,8 @@ _STATUS = re.compile(r"\b(?:" + "|".join(OPEN_WORDS).replace(" ", r"\s") + r")\b
 _DECORATION = "*_()[]:.,`"  # '*Released 2026-01-01*', 'Released: 2026-01-01.'
 
 
-@dataclass(frozen=True)
-class DateText:
+@dataclass(frozen=True, eq=False, repr=False)
+class DateText(Record):
     """A date as one changelog writes it: where it is in its text, and how to write another."""
 
     start: int

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from publish_checks._errors import ConfigError, PublishChecksError
+from publish_checks._record import Record
 from publish_checks._text import printable, suggest
 from publish_checks.project.config_files import (
     check_project_folder,
@@ -86,8 +87,8 @@ def default_repair(platform: str = sys.platform) -> str:
 Gate = str | tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Config:
+@dataclass(frozen=True, eq=False, repr=False)
+class Config(Record):
     root: Path
     has_pyproject: bool = False
     project: dict[str, Any] = field(default_factory=dict)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from publish_checks._errors import ConfigError
+from publish_checks._record import Record
 from publish_checks._text import printable
 from publish_checks.project.config_values import did_you_mean, string
 from publish_checks.project.urls import EXAMPLE, UrlError, parse_url
@@ -15,8 +16,8 @@ REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
 ALLOW_KEYS = ("path", "reason")
 
 
-@dataclass(frozen=True)
-class RepositoryConfig:
+@dataclass(frozen=True, eq=False, repr=False)
+class RepositoryConfig(Record):
     """A custom index declared under ``[tool.publish-checks.repositories.NAME]``."""
 
     name: str
@@ -26,8 +27,8 @@ class RepositoryConfig:
     token_variable: str | None = None
 
 
-@dataclass(frozen=True)
-class SecretAllow:
+@dataclass(frozen=True, eq=False, repr=False)
+class SecretAllow(Record):
     """A ``secrets-allow`` entry: files the maintainer vouches for (a path relative to the
     project folder, a folder, or a glob), and why they are safe to ship."""
 

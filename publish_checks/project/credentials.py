@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish_checks._record import Record
 from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks._text import shown as shown_path
 
@@ -25,8 +26,8 @@ from publish_checks.project.redaction import redact as redact
 ENV_FILE_LIMIT = 256 * 1024
 
 
-@dataclass(frozen=True)
-class Token:
+@dataclass(frozen=True, eq=False, repr=False)
+class Token(Record):
     value: str = field(repr=False)
     variable: str  # or "the password" for one written in a URL or ~/.pypirc
     origin: str  # "the environment", the credentials file's path, "the repository URL", …
@@ -41,8 +42,8 @@ class Token:
                 f"({len(self.value)} characters, fingerprint {self.fingerprint})")
 
 
-@dataclass(frozen=True)
-class TokenLookup:
+@dataclass(frozen=True, eq=False, repr=False)
+class TokenLookup(Record):
     """The outcome of looking for a token; ``problem`` explains a file we could not use."""
 
     token: Token | None

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO
 
+from publish_checks._record import Record
 from publish_checks.project.children import Role, child_environment
 from publish_checks.project.git_questions import (
     BRANCH,
@@ -33,8 +34,8 @@ from publish_checks.project.git_questions import (
 )
 
 
-@dataclass(frozen=True)
-class Git:
+@dataclass(frozen=True, eq=False, repr=False)
+class Git(Record):
     """git in ``root``. Every call runs with ``environ`` as :data:`Role.GIT` gets it: no
     secret (its hooks run the user's and third parties' code) and ``LC_ALL=C`` (git's own
     words, never translated). The front ends pass the environment in; None, for a caller

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from publish_checks._errors import ConfigError
+from publish_checks._record import Record
 from publish_checks.project.config import read_pyproject, read_setup_cfg
 from publish_checks.project.packages import (
     Source,
@@ -44,8 +45,8 @@ _VERSION_FILES = (
 _PDV_FILES = ("*.py", "*/__init__.py", "*/__version__.py", "*/_version.py")
 
 
-@dataclass(frozen=True)
-class Layout:
+@dataclass(frozen=True, eq=False, repr=False)
+class Layout(Record):
     backend: str = ""  # [build-system].build-backend; '' for setuptools' legacy setup.py
     sources: tuple[Source, ...] = ()  # where the wheel's packages and modules come from
     excluded_packages: tuple[str, ...] = ()  # dotted globs of packages kept out on purpose

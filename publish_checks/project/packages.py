@@ -15,13 +15,14 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any
 
+from publish_checks._record import Record
 from publish_checks.project.setup_py import Find, SetupPy
 
 _GLOB = set("*?[")
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(frozen=True, eq=False, repr=False)
+class Source(Record):
     """A part of the wheel and the project path it is built from."""
 
     wheel: str  # in the wheel: "pkg", "mod.py", "ns/pkg"; "" for a folder of top-level ones

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from publish_checks._errors import UsageError
+from publish_checks._record import Record
 from publish_checks._text import TextError, read_text, suggest
 from publish_checks.project import twine_conventions
 from publish_checks.project.config import Config, RepositoryConfig
@@ -29,8 +30,8 @@ PYPI_INDEXES = {"pypi": ("pypi.org", "https://upload.pypi.org/legacy/"),
                 "testpypi": ("test.pypi.org", "https://test.pypi.org/legacy/")}
 
 
-@dataclass(frozen=True)
-class Target:
+@dataclass(frozen=True, eq=False, repr=False)
+class Target(Record):
     """A resolved repository. ``index_url`` is its PEP 503 simple index, with a trailing slash.
 
     ``token_variable`` is the variable of its ``pypi-`` token (PyPI and TestPyPI), or the one

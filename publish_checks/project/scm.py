@@ -13,6 +13,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from publish_checks._errors import ConfigError
+from publish_checks._record import Record
 from publish_checks.project.config import read_toml
 
 # setuptools-scm's DEFAULT_TAG_REGEX (src/setuptools_scm/_config.py), which hatch-vcs uses
@@ -32,8 +33,8 @@ def scm_tool(label: str) -> str | None:
     return next((tool for tool in ("hatch-vcs", "setuptools-scm") if tool in label), None)
 
 
-@dataclass(frozen=True)
-class ScmTags:
+@dataclass(frozen=True, eq=False, repr=False)
+class ScmTags(Record):
     """How an scm version tool reads release tags."""
 
     tool: str  # setuptools-scm or hatch-vcs

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from publish_checks._record import Record
 from publish_checks._text import TextError, read_bytes
 
 _FINDERS = {"find_packages": False, "find_namespace_packages": True}
@@ -20,16 +21,16 @@ _KEYS = ("package_dir", "packages", "py_modules")
 _DEPTH = 8  # names that name names: deeper than any real setup.py
 
 
-@dataclass(frozen=True)
-class Find:
+@dataclass(frozen=True, eq=False, repr=False)
+class Find(Record):
     """``packages=find_packages(where, exclude=...)``: the packages under these folders."""
 
     where: tuple[str, ...]
     exclude: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class SetupPy:
+@dataclass(frozen=True, eq=False, repr=False)
+class SetupPy(Record):
     package_dir: dict[str, str]
     packages: tuple[str, ...] | Find | None  # None: none given, or not a literal
     py_modules: tuple[str, ...]

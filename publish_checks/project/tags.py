@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from publish_checks._record import Record
 from publish_checks.project.git import Git
 
 PLACEHOLDER = "{version}"
@@ -75,8 +76,8 @@ def tag_name(tag_format: str, version: str) -> str:
     return tag_format.replace(PLACEHOLDER, version)
 
 
-@dataclass(frozen=True)
-class ReleaseTag:
+@dataclass(frozen=True, eq=False, repr=False)
+class ReleaseTag(Record):
     """An existing tag that names a release: ``prefix`` + a PEP 440 version."""
 
     name: str
@@ -125,8 +126,8 @@ def release_tags(git: Git) -> list[ReleaseTag]:
     return sorted(found, key=lambda t: (t.created, t.version), reverse=True)
 
 
-@dataclass(frozen=True)
-class TagFormat:
+@dataclass(frozen=True, eq=False, repr=False)
+class TagFormat(Record):
     """The tag-format a run uses, and how it was chosen (for people)."""
 
     format: str

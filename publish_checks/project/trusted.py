@@ -19,6 +19,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from publish_checks._record import Record
+
 AUDIENCES = {"pypi.org": "pypi", "test.pypi.org": "testpypi"}
 GITHUB_OIDC = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 GOOGLE_ACCOUNT = "GOOGLE_SERVICE_ACCOUNT_NAME"
@@ -101,8 +103,8 @@ def publishing_settings(token_host: str, project: str) -> str:
     return f"https://{token_host}/manage/project/{project}/settings/publishing/"
 
 
-@dataclass(frozen=True)
-class Signing:
+@dataclass(frozen=True, eq=False, repr=False)
+class Signing(Record):
     """Whether publish signs the dists (PEP 740) in this job: ``provider`` is the CI whose
     identity signs, or None and ``reason`` says why nothing is signed."""
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from publish_checks._record import Record
+
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 UPLOAD_SCHEMES = ("https", "http")
 EXAMPLE = "https://pypi.example.com/legacy/"
@@ -26,8 +28,8 @@ class UrlError(ValueError):
         self.problem = problem
 
 
-@dataclass(frozen=True)
-class ParsedUrl:
+@dataclass(frozen=True, eq=False, repr=False)
+class ParsedUrl(Record):
     url: str  # without user:password@, its scheme in lower case
     user: str | None
     password: str = field(repr=False)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from publish_checks._record import Record
 
-@dataclass(frozen=True)
-class Flags:
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Flags(Record):
     """What the user asked of this release, beyond which project and index."""
 
     skip: tuple[str, ...] = ()

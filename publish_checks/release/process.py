@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TextIO, TypeVar
 
+from publish_checks._record import Record
 from publish_checks.project.credentials import redact
 
 T = TypeVar("T")
@@ -22,8 +23,8 @@ STEP_TIMEOUT = 900.0  # seconds for one build, upload, install or smoke command
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
-@dataclass(frozen=True)
-class Completed:
+@dataclass(frozen=True, eq=False, repr=False)
+class Completed(Record):
     """A finished command: its exit status and its output (stdout and stderr), redacted."""
 
     code: int

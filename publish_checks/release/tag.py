@@ -12,13 +12,14 @@ import subprocess
 from dataclasses import dataclass
 
 from publish_checks._errors import ReleaseError
+from publish_checks._record import Record
 from publish_checks.project.git import Git
 
 NO_REMOTE_FIX = "add one (git remote add origin URL)"
 
 
-@dataclass(frozen=True)
-class Push:
+@dataclass(frozen=True, eq=False, repr=False)
+class Push(Record):
     """One ``git push``: the release branch (None: the tag alone) and the tag, to a remote."""
 
     remote: str

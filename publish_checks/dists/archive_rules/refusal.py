@@ -6,6 +6,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from publish_checks._record import Record
 from publish_checks._text import listing, printable
 from publish_checks.dists.inventory import Item
 from publish_checks.dists.scan import Dist
@@ -27,8 +28,8 @@ class Fix(enum.Enum):
     SDIST_MEMBERS = "sdist-members"  # only files, folders and links inside the sdist
 
 
-@dataclass(frozen=True)
-class Refusal:
+@dataclass(frozen=True, eq=False, repr=False)
+class Refusal(Record):
     problem: str  # the file, what is wrong with which member, and PyPI's (or pip's) words
     fix: Fix
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from packaging.version import Version
 
+from publish_checks._record import Record
+
 
 class SourceKind(enum.Enum):
     """Where a version is declared, which decides how it is read, checked and bumped."""
@@ -33,8 +35,8 @@ class Flaw(enum.Enum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True)
-class VersionSource:
+@dataclass(frozen=True, eq=False, repr=False)
+class VersionSource(Record):
     """``label`` names the source as a user would (``VERSION``, ``src/pkg/__about__.py``)."""
 
     label: str
