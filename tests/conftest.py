@@ -75,6 +75,11 @@ def clean_environment(homes: Iterator[Path],
     real_home = Path.home()
     for variable, cache in (("UV_CACHE_DIR", "uv"), ("PIP_CACHE_DIR", "pip")):
         monkeypatch.setenv(variable, os.environ.get(variable, str(real_home / ".cache" / cache)))
+    # pip's own question to pypi.org about a newer pip, and its compiling of every module it
+    # installs (twine's and build's in each nox virtualenv): neither is any test's proof.
+    # PIP_COMPILE=0, not PIP_NO_COMPILE=1: pip reads the latter as "compile".
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    monkeypatch.setenv("PIP_COMPILE", "0")
     monkeypatch.setenv("HOME", str(home))
     for variable in list(os.environ):
         if (variable.endswith(("_API_KEY", "_ID_TOKEN")) or variable.startswith(("TWINE_", "GIT_"))
