@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import sys
 import tarfile
 from pathlib import Path
@@ -263,3 +264,28 @@ def test_a_child_past_its_time_is_stopped() -> None:
                          "time.sleep(60)"], env=dict(os.environ), timeout=1)
     assert done.timed_out and done.code != 0
     assert "started" in done.output and "stopped after 1 s" in done.output
+
+
+INTERRUPTED_WHILE_THE_TIMER_STARTS = """\
+import os, sys, threading
+start = threading.Timer.start
+def interrupted(timer):
+    start(timer)
+    raise KeyboardInterrupt
+threading.Timer.start = interrupted
+from publish_checks.release.process import run_redacted
+try:
+    run_redacted([sys.executable, "-c", "pass"], env=dict(os.environ), timeout=600)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_a_ctrl_c_while_the_timeout_starts_does_not_keep_the_process_alive() -> None:
+    """Interrupted as its child's timer starts, the process still exits at once, not after
+    the child's timeout (a Ctrl-C mid-rehearsal under load hung nox for the step's 900 s)."""
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_THE_TIMER_STARTS],
+                          capture_output=True, text=True, timeout=30, check=False,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout == "interrupted\n", done.stderr
+    assert done.returncode == 0, done.stderr

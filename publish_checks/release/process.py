@@ -62,6 +62,9 @@ def _collected(child: subprocess.Popen[bytes], secrets: Sequence[str], echo: Tex
         child.kill()
 
     timer = threading.Timer(timeout, kill)
+    # A Ctrl-C inside start() (it waits for the thread) skips the cancel below: a daemon
+    # timer does not keep the interrupted process alive until the timeout.
+    timer.daemon = True
     timer.start()
     try:
         with child:
