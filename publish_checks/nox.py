@@ -109,7 +109,7 @@ def _stand_in_for_missing_gates() -> None:
         found = [name for name in registry
                  if gate == name or gate.startswith((f"{name}-", f"{name}("))]
         for name in found:
-            _without_chain_posargs(registry[name])
+            _as_gate(registry[name])
         if found:
             continue
 
@@ -122,7 +122,7 @@ def _stand_in_for_missing_gates() -> None:
         nox.session(name=gate, venv_backend="none", default=False)(missing)
 
 
-def _without_chain_posargs(func: Any) -> None:
+def _as_gate(func: Any) -> None:
     """Make session ``func`` a gate of the build session.
 
     - nox gives every session of a run the same posargs, so ``nox -s build publish --
@@ -144,9 +144,7 @@ def _without_chain_posargs(func: Any) -> None:
         named = getattr(getattr(runner, "global_config", None), "sessions", None) or ()
         if runner is not None and session.name not in named and func.name not in named:
             runner.posargs = []
-        if not _builds(runner):
-            return original(session, *args, **kwargs)
-        with _secrets_withheld():
+        with _secrets_withheld(runner):
             return original(session, *args, **kwargs)
 
     gate._publish_checks_gate = True  # type: ignore[attr-defined]
@@ -165,10 +163,12 @@ def _builds(runner: Any) -> bool:
 
 
 @contextmanager
-def _secrets_withheld() -> Iterator[None]:
-    """nox's environment without what a gate must not get (``project/children.py``: the
-    upload secrets, the project's token-variables, the CI identity), put back afterwards."""
-    names = withheld(os.environ, Role.GATE, hidden=token_variables(Path.cwd()))
+def _secrets_withheld(runner: Any) -> Iterator[None]:
+    """In a run that builds, nox's environment without what a gate must not get
+    (``project/children.py``: the upload secrets, the project's token-variables, the CI
+    identity), put back afterwards; in any other run, as it is."""
+    names = (withheld(os.environ, Role.GATE, hidden=token_variables(Path.cwd()))
+             if _builds(runner) else ())
     kept = {name: os.environ.pop(name) for name in names}
     try:
         yield
