@@ -18,11 +18,10 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 #: What a project file (pyproject.toml, VERSION, a changelog, .pypirc) may weigh; a larger
 #: one is not what it claims to be, and reading it whole would cost unbounded memory.
@@ -222,7 +221,7 @@ def human_size(size: int) -> str:
     return f"{value / 1000:.1f} GB"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Steps(Record):
     """How the user runs a release step from the front end in use: every hint that names a
     command names the one this user types (``nox -s build`` or ``publish-checks build``)."""

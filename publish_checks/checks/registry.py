@@ -15,12 +15,11 @@ import enum
 import sysconfig
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from publish_checks._errors import ConfigError, UsageError
 from publish_checks._lazy import load
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import NOX_STEPS, Steps, suggest
 from publish_checks.checks.context import Context
 from publish_checks.checks.guards import guarded
@@ -42,7 +41,7 @@ class Need(enum.Flag):
     MACHINE = enum.auto()  # this machine's tools alone, nothing of the project
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Registered(Record):
     """A check and what it needs; ``offline`` is what it still judges without the index.
 

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.dists.scan import Problems
 
 
@@ -17,7 +17,7 @@ class Status(str, enum.Enum):
     SKIP = "skip"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Finding(Record):
     """What a check function returns; the runner adds the check id."""
 
@@ -43,7 +43,7 @@ def skipped(why: str) -> Finding:
     return Finding(Status.SKIP, why)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Result(Record):
     id: str
     status: Status

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Unimportable(Record):
     """A module the smoke test could not import that users do not import on this platform:
     a private one that raises by itself, a public one guarded for another platform, a
@@ -29,7 +28,7 @@ class Unimportable(Record):
         return f"{self.module} ({kind}; {self.error})"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class InstallTrial(Record):
     """What installing the release into a fresh virtualenv and smoke-testing it showed."""
 

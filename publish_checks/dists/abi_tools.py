@@ -5,18 +5,17 @@ raises. Apart from their judgement (dists/abi.py), which loads only to audit a b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 
 class AuditError(Exception):
     """A tool environment could not be made, or its tool not run; ``str()`` says why."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ToolAnswer(Record):
     """What a tool run answered: its report (JSON text; '' when it wrote none), its exit
     status, and what it printed (its words when it fails)."""

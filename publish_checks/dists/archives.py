@@ -16,11 +16,11 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import IO, Literal
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import printable
 
 CHUNK = 1024 * 1024
@@ -70,7 +70,7 @@ def _translated(path: Path) -> Iterator[None]:
         raise ArchiveError(_describe(path, e)) from None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Member(Record):
     name: str
     size: int  # as the archive declares it; used for messages only
@@ -87,7 +87,7 @@ class Member(Record):
         return printable(self.name)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Entry(Record):
     """A member during a :func:`walk`; its bytes can be read only while it is current."""
 

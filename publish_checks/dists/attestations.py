@@ -14,7 +14,6 @@ import base64
 import binascii
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import TextError, printable, read_bytes
 from publish_checks.dists.scan import Dist
 
@@ -51,7 +50,7 @@ class AttestationError(Exception):
         self.problem = problem
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Statement(Record):
     """What an attestation's in-toto statement says: the one file it is about."""
 

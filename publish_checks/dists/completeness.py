@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from packaging.metadata import parse_email
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import listing, printable
 from publish_checks.dists.contents import library_roots
 from publish_checks.dists.scan import Dist, Problems
@@ -114,7 +113,7 @@ def sdist_sources(files: ProjectFiles, traced: dict[str, str],
     return list(dict.fromkeys(_kept(traced, exclude).values()))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Needed(Record):
     """A project file the sdist must hold, and what it is to the build."""
 

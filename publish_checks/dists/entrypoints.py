@@ -12,11 +12,10 @@ import ast
 import configparser
 import re
 import sys
-from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import listing, printable
 from publish_checks.dists import archives
 from publish_checks.dists.archives import ArchiveError
@@ -34,7 +33,7 @@ _BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.
            getattr(ast, "TryStar", ast.Try))  # try/except* from Python 3.11
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class EntryPoint(Record):
     group: str
     name: str

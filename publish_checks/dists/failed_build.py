@@ -12,10 +12,9 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import TextError, printable, read_bytes
 from publish_checks.dists.scan import DistScan, file_sha256, scan
 
@@ -28,7 +27,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SHOWN = 300  # characters of a check's summary the record keeps, and a report shows
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class FailedBuild(Record):
     """What a failed build's record says."""
 

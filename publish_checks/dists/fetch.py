@@ -12,14 +12,14 @@ import os
 import socket
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from publish_checks._errors import PublishChecksError
 from publish_checks._lazy import load
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.urls import is_loopback
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def origin(url: str) -> tuple[str, str, int]:
     return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Login(Record):
     """HTTP Basic credentials for one index, sent to its ``origin`` only. ``source`` says
     where the secret came from (a variable, a file), never what it is; the secret is kept

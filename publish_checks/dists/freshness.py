@@ -14,10 +14,9 @@ from __future__ import annotations
 import hashlib
 import stat
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.dists.archives import CHUNK
 from publish_checks.dists.inventory import Inventory
 from publish_checks.project.git import Git
@@ -32,7 +31,7 @@ def generated(path: str, layout: Layout) -> bool:
             or any(glob_match(path, pattern) for pattern in layout.rewritten))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Outdated(Record):
     """The sdists' git-tracked files that HEAD has with other content (project paths)."""
 

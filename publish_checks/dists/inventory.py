@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.dists import archives, placeholders
 from publish_checks.dists.archives import CHUNK, ArchiveError, MemberKind, TarType
 from publish_checks.dists.secrets import (
@@ -51,7 +51,7 @@ _PYE = b" PYE" + b" FILE---"
 SOURCEDEFENDER_MARKS = (b"---BEGIN" + _PYE, b"---END" + _PYE)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Item(Record):
     """A member as the pass saw it."""
 

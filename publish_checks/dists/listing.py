@@ -7,16 +7,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urljoin
 
 from publish_checks._lazy import load
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.dists.fetch import IndexQueryError
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class IndexFile(Record):
     """A file as a simple index lists it: the absolute URL to fetch it from, its sha256, and
     when it was uploaded (PEP 700 ``upload-time``: JSON answers only, else None)."""

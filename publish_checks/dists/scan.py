@@ -20,7 +20,7 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 # Files twine accepts next to a distribution and uploads with it; not distributions themselves.
 COMPANION_SUFFIXES = (".asc", ".publish.attestation")
@@ -33,7 +33,7 @@ def is_attestation(name: str) -> bool:
     return fnmatchcase(name, ATTESTATION_PATTERN)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Dist(Record):
     path: Path
     kind: Literal["sdist", "wheel"]
@@ -59,7 +59,7 @@ class Dist(Record):
         return f"{self.stem}/PKG-INFO"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class DistScan(Record):
     """``dist/`` split into distributions and the other files ``twine upload dist/*`` would take."""
 
@@ -138,7 +138,7 @@ def normalized_stem(name: str, version: str) -> str | None:
         return None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RecordRow(Record):
     path: str
     hash: str  # "algorithm=digest", or "" where the wheel spec allows none

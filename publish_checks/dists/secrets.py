@@ -7,9 +7,8 @@ import enum
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.macaroon import MacaroonError, decode_token
 
 PRIVATE_KEY_FILES = frozenset(
@@ -70,7 +69,7 @@ class Secret(enum.Enum):
                         Secret.GOOGLE_API_KEY, Secret.NPM_TOKEN)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SecretPattern(Record):
     """What a secret looks like inside a file; ``suffixes`` limits it to some file names,
     ``valid`` rejects lookalikes a regex cannot (checksums, placeholders, a macaroon that

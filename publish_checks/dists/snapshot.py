@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -25,7 +25,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.dists.fetch import IndexQueryError as IndexQueryError  # re-exported
 from publish_checks.dists.fetch import Login, LoginRefused
 from publish_checks.dists.index import DEADLINE, download, project_page
@@ -52,7 +52,7 @@ def _version(version: str | Version) -> Version | None:
         return None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Snapshot(Record):
     """What ``index_url`` listed for the projects ``names`` (canonical) at one moment.
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import listing, printable
 from publish_checks.dists.contents import library_roots
 from publish_checks.dists.inventory import Inventory, Item
@@ -36,7 +35,7 @@ class Outcome(enum.Enum):
     ALLOWED = "allowed"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Verdict(Record):
     """One member holding a secret, and what the check makes of it."""
 
@@ -165,7 +164,7 @@ def _vouch(path: str) -> str:
             "[tool.publish-checks] in pyproject.toml")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Reported(Record):
     """What the check adds to the problems: the allowed files (summary text), and whether a
     token must be revoked or another service's key rotated."""

@@ -5,18 +5,17 @@ wheels is judged without the auditing code (dists/abi.py, checks/abi_audit.py)."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 # PEP 600's legacy names (manylinux1, manylinux2010, manylinux2014) and the glibc they mean.
 _LEGACY = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 PEP600 = re.compile(r"(manylinux|musllinux)_(\d+)_(\d+)_(\w+)")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Claim(Record):
     """The policy a wheel's platform tags promise: the most compatible of its manylinux (or
     musllinux) tags, i.e. the oldest libc it says it runs on."""
@@ -32,7 +31,7 @@ class Claim(Record):
         return f"{self.family}_{self.libc[0]}_{self.libc[1]}_{self.arch}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class WheelKind(Record):
     """What dists-abi audits of one wheel, read from its filename's tags."""
 

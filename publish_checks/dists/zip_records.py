@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import printable
 
 _LOCAL = b"PK\x03\x04"
@@ -39,7 +39,7 @@ _UNPRINTABLE = re.compile(rb"[\x00-\x1f\x7f]")
 MALFORMED = "Malformed zip file"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Fault(Record):
     """Why PyPI refuses the zip's records (its words), and where."""
 

@@ -16,11 +16,10 @@ import argparse
 import functools
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from publish_checks._lazy import collector_paused
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.frontend.options import (
     Options,
     add_bump,
@@ -42,7 +41,7 @@ STANDALONE = "publish_checks.frontend.standalone"
 SESSION = "publish_checks.frontend.session_runner"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Command(Record):
     """One command of both front ends."""
 

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project import twine_conventions
 from publish_checks.project.credentials import Token, TokenLookup, find_token
 from publish_checks.project.macaroon import PREFIX, MacaroonError, decode_token
@@ -30,7 +29,7 @@ from publish_checks.project.repository import Target, pypirc_path
 PYPI_VARIABLES = {"PYPI_API_KEY": "pypi.org", "TEST_PYPI_API_KEY": "test.pypi.org"}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Refusal(Record):
     """Why a secret may not be sent to a target: the summary names both hosts."""
 

@@ -4,11 +4,10 @@ underlined) titles, outside code fences and HTML comments, and the section each 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from packaging.version import Version
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 # No pattern here has two quantifiers in a row that can take the same characters, and
 # headings are read with string methods: each line is matched in time linear in its length
@@ -22,7 +21,7 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # unclosed: runs to the 
 LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Section(Record):
     title: str
     level: int

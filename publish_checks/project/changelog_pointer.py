@@ -5,12 +5,11 @@ a link. Such a heading stands for every release from its version on."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.changelog import Section, sections, version_span
 
 _ONWARDS = re.compile(r"\s*(?:and|or)\s+(?:newer|later|above)\b|\s*(?:onwards?|\+)(?!\S)",
@@ -25,7 +24,7 @@ def covers_newer(title: str, key: str | None) -> bool:
     return found is not None and _ONWARDS.match(title.strip()[found[2]:]) is not None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Pointer(Record):
     """The heading that hands ``version`` to another place, and that place's address."""
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -36,7 +35,7 @@ _STATUS = re.compile(r"\b(?:" + "|".join(OPEN_WORDS).replace(" ", r"\s") + r")\b
 _DECORATION = "*_()[]:.,`"  # '*Released 2026-01-01*', 'Released: 2026-01-01.'
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class DateText(Record):
     """A date as one changelog writes it: where it is in its text, and how to write another."""
 

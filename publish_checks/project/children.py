@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import Enum
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project import twine_conventions
 from publish_checks.project.trusted import (
     GITHUB_OIDC,
@@ -73,7 +72,7 @@ _INDEX_LOGIN = re.compile(r"UV_INDEX_[A-Z0-9_]+_(?:USERNAME|PASSWORD)")
 _PYPI_TOKEN = re.compile(r"pypi-AgE[A-Za-z0-9_\-]{40,}")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class _Rules(Record):
     gets: tuple[str, ...] = ()  # secrets it needs, by name
     drops: tuple[str, ...] = ()  # variables that would make it run somewhere else

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from publish_checks._errors import ConfigError, PublishChecksError
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import printable, suggest
 from publish_checks.project.config_files import (
     check_project_folder,
@@ -87,7 +87,7 @@ def default_repair(platform: str = sys.platform) -> str:
 Gate = str | tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Config(Record):
     root: Path
     has_pyproject: bool = False

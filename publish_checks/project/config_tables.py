@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from publish_checks._errors import ConfigError
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import printable
 from publish_checks.project.config_values import did_you_mean, string
 from publish_checks.project.urls import EXAMPLE, UrlError, parse_url
@@ -16,7 +15,7 @@ REPOSITORY_KEYS = ("upload-url", "index-url", "username", "token-variable")
 ALLOW_KEYS = ("path", "reason")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RepositoryConfig(Record):
     """A custom index declared under ``[tool.publish-checks.repositories.NAME]``."""
 
@@ -27,7 +26,7 @@ class RepositoryConfig(Record):
     token_variable: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SecretAllow(Record):
     """A ``secrets-allow`` entry: files the maintainer vouches for (a path relative to the
     project folder, a folder, or a glob), and why they are safe to ship."""

@@ -10,10 +10,10 @@ import hashlib
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks._text import shown as shown_path
 
@@ -26,7 +26,7 @@ from publish_checks.project.redaction import redact as redact
 ENV_FILE_LIMIT = 256 * 1024
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Token(Record):
     value: str = field(repr=False)
     variable: str  # or "the password" for one written in a URL or ~/.pypirc
@@ -42,7 +42,7 @@ class Token(Record):
                 f"({len(self.value)} characters, fingerprint {self.fingerprint})")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class TokenLookup(Record):
     """The outcome of looking for a token; ``problem`` explains a file we could not use."""
 

@@ -12,12 +12,12 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import IO
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.children import Role, child_environment
 from publish_checks.project.git_questions import (
     BRANCH,
@@ -34,7 +34,7 @@ from publish_checks.project.git_questions import (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Git(Record):
     """git in ``root``. Every call runs with ``environ`` as :data:`Role.GIT` gets it: no
     secret (its hooks run the user's and third parties' code) and ``LC_ALL=C`` (git's own

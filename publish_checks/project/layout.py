@@ -15,12 +15,11 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from publish_checks._errors import ConfigError
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.config import read_pyproject, read_setup_cfg
 from publish_checks.project.packages import (
     Source,
@@ -45,7 +44,7 @@ _VERSION_FILES = (
 _PDV_FILES = ("*.py", "*/__init__.py", "*/__version__.py", "*/_version.py")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Layout(Record):
     backend: str = ""  # [build-system].build-backend; '' for setuptools' legacy setup.py
     sources: tuple[Source, ...] = ()  # where the wheel's packages and modules come from

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import configparser
 import posixpath
-from dataclasses import dataclass
 from typing import Any
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.setup_py import Find, SetupPy
 
 _GLOB = set("*?[")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Source(Record):
     """A part of the wheel and the project path it is built from."""
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import configparser
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from publish_checks._errors import UsageError
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import TextError, read_text, suggest
 from publish_checks.project import twine_conventions
 from publish_checks.project.config import Config, RepositoryConfig
@@ -30,7 +30,7 @@ PYPI_INDEXES = {"pypi": ("pypi.org", "https://upload.pypi.org/legacy/"),
                 "testpypi": ("test.pypi.org", "https://test.pypi.org/legacy/")}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Target(Record):
     """A resolved repository. ``index_url`` is its PEP 503 simple index, with a trailing slash.
 

@@ -6,14 +6,13 @@ a development version of the previous one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
 from publish_checks._errors import ConfigError
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.config import read_toml
 
 # setuptools-scm's DEFAULT_TAG_REGEX (src/setuptools_scm/_config.py), which hatch-vcs uses
@@ -33,7 +32,7 @@ def scm_tool(label: str) -> str | None:
     return next((tool for tool in ("hatch-vcs", "setuptools-scm") if tool in label), None)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ScmTags(Record):
     """How an scm version tool reads release tags."""
 

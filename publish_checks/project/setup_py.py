@@ -9,11 +9,10 @@ out, and the checks then look less far, never fail more.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import TextError, read_bytes
 
 _FINDERS = {"find_packages": False, "find_namespace_packages": True}
@@ -21,7 +20,7 @@ _KEYS = ("package_dir", "packages", "py_modules")
 _DEPTH = 8  # names that name names: deeper than any real setup.py
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Find(Record):
     """``packages=find_packages(where, exclude=...)``: the packages under these folders."""
 
@@ -29,7 +28,7 @@ class Find(Record):
     exclude: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SetupPy(Record):
     package_dir: dict[str, str]
     packages: tuple[str, ...] | Find | None  # None: none given, or not a literal

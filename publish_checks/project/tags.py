@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.git import Git
 
 PLACEHOLDER = "{version}"
@@ -76,7 +75,7 @@ def tag_name(tag_format: str, version: str) -> str:
     return tag_format.replace(PLACEHOLDER, version)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ReleaseTag(Record):
     """An existing tag that names a release: ``prefix`` + a PEP 440 version."""
 
@@ -126,7 +125,7 @@ def release_tags(git: Git) -> list[ReleaseTag]:
     return sorted(found, key=lambda t: (t.created, t.version), reverse=True)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class TagFormat(Record):
     """The tag-format a run uses, and how it was chosen (for people)."""
 

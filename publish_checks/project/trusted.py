@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 AUDIENCES = {"pypi.org": "pypi", "test.pypi.org": "testpypi"}
 GITHUB_OIDC = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
@@ -103,7 +102,7 @@ def publishing_settings(token_host: str, project: str) -> str:
     return f"https://{token_host}/manage/project/{project}/settings/publishing/"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Signing(Record):
     """Whether publish signs the dists (PEP 740) in this job: ``provider`` is the CI whose
     identity signs, or None and ``reason`` says why nothing is signed."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from urllib.parse import urlsplit
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 UPLOAD_SCHEMES = ("https", "http")
@@ -28,7 +28,7 @@ class UrlError(ValueError):
         self.problem = problem
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ParsedUrl(Record):
     url: str  # without user:password@, its scheme in lower case
     user: str | None

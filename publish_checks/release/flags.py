@@ -3,12 +3,10 @@ apart, so that the front end's parser builds it without importing the pipeline."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Flags(Record):
     """What the user asked of this release, beyond which project and index."""
 

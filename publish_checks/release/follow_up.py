@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection
-from dataclasses import dataclass
 
 from packaging.version import Version
 
 from publish_checks._errors import ConfigError, PublishChecksError, ReleaseError, UsageError
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import TextError, Unreadable, read_text, resave_fix
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, Report, Result, Status, failed
@@ -71,7 +70,7 @@ def notes(ctx: Context, version: str | None) -> str:
     return "\n".join(section.body(lines)).strip("\n") + "\n"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class FollowUp(Record):
     """What a publish asked to tag, push or release on GitHub will meet after the upload,
     found before it: each refusal as a failure of the check it belongs to (verify reports

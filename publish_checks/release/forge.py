@@ -12,14 +12,13 @@ import shlex
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from packaging.version import InvalidVersion, Version
 
 from publish_checks._errors import ReleaseError
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.children import FORGE_TOKENS
 from publish_checks.project.git import Git
 from publish_checks.release.process import tail
@@ -29,7 +28,7 @@ RELEASE_TIMEOUT = 600.0  # seconds: gh uploads the files, which can be large
 VIEW_TIMEOUT = 60.0  # seconds for gh release view: one API call
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Forge(Record):
     """Which CLI creates the release, and for which repository."""
 

@@ -10,11 +10,10 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TextIO, TypeVar
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.credentials import redact
 
 T = TypeVar("T")
@@ -23,7 +22,7 @@ STEP_TIMEOUT = 900.0  # seconds for one build, upload, install or smoke command
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Completed(Record):
     """A finished command: its exit status and its output (stdout and stderr), redacted."""
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-from dataclasses import dataclass
 
 from publish_checks._errors import ReleaseError
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks.project.git import Git
 
 NO_REMOTE_FIX = "add one (git remote add origin URL)"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Push(Record):
     """One ``git push``: the release branch (None: the tag alone) and the tag, to a remote."""
 

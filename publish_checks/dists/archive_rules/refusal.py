@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 from publish_checks._text import listing, printable
 from publish_checks.dists.inventory import Item
 from publish_checks.dists.scan import Dist
@@ -28,7 +27,7 @@ class Fix(enum.Enum):
     SDIST_MEMBERS = "sdist-members"  # only files, folders and links inside the sdist
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Refusal(Record):
     problem: str  # the file, what is wrong with which member, and PyPI's (or pip's) words
     fix: Fix

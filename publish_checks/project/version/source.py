@@ -4,13 +4,12 @@ and what is wrong with it."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
-from publish_checks._record import Record
+from publish_checks._record import Record, record
 
 
 class SourceKind(enum.Enum):
@@ -35,7 +34,7 @@ class Flaw(enum.Enum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class VersionSource(Record):
     """``label`` names the source as a user would (``VERSION``, ``src/pkg/__about__.py``)."""
 
