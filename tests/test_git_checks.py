@@ -52,6 +52,28 @@ def test_renamed_file_is_listed_once_by_its_new_name(project: SampleProject) -> 
     assert result.summary == "1 tracked file(s) with uncommitted changes: demo_pkg/engine.py"
 
 
+def test_a_changed_path_with_spaces_and_a_conflict_are_named_whole(
+        project: SampleProject) -> None:
+    """A modified file whose path has spaces, and a file left unmerged by a conflicting
+    merge, are each one change named by its whole path."""
+    project.write("docs/a note.md", "one\n")
+    project.git("add", "docs/a note.md")
+    project.git("commit", "-qm", "note")
+    project.git("checkout", "-qb", "other")
+    project.write("docs/a note.md", "theirs\n")
+    project.git("commit", "-qam", "theirs")
+    project.git("checkout", "-q", "main")
+    project.write("docs/a note.md", "ours\n")
+    project.git("commit", "-qam", "ours")
+    subprocess.run(["git", "merge", "-q", "other"], cwd=project.root, capture_output=True,
+                   check=False)  # a conflict: exits 1
+    project.write("README.md", "changed too\n")
+    result = project.verify().get("git-clean")
+    assert result.status is Status.FAIL
+    assert result.summary == ("2 tracked file(s) with uncommitted changes: README.md, "
+                              "docs/a note.md")
+
+
 def test_untracked_file_warns(project: SampleProject) -> None:
     """An untracked, non-ignored file warns: the sdist may or may not want it."""
     project.write("notes with spaces.txt", "todo\n")

@@ -81,7 +81,11 @@ def test_verify_asks_git_each_question_once(project: SampleProject) -> None:
     repeated = [argv for argv, count in Counter(map(tuple, git)).items() if count > 1]
     assert repeated == []
     assert ["rev-parse", "--is-inside-work-tree", "--show-toplevel"] in git
-    assert ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."] in git
+    assert ["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all", "--", "."] in git
+    # HEAD, its branch and upstream come from that status, not from questions of their own
+    asked = set(map(tuple, git))
+    assert not {("rev-parse", "-q", "--verify", "HEAD"), ("symbolic-ref", "--short", "-q", "HEAD"),
+                ("ls-files", "--error-unmatch", "--", str(project.root / ".env.local"))} & asked
     assert len(git) >= 10
 
 

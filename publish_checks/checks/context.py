@@ -31,13 +31,13 @@ from publish_checks.project.config import Config, load_config
 from publish_checks.project.credentials import Token, TokenLookup, read_env_file
 from publish_checks.project.git import Git
 from publish_checks.project.git_questions import (
+    BRANCHING,
     FACTS,
     STATUS,
     committed,
     config_value,
     ignore_rules,
     peeled,
-    tracking,
 )
 from publish_checks.project.layout import Layout, load_layout
 from publish_checks.project.repository import Target, choose_repository, resolve_target
@@ -132,8 +132,8 @@ class Context:
                 meanwhile()
             return
         path = str(self.credentials_path)
-        git.ask_all(*FACTS, LISTING, *([STATUS] if "git-clean" not in skipping else []),
-                    ignore_rules(path), tracking(path), meanwhile=meanwhile)
+        git.ask_all(*FACTS, LISTING, *(BRANCHING if "git-clean" in skipping else [STATUS]),
+                    ignore_rules(path), meanwhile=meanwhile)
         if not git.is_repo():
             return
         then = [peeled(self.tag_for(self.version))] if self.version else []
@@ -141,7 +141,7 @@ class Context:
             then += [config_value(f"branch.{branch}.remote"),
                      config_value(f"branch.{branch}.merge")]
         if ("credentials-file-untracked" not in skipping and git.has_commits()
-                and git.ask(*tracking(path)).returncode != 0):
+                and not git.tracks(self.credentials_path)):
             then.append(committed(path))
         git.ask_all(*then)
 

@@ -14,7 +14,7 @@ from publish_checks.checks.git import not_a_repo
 from publish_checks.checks.report import Finding, failed, passed, skipped, warned
 from publish_checks.project import twine_conventions
 from publish_checks.project.binding import own_secret_hint
-from publish_checks.project.git_questions import committed, ignore_rules, tracking
+from publish_checks.project.git_questions import committed, ignore_rules
 from publish_checks.project.trusted import (
     AUDIENCES,
     GITHUB,
@@ -182,7 +182,7 @@ def credentials_file_untracked(ctx: Context) -> Finding:
     revoke = (f"revoke the token at https://{ctx.target.token_host or 'pypi.org'}"
               "/manage/account/token/ and make a new one")
     # Asked before has_commits(): a file staged in a brand-new repository is tracked too.
-    if ctx.git.ask(*tracking(rel)).returncode == 0:
+    if ctx.git.tracks(ctx.credentials_path):
         return failed(f"{shown} is tracked by git",
                       f"git rm --cached {shown}; then {revoke}: it is in your history")
     if not ctx.git.has_commits():

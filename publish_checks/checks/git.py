@@ -29,6 +29,11 @@ def not_a_repo(ctx: Context) -> Finding | None:
     return None
 
 
+#: How many space-separated fields come before the path in a porcelain v2 entry: changed
+#: ("1"), renamed or copied ("2"), unmerged ("u").
+_FIELDS_BEFORE_PATH = {"1": 8, "2": 9, "u": 10}
+
+
 def git_clean(ctx: Context) -> Finding:
     if (skip := not_a_repo(ctx)) is not None:
         return skip
@@ -38,13 +43,14 @@ def git_clean(ctx: Context) -> Finding:
     changed: list[str] = []
     untracked: list[str] = []
     entries = iter(result.stdout.split("\0"))
-    for entry in entries:
-        if not entry:
-            continue
-        code, path = entry[:2], entry[3:]
-        if code[0] in "RC":  # a rename/copy is followed by its source path
-            next(entries, None)
-        (untracked if code == "??" else changed).append(path)
+    for entry in entries:  # porcelain v2: "<kind> <fields…> <path>" after the "# " headers
+        kind = entry[:1]
+        if kind == "?":
+            untracked.append(entry[2:])
+        elif kind in _FIELDS_BEFORE_PATH:
+            changed.append(entry.split(" ", _FIELDS_BEFORE_PATH[kind])[-1])
+            if kind == "2":  # a rename or copy: its source path follows
+                next(entries, None)
     if changed:
         return failed(f"{len(changed)} tracked file(s) with uncommitted changes: "
                       f"{listing(changed, 5)}",

@@ -24,6 +24,7 @@ from publish_checks.project.git_questions import (
     HEAD_COMMIT,
     HEAD_TREE,
     REMOTES,
+    STATUS,
     TRACKED,
     TRACKED_IGNORED,
     UPSTREAM,
@@ -31,6 +32,8 @@ from publish_checks.project.git_questions import (
     config_value,
     peeled,
     reads,
+    status_headers,
+    tracking,
 )
 
 
@@ -157,7 +160,15 @@ class Git(Record):
     def has_commits(self) -> bool:
         return self._head() is not None
 
+    def _branching(self) -> dict[str, str]:
+        """The header lines of a STATUS this run asked and git answered (status_headers),
+        which say what HEAD_COMMIT, BRANCH and UPSTREAM would; empty when none was."""
+        result = self._answers.get(STATUS)
+        return status_headers(result.stdout) if result and result.returncode == 0 else {}
+
     def _head(self) -> str | None:
+        if (oid := self._branching().get("oid")) is not None:
+            return None if oid == "(initial)" else oid
         result = self.ask(*HEAD_COMMIT)
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
@@ -169,6 +180,8 @@ class Git(Record):
 
     def branch(self) -> str | None:
         """The current branch, or None on a detached HEAD (a CI tag checkout)."""
+        if (head := self._branching().get("head")) not in (None, "(detached)"):
+            return head  # (a branch may be named "(detached)": git itself is asked then)
         result = self.ask(*BRANCH)
         return result.stdout.strip() or None
 
@@ -191,6 +204,16 @@ class Git(Record):
 
     def tracked_files(self, *paths: str) -> list[str]:
         return [p for p in self._listing(*TRACKED, *paths).split("\0") if p]
+
+    def tracks(self, path: Path) -> bool:
+        """Whether git tracks ``path`` (staged in a repository without commits too): read
+        from the tracked files below the project folder when it is one of them by its
+        name, else asked (``ls-files --error-unmatch``)."""
+        inside = os.path.relpath(path, self.root)
+        listed = self.ask(*TRACKED)
+        if not inside.startswith(os.pardir) and listed.returncode == 0:
+            return Path(inside).as_posix() in listed.stdout.split("\0")
+        return self.ask(*tracking(str(path))).returncode == 0
 
     def tracked_but_ignored(self) -> set[str]:
         """Tracked files that the ignore rules match (added with ``git add -f``): build
@@ -231,12 +254,17 @@ class Git(Record):
     def upstream(self) -> str | None:
         """HEAD's upstream as git names it (``origin/main``), from local refs only; None
         without one, or when its remote-tracking branch was never fetched."""
+        if "head" in (headers := self._branching()):  # an upstream never fetched: no "ab"
+            return headers.get("upstream") if "ab" in headers else None
         result = self.ask(*UPSTREAM)
         return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def ahead_behind(self) -> tuple[int, int]:
         """How many commits HEAD has that its upstream lacks, and the other way round, as
         of the last fetch (local refs only: no network)."""
+        ahead, _, behind = self._branching().get("ab", "").partition(" ")
+        if ahead[1:].isdigit() and behind[1:].isdigit():  # "+1 -0"
+            return int(ahead[1:]), int(behind[1:])
         counts = self.out("rev-list", "--left-right", "--count", "HEAD...@{upstream}").split()
         return int(counts[0]), int(counts[1])
 

@@ -21,16 +21,32 @@ HEAD_COMMIT = ("rev-parse", "-q", "--verify", "HEAD")
 BRANCH = ("symbolic-ref", "--short", "-q", "HEAD")
 UPSTREAM = ("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
 REMOTES = ("remote",)
-#: git-clean's: every change below the project folder, untracked files one by one.
-STATUS = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+#: git-clean's: every change below the project folder, untracked files one by one; its
+#: header lines (``--branch``) answer HEAD_COMMIT, BRANCH, UPSTREAM and the ahead/behind
+#: counts too, so a run that asks it asks those in the same process (project/git.py).
+STATUS = ("status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all", "--", ".")
 HEAD_TREE = ("ls-tree", "-r", "-z", "HEAD")
 TRACKED = ("ls-files", "-z", "--")
 TRACKED_IGNORED = ("ls-files", "-z", "--cached", "--ignored", "--exclude-standard")
 VERSION = ("--version",)
-#: What a run of the checks asks of the repository, asked at once (git-clean's status, whose
-#: time grows with the untracked files, only when that check runs: --skip spares it).
-FACTS = (WORK_TREE, HEAD_COMMIT, BRANCH, UPSTREAM, REMOTES, HEAD_TREE, TRACKED, TRACKED_IGNORED,
-         VERSION)
+#: What a run of the checks asks of the repository, asked at once: FACTS, and either
+#: git-clean's STATUS or, when that check is skipped (its time grows with the untracked
+#: files: --skip spares it), the BRANCHING questions its header lines would have answered.
+FACTS = (WORK_TREE, REMOTES, HEAD_TREE, TRACKED, TRACKED_IGNORED, VERSION)
+BRANCHING = (HEAD_COMMIT, BRANCH, UPSTREAM)
+
+
+def status_headers(output: str) -> dict[str, str]:
+    """STATUS's ``# branch.<key> <value>`` lines, by key: ``oid`` (HEAD's commit, or
+    ``(initial)``), ``head`` (the branch, or ``(detached)``), ``upstream`` (when one is
+    configured) and ``ab`` (``+ahead -behind``, only when that upstream was fetched)."""
+    headers = {}
+    for entry in output.split("\0"):
+        if not entry.startswith("# branch."):
+            break  # they come first
+        key, _, value = entry.removeprefix("# branch.").partition(" ")
+        headers[key] = value
+    return headers
 
 
 def ignore_rules(path: str) -> tuple[str, ...]:
