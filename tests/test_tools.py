@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import os
 import re
 import shutil
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from publish_checks import Status
+from publish_checks.checks import tools
 from tests.builders import SampleProject
 
 
@@ -31,14 +35,42 @@ def bin_dir(tmp_path: Path, nox_script: str | None) -> Path:
 @pytest.fixture
 def nox_not_importable(monkeypatch: pytest.MonkeyPatch) -> None:
     """This interpreter has no nox distribution (publish-checks installed with pipx / uv tool)."""
-    real = importlib.metadata.version
+    real = tools.installed_version
+    monkeypatch.setattr(tools, "installed_version",
+                        lambda name: None if name == "nox" else real(name))
 
-    def version(name: str) -> str:
-        if name == "nox":
-            raise importlib.metadata.PackageNotFoundError(name)
-        return real(name)
 
-    monkeypatch.setattr(importlib.metadata, "version", version)
+def _dist_info(folder: Path, name: str, metadata: str) -> None:
+    (folder / name).mkdir(parents=True)
+    (folder / name / "METADATA").write_text(metadata, "utf-8")
+
+
+def test_installed_version_is_what_importlib_metadata_says(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """installed_version answers as importlib.metadata.version for names spelt any way, the
+    first folder of sys.path that has the distribution, a METADATA without Version, an
+    .egg-info, a zip on sys.path, a distribution not installed and the real nox."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    _dist_info(first, "Zap_Thing-1.0.dist-info", "Name: zap.thing\nVersion: 1.0\n\nVersion: 9\n")
+    _dist_info(second, "zap_thing-2.0.dist-info", "Name: zap-thing\nVersion: 2.0\n")
+    _dist_info(second, "bare-3.0.dist-info", "Name: bare\n")
+    egg = second / "old.egg-info"
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Name: old\nVersion: 0.5\n", "utf-8")
+    archive = tmp_path / "packed.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr("packed-4.0.dist-info/METADATA", "Name: packed\nVersion: 4.0\n")
+    for path in ([str(first), str(second), *sys.path], [str(archive), *sys.path]):
+        monkeypatch.setattr(sys, "path", path)
+        importlib.invalidate_caches()
+        for name in ("zap-thing", "Zap.Thing", "ZAP__thing", "bare", "old", "packed", "nox",
+                     "not-installed-here"):
+            try:
+                expected: str | None = importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                expected = None
+            assert tools.installed_version(name) == expected, name
+    assert tools.installed_version("zap-thing") is None  # the zip's sys.path has no such one
 
 
 def test_installed_nox_passes(project: SampleProject) -> None:

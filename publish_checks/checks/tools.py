@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import platform
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from publish_checks.checks.context import Context
 from publish_checks.checks.report import Finding, failed, passed
@@ -42,13 +43,61 @@ def _said(run: Callable[[], subprocess.CompletedProcess[str]],
     return (output[-1] if output else "(unknown version)"), ""
 
 
+def installed_version(name: str) -> str | None:
+    """The version of the distribution ``name`` that this Python imports, None when it has
+    none: what ``importlib.metadata.version`` says (the first entry of sys.path holding its
+    metadata), read from that .dist-info's METADATA without importing importlib.metadata
+    (~5 ms of every run). Anything else (an .egg-info, a zip on sys.path) is left to it."""
+    wanted = _normalized(name)
+    for entry in sys.path:
+        try:
+            children = list(Path(entry or ".").iterdir())
+        except NotADirectoryError:  # a zip: importlib.metadata reads those
+            return _version_by_importlib(name)
+        except OSError:
+            continue
+        for child in children:
+            stem, _, kind = child.name.lower().rpartition(".")
+            if kind in ("dist-info", "egg-info") and _normalized(stem.partition("-")[0]) == wanted:
+                return (_metadata_version(child / "METADATA") if kind == "dist-info"
+                        else _version_by_importlib(name))
+    return None
+
+
+def _normalized(name: str) -> str:
+    """A distribution's name as importlib.metadata compares them (its Prepared.normalize)."""
+    return re.sub(r"[-_.]+", "-", name).lower().replace("-", "_")
+
+
+def _metadata_version(path: Path) -> str | None:
+    """The Version header of a METADATA file (None without one, as importlib.metadata)."""
+    try:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                if not line.strip():
+                    break  # the headers end at the first empty line
+                key, colon, value = line.partition(":")
+                if colon and key.strip().lower() == "version":
+                    return value.strip()
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def _version_by_importlib(name: str) -> str | None:
+    import importlib.metadata  # only for what installed_version does not read itself
+
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def _nox(env: Mapping[str, str]) -> tuple[str, str]:
     """(how the nox the sessions would use is described, '') or ('', why there is none).
     Without nox, the publish-checks command makes the tool environments itself."""
-    try:
-        return f"nox {importlib.metadata.version('nox')}", ""
-    except importlib.metadata.PackageNotFoundError:
-        pass
+    if (version := installed_version("nox")) is not None:
+        return f"nox {version}", ""
     # publish-checks installed with pipx / uv tool: nox lives in its own environment.
     executable = shutil.which("nox")
     if executable is None:
