@@ -36,16 +36,21 @@ FACTS = (WORK_TREE, REMOTES, HEAD_TREE, TRACKED, TRACKED_IGNORED, VERSION)
 BRANCHING = (HEAD_COMMIT, BRANCH, UPSTREAM)
 
 
+_HEADER = "# branch."
+
+
 def status_headers(output: str) -> dict[str, str]:
     """STATUS's ``# branch.<key> <value>`` lines, by key: ``oid`` (HEAD's commit, or
     ``(initial)``), ``head`` (the branch, or ``(detached)``), ``upstream`` (when one is
     configured) and ``ab`` (``+ahead -behind``, only when that upstream was fetched)."""
-    headers = {}
-    for entry in output.split("\0"):
-        if not entry.startswith("# branch."):
-            break  # they come first
-        key, _, value = entry.removeprefix("# branch.").partition(" ")
+    headers: dict[str, str] = {}
+    start = 0
+    while output.startswith(_HEADER, start):  # they come first: the entries are not read
+        end = output.find("\0", start)
+        end = len(output) if end < 0 else end
+        key, _, value = output[start + len(_HEADER):end].partition(" ")
         headers[key] = value
+        start = end + 1
     return headers
 
 
