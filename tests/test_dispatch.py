@@ -43,7 +43,8 @@ def stand_in(monkeypatch: pytest.MonkeyPatch, name: str, code: int = 0,
     by one that records its call and returns ``code`` (or raises ``error``)."""
     calls: Calls = []
 
-    def run(options: Options, runner: FrontEnd) -> int:
+    def run(options: Options, runner: FrontEnd, **ahead: object) -> int:
+        assert set(ahead) == ({"early"} if COMMANDS[name].ahead else set())
         calls.append((options, runner))
         if error is not None:
             raise error

@@ -32,6 +32,8 @@ FACTS = {
                        "dists-metadata names it)",
     "dists/scan.py": "what an upload of dist/* takes is twine's rule (commands._split_inputs: "
                      "signatures, attestations of any kind), kept for every uploader",
+    "dists/companions.py": "the files that go with a dist are twine's rule too "
+                           "(commands._split_inputs), split from dists/scan.py",
 }
 #: Rewritten in another branch right now; the lead moves its mentions to a home at merge.
 OTHER_BRANCHES = {

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publish_checks._record import Record, record
-from publish_checks.dists.scan import Problems
+
+if TYPE_CHECKING:  # only from_problems' annotation: the report loads without packaging
+    from publish_checks.dists.scan import Problems
 
 
 class Status(str, enum.Enum):

@@ -4,6 +4,7 @@ with both versions. Pure: it reads :class:`ReleaseFacts`, never a file or an ind
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -145,8 +146,13 @@ def _allows(spec: str | None) -> set[Version] | None:
         specifier = SpecifierSet(spec or "")
     except InvalidSpecifier:
         return None
-    return {Version(f"{p}.{patch}") for p in _PYTHONS for patch in _PATCHES
-            if specifier.contains(Version(f"{p}.{patch}"), prereleases=True)}
+    return {v for v in _candidates() if specifier.contains(v, prereleases=True)}
+
+
+@functools.cache
+def _candidates() -> tuple[Version, ...]:
+    """Every Python release _allows tries a Requires-Python with."""
+    return tuple(Version(f"{p}.{patch}") for p in _PYTHONS for patch in _PATCHES)
 
 
 def _pythons(lost: set[Version]) -> str:
@@ -168,6 +174,8 @@ def _pythons(lost: set[Version]) -> str:
 
 def _requires_python(old: ReleaseFacts, new: ReleaseFacts) -> Iterator[Difference]:
     if old.name is None or new.name is None:  # no metadata read on one side
+        return
+    if old.requires_python == new.requires_python:  # the same Pythons (most releases)
         return
     before, after = _allows(old.requires_python), _allows(new.requires_python)
     if before is None or after is None or not (lost := before - after):

@@ -7,7 +7,6 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Literal
 
@@ -21,16 +20,7 @@ from packaging.utils import (
 from packaging.version import Version
 
 from publish_checks._record import Record, record
-
-# Files twine accepts next to a distribution and uploads with it; not distributions themselves.
-COMPANION_SUFFIXES = (".asc", ".publish.attestation")
-# twine's own pattern for attestations (commands._split_inputs): any kind, not only
-# gh-action-pypi-publish's .publish.attestation; each goes with the dists its name starts with.
-ATTESTATION_PATTERN = "*.*.attestation"
-
-
-def is_attestation(name: str) -> bool:
-    return fnmatchcase(name, ATTESTATION_PATTERN)
+from publish_checks.dists.companions import COMPANION_SUFFIXES, is_attestation
 
 
 @record

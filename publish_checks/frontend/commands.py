@@ -39,6 +39,8 @@ _RELEASE = "publish_checks.frontend.release_commands"
 #: command's is: only when a command runs.
 STANDALONE = "publish_checks.frontend.standalone"
 SESSION = "publish_checks.frontend.session_runner"
+#: The module of what a command starts before its own module loads (Command.ahead).
+AHEAD = "publish_checks.frontend.ahead"
 
 
 @record
@@ -58,6 +60,9 @@ class Command(Record):
     session: str | None = None
     #: Whether it runs only in a project folder (diff compares two dist folders anywhere).
     needs_project: bool = True
+    #: Whether ``frontend/ahead.py`` has a function of its name, started before ``module``
+    #: loads, whose context manager's value the command's function gets as ``early``.
+    ahead: bool = False
 
 
 def run_command(name: str, options: Options, front_end: str, **given: Any) -> int:
@@ -68,10 +73,16 @@ def run_command(name: str, options: Options, front_end: str, **given: Any) -> in
     # and all it imports, loads only when that command runs, and so does the front end's
     # runner (the console, the report, the subprocess helpers): --help, --version and a
     # noxfile's import load neither.
-    module, front = _loaded(COMMANDS[name].module, front_end)
+    command = COMMANDS[name]
+    (front,) = _loaded(front_end)
     runner = front.build_runner(name, options, **given)
-    run: Callable[[Options, Any], int] = getattr(module, name)
-    return run(options, runner)
+    if not command.ahead:
+        (module,) = _loaded(command.module)
+        return int(getattr(module, name)(options, runner))
+    (ahead,) = _loaded(AHEAD)
+    with getattr(ahead, name)(options, runner) as early:  # runs while the module loads
+        (module,) = _loaded(command.module)
+        return int(getattr(module, name)(options, runner, early=early))
 
 
 def _loaded(*names: str) -> list[Any]:
@@ -92,7 +103,7 @@ COMMANDS: dict[str, Command] = {
     "publish": Command(_RELEASE, "verify, confirm, upload, then prove the release installs "
                        "from the index", (add_common, add_release, add_verbose),
                        "Verify, confirm, upload to the index, then prove the release "
-                       "installs."),
+                       "installs.", ahead=True),
     "rehearse": Command(_RELEASE, "the whole release against a throwaway local index",
                         (add_project, add_checks, add_verbose),
                         "The whole release against a throwaway local index: no account "

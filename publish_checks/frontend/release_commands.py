@@ -17,6 +17,7 @@ from publish_checks.frontend.verify_command import pipeline_flags as pipeline_fl
 from publish_checks.frontend.verify_command import refuse_unbuilt as _refuse_unbuilt
 from publish_checks.project.children import Role
 from publish_checks.release import pipeline
+from publish_checks.release.standby import Warm
 
 
 def build(options: Options, runner: FrontEnd) -> int:
@@ -29,14 +30,15 @@ def build(options: Options, runner: FrontEnd) -> int:
     return 0
 
 
-def publish(options: Options, runner: FrontEnd) -> int:
-    """Verify, confirm, upload, then prove the release installs from the index."""
+def publish(options: Options, runner: FrontEnd, early: Warm | None = None) -> int:
+    """Verify, confirm, upload, then prove the release installs from the index; ``early``:
+    the uploader ``frontend/ahead.py`` started (Command.ahead)."""
     validate_skip(options.skip)
     _refuse_unbuilt(runner, "publish", "nothing was uploaded")
     pipeline.refuse_offline_publish(options.offline, False, runner.steps)
     ctx = _open(runner, options, options.repository, offline=False)
     pipeline.refuse_offline_publish(False, ctx.target.is_local, runner.steps)
-    pipeline.publish(runner, ctx, pipeline_flags(options))
+    pipeline.publish(runner, ctx, pipeline_flags(options), early=early)
     return 0
 
 

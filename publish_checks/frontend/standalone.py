@@ -22,21 +22,11 @@ from publish_checks.frontend.console import Console, command_root
 from publish_checks.frontend.gates import run_command
 from publish_checks.frontend.options import Options
 from publish_checks.project.config import token_variables
+from publish_checks.release.cache import cache_home
 from publish_checks.release.process import find_uv, run_redacted, tail, venv_python
 
-
-def cache_home(environ: Mapping[str, str]) -> Path:
-    """The user cache directory of publish-checks (``PUBLISH_CHECKS_CACHE_DIR`` wins)."""
-    if base := environ.get("PUBLISH_CHECKS_CACHE_DIR"):
-        return Path(base)
-    if sys.platform == "win32":
-        root = Path(environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        root = Path.home() / "Library" / "Caches"
-    else:
-        root = Path(environ.get("XDG_CACHE_HOME")
-                    or Path(environ.get("HOME") or Path.home()) / ".cache")
-    return root / "publish-checks"
+#: Written in a virtualenv once its requirements are installed: one without it is half-made.
+STAMP = "publish-checks.json"
 
 
 class StandaloneRunner(Console):
@@ -54,20 +44,33 @@ class StandaloneRunner(Console):
                          hidden=hidden)
         self._envs: dict[tuple[str, ...], Path] = {}
 
-    def provide(self, requirements: Sequence[str]) -> Path:
+    def _venv(self, key: tuple[str, ...]) -> Path:
+        """The cached virtualenv of the sorted requirements ``key`` (this Python's)."""
+        digest = hashlib.sha256(json.dumps([sys.version, key]).encode()).hexdigest()[:16]
+        return cache_home(self.environ) / "venvs" / digest
+
+    def provided(self, requirements: Sequence[str]) -> Path | None:
         key = tuple(sorted(requirements))
         if key in self._envs:
             return self._envs[key]
-        digest = hashlib.sha256(json.dumps([sys.version, key]).encode()).hexdigest()[:16]
-        venv = cache_home(self.environ) / "venvs" / digest
-        stamp = venv / "publish-checks.json"
+        venv = self._venv(key)
         python = venv_python(venv)
-        if not (stamp.is_file() and python.exists()):
-            self.log(f"Creating a virtualenv for {', '.join(key)} in {venv}")
-            shutil.rmtree(venv, ignore_errors=True)  # a half-made one from an interrupted run
-            venv.parent.mkdir(parents=True, exist_ok=True)
-            self._create(venv, python, key)
-            stamp.write_text(json.dumps({"requirements": key}), "utf-8")
+        if (venv / STAMP).is_file() and python.exists():
+            self._envs[key] = python.parent
+            return python.parent
+        return None
+
+    def provide(self, requirements: Sequence[str]) -> Path:
+        if (bindir := self.provided(requirements)) is not None:
+            return bindir
+        key = tuple(sorted(requirements))
+        venv = self._venv(key)
+        python = venv_python(venv)
+        self.log(f"Creating a virtualenv for {', '.join(key)} in {venv}")
+        shutil.rmtree(venv, ignore_errors=True)  # a half-made one from an interrupted run
+        venv.parent.mkdir(parents=True, exist_ok=True)
+        self._create(venv, python, key)
+        (venv / STAMP).write_text(json.dumps({"requirements": key}), "utf-8")
         self._envs[key] = python.parent
         return python.parent
 

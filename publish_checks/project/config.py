@@ -33,7 +33,7 @@ from publish_checks.project.config_values import (
     string,
     strings,
 )
-from publish_checks.project.tags import format_problem
+from publish_checks.project.tag_format import format_problem
 
 # What other modules read from here, wherever it is defined.
 __all__ = [

@@ -30,6 +30,7 @@ from publish_checks.project.git_questions import (
     UPSTREAM,
     WORK_TREE,
     config_value,
+    destination_questions,
     peeled,
     reads,
     status_headers,
@@ -178,6 +179,12 @@ class Git(Record):
             raise subprocess.CalledProcessError(1, self._argv(("rev-parse", "HEAD")))
         return head
 
+    def prepare_branching(self) -> None:
+        """Ask side by side what :meth:`is_repo` and :meth:`branch` will ask, when git is
+        there and its status has not said it already."""
+        if self.available and "head" not in self._branching():
+            self.ask_all(WORK_TREE, BRANCH)
+
     def branch(self) -> str | None:
         """The current branch, or None on a detached HEAD (a CI tag checkout)."""
         if (head := self._branching().get("head")) not in (None, "(detached)"):
@@ -272,6 +279,7 @@ class Git(Record):
         """Where a push of ``branch`` goes, as ``git push`` decides it: the remote
         (branch.<b>.pushRemote, remote.pushDefault, the upstream's remote, else origin or the
         first remote) and the branch name there (the upstream's, when it is on that remote)."""
+        self.ask_all(*destination_questions(branch))  # side by side, not one after another
         upstream_remote = self.config(f"branch.{branch}.remote")
         if upstream_remote == ".":  # the upstream is a local branch: nothing to push to
             upstream_remote = None

@@ -78,6 +78,14 @@ def config_value(key: str) -> tuple[str, ...]:
     return ("config", "--get", key)
 
 
+def destination_questions(branch: str) -> tuple[tuple[str, ...], ...]:
+    """What Git.branch_destination asks to tell where a push of ``branch`` goes."""
+    return (*(config_value(key) for key in (f"branch.{branch}.remote",
+                                            f"branch.{branch}.pushRemote",
+                                            "remote.pushDefault", f"branch.{branch}.merge")),
+            REMOTES)
+
+
 def reads(args: tuple[str, ...]) -> bool:
     """Whether ``git ARGS`` only reads the repository (it changes no answer of ask())."""
     return bool(args) and (args[0] in READING or args[:2] == ("config", "--get")

@@ -137,13 +137,7 @@ def try_release(runner: Runner, trial: Trial, files: Sequence[Path], label: str,
             fresh = stack.enter_context(
                 fresh_virtualenv(runner, base or base_python(runner), env, find_uv()))
         work, venv, python = fresh.work, fresh.venv, fresh.python
-        if fresh.uv is not None:
-            # --refresh-package: a rebuilt file of the same name must not come from uv's cache.
-            argv = [fresh.uv, "pip", "install", "--quiet", "--python", str(python),
-                    "--refresh-package", project, str(file)]
-        else:
-            argv = [str(python), "-m", "pip", "install", "--quiet", "--no-cache-dir",
-                    "--disable-pip-version-check", str(file)]
+        argv = fresh.install_argv(project, file)
         done = fresh.made if fresh.made.code != 0 else runner.run(argv, env=env, cwd=work)
         if done.code != 0:
             return InstallTrial(file.name, installed=False,

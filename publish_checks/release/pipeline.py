@@ -38,8 +38,9 @@ from publish_checks.release.plan import Plan, plan_upload, release_of
 from publish_checks.release.rehearse import local_index, real_publish_gaps, seed_previous
 from publish_checks.release.runner import Runner, bin_path
 from publish_checks.release.sign import sign, signing, without_attestations
+from publish_checks.release.standby import Warm
 from publish_checks.release.summary import write_step_summary
-from publish_checks.release.upload import Warm, send, sending, standing_by
+from publish_checks.release.upload import send, sending, standing_by
 from publish_checks.release.verify import checked, open_project, rst_renderer, verify
 
 PYPISERVER = "pypiserver[passlib]>=2"
@@ -55,11 +56,12 @@ def build(runner: Runner, ctx: Context, flags: Flags) -> Context:
 
 
 def publish(runner: Runner, ctx: Context, flags: Flags, *,
-            password: str | None = None) -> Outcome:
+            password: str | None = None, early: Warm | None = None) -> Outcome:
     """Verify, plan, confirm, upload, wait for the index, prove it installs, tag and push.
 
-    ``password`` is the rehearsal's generated one. Raises ChecksFailed or ReleaseError; the
-    closing lines are shown whenever the release reached the index.
+    ``password`` is the rehearsal's generated one; ``early`` the uploader the command
+    started before its modules loaded (release/standby.py). Raises ChecksFailed or
+    ReleaseError; the closing lines are shown whenever the release reached the index.
     """
     # The same verdict as verify's (a failed build's files fail dists-stale, whatever is
     # skipped); a broken wheel is never uploaded; --no-attestations: nothing is signed nor
@@ -68,7 +70,7 @@ def publish(runner: Runner, ctx: Context, flags: Flags, *,
     runner.log(f"Verifying {ctx.project_name} {ctx.version} for {ctx.target.name}")
     # The uploader loads while the checks run; it uploads only when send() says go.
     with contextlib.ExitStack() as stack:
-        warm = None if flags.dry_run else stack.enter_context(standing_by(runner, ctx))
+        warm = None if flags.dry_run else stack.enter_context(standing_by(runner, ctx, early))
         report, follow = checked(ctx, flags)
         for warning in follow.warnings:
             runner.log(f"Warning: {warning}")

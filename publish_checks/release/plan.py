@@ -15,8 +15,9 @@ from publish_checks._errors import ReleaseError
 from publish_checks._text import Steps
 from publish_checks.checks.context import Context
 from publish_checks.checks.guards import taken_hint
+from publish_checks.dists.companions import is_attestation
 from publish_checks.dists.listing import IndexFile
-from publish_checks.dists.scan import Dist, is_attestation
+from publish_checks.dists.scan import Dist
 from publish_checks.dists.snapshot import Snapshot
 from publish_checks.release.build import file_table
 

@@ -65,6 +65,16 @@ class Standing(Protocol):
         """Send ``waiting`` its line, do ``meanwhile``, then as :meth:`Runner.run`."""
 
 
+@runtime_checkable
+class Provided(Protocol):
+    """A runner that can tell where a tool environment it made before is, without making
+    it (the standalone runner's cache; a nox session installs in its own turn)."""
+
+    def provided(self, requirements: Sequence[str]) -> Path | None:
+        """The ``bin`` folder :meth:`Runner.provide` would return for ``requirements``, if
+        that environment is made already; None otherwise (nothing is installed)."""
+
+
 def bin_path(bindir: Path, name: str) -> str:
     """An executable of an environment's ``bin`` folder."""
     return str(bindir / (f"{name}.exe" if os.name == "nt" else name))

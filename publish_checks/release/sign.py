@@ -20,7 +20,7 @@ from publish_checks.dists.attestations import (
     read_attestation,
     subject_problem,
 )
-from publish_checks.dists.scan import is_attestation
+from publish_checks.dists.companions import is_attestation
 from publish_checks.project.children import Role
 from publish_checks.project.trusted import GITHUB_OIDC, Signing, plan_signing
 from publish_checks.release.plan import Plan

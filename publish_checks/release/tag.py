@@ -52,6 +52,7 @@ def planned_push(git: Git, tag: str) -> Push | None:
     """The push ``--push`` makes for the release ``tag``: the current branch to where git
     pushes it, with the tag; on a detached HEAD the tag alone. None without a remote or a
     repository."""
+    git.prepare_branching()  # the repository and its branch asked side by side
     if not git.is_repo():
         return None
     branch = git.branch()

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from publish_checks._errors import ReleaseError
 from publish_checks.checks.context import Context
 from publish_checks.project.binding import refusal
-from publish_checks.project.children import Role, child_environment
 from publish_checks.project.credentials import Token
 from publish_checks.project.trusted import (
     REFUSED_EVENTS,
@@ -24,9 +21,10 @@ from publish_checks.project.trusted import (
     refused_event_words,
     trusted_publishing_provider,
 )
+from publish_checks.release import standby
 from publish_checks.release.plan import Plan
-from publish_checks.release.process import Standby
-from publish_checks.release.runner import Runner, Standing, bin_path
+from publish_checks.release.runner import Runner, Standing
+from publish_checks.release.standby import Warm, uploader_environment, with_path
 from publish_checks.release.uploader import Failure, Login, Upload, Uploader
 from publish_checks.release.uploaders import uploader_named
 
@@ -58,11 +56,8 @@ def login(ctx: Context, password: str | None = None) -> Login | None:
 
 
 def upload_env(ctx: Context, uploader: Uploader, bound: Login | None) -> dict[str, str]:
-    """The uploader's environment: the user's, less every upload secret and the uploader's
-    own credential variables, plus the one bound secret for this index."""
-    base = ctx.child_env(Role.UPLOADER)  # no upload secret; the CI identity for OIDC
-    kept = {name: value for name, value in base.items() if not uploader.own_variable(name)}
-    return {**kept, **uploader.environment(bound)}
+    """The uploader's environment for ``ctx``'s target (standby.uploader_environment)."""
+    return uploader_environment(ctx.environ, uploader, bound, hidden=ctx.secret_variables)
 
 
 @dataclass(frozen=True)
@@ -92,46 +87,13 @@ def sending(ctx: Context, password: str | None, *, terminal: bool) -> Sending:
                                              uploader=uploader))
 
 
-@dataclass(frozen=True)
-class Warm:
-    """The uploader started ahead of its turn (:func:`standing_by`): its tool environment's
-    bin folder, and its process waiting for the go."""
-
-    uploader: Uploader
-    bindir: Path
-    waiting: Standby
-
-
 @contextlib.contextmanager
-def standing_by(runner: Runner, ctx: Context) -> Iterator[Warm | None]:
-    """The configured uploader loading while the checks run, when it and the runner can
-    (None otherwise): what a gate would get of its environment, so no secret and no CI
-    identity, and nothing but its script on its command line. Only :func:`send` sets it
-    going; on every other way out of this block it is stopped, having done nothing."""
-    uploader = configured_uploader(ctx)
-    if not isinstance(runner, Standing) or (script := uploader.standby()) is None:
-        yield None
-        return
-    try:
-        bindir = runner.provide(list(uploader.requirements))
-    except Exception:  # ReleaseError, or a nox session's CommandFailed: said at the upload
-        # (which provides it again), after the checks' report, as without standby
-        yield None
-        return
-    env = child_environment(_with_path(upload_env(ctx, uploader, None), bindir), Role.GATE)
-    waiting = runner.standby([bin_path(bindir, "python"), "-c", script], env=env)
-    if waiting is None:
-        yield None
-        return
-    try:
-        yield Warm(uploader, bindir, waiting)
-    finally:
-        waiting.close()
-
-
-def _with_path(env: Mapping[str, str], bindir: Path) -> dict[str, str]:
-    """``env`` with the tool environment's bin folder first on PATH."""
-    return {**env, "PATH": os.pathsep.join([str(bindir), env.get("PATH", "")])}
+def standing_by(runner: Runner, ctx: Context, early: Warm | None = None) -> Iterator[Warm | None]:
+    """The configured uploader loading while the checks run (standby.standing_by):
+    ``early`` when the command started it before its modules loaded."""
+    with standby.standing_by(runner, configured_uploader(ctx), ctx.environ,
+                             hidden=ctx.secret_variables, early=early) as warm:
+        yield warm
 
 
 def send(runner: Runner, how: Sending, plan: Plan, *, verbose: bool = False,
@@ -148,7 +110,7 @@ def send(runner: Runner, how: Sending, plan: Plan, *, verbose: bool = False,
                f"{uploader.name}")
     for path in uploader.skipped(what):
         runner.log(f"Warning: {uploader.name} does not send {path.name}")
-    env = _with_path(how.env, bindir)
+    env = with_path(how.env, bindir)
     if how.login is None:
         runner.log(f"No token given: {uploader.name} will use {uploader.fallback}")
     argv = uploader.argv(bindir, what, verbose=verbose, progress=how.progress)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from publish_checks.dists.scan import is_attestation
+from publish_checks.dists.companions import is_attestation
 
 
 class Failure(enum.Enum):

@@ -9,7 +9,8 @@ from publish_checks.checks.context import Context
 from publish_checks.checks.dists.common import nothing_to_look_at
 from publish_checks.checks.report import Finding, from_problems, skipped
 from publish_checks.dists import attestations
-from publish_checks.dists.scan import Problems, is_attestation
+from publish_checks.dists.companions import is_attestation
+from publish_checks.dists.scan import Problems
 from publish_checks.project.trusted import plan_signing
 
 

@@ -11,7 +11,7 @@ from publish_checks.checks.dists.common import nothing_to_look_at, release_label
 from publish_checks.checks.guards import failed_build
 from publish_checks.checks.report import Finding, Status, failed, passed, warned
 from publish_checks.dists import freshness
-from publish_checks.dists.scan import COMPANION_SUFFIXES, is_attestation
+from publish_checks.dists.companions import COMPANION_SUFFIXES, is_attestation
 
 
 def dists_present(ctx: Context) -> Finding:

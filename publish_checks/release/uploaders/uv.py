@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from publish_checks.dists.scan import is_attestation
+from publish_checks.dists.companions import is_attestation
 from publish_checks.release.runner import bin_path
 from publish_checks.release.uploader import Failure, Login, Upload
 
