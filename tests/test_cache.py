@@ -5,8 +5,10 @@ emptied by the next run to take it."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,74 @@ def test_the_fresh_virtualenvs_folder_is_in_the_cache_else_a_temporary_one(
     with fresh.work_folder(env) as folder:
         assert folder.name.startswith("publish-checks-install-") and folder.is_dir()
     assert not folder.exists()
+
+
+def test_a_relative_cache_folder_is_made_absolute(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Children run in other folders (uv venv runs in the fresh virtualenv's): a relative
+    PUBLISH_CHECKS_CACHE_DIR or XDG_CACHE_HOME means the folder it names from here."""
+    monkeypatch.chdir(tmp_path)
+    assert cache_home({"PUBLISH_CHECKS_CACHE_DIR": "rel"}) == tmp_path / "rel"
+    if sys.platform not in ("win32", "darwin"):
+        assert cache_home({"XDG_CACHE_HOME": ".c"}) == tmp_path / ".c" / "publish-checks"
+    with fresh.work_folder({"PUBLISH_CHECKS_CACHE_DIR": "rel"}) as folder:
+        assert folder == tmp_path / "rel" / "fresh" / "venv-0"
+
+
+# What a release or a tool left read-only in the folder: taken again, emptied, removed.
+READ_ONLY = """\
+import sys
+from pathlib import Path
+from publish_checks.release.cache import claimed_folder
+root = Path(sys.argv[1])
+taken = []
+for _ in range(3):
+    with claimed_folder(root, "venv") as folder:
+        taken.append(folder.name)
+        locked = folder / "pkg" / "data"
+        locked.mkdir(parents=True)
+        (locked / "file").write_text("x")
+        locked.chmod(0o555)
+        (folder / "pkg").chmod(0o555)
+print(" ".join(taken), sorted(p.name for p in root.iterdir()))
+"""
+
+
+def _as_a_bound_user() -> tuple[str, int | None]:
+    """An interpreter and a user that file modes bind: ours, or, as root, nobody with the
+    first interpreter nobody can run with this repository on its path."""
+    if os.geteuid() != 0:
+        return sys.executable, None
+    for python in (sys.executable, "/usr/bin/python3", "/usr/local/bin/python3"):
+        try:
+            done = subprocess.run([python, "-c", "import publish_checks.release.cache"],
+                                  user=65534, cwd="/", capture_output=True, timeout=60,
+                                  env={**os.environ, "PYTHONPATH": str(REPO)})
+        except OSError:
+            continue
+        if done.returncode == 0:
+            return python, 65534
+    pytest.skip("no interpreter here runs as nobody: root ignores read-only modes")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="read-only by POSIX modes")
+def test_read_only_leftovers_are_removed_and_the_folder_taken_again(tmp_path: Path) -> None:
+    """What a release or a tool made read-only in the folder is removed, as TemporaryDirectory
+    removes it, and the folder is taken again: run by a user those modes bind."""
+    python, user = _as_a_bound_user()
+    # As nobody: in a folder of the system's temporary one, which nobody can reach.
+    base = tmp_path if user is None else Path(tempfile.mkdtemp(prefix="publish-checks-test-"))
+    try:
+        base.chmod(0o755)
+        root = base / "cache"
+        root.mkdir()
+        if user is not None:
+            os.chown(root, user, -1)
+        done = subprocess.run([python, "-c", READ_ONLY, str(root)], capture_output=True,
+                              text=True, user=user, cwd="/", timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+    finally:
+        if user is not None:
+            shutil.rmtree(base)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "venv-0 venv-0 venv-0 ['venv-0.lock']"

@@ -1,5 +1,5 @@
 """A rebuilt file of the same name is installed as it is now, never as uv's cache kept an
-older one (release/fresh.py ``Fresh.install_argv``): real uv, a real virtualenv, a real smoke
+older one (release/fresh.py ``Fresh.staged``): real uv, a real virtualenv, a real smoke
 test, uv's cache in a folder of the test's own."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from publish_checks.frontend.standalone import StandaloneRunner
+from publish_checks.release.fresh import Fresh
 from publish_checks.release.install import Trial, try_release
-from publish_checks.release.process import find_uv
+from publish_checks.release.process import Completed, find_uv
 from tests.distbuilders import make_wheel
 
 pytestmark = pytest.mark.skipif(find_uv() is None, reason="uv's cache is what is tested")
@@ -48,3 +49,18 @@ def test_a_broken_rebuild_of_the_same_name_fails_after_a_good_one_passed(
     passed, problem = trial(tmp_path, good)
     assert not passed
     assert "RuntimeError: this build is broken" in problem
+
+
+def test_the_installer_gets_the_file_at_a_path_named_by_its_contents(tmp_path: Path) -> None:
+    """Two files of one name and different bytes are staged at two paths, whatever their
+    timestamps (uv's cache knows a file by its path and a timestamp, which a copy, or a
+    filesystem with whole-second times, may keep); the same bytes at the same path."""
+    fresh = Fresh(tmp_path / "work", Completed(0, ""), uv=find_uv())
+    good = make_wheel(tmp_path / "a", files={"demo_pkg/__init__.py": ""})
+    broken = make_wheel(tmp_path / "b", files={"demo_pkg/__init__.py": BROKEN})
+    os.utime(broken, ns=(good.stat().st_atime_ns, good.stat().st_mtime_ns))
+    first, second, again = fresh.staged(good), fresh.staged(broken), fresh.staged(good)
+    assert first.name == second.name == good.name and first != second and again == first
+    assert first.read_bytes() == good.read_bytes()
+    assert second.read_bytes() == broken.read_bytes()
+    assert str(second) in fresh.install_argv(second)

@@ -181,12 +181,13 @@ def test_publish_proves_the_release_from_its_own_index_alone(
                   "--yes", env=env)
     assert run.code == 0, run.output
     assert {p.name: file_sha256(p) for p in genuine_index.packages.iterdir()} == uploaded
-    # The proof after the upload installed the genuine build, from the file it downloaded.
+    # The proof after the upload installed the genuine build, the file it downloaded with
+    # the sha256 uploaded (staged for the installer at a path named by that sha256).
     smoked = re.findall(r"smoke: built by (\w+) installed from (\S+)", run.output)
     assert smoked, run.output
     assert {build for build, _ in smoked} == {"genuine"}
-    assert any(re.fullmatch(rf"file://\S*/publish-checks-download-\w+/{WHEEL}", source)
-               for _, source in smoked), smoked
+    staged = rf"file://\S*/release/{uploaded[WHEEL][:32]}/{WHEEL}"
+    assert all(re.fullmatch(staged, source) for _, source in smoked), smoked
     assert "Smoke test passed: demo-pkg 1.2.0 installs from the index and runs" in run.output
     lowered = run.output.lower()
     assert "not the file that was uploaded" not in lowered

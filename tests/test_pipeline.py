@@ -683,7 +683,10 @@ def test_the_install_proof_installs_the_files_fetched_from_the_index(
     (downloaded,) = installing.files.items()  # the one file that fits this interpreter
     path = Path(downloaded[0])
     assert path.name == WHEEL and downloaded[1] == sha256(wheel)
-    assert path.parent.name.startswith("publish-checks-download-") and not path.exists()
+    # Staged for the installer at a path named by the sha256 it was downloaded with (the
+    # uploaded one), removed with the proof's folder.
+    assert path.parent.name == sha256(wheel)[:32] and path.parent.parent.name == "release"
+    assert not path.exists()
     assert installing.argv[-1] == str(path) and project.root not in path.parents
     for call in (venv, installing):
         assert not any(arg.startswith(INDEX_OPTIONS) for arg in call.argv), call.argv
@@ -1099,8 +1102,10 @@ def test_publish_never_uploads_a_release_that_fails_dists_install(
         assert [c.kind for c in runner.calls] == ["venv", "install", "smoke", "upload", "venv",
                                                   "install", "smoke"]
         assert set(on_index(pypiserver)) == {WHEEL, SDIST}
-    (first, *_) = runner.of_kind("install")
-    assert [Path(f).parent for f in first.files] == [project.root / "dist"]  # not from the index
+    (first, *_) = runner.of_kind("install")  # the trial: dist/'s wheel, staged by its sha256
+    wheel = project.root / "dist" / WHEEL
+    assert [(Path(f).name, Path(f).parent.name, digest) for f, digest in first.files.items()] \
+        == [(WHEEL, sha256(wheel)[:32], sha256(wheel))]
 
 
 @pytest.mark.parametrize("broken", [True, False], ids=["broken", "correct"])

@@ -24,7 +24,7 @@ SLOTS = 8
 def cache_home(environ: Mapping[str, str]) -> Path:
     """The user cache directory of publish-checks (``PUBLISH_CHECKS_CACHE_DIR`` wins)."""
     if base := environ.get("PUBLISH_CHECKS_CACHE_DIR"):
-        return Path(base)
+        return Path(base).absolute()  # a child may run elsewhere
     if sys.platform == "win32":
         root = Path(environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
     elif sys.platform == "darwin":
@@ -32,7 +32,7 @@ def cache_home(environ: Mapping[str, str]) -> Path:
     else:
         root = Path(environ.get("XDG_CACHE_HOME")
                     or Path(environ.get("HOME") or Path.home()) / ".cache")
-    return root / "publish-checks"
+    return (root / "publish-checks").absolute()
 
 
 @contextlib.contextmanager
@@ -57,7 +57,7 @@ def claimed_folder(root: Path, name: str) -> Iterator[Path | None]:
             if not _locked(handle):
                 continue  # another run's
             try:
-                shutil.rmtree(folder, ignore_errors=True)  # what a killed run left
+                remove(folder)  # what a killed run left
                 try:
                     folder.mkdir()
                 except OSError:
@@ -65,11 +65,38 @@ def claimed_folder(root: Path, name: str) -> Iterator[Path | None]:
                 try:
                     yield folder
                 finally:
-                    shutil.rmtree(folder, ignore_errors=True)
+                    remove(folder)
                 return
             finally:
                 _unlock(handle)
     yield None
+
+
+def remove(folder: Path, tried: set[str] | None = None) -> None:
+    """``folder`` and all it holds, read-only parts too (a release's files, a tool's cache
+    made read-only), as TemporaryDirectory removes its own; what still cannot be removed
+    is left (the folder is then not taken again). Never follows a symbolic link."""
+    tried = set() if tried is None else tried
+
+    def writable_then_again(func: object, name: str, error: object) -> None:
+        if name in tried:  # made writable once already: what is left stays
+            return
+        tried.add(name)
+        path = Path(name)
+        with contextlib.suppress(OSError):
+            path.parent.chmod(0o700)
+            if path.is_symlink() or not path.is_dir():
+                path.unlink()
+            else:
+                path.chmod(0o700)
+                remove(path, tried)
+
+    if not (folder.exists() or folder.is_symlink()):
+        return
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=writable_then_again)
+    else:
+        shutil.rmtree(folder, onerror=writable_then_again)
 
 
 def _locked(handle: IO[bytes]) -> bool:

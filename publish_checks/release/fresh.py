@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish_checks.dists.scan import file_sha256
 from publish_checks.release.cache import cache_home, claimed_folder
 from publish_checks.release.process import Completed, find_uv, venv_python
 from publish_checks.release.runner import Runner, bin_path
@@ -33,19 +35,28 @@ class Fresh:
     def python(self) -> Path:
         return venv_python(self.venv)
 
-    def install_argv(self, project: str, file: Path) -> list[str]:
-        """The command that installs the release ``file`` of ``project`` here, its
-        dependencies from the user's usual indexes, never an older file of the same name
-        from the installer's cache: pip's is not read; uv keys a local file by its path
-        and, on Unix, its ctime, which any change to the file renews (a rebuilt or copied
-        file is a new entry), but on Windows by its mtime, which a copy keeps: there
-        ``--refresh-package`` (~50 ms an install, so not elsewhere)."""
+    def staged(self, file: Path) -> Path:
+        """``file`` in this folder, at a path named by its sha256 (a hard link, else a
+        copy), for the installer: uv's cache knows a local file by its path and a
+        timestamp, which a copy keeps on Windows and a filesystem with whole-second times
+        may keep on a rebuild within the second, so a path named by its content is the one
+        that can never bring back another file's contents from that cache."""
+        place = self.work / "release" / file_sha256(file)[:32] / file.name
+        place.parent.mkdir(parents=True, exist_ok=True)
+        place.unlink(missing_ok=True)  # staged before: staged anew
+        try:
+            os.link(file, place)
+        except OSError:  # another filesystem, or one without links
+            shutil.copyfile(file, place)
+        return place
+
+    def install_argv(self, file: Path) -> list[str]:
+        """The command that installs the release ``file`` (:meth:`staged`) here, its
+        dependencies from the user's usual indexes."""
         if self.uv is None:
             return [str(self.python), "-m", "pip", "install", "--quiet", "--no-cache-dir",
                     "--disable-pip-version-check", str(file)]
-        refresh = ["--refresh-package", project] if os.name == "nt" else []
-        return [self.uv, "pip", "install", "--quiet", "--python", str(self.python), *refresh,
-                str(file)]
+        return [self.uv, "pip", "install", "--quiet", "--python", str(self.python), str(file)]
 
 
 def base_python(runner: Runner) -> str:

@@ -137,8 +137,15 @@ def try_release(runner: Runner, trial: Trial, files: Sequence[Path], label: str,
             fresh = stack.enter_context(
                 fresh_virtualenv(runner, base or base_python(runner), env, find_uv()))
         work, venv, python = fresh.work, fresh.venv, fresh.python
-        argv = fresh.install_argv(project, file)
-        done = fresh.made if fresh.made.code != 0 else runner.run(argv, env=env, cwd=work)
+        done = fresh.made
+        if done.code == 0:
+            try:
+                staged = fresh.staged(file)
+            except OSError as e:
+                return InstallTrial(file.name, installed=False,
+                                    problem=f"{file.name} could not be copied into the "
+                                            f"virtualenv's folder: {e.strerror or e}")
+            done = runner.run(fresh.install_argv(staged), env=env, cwd=work)
         if done.code != 0:
             return InstallTrial(file.name, installed=False,
                                 problem=f"installing {label} failed (exit status "
