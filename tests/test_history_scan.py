@@ -163,3 +163,25 @@ def test_blobs_over_the_size_limit_are_left_out_and_counted(project: SampleProje
     assert found.too_large == 1
     assert found.finished
     assert search_history(project.context().git, TOKEN.encode(), seconds=5).hit is not None
+
+
+def test_a_short_private_password_found_in_history_is_a_warning_a_longer_one_fails(
+        project: SampleProject) -> None:
+    """A private index's password of a few characters is in prose by chance ("it went
+    wrong" in a changelog): found in history, a warning that says so; one of 8 characters
+    or more, found there, fails as a token does. Neither is ever shown."""
+    leaked = commit_on_branch(project, "notes", "HISTORY.md", "- Fix: it went wrong-ish.\n")
+    for password, status in (("wrong", Status.WARN), ("wrong-ish", Status.FAIL)):
+        result = project.verify("http://127.0.0.1:9/", env={"TWINE_PASSWORD": password}).get(
+            "credentials-file-untracked")
+        assert result.status is status, (password, result)
+        if status is Status.WARN:
+            assert result.summary == (
+                f"the secret for 127.0.0.1 is only 5 characters, and they are in git "
+                f"history: commit {leaked} holds them in HISTORY.md (as a word of its text, "
+                "perhaps)")
+            assert "a password of 8 characters or more" in result.hint
+        else:
+            assert result.summary == (f"the secret for 127.0.0.1 is in git history: commit "
+                                      f"{leaked} holds it in HISTORY.md")
+        assert f" {password} " not in f" {result.summary} {result.hint} "

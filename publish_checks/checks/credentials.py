@@ -201,6 +201,12 @@ def credentials_file_untracked(ctx: Context) -> Finding:
 HISTORY = "publish_checks.project.history"
 
 
+#: A private index's password shorter than this, found in history, is a warning: the
+#: search finds any string, and one this short is in changelogs and docs by chance ("wrong",
+#: "admin"). PyPI tokens are ~180 characters.
+SHORT_SECRET = 8
+
+
 def _token_in_history(ctx: Context, clean: str, revoke: str) -> Finding:
     """The token's value in any committed file on any ref, whatever the file's name."""
     token = ctx.token_lookup.token
@@ -213,6 +219,15 @@ def _token_in_history(ctx: Context, clean: str, revoke: str) -> Finding:
         what = "token"
         if ctx.target.token_host is None:  # a private index's password, not a PyPI token
             what, revoke = f"secret for {ctx.target.host}", f"change it on {ctx.target.host}"
+            if len(token.value) < SHORT_SECRET:  # a word that short is in prose by chance
+                return warned(
+                    f"the {what} is only {len(token.value)} characters, and they are in git "
+                    f"history: {commit} holds them in {found.hit.path} (as a word of its "
+                    "text, perhaps)",
+                    f"if that is the password itself, {revoke} and remove it from history "
+                    "(git filter-repo --replace-text); either way, a password of "
+                    f"{SHORT_SECRET} characters or more is one that history can be searched "
+                    "for")
         return failed(f"the {what} is in git history: {commit} holds it in {found.hit.path}",
                       f"{revoke}; then remove it from history: put it on one line of a "
                       "file outside the repository and run git filter-repo --replace-text "
