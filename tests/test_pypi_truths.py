@@ -72,7 +72,7 @@ def test_names_warehouse_keeps_for_the_standard_library(name: str, module: str) 
 
 
 def test_the_shipped_names_are_what_stdlib_list_gives_today() -> None:
-    """publish_checks/project/stdlib_names.py is warehouse's set as the installed stdlib-list
+    """publish_checks/project/stdlib_names.txt is warehouse's set as the installed stdlib-list
     computes it (stale after a stdlib-list release: run ``python -m tests.stdlib_names``)."""
     assert stdlib_names.TARGET.read_text("utf-8") == stdlib_names.source(), (
         "regenerate with: python -m tests.stdlib_names")

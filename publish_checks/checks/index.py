@@ -4,7 +4,6 @@ or create the project they are the first of (not under a standard-library module
 
 from __future__ import annotations
 
-import functools
 import string
 from datetime import datetime, timedelta
 
@@ -18,7 +17,7 @@ from publish_checks.dists.listing import IndexFile
 from publish_checks.dists.scan import Dist
 from publish_checks.dists.snapshot import IndexQueryError, Snapshot
 from publish_checks.project.changelog import find_changelog, sections, title_version
-from publish_checks.project.stdlib_names import NAMES as STDLIB_NAMES
+from publish_checks.project.stdlib_names import stdlib_names
 
 # warehouse's MAXIMUM_AGE_FOR_NEW_UPLOADS_DAYS, and its two release-level refusals.
 MAX_RELEASE_AGE = timedelta(days=14)
@@ -30,16 +29,9 @@ PYPI_STDLIB_NAME = ("The name {name!r} isn't allowed (conflict with Python Stand
                     "information.")
 
 
-@functools.cache
-def _stdlib_names() -> dict[str, str]:
-    """warehouse's STDLIB_PROHIBITED, each canonical name mapped to the module it comes from
-    (project/stdlib_names.py, generated from stdlib-list as warehouse computes it)."""
-    return dict(line.split(" ", 1) for line in STDLIB_NAMES.splitlines())
-
-
 def stdlib_module(project: str) -> str | None:
     """The standard-library module a new project of this name would clash with on PyPI."""
-    return _stdlib_names().get(canonicalize_name(project))
+    return stdlib_names().get(canonicalize_name(project))
 
 
 def _bump(ctx: Context) -> str:
