@@ -35,13 +35,14 @@ class Fresh:
     def python(self) -> Path:
         return venv_python(self.venv)
 
-    def staged(self, file: Path) -> Path:
-        """``file`` in this folder, at a path named by its sha256 (a hard link, else a
-        copy), for the installer: uv's cache knows a local file by its path and a
-        timestamp, which a copy keeps on Windows and a filesystem with whole-second times
-        may keep on a rebuild within the second, so a path named by its content is the one
-        that can never bring back another file's contents from that cache."""
-        place = self.work / "release" / file_sha256(file)[:32] / file.name
+    def staged(self, file: Path, sha256: str | None = None) -> Path:
+        """``file`` in this folder, at a path named by its sha256 (``sha256`` when it is
+        known already; a hard link, else a copy), for the installer: uv's cache knows a
+        local file by its path and a timestamp, which a copy keeps on Windows and a
+        filesystem with whole-second times may keep on a rebuild within the second, so a
+        path named by its content is the one that can never bring back another file's
+        contents from that cache."""
+        place = self.work / "release" / (sha256 or file_sha256(file))[:32] / file.name
         place.parent.mkdir(parents=True, exist_ok=True)
         place.unlink(missing_ok=True)  # staged before: staged anew
         try:

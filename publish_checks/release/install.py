@@ -119,11 +119,13 @@ def trial_of(ctx: Context) -> Trial:
 
 
 def try_release(runner: Runner, trial: Trial, files: Sequence[Path], label: str, *,
-                base: str | None = None, fresh: Fresh | None = None) -> InstallTrial:
+                base: str | None = None, fresh: Fresh | None = None,
+                sha256s: Mapping[Path, str] | None = None) -> InstallTrial:
     """Install ``files`` (the one that fits) into a fresh virtualenv, dependencies from the
     user's usual indexes, and run the smoke test there: what happened, failures included.
     ``base``: the interpreter that makes the virtualenv, when already provided; ``fresh``:
-    the virtualenv, when made ahead (its folder is then the caller's to remove)."""
+    the virtualenv, when made ahead (its folder is then the caller's to remove);
+    ``sha256s``: the files' digests, when known already (not read again)."""
     chosen = installable(files)
     if not chosen:
         return InstallTrial("", installed=False,
@@ -140,7 +142,7 @@ def try_release(runner: Runner, trial: Trial, files: Sequence[Path], label: str,
         done = fresh.made
         if done.code == 0:
             try:
-                staged = fresh.staged(file)
+                staged = fresh.staged(file, (sha256s or {}).get(file))
             except OSError as e:
                 return InstallTrial(file.name, installed=False,
                                     problem=f"{file.name} could not be copied into the "
@@ -182,11 +184,12 @@ def _modules_of(file: Path, venv: Path, project: NormalizedName
 
 
 def prove_installable(runner: Runner, setup: Trial, files: Sequence[Path], label: str, *,
-                      fresh: Fresh | None = None) -> str:
+                      fresh: Fresh | None = None,
+                      sha256s: Mapping[Path, str] | None = None) -> str:
     """The install proof: :func:`try_release` (into ``fresh`` when it was made ahead), a
     ReleaseError if anything failed; returns what the configured smoke-test commands
     printed."""
-    trial = try_release(runner, setup, files, label, fresh=fresh)
+    trial = try_release(runner, setup, files, label, fresh=fresh, sha256s=sha256s)
     if trial.problem:
         raise ReleaseError(trial.problem + (f"\n{trial.tail}" if trial.tail else ""),
                            FIX_RELEASED)

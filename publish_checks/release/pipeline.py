@@ -153,8 +153,10 @@ def prove_from_index(runner: Runner, snapshot: Snapshot, plan: Plan, trial: Tria
     when it was made while they uploaded) and smoke-tested."""
     with tempfile.TemporaryDirectory(prefix="publish-checks-download-") as tmp:
         files = fetch_from_index(snapshot, plan, Path(tmp))
+        # Each checked against the sha256 uploaded as it came (fetch_from_index, in order).
+        sha256s = {path: planned.sha256 for path, planned in zip(files, plan.files, strict=True)}
         output = prove_installable(runner, trial, files, f"{plan.project}=={plan.version}",
-                                   fresh=fresh)
+                                   fresh=fresh, sha256s=sha256s)
     if output:
         runner.show(output)
     runner.log(f"Smoke test passed: {plan.project} {plan.version} installs from the index "
