@@ -162,6 +162,9 @@ def test_the_likeliest_docs_changelog_is_chosen() -> None:
     assert docs_changelog(["docs/source/changelog.rst", "docs/history.rst"]) == (
         "docs/source/changelog.rst")
     assert docs_changelog(["docs/a/changes.md", "docs/changes.md"]) == "docs/changes.md"
+    # more-itertools' "Version History"; a changelog name still comes first.
+    assert docs_changelog(["docs/api.rst", "docs/versions.rst"]) == "docs/versions.rst"
+    assert docs_changelog(["docs/versions.rst", "docs/news.rst"]) == "docs/news.rst"
     assert docs_changelog(["docs/index.rst", "changelog.md", "src/docs/changelog.md",
                            "docs/changelog.py", "docs/changelog"]) is None
 

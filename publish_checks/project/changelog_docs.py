@@ -1,6 +1,7 @@
 """A changelog kept with the documentation instead of at the top level: anyio's
 ``docs/versionhistory.rst``, sniffio's ``docs/source/history.rst``, scikit-build-core's
-``docs/about/changelog.md``. Not read as the changelog unless configured; named in the fix."""
+``docs/about/changelog.md``, more-itertools' ``docs/versions.rst`` ("Version History").
+Not read as the changelog unless configured; named in the fix."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 # File stems, lower-cased without '-', '_' and '.', in the order one is preferred.
 STEMS = ("changelog", "changes", "history", "news", "versionhistory", "releasenotes",
-         "whatsnew", "releases")
+         "whatsnew", "releases", "versions")
 SUFFIXES = (".md", ".rst", ".txt")
 DEPTH = 2  # docs/X, docs/a/X, docs/a/b/X
 
