@@ -8,6 +8,7 @@ Tokens are made when the tests run: publish-checks' own sdist ships this file.
 from __future__ import annotations
 
 import random
+import re
 import string
 import zlib
 from pathlib import Path
@@ -82,8 +83,23 @@ def test_real_looking_values_are_not_placeholders(value: str) -> None:
 
 
 def test_a_pypi_value_that_parses_is_no_placeholder() -> None:
-    """A pypi- value that is a real macaroon is never taken for an example."""
+    """A pypi- value that is a real macaroon is never taken for an example, also when its
+    random bytes happen to spell a placeholder's word (about one token in 90 did)."""
     assert not is_placeholder(make_token())
+    spelling = next(token for token in (make_token(identifier=f"id-{n}") for n in range(500))
+                    if re.search(r"foo|bar|baz|xxx|1234|abcd|test|your", token[5:].lower()))
+    assert not is_placeholder(spelling)
+
+
+@pytest.mark.parametrize("value", ["a3f91234c0de5b7e9f2d", "Qv7rLbarXk9Tz2m8",
+                                   "0000f9c2a7d4b1e8c3a6", "kT9fooW2mZ4pQ7xRb3Nv"])
+def test_a_short_word_in_a_generated_value_is_chance(value: str) -> None:
+    """A key of random letters and digits that holds "bar" or "1234" by chance (the old rule
+    judged one 40-character key in 100 a placeholder) is a secret; a long word, or a short
+    one standing apart, still says example."""
+    assert not is_placeholder(value)
+    assert is_placeholder("AKIAIOSFODNN7EXAMPLE")  # AWS's documented example key
+    assert is_placeholder("sk_test_4eC39HqLyjWDarjtT1zdp7dc")
 
 
 @pytest.mark.parametrize(("grammar", "text", "expected"), [

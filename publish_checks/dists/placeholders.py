@@ -30,6 +30,7 @@ _TEMPLATE = re.compile(r"<[^<>]*>|\$\{[^}]*\}|^\$\w+$|%\(\w*\)s|\{\{.*\}\}|^\{\w
                        r"|\*{3}|\.{3}|\u2026")
 _EXACT = frozenset({"pass", "pwd", "user", "username", "login", "admin", "root", "guest",
                     "anonymous", "none", "null", "nil", "hunter2", "letmein", "qwerty"})
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
 _LEET = str.maketrans("013457@$", "oleastas")
 _URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/:@\s]*:([^/@\s]*)@", re.IGNORECASE)
 # A dotenv key that names a secret; others (HOST, PORT, DEBUG) are judged only when their
@@ -45,15 +46,22 @@ def is_placeholder(value: str) -> bool:
     lower = value.lower()
     if len(set(value)) < 3 or lower in _EXACT or _TEMPLATE.search(value):
         return True
-    if _WORDS.search(lower) or _WORDS.search(lower.translate(_LEET)):
-        return True
     if lower.startswith("pypi-"):
-        # A pypi- value that is no macaroon cannot log in anywhere: a truncated example.
+        # A pypi- value that is no macaroon cannot log in anywhere: a truncated example. One
+        # that is can, whatever its random bytes spell ("…bar…", "…1234…").
         try:
             decode_token(value)
         except MacaroonError:
             return True
-    return False
+        return False
+    if _generated(value):
+        # In random characters a short word turns up by chance ("bar", "1234": in about one
+        # 40-character key in 100): only a long one, or one standing apart ("sk_test_…"),
+        # says example.
+        words = [lower, lower.translate(_LEET)]
+        return any(len(m[0]) >= 5 for w in words for m in _WORDS.finditer(w)) or any(
+            _WORDS.fullmatch(part) for w in words for part in _SEPARATORS.split(w))
+    return bool(_WORDS.search(lower) or _WORDS.search(lower.translate(_LEET)))
 
 
 def only_placeholders(kind: str, data: bytes) -> bool:
