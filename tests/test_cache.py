@@ -40,6 +40,27 @@ def test_run_after_run_takes_the_same_folder_empty_and_removes_it(tmp_path: Path
     assert seen == [tmp_path / "venv-0", tmp_path / "venv-0"]
 
 
+def _fail_inside(root: Path, keep: bool) -> None:
+    with claimed_folder(root, "build", keep_on_error=keep) as folder:
+        assert folder == root / "build-0"
+        (folder / "left").write_text("x")
+        raise RuntimeError("the build failed")
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_a_block_that_fails_leaves_its_folder_only_when_asked(tmp_path: Path,
+                                                              keep: bool) -> None:
+    """keep_on_error (a failed build's environment, for a look): the folder stays with what
+    the failure left; the next run to take it empties it. Without it, the folder goes."""
+    folder = tmp_path / "build-0"
+    with pytest.raises(RuntimeError, match="the build failed"):
+        _fail_inside(tmp_path, keep)
+    assert (folder / "left").exists() is keep
+    with claimed_folder(tmp_path, "build", keep_on_error=keep) as again:
+        assert again == folder and list(folder.iterdir()) == []
+    assert not folder.exists()
+
+
 def test_runs_at_the_same_time_take_folders_of_their_own(tmp_path: Path) -> None:
     with claimed_folder(tmp_path, "venv") as first, claimed_folder(tmp_path, "venv") as second:
         assert (first, second) == (tmp_path / "venv-0", tmp_path / "venv-1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,7 @@ class Standalone:
     """publish-checks installed alone in a fresh virtualenv, run as a user would run it."""
 
     bindir: Path
-    cache: Path  # PUBLISH_CHECKS_CACHE_DIR: tool virtualenvs made once for the module
+    cache: Path  # PUBLISH_CHECKS_CACHE_DIR: tool virtualenvs made once for the test process
 
     def run(self, root: Path, *args: str, env: dict[str, str] | None = None,
             secrets: tuple[str, ...] = (), timeout: float = STEP_TIMEOUT) -> Result:
@@ -72,7 +73,8 @@ def _venv_bindir(venv: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Standalone]:
+def cli(tmp_path_factory: pytest.TempPathFactory,
+        publish_checks_cache: Path) -> Iterator[Standalone]:
     """A fresh virtualenv holding only publish-checks (installed from this repository)."""
     venv = tmp_path_factory.mktemp("standalone") / "venv"
     bindir = _venv_bindir(venv)
@@ -102,7 +104,7 @@ def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Standalone]:
                              timeout=60, env=env, check=False)
     expected = (REPO / "VERSION").read_text("utf-8").strip()
     assert (version.returncode, version.stdout) == (0, f"publish-checks {expected}\n"), version
-    yield Standalone(bindir, tmp_path_factory.mktemp("publish-checks-cache"))
+    yield Standalone(bindir, publish_checks_cache)
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
@@ -256,3 +258,25 @@ def test_the_environment_token_is_used_but_never_shown(cli: Standalone,
     assert line.startswith("✓ credentials-source"), run.output
     assert line.endswith(f"token: PYPI_API_KEY from the environment ({len(CANARY)} characters, "
                          f"fingerprint {fingerprint})"), run.output
+
+
+def test_a_failed_build_keeps_its_environment_where_build_says_until_the_next(
+        cli: Standalone, project: SampleProject) -> None:
+    """The backend's virtualenv is made at the same path run after run (build --env-dir in
+    the cache's fresh/build-N); a failed build leaves it where build's own tip says, and the
+    next build takes the folder, empties it and removes it when it is done."""
+    project.write("setup.py", "raise SystemExit('no build today')\n")
+    project.commit("a setup.py that stops")
+    failed = cli.run(project.root, "build")
+    assert failed.code == 1 and "the build failed (exit status 1)" in failed.output, \
+        failed.output
+    kept = re.search(r"inspect the build environment at (\S+)", failed.output)
+    assert kept is not None, failed.output
+    env = Path(kept[1].rstrip(","))
+    assert env.parent.parent == cli.cache / "fresh" and env.parent.name.startswith("build-")
+    assert (env / "bin" / "python").exists() or (env / "Scripts" / "python.exe").exists()
+
+    project.git("rm", "-q", "setup.py")
+    project.commit("no setup.py")
+    assert set(build(cli, project)) == {WHEEL, SDIST}
+    assert not env.parent.exists()

@@ -22,11 +22,14 @@ from publish_checks.checks.report import Status
 from publish_checks.dists.failed_build import MARKER, write_marker
 from publish_checks.project.children import Role
 from publish_checks.project.git import Git
+from publish_checks.release.cache import cache_home, claimed_folder
 from publish_checks.release.process import find_uv, tail
 from publish_checks.release.repair import repair_wheels
 from publish_checks.release.runner import Runner, bin_path
 
-BUILD = "build>=1.2"
+# 1.6: --env-dir, the isolated environment made where it is told; [uv]: uv as the installer.
+BUILD = "build>=1.6"
+BUILD_UV = "build[uv]>=1.6"
 
 # Left in the output folder by a build that failed, saying what failed: dists-stale fails
 # on it (so verify and publish refuse those files) until a build succeeds.
@@ -127,7 +130,7 @@ def build_dists(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str] 
 def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str],
            verbose: bool, failed: list[tuple[str, str]]) -> Context:
     uv = find_uv() is not None
-    bindir = runner.provide(["build[uv]>=1.2" if uv else BUILD])
+    bindir = runner.provide([BUILD_UV if uv else BUILD])
     epoch = source_date_epoch(ctx.git)
     env: Mapping[str, str] = ctx.child_env(Role.BUILD)  # the backend gets no secret
     if epoch is not None:
@@ -135,13 +138,19 @@ def _build(runner: Runner, ctx: Context, outdir: Path, skip: Sequence[str],
     runner.log(f"Building {ctx.project_name or ctx.root.name} into {ctx.shown(outdir)}"
                + (f" (SOURCE_DATE_EPOCH={epoch}, from the last commit)" if epoch else ""))
     # --verbose: build says more, and its output is shown as it comes, not only on failure.
-    done = runner.run([bin_path(bindir, "python"), "-m", "build",
-                       *(["--installer", "uv"] if uv else []), *(["--verbose"] if verbose else []),
-                       "--outdir", str(outdir), str(ctx.root)], env=env, cwd=ctx.root,
-                      echo=verbose)
-    if done.code != 0:
-        raise ReleaseError(f"the build failed (exit status {done.code}):\n{tail(done.output)}",
-                           "fix the build, then build again")
+    # The backend's virtualenvs at the same path run after run (build's --env-dir; kept
+    # when the build fails, as build says): uv knows an interpreter by its path, and a
+    # bytecode cache (PYTHONPYCACHEPREFIX) then serves the backend's modules again.
+    with claimed_folder(cache_home(env) / "fresh", "build", keep_on_error=True) as place:
+        done = runner.run([bin_path(bindir, "python"), "-m", "build",
+                           *(["--installer", "uv"] if uv else []),
+                           *(["--verbose"] if verbose else []),
+                           *(["--env-dir", str(place / "env")] if place else []),
+                           "--outdir", str(outdir), str(ctx.root)], env=env, cwd=ctx.root,
+                          echo=verbose)
+        if done.code != 0:
+            raise ReleaseError(f"the build failed (exit status {done.code}):\n"
+                               f"{tail(done.output)}", "fix the build, then build again")
     if epoch is not None:
         for sdist in outdir.glob("*.tar.gz"):
             normalize_sdist(sdist, epoch)

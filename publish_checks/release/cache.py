@@ -36,12 +36,14 @@ def cache_home(environ: Mapping[str, str]) -> Path:
 
 
 @contextlib.contextmanager
-def claimed_folder(root: Path, name: str) -> Iterator[Path | None]:
+def claimed_folder(root: Path, name: str, *, keep_on_error: bool = False
+                   ) -> Iterator[Path | None]:
     """An empty folder ``root``/``name``-N that no other run is using, N the lowest free one,
-    so that run after run gets the same path; removed when the block ends. Taken with an OS
-    lock on its ``.lock`` file, which ends with this process however it ends: a folder a
-    killed run left is emptied by the next run to take it. None when the cache cannot be
-    written or every folder is taken."""
+    so that run after run gets the same path; removed when the block ends (``keep_on_error``:
+    unless it ends with an exception, for a look at what the failure left; the next run to
+    take the folder empties it). Taken with an OS lock on its ``.lock`` file, which ends
+    with this process however it ends: a folder a killed run left is emptied by the next
+    run to take it. None when the cache cannot be written or every folder is taken."""
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -64,8 +66,11 @@ def claimed_folder(root: Path, name: str) -> Iterator[Path | None]:
                     continue
                 try:
                     yield folder
-                finally:
-                    remove(folder)
+                except BaseException:
+                    if not keep_on_error:
+                        remove(folder)
+                    raise
+                remove(folder)
                 return
             finally:
                 _unlock(handle)
