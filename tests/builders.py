@@ -14,6 +14,30 @@ import pytest
 
 from publish_checks import Context, Report, run_checks
 
+#: Where :func:`python_build` makes the isolated build environment: one path for the whole
+#: test process (tests/conftest.py sets it), so the backend's modules are compiled once into
+#: the run's bytecode cache, not at every build.
+BUILD_ENV: Path | None = None
+
+
+def python_build(source: Path, outdir: Path, *args: str) -> None:
+    """``python -m build ARGS --outdir OUTDIR SOURCE`` as the build session runs it (it must
+    succeed): uv making the build environment where it is installed (the same builds,
+    faster), at :data:`BUILD_ENV`; setuptools never asks PyPI for its classifier list.
+    Skips the test where build is not installed."""
+    if importlib.util.find_spec("build") is None:
+        pytest.skip("build is not installed (the tests session installs it)")
+    installer = ["--installer", "uv"] if shutil.which("uv") else []
+    if BUILD_ENV is not None:
+        shutil.rmtree(BUILD_ENV, ignore_errors=True)  # a failed build's, kept by build
+        installer += ["--env-dir", str(BUILD_ENV)]
+    env = {**os.environ, "VALIDATE_PYPROJECT_NO_NETWORK": "1"}
+    done = subprocess.run([sys.executable, "-m", "build", *installer, *args, "--outdir",
+                           str(outdir), str(source)], capture_output=True, text=True,
+                          timeout=600, check=False, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 PYPROJECT = """\
 [build-system]
 requires = ["setuptools>=77"]
@@ -109,18 +133,8 @@ class SampleProject:
         return path
 
     def build(self, *args: str) -> None:
-        """``python -m build ARGS`` of the project into its dist/, as the build session runs
-        it (uv making the build environments where it is installed: the same builds,
-        faster); skips the test where build is not installed."""
-        if importlib.util.find_spec("build") is None:
-            pytest.skip("build is not installed (the tests session installs it)")
-        installer = ["--installer", "uv"] if shutil.which("uv") else []
-        # setuptools would fetch PyPI's classifier list to check them: not in a test.
-        env = {**os.environ, "VALIDATE_PYPROJECT_NO_NETWORK": "1"}
-        result = subprocess.run([sys.executable, "-m", "build", *installer, *args, "--outdir",
-                                 str(self.root / "dist"), str(self.root)], capture_output=True,
-                                text=True, timeout=600, check=False, env=env)
-        assert result.returncode == 0, result.stdout + result.stderr
+        """``python -m build ARGS`` of the project into its dist/ (:func:`python_build`)."""
+        python_build(self.root, self.root / "dist", *args)
 
     def git(self, *args: str) -> str:
         return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True,

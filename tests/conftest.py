@@ -17,6 +17,7 @@ import pytest
 from publish_checks.checks import RAISE_VARIABLE
 from publish_checks.dists.fetch import LOCAL_ONLY_VARIABLE
 from publish_checks.release.rehearse import LocalIndex
+from tests import builders
 from tests.builders import SampleProject
 from tests.e2e import CANARY, NOXFILE, SampleBuild
 from tests.pypiserver import (  # noqa: F401 (fixtures)
@@ -66,8 +67,23 @@ def homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     return numbered()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def build_env(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """tests.builders.python_build's one build environment path for this process."""
+    builders.BUILD_ENV = tmp_path_factory.mktemp("build-env") / "env"
+
+
+@pytest.fixture(scope="session")
+def publish_checks_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """PUBLISH_CHECKS_CACHE_DIR for every test of this process, as a user's cache lives from
+    run to run: the standalone runner's tool virtualenvs made once, and the folders the
+    install trials and the builds' backends take (release/cache.py) at the same paths, which
+    uv and the run's bytecode cache then know."""
+    return tmp_path_factory.mktemp("publish-checks-cache")
+
+
 @pytest.fixture(autouse=True)
-def clean_environment(homes: Iterator[Path],
+def clean_environment(homes: Iterator[Path], publish_checks_cache: Path,
                       monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test ever sees the developer's tokens, .pypirc, keyring or git identity."""
     home = next(homes) / "nonexistent"
@@ -81,6 +97,7 @@ def clean_environment(homes: Iterator[Path],
     monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
     monkeypatch.setenv("PIP_COMPILE", "0")
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PUBLISH_CHECKS_CACHE_DIR", str(publish_checks_cache))
     for variable in list(os.environ):
         if (variable.endswith(("_API_KEY", "_ID_TOKEN")) or variable.startswith(("TWINE_", "GIT_"))
                 or variable.startswith(("ACTIONS_ID_TOKEN_", "BUILDKITE", "CIRCLE"))

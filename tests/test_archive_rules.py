@@ -7,8 +7,6 @@ import gc
 import gzip
 import io
 import struct
-import subprocess
-import sys
 import tarfile
 import tracemalloc
 import zipfile
@@ -20,7 +18,7 @@ from publish_checks.checks import dists
 from publish_checks.checks.report import Finding, Status
 from publish_checks.dists.archives import CHUNK
 from publish_checks.dists.inventory import PYARMOR_MARKS, SOURCEDEFENDER_MARKS
-from tests.builders import SampleProject
+from tests.builders import SampleProject, python_build
 from tests.distbuilders import (
     GnuSparseMember,
     default_files,
@@ -100,8 +98,7 @@ def test_a_real_build_with_a_license_file_passes(project: SampleProject) -> None
     """`python -m build` of the sample project, with a LICENSE it declares, passes."""
     project.write("LICENSE", "MIT License\n")
     project.commit("license")
-    subprocess.run([sys.executable, "-m", "build", "--outdir", "dist", "."], cwd=project.root,
-                   check=True, capture_output=True, timeout=600)
+    python_build(project.root, project.root / "dist")
     with zipfile.ZipFile(dist_dir(project) / WHEEL) as zf:
         assert f"{DIST_INFO}/licenses/LICENSE" in zf.namelist()  # the twin of the test below
     assert_passes(project)

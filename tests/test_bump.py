@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,7 @@ from publish_checks._text import CLI_STEPS, NOX_STEPS
 from publish_checks.frontend import cli as _cli
 from publish_checks.frontend import sessions as _sessions
 from publish_checks.release.bump import bump, next_version
-from tests.builders import SampleProject
+from tests.builders import SampleProject, python_build
 from tests.e2e import NOXFILE, run_nox
 from tests.test_version import (
     ABOUT,
@@ -830,13 +827,9 @@ REAL_BUILDS = {
 
 def built_version(project: SampleProject) -> str:
     """The version in the wheel `python -m build --wheel` makes of the project, in dist/."""
-    if importlib.util.find_spec("build") is None:
-        pytest.skip("build is not installed (the tests session installs it)")
     dist = project.root / "dist"
     shutil.rmtree(dist, ignore_errors=True)
-    env = {**os.environ, "VALIDATE_PYPROJECT_NO_NETWORK": "1"}
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist),
-                    str(project.root)], check=True, capture_output=True, timeout=600, env=env)
+    python_build(project.root, dist, "--wheel")
     (wheel,) = dist.glob("*.whl")
     return wheel.name.split("-")[1]
 

@@ -20,7 +20,7 @@ from publish_checks.release.install import fetch_from_index
 from publish_checks.release.plan import make_plan
 from publish_checks.release.process import find_uv
 from publish_checks.release.rehearse import LocalIndex
-from tests.builders import SampleProject
+from tests.builders import SampleProject, python_build
 from tests.distbuilders import make_release, make_wheel
 from tests.e2e import CANARY, NOXFILE, run_nox
 from tests.pypiserver import IndexPool, PypiServer
@@ -103,8 +103,7 @@ def trap(tmp_path: Path, impostor_index: LocalIndex) -> dict[str, str]:
     user's extra index also serves the release's dependency."""
     impostor = sample(tmp_path / "impostor", "impostor")
     built = tmp_path / "impostor-dist"
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(built), str(impostor.root)],
-                   check=True, capture_output=True, timeout=300)
+    python_build(impostor.root, built)
     links = tmp_path / "find-links"
     shutil.copytree(built, links)
     for path in built.iterdir():
@@ -159,13 +158,14 @@ def installer_path(installer: str) -> dict[str, str]:
 @pytest.mark.parametrize("installer", ["uv", "pip"])
 def test_publish_proves_the_release_from_its_own_index_alone(
         tmp_path: Path, genuine_index: LocalIndex, impostor_index: LocalIndex,
-        installer: str) -> None:
+        installer: str, envdir: Path) -> None:
     """With pip and uv pointed at another index and a find-links folder that hold another
     build of demo-pkg 1.2.0, publish still installs and smoke-tests the files it uploaded,
     and takes their dependency from that other index, the user's own."""
     env = {**trap(tmp_path, impostor_index), **installer_path(installer)}
     genuine = sample(tmp_path / "genuine", "genuine")
-    envdir = tmp_path / "nox-envs"
+    if installer == "pip":  # nox's virtualenvs made without uv too, not the run's ones
+        envdir = tmp_path / "nox-envs"
     built = run_nox(genuine.root, envdir, "-s", "build", env=env)
     assert built.code == 0, built.output
     uploaded = {p.name: file_sha256(p) for p in (genuine.root / "dist").iterdir()}

@@ -37,10 +37,10 @@ CLI = "from demo_pkg import PAGE\n\n\ndef main() -> None:\n    print(PAGE.strip(
 SCRIPTS = '\n[project.scripts]\ndemo = "demo_pkg.cli:main"\n'
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The publish-checks command's tool virtualenvs, made once for this module."""
-    return tmp_path_factory.mktemp("publish-checks-cache")
+@pytest.fixture
+def cache(publish_checks_cache: Path) -> Path:
+    """The publish-checks command's tool virtualenvs, made once for this test process."""
+    return publish_checks_cache
 
 
 def adopt(project: SampleProject) -> SampleProject:

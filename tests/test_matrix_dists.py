@@ -184,10 +184,10 @@ def command(root: Path, cache: Path, *args: str, env: dict[str, str] | None = No
     return done.returncode, output
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The command's tool virtualenvs, made once for this module."""
-    return tmp_path_factory.mktemp("publish-checks-cache")
+@pytest.fixture
+def cache(publish_checks_cache: Path) -> Path:
+    """The command's tool virtualenvs, made once for this test process."""
+    return publish_checks_cache
 
 
 @pytest.mark.e2e

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
-import sys
 import tarfile
 import zipfile
 from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
+
+from tests.builders import python_build
 
 pytestmark = pytest.mark.slow  # builds this repository
 
@@ -30,11 +30,8 @@ def tracked() -> list[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    if importlib.util.find_spec("build") is None:
-        pytest.skip("build is not installed (the tests session installs it)")
     out = tmp_path_factory.mktemp("self-dist")
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(REPO)],
-                   check=True, capture_output=True, timeout=600)
+    python_build(REPO, out)
     (sdist,) = out.glob("*.tar.gz")
     (wheel,) = out.glob("*.whl")
     return sdist, wheel

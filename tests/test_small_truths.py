@@ -4,7 +4,6 @@ says a real publish still lacks."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import pty
@@ -30,7 +29,7 @@ from publish_checks.release.plan import Plan, PlannedFile
 from publish_checks.release.process import Completed, run_redacted
 from publish_checks.release.rehearse import real_publish_gaps, real_target_checks
 from publish_checks.release.upload import explain_upload_failure
-from tests.builders import SampleProject
+from tests.builders import SampleProject, python_build
 from tests.distbuilders import make_release, make_sdist
 from tests.pypiserver import PypiServer, skip_without_pypiserver
 from tests.test_pipeline import FakeRunner, context, fake, released
@@ -124,12 +123,8 @@ def test_built_dists_have_the_modes_a_plain_build_gives(project: SampleProject,
                                                         tmp_path: Path, umask: int) -> None:
     """Under umask 022 the pipeline's build leaves sdist and wheel 0644, exactly as a plain
     `python -m build` of the same project writes them (the sdist used to come out 0600)."""
-    if importlib.util.find_spec("build") is None:
-        pytest.skip("build is not installed (the tests session installs it)")
-    env = {**os.environ, "VALIDATE_PYPROJECT_NO_NETWORK": "1"}
     plain = tmp_path / "plain"
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(plain), str(project.root)],
-                   check=True, capture_output=True, timeout=600, env=env)
+    python_build(project.root, plain)
     ctx = project.context()
     runner = BuildRunner()
     built = build_dists(runner, ctx, project.root / "dist")
