@@ -66,7 +66,8 @@ class StandaloneRunner(Console):
         key = tuple(sorted(requirements))
         venv = self._venv(key)
         python = venv_python(venv)
-        self.log(f"Creating a virtualenv for {', '.join(key)} in {venv}")
+        self.log(f"Creating a virtualenv for {', '.join(key)} in {venv}" if key
+                 else f"Creating a virtualenv in {venv}")
         shutil.rmtree(venv, ignore_errors=True)  # a half-made one from an interrupted run
         venv.parent.mkdir(parents=True, exist_ok=True)
         self._create(venv, python, key)
@@ -88,8 +89,10 @@ class StandaloneRunner(Console):
             done = run_redacted(argv, env=env)
             if done.code != 0:
                 shutil.rmtree(venv, ignore_errors=True)
-                raise ReleaseError(f"could not install {', '.join(requirements)} into a "
-                                   f"virtualenv (exit status {done.code}):\n{tail(done.output)}",
+                what = (f"install {', '.join(requirements)} into a virtualenv" if requirements
+                        else "make a virtualenv")
+                raise ReleaseError(f"could not {what} (exit status {done.code}):\n"
+                                   f"{tail(done.output)}",
                                    "check your network and package index settings, then "
                                    "run the same command again")
 

@@ -61,9 +61,10 @@ class Fresh:
 
 
 def base_python(runner: Runner) -> str:
-    """The interpreter of a tool environment (under nox: the session's Python): the one
-    that makes the virtualenv."""
-    return bin_path(runner.provide(["pip"]), "python")
+    """The interpreter of a tool environment with nothing added (under nox: the session's
+    own Python, nothing installed): the one that makes the virtualenv. Its pip is never
+    used: uv makes the virtualenv, or venv seeds it with a pip of its own."""
+    return bin_path(runner.provide(()), "python")
 
 
 @contextlib.contextmanager

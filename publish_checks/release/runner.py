@@ -30,7 +30,8 @@ class Runner(Protocol):
         redraw its line (in a log or a pipe, each redraw would be one more line)."""
 
     def provide(self, requirements: Sequence[str]) -> Path:
-        """The ``bin`` folder of an isolated environment that has ``requirements``."""
+        """The ``bin`` folder of an isolated environment that has ``requirements`` (none: one
+        with nothing added, for its interpreter; under nox the session's own)."""
 
     def run(self, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None,
             secrets: Sequence[str] = (), echo: bool = False,
