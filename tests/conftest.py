@@ -26,16 +26,46 @@ from tests.pypiserver import (  # noqa: F401 (fixtures)
     pypiserver,
 )
 
+#: uv's settings for the run (UV_CONFIG_FILE): PyPI's pages and files as PyPI itself has them
+#: cached (a page for 10 minutes, a file for ever). Behind a proxy that drops those headers,
+#: every one of the run's ~500 uv installs asked PyPI again for each page and file (0.1-0.4 s
+#: each, here: "Found stale response … Sending revalidation request").
+UV_SETTINGS = """\
+[[index]]
+url = "https://pypi.org/simple"
+default = true
+cache-control = { api = "max-age=600", files = "max-age=365000000, immutable" }
+"""
+
+
+def _uv_configured() -> bool:
+    """Whether the developer has uv settings of their own (an index, a mirror), which a
+    UV_CONFIG_FILE would replace."""
+    if any(os.environ.get(v) for v in ("UV_CONFIG_FILE", "UV_NO_CONFIG", "UV_DEFAULT_INDEX",
+                                        "UV_INDEX_URL", "UV_INDEX")):
+        return True
+    homes = [os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config"),
+             *os.environ.get("XDG_CONFIG_DIRS", "/etc/xdg").split(os.pathsep), "/etc"]
+    return any((Path(home) / "uv" / "uv.toml").exists() for home in homes if home)
+
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Under PYTHONDONTWRITEBYTECODE (set on this machine, and on many CI runners) every
+    """The run's uv settings (:data:`UV_SETTINGS`), unless the developer has their own.
+
+    Under PYTHONDONTWRITEBYTECODE (set on this machine, and on many CI runners) every
     nox, twine, pip and publish-checks child compiled each module it imports, every time
     (0.2 s of CPU and more a process): the run's processes share a bytecode cache instead,
     new for each run, in a folder of its own (PYTHONPYCACHEPREFIX), so that nothing is
     written beside any source, in this repository or in a test's project."""
-    if (hasattr(config, "workerinput") or not os.environ.get("PYTHONDONTWRITEBYTECODE")
-            or os.environ.get("PYTHONPYCACHEPREFIX")):
-        return  # a pytest-xdist worker (its controller chose), bytecode written, or a cache
+    if hasattr(config, "workerinput"):
+        return  # a pytest-xdist worker: its controller chose, and its environment has it
+    if not _uv_configured():
+        settings = Path(tempfile.mkdtemp(prefix="publish-checks-tests-uv-")) / "uv.toml"
+        settings.write_text(UV_SETTINGS, "utf-8")
+        os.environ["UV_CONFIG_FILE"] = str(settings)
+        config.add_cleanup(lambda: shutil.rmtree(settings.parent, ignore_errors=True))
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return  # bytecode written, or a cache of the developer's
     prefix = tempfile.mkdtemp(prefix="publish-checks-tests-pycache-")
     os.environ["PYTHONPYCACHEPREFIX"] = prefix
     del os.environ["PYTHONDONTWRITEBYTECODE"]
