@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from publish_checks import __version__
+from publish_checks._errors import ReleaseError
 from publish_checks.checks import CHECK_IDS
-from publish_checks.frontend.cli import build_parser, main
+from publish_checks.frontend.cli import build_parser, error_boundary, main
 from publish_checks.frontend.commands import COMMANDS, takes
 from publish_checks.frontend.options import Options, parse_session_args
 from publish_checks.frontend.release_commands import pipeline_flags
@@ -421,3 +422,18 @@ def test_an_error_on_an_escaping_ascii_stderr_gets_the_ascii_stand_ins(tmp_path:
     assert result.returncode == 2
     assert b"\\u2026" not in result.stderr
     assert b"(CHANGELOG.md, CHANGES.rst, HISTORY, NEWS ...)" in result.stderr
+
+
+def test_an_error_quoting_a_tool_s_output_keeps_its_lines_and_escapes_the_rest(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The build's failure quotes build's output: each of its lines on a line of its own
+    (they came out as one line of literal \\n), any other control character still escaped."""
+    with error_boundary() as code:
+        raise ReleaseError("the build failed (exit status 1):\nTraceback:\n"
+                           "ModuleNotFoundError: No module named 'x'\x1b[2J\tthere",
+                           "fix the build,\nthen build again")
+    assert code == [1]
+    assert capsys.readouterr().err == (
+        "error: the build failed (exit status 1):\nTraceback:\n"
+        "ModuleNotFoundError: No module named 'x'\\x1b[2J\\tthere\n"
+        "  fix: fix the build,\nthen build again\n")

@@ -32,6 +32,12 @@ def build_parser() -> _Parser:
     return parser
 
 
+def _lines(text: str) -> str:
+    """``text`` of several lines (a tool's output quoted in an error), each line
+    :func:`printable`: the line breaks kept, every other control character escaped."""
+    return "\n".join(printable(line) for line in text.splitlines())
+
+
 @contextlib.contextmanager
 def error_boundary() -> Iterator[list[int]]:
     """Turn our exceptions into ``error:`` + ``fix:`` lines and an exit code; no traceback."""
@@ -39,9 +45,10 @@ def error_boundary() -> Iterator[list[int]]:
     try:
         yield code
     except PublishChecksError as e:  # redacted: a token may have been typed into an option
-        write_text(sys.stderr, f"error: {printable(redact(e.message))}\n")
+        # A message may quote a tool's output (the build's): its lines stay lines.
+        write_text(sys.stderr, f"error: {_lines(redact(e.message))}\n")
         if e.hint:
-            write_text(sys.stderr, f"  fix: {printable(redact(e.hint))}\n")
+            write_text(sys.stderr, f"  fix: {_lines(redact(e.hint))}\n")
         code[0] = e.exit_code
     except KeyboardInterrupt:
         write_text(sys.stderr, "interrupted\n")
