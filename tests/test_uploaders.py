@@ -64,6 +64,15 @@ def test_real_failures_are_read_as_what_they_mean(uploader: Uploader, output: st
     assert uploader.failure(output) == (failure, status)
 
 
+@pytest.mark.parametrize("number", ["401", "403", "405", "409", "400"])
+def test_a_number_in_a_path_twine_names_is_no_status(number: str) -> None:
+    """twine --verbose names the file it sends: a path holding "-403" (pytest's numbered
+    folders, a CI job's) read as a refused password, a file already there as credentials."""
+    output = said.TWINE_EXISTS_VERBOSE.replace("/tmp/upl/", f"/tmp/pytest-{number}/upl/")
+    assert f"pytest-{number}" in output
+    assert Twine().failure(output) == (Failure.FILE_EXISTS, "already exists")
+
+
 @pytest.mark.parametrize(("output", "failure"), [
     ("error: Failed to publish `dist/demo_pkg-1.2.0.tar.gz` to `https://upload.pypi.org/legacy/`"
      "\n  cause: Server returned status code 400 Bad Request. Server says: 400 File already "

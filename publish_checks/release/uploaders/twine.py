@@ -16,21 +16,26 @@ from publish_checks.release.uploader import Failure, Login, Upload
 TWINE = "twine>=7"
 NULL_KEYRING = "keyring.backends.null.Keyring"
 
-#: (pattern in twine's output, what it means); the first match wins. twine shows the
-#: index's status line ("HTTPError: 403 Forbidden from URL") and the index's reason.
+# A status code where twine prints one (the match's "status"): "HTTPError: 403 Forbidden
+# from URL", or --verbose's "Response from URL:" with the status on the next line, indented.
+# Not any number: a path twine names ("…/pytest-403/dist/…", "/builds/app-401/…") has them.
+_STATUS = r"(?:HTTPError: |^[ \t]+)"
+
+#: (pattern in twine's output, what it means); the first match wins, each line read on its
+#: own (re.MULTILINE). twine shows the index's status line and the index's reason.
 FAILURES: tuple[tuple[str, Failure], ...] = (
-    (r"\b40[13]\b|Invalid or non-existent authentication|Forbidden|Unauthorized",
-     Failure.CREDENTIALS),
+    (rf"{_STATUS}(?P<status>40[13])\b|Invalid or non-existent authentication|Forbidden"
+     r"|Unauthorized", Failure.CREDENTIALS),
     (r"File already exists|filename has already been used|already been used|already exists|"
-     r"\b409\b", Failure.FILE_EXISTS),
+     rf"{_STATUS}(?P<status>409)\b", Failure.FILE_EXISTS),
     (r"too similar to an existing project", Failure.NAME_TOO_SIMILAR),
-    (r"\b405\b|Method Not Allowed", Failure.NOT_UPLOAD_URL),
+    (rf"{_STATUS}(?P<status>405)\b|Method Not Allowed", Failure.NOT_UPLOAD_URL),
     (r"\b5\d\d\b.*(Server Error|Bad Gateway|Service Unavailable|Gateway Time)",
      Failure.SERVER_ERROR),
     (r"Connection ?refused|Failed to establish a new connection|Max retries exceeded",
      Failure.CONNECTION),
     (r"[Tt]imed? ?out", Failure.TIMEOUT),
-    (r"\b400\b", Failure.REJECTED),
+    (rf"{_STATUS}(?P<status>400)\b", Failure.REJECTED),
 )
 
 #: twine loaded ahead of its turn (:meth:`Twine.standby`): what the ``twine`` script runs,
@@ -109,8 +114,8 @@ class Twine:
 
     def failure(self, output: str) -> tuple[Failure, str] | None:
         for pattern, failure in FAILURES:
-            if (match := re.search(pattern, output)) is not None:
-                return failure, match.group(0)
+            if (match := re.search(pattern, output, re.MULTILINE)) is not None:
+                return failure, match.groupdict().get("status") or match.group(0)
         return None
 
     def verbose_hint(self, output: str) -> bool:
