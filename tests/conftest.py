@@ -7,6 +7,7 @@ import itertools
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -57,6 +58,11 @@ def pytest_configure(config: pytest.Config) -> None:
     (0.2 s of CPU and more a process): the run's processes share a bytecode cache instead,
     new for each run, in a folder of its own (PYTHONPYCACHEPREFIX), so that nothing is
     written beside any source, in this repository or in a test's project."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # Started in the background of a script (a shell ignores SIGINT in an asynchronous
+        # command), every child would ignore Ctrl-C too, and the tests that press it would
+        # test nothing: children get it as a terminal gives it.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if hasattr(config, "workerinput"):
         return  # a pytest-xdist worker: its controller chose, and its environment has it
     if not _uv_configured():
