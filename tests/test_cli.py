@@ -430,10 +430,10 @@ def test_an_error_quoting_a_tool_s_output_keeps_its_lines_and_escapes_the_rest(
     (they came out as one line of literal \\n), any other control character still escaped."""
     with error_boundary() as code:
         raise ReleaseError("the build failed (exit status 1):\nTraceback:\n"
-                           "ModuleNotFoundError: No module named 'x'\x1b[2J\tthere",
+                           "ModuleNotFoundError: No module named 'x'\x1b[2J\tthere\rover",
                            "fix the build,\nthen build again")
     assert code == [1]
     assert capsys.readouterr().err == (
         "error: the build failed (exit status 1):\nTraceback:\n"
-        "ModuleNotFoundError: No module named 'x'\\x1b[2J\\tthere\n"
+        "ModuleNotFoundError: No module named 'x'\\x1b[2J\\tthere\\rover\n"
         "  fix: fix the build,\nthen build again\n")

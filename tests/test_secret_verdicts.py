@@ -95,11 +95,18 @@ def test_a_pypi_value_that_parses_is_no_placeholder() -> None:
                                    "0000f9c2a7d4b1e8c3a6", "kT9fooW2mZ4pQ7xRb3Nv"])
 def test_a_short_word_in_a_generated_value_is_chance(value: str) -> None:
     """A key of random letters and digits that holds "bar" or "1234" by chance (the old rule
-    judged one 40-character key in 100 a placeholder) is a secret; a long word, or a short
-    one standing apart, still says example."""
+    judged one 40-character key in 100 a placeholder) is a secret."""
     assert not is_placeholder(value)
-    assert is_placeholder("AKIAIOSFODNN7EXAMPLE")  # AWS's documented example key
-    assert is_placeholder("sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+
+
+@pytest.mark.parametrize("value", [
+    "AKIAIOSFODNN7EXAMPLE",  # AWS's documented example key: a long word
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",  # a short word standing apart
+    "abcdef1234567890", "1234567890abcdef", "fakekey1234567890", "testkey1234567890abc",
+    "foo123bar456baz789", "xxxx1234yyyy5678zzzz", "mytest1234key5678"])  # short words together
+def test_a_generated_looking_example_is_still_a_placeholder(value: str) -> None:
+    """What fixtures write as a fake key, letters and digits enough to look generated."""
+    assert is_placeholder(value)
 
 
 @pytest.mark.parametrize(("grammar", "text", "expected"), [

@@ -71,6 +71,10 @@ def test_a_number_in_a_path_twine_names_is_no_status(number: str) -> None:
     output = said.TWINE_EXISTS_VERBOSE.replace("/tmp/upl/", f"/tmp/pytest-{number}/upl/")
     assert f"pytest-{number}" in output
     assert Twine().failure(output) == (Failure.FILE_EXISTS, "already exists")
+    named = f"INFO     /tmp/pytest-{number}/dist/demo_pkg-1.0.tar.gz (1.0 KB)\n"
+    gateway = "ERROR    HTTPError: 502 Bad Gateway from http://127.0.0.1:8080/\n"
+    assert Twine().failure(named + gateway) == (Failure.SERVER_ERROR, "502 Bad Gateway")
+    assert Twine().failure(named + "ERROR    ConnectionError: ('Connection aborted.')\n") is None
 
 
 @pytest.mark.parametrize(("output", "failure"), [

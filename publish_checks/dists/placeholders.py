@@ -56,11 +56,13 @@ def is_placeholder(value: str) -> bool:
         return False
     if _generated(value):
         # In random characters a short word turns up by chance ("bar", "1234": in about one
-        # 40-character key in 100): only a long one, or one standing apart ("sk_test_…"),
-        # says example.
+        # 40-character key in 100): only a long one, one standing apart ("sk_test_…"), or
+        # two different ones together say example.
+        # Two different short words together are no chance either ("abcdef1234567890").
         words = [lower, lower.translate(_LEET)]
-        return any(len(m[0]) >= 5 for w in words for m in _WORDS.finditer(w)) or any(
-            _WORDS.fullmatch(part) for w in words for part in _SEPARATORS.split(w))
+        hits = {m[0] for w in words for m in _WORDS.finditer(w)}
+        return (any(len(hit) >= 5 for hit in hits) or (len(hits) >= 2 and sum(map(len, hits)) >= 7)
+                or any(_WORDS.fullmatch(part) for w in words for part in _SEPARATORS.split(w)))
     return bool(_WORDS.search(lower) or _WORDS.search(lower.translate(_LEET)))
 
 

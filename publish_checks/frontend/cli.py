@@ -34,8 +34,9 @@ def build_parser() -> _Parser:
 
 def _lines(text: str) -> str:
     """``text`` of several lines (a tool's output quoted in an error), each line
-    :func:`printable`: the line breaks kept, every other control character escaped."""
-    return "\n".join(printable(line) for line in text.splitlines())
+    :func:`printable`: its line feeds kept, every other control character escaped (a lone
+    carriage return too: it would overwrite what the line showed)."""
+    return "\n".join(printable(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
 @contextlib.contextmanager
