@@ -57,8 +57,7 @@ def is_placeholder(value: str) -> bool:
     if _generated(value):
         # In random characters a short word turns up by chance ("bar", "1234": in about one
         # 40-character key in 100): only a long one, one standing apart ("sk_test_…"), or
-        # two different ones together say example.
-        # Two different short words together are no chance either ("abcdef1234567890").
+        # two different ones together ("abcdef1234567890") say example.
         words = [lower, lower.translate(_LEET)]
         hits = {m[0] for w in words for m in _WORDS.finditer(w)}
         return (any(len(hit) >= 5 for hit in hits) or (len(hits) >= 2 and sum(map(len, hits)) >= 7)

@@ -41,9 +41,10 @@ def claimed_folder(root: Path, name: str, *, keep_on_error: bool = False
     """An empty folder ``root``/``name``-N that no other run is using, N the lowest free one,
     so that run after run gets the same path; removed when the block ends (``keep_on_error``:
     unless it ends with an exception, a failure or Ctrl-C, for a look at what was left; the
-    next run to take the folder empties it). Taken with an OS lock on its ``.lock`` file, which ends
-    with this process however it ends: a folder a killed run left is emptied by the next
-    run to take it. None when the cache cannot be written or every folder is taken."""
+    next run to take the folder empties it). Taken with an OS lock on its ``.lock`` file,
+    which ends with this process however it ends: a folder a killed run left is emptied by
+    the next run to take it. None when the cache cannot be written or every folder is
+    taken."""
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError:
