@@ -40,10 +40,11 @@ HOLD = ("import pathlib, sys, time\n"
         "sys.exit(int(verdict.read_text()))\n")
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The command's tool virtualenvs (twine's among them), made once for this module."""
-    return tmp_path_factory.mktemp("publish-checks-cache")
+@pytest.fixture
+def cache(publish_checks_cache: Path) -> Path:
+    """The command's tool virtualenvs (twine's among them), made once for this test
+    process."""
+    return publish_checks_cache
 
 
 @dataclass
